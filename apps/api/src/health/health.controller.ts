@@ -1,0 +1,39 @@
+import { Controller, Get, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { Stores } from '@parcours/event-store';
+import type { Response } from 'express';
+import { STORES } from '../tokens';
+
+/** Liveness and readiness for orchestrators; no authentication, no personal data. */
+@Controller()
+export class HealthController {
+  constructor(@Inject(STORES) private readonly stores: Stores) {}
+
+  /** The process is up. */
+  @Get('health')
+  @HttpCode(HttpStatus.OK)
+  health() {
+    return { status: 'ok' };
+  }
+
+  /** The process can serve: the event store answers and is migrated, the read database answers. */
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) res: Response) {
+    const checks: Record<string, string> = {};
+    await this.check(checks, 'eventStore', () => this.stores.eventStore.ping());
+    await this.check(checks, 'readDatabase', async () => {
+      await this.stores.sql.query('select 1');
+    });
+    const ready = Object.values(checks).every((c) => c === 'ok');
+    res.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ready ? 'ready' : 'not_ready', checks };
+  }
+
+  private async check(into: Record<string, string>, name: string, probe: () => Promise<void>) {
+    try {
+      await probe();
+      into[name] = 'ok';
+    } catch (error) {
+      into[name] = `failed: ${(error as Error).message}`;
+    }
+  }
+}

@@ -1,0 +1,215 @@
+import {
+  AppendResult,
+  ConcurrencyError,
+  DuplicateEventIdError,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  GlobalPosition,
+  InvalidEventStoreArgumentError,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamNotFoundError,
+} from '../event-store.port';
+import { stampMetadata, validateAppend, validateReadAll, validateReadStream } from '../validation';
+import { EVENT_STORE_MIGRATIONS, isMigrated, migrate } from './migrations';
+import { SqlClient, sqlErrorCode, SqlQueryable, UNIQUE_VIOLATION } from './sql-client';
+
+interface EventRow {
+  global_position: number;
+  transaction_id: string;
+  stream_id: string;
+  stream_revision: number;
+  event_id: string;
+  event_type: string;
+  data: Record<string, unknown>;
+  metadata: RecordedEvent['metadata'];
+}
+
+const COLUMNS = `global_position, transaction_id::text as transaction_id, stream_id, stream_revision,
+  event_id::text as event_id, event_type, data, metadata`;
+
+/**
+ * Positions are "<transaction id>:<global position>". Global order is the
+ * order of (transaction id, sequence): a reader only reads rows whose
+ * transaction is older than every transaction still running
+ * (pg_snapshot_xmin), so a transaction that commits late can never land
+ * behind a checkpoint already taken.
+ */
+function encodePosition(row: Pick<EventRow, 'transaction_id' | 'global_position'>): GlobalPosition {
+  return `${row.transaction_id}:${row.global_position}`;
+}
+
+function decodePosition(position: GlobalPosition): [string, number] {
+  const match = /^(\d{1,20}):(\d{1,18})$/.exec(position);
+  if (!match) throw new InvalidEventStoreArgumentError(`invalid position: ${position}`);
+  return [match[1], Number(match[2])];
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    revision: Number(row.stream_revision),
+    position: encodePosition(row),
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+  };
+}
+
+/** The event store over PostgreSQL or PGlite: one SQL, two clients. */
+export class SqlEventStore implements EventStore {
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Applies the schema migrations; call once at start-up. */
+  async migrate(): Promise<void> {
+    await migrate(this.sql, EVENT_STORE_MIGRATIONS);
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: EventToAppend[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    const expected = options.expectedRevision ?? 'any';
+    validateAppend(streamId, events, expected);
+    try {
+      return await this.sql.transaction(async (tx) => {
+        const retried = await this.findIdempotentRetry(tx, streamId, events);
+        if (retried) return retried;
+        const last = await this.reserveRevisions(tx, streamId, expected, events.length);
+        let row: { global_position: number; transaction_id: string } | undefined;
+        for (const [i, event] of events.entries()) {
+          [row] = await tx.query(
+            `insert into events (stream_id, stream_revision, event_id, event_type, data, metadata)
+             values ($1, $2, $3, $4, $5, $6)
+             returning global_position, transaction_id::text as transaction_id`,
+            [streamId, last - events.length + 1 + i, event.id, event.type, event.data, stampMetadata(event, this.now)],
+          );
+        }
+        return { nextExpectedRevision: last, position: encodePosition(row!) };
+      });
+    } catch (error) {
+      if (sqlErrorCode(error) === UNIQUE_VIOLATION) {
+        // A racing writer took the same revision or the same event id first.
+        const retried = await this.findIdempotentRetry(this.sql, streamId, events);
+        if (retried) return retried;
+        throw new ConcurrencyError(streamId, expected, await this.currentRevision(streamId));
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Bumps the stream's revision under a row lock and returns the revision of
+   * the last event to append; throws when the expectation does not hold.
+   */
+  private async reserveRevisions(
+    tx: SqlQueryable,
+    streamId: string,
+    expected: ExpectedRevision,
+    count: number,
+  ): Promise<number> {
+    let rows: { revision: number }[];
+    if (expected === 'no_stream') {
+      rows = await tx.query(
+        `insert into streams (stream_id, revision) values ($1, $2) on conflict (stream_id) do nothing returning revision`,
+        [streamId, count - 1],
+      );
+    } else if (expected === 'any') {
+      rows = await tx.query(
+        `insert into streams (stream_id, revision) values ($1, $2)
+         on conflict (stream_id) do update set revision = streams.revision + $3 returning revision`,
+        [streamId, count - 1, count],
+      );
+    } else if (expected === 'stream_exists') {
+      rows = await tx.query(`update streams set revision = revision + $2 where stream_id = $1 returning revision`, [
+        streamId,
+        count,
+      ]);
+    } else {
+      rows = await tx.query(
+        `update streams set revision = revision + $3 where stream_id = $1 and revision = $2 returning revision`,
+        [streamId, expected, count],
+      );
+    }
+    if (rows.length === 0) throw new ConcurrencyError(streamId, expected, await this.currentRevision(streamId, tx));
+    return Number(rows[0].revision);
+  }
+
+  /** When every event id is already in this stream, the append was done before: answer as then. */
+  private async findIdempotentRetry(
+    db: SqlQueryable,
+    streamId: string,
+    events: EventToAppend[],
+  ): Promise<AppendResult | undefined> {
+    const existing = await db.query<EventRow>(
+      `select ${COLUMNS} from events where event_id = any($1::uuid[]) order by global_position`,
+      [events.map((e) => e.id)],
+    );
+    if (existing.length === 0) return undefined;
+    const sameStream = existing.every((r) => r.stream_id === streamId);
+    if (!sameStream || existing.length !== events.length) {
+      const clash = existing.find((r) => r.stream_id !== streamId) ?? existing[0];
+      throw new DuplicateEventIdError(clash.event_id);
+    }
+    const last = existing[existing.length - 1];
+    return { nextExpectedRevision: Number(last.stream_revision), position: encodePosition(last) };
+  }
+
+  private async currentRevision(streamId: string, db: SqlQueryable = this.sql): Promise<number | 'no_stream'> {
+    const [row] = await db.query<{ revision: number }>(`select revision from streams where stream_id = $1`, [streamId]);
+    return row ? Number(row.revision) : 'no_stream';
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    validateReadStream(streamId, options);
+    const rows = await this.sql.query<EventRow>(
+      `select ${COLUMNS} from events where stream_id = $1 and stream_revision >= $2
+       order by stream_revision limit $3`,
+      [streamId, options.fromRevision ?? 0, options.maxCount ?? null],
+    );
+    if (rows.length === 0 && (await this.currentRevision(streamId)) === 'no_stream') {
+      throw new StreamNotFoundError(streamId);
+    }
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    validateReadAll(options);
+    const [txId, seq] = options.after ? decodePosition(options.after) : ['0', 0];
+    const rows = await this.sql.query<EventRow>(
+      `select ${COLUMNS} from events
+       where (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       order by events.transaction_id, events.global_position
+       limit $3`,
+      [txId, seq, options.maxCount ?? 1000],
+    );
+    const events = rows.map(toRecorded);
+    return { events, position: events.length ? events[events.length - 1].position : options.after };
+  }
+
+  async countAfter(position: GlobalPosition | undefined): Promise<number> {
+    const [txId, seq] = position ? decodePosition(position) : ['0', 0];
+    const [row] = await this.sql.query<{ n: number }>(
+      `select count(*)::int as n from events where (transaction_id, global_position) > ($1::xid8, $2::bigint)`,
+      [txId, seq],
+    );
+    return Number(row.n);
+  }
+
+  async ping(): Promise<void> {
+    if (!(await isMigrated(this.sql, EVENT_STORE_MIGRATIONS))) throw new Error('event store schema is not migrated');
+  }
+
+  async close(): Promise<void> {
+    await this.sql.close();
+  }
+}
