@@ -1,0 +1,57 @@
+import { BusinessDate } from '../shared/dates';
+import { EventData } from './events';
+
+/**
+ * What a user or a partner flow asks of a parcours. Ids of what a command
+ * creates (appointment, contract...) are chosen by decide, not by the caller.
+ */
+export type ParcoursCommand =
+  | ({ type: 'Enter' } & Omit<EventData<'ParcoursEntered'>, 'parcoursId' | 'cycle'>)
+  | ({ type: 'Reenter' } & Pick<EventData<'ParcoursEntered'>, 'demandOn' | 'rightOpenedOn' | 'enteredOn'> &
+      Partial<Pick<EventData<'ParcoursEntered'>, 'household' | 'territory'>>)
+  | ({ type: 'ChangeHousehold' } & EventData<'HouseholdChanged'>)
+  | ({ type: 'RegisterWithFranceTravail' } & EventData<'FranceTravailRegistered'>)
+  | { type: 'Orient'; track: EventData<'Oriented'>['track']; organisationId: string; decidedOn: BusinessDate; notifiedOn: BusinessDate }
+  | { type: 'AssignReferent'; referentId: string; assignedOn: BusinessDate }
+  | ({ type: 'ScheduleAppointment' } & Omit<EventData<'AppointmentScheduled'>, 'appointmentId' | 'referentId'>)
+  | ({ type: 'RecordAppointmentHeld' } & EventData<'AppointmentHeld'>)
+  | ({ type: 'RecordAppointmentMissed' } & EventData<'AppointmentMissed'>)
+  | ({ type: 'CancelAppointment' } & EventData<'AppointmentCancelled'>)
+  | ({ type: 'RecordDiagnostic' } & Omit<EventData<'DiagnosticRecorded'>, 'diagnosticId'>)
+  | ({ type: 'LiftBarrier' } & EventData<'BarrierLifted'>)
+  | ({ type: 'SignContract' } & Omit<EventData<'ContractSigned'>, 'contractId' | 'renewal'>)
+  | ({ type: 'ReviewContract' } & EventData<'ContractReviewed'>)
+  | { type: 'PrescribeAction'; actionId: string; prescribedOn: BusinessDate }
+  | ({ type: 'EnterAction' } & EventData<'ActionEntered'>)
+  | ({ type: 'ExitAction' } & EventData<'ActionExited'>)
+  | ({ type: 'StartEmployment' } & Omit<EventData<'EmploymentStarted'>, 'employmentId'>)
+  | ({ type: 'RequestReorientation' } & Omit<EventData<'ReorientationRequested'>, 'requestId'>)
+  | {
+      type: 'DecideReorientation';
+      requestId: string;
+      decidedOn: BusinessDate;
+      accepted: boolean;
+      track?: EventData<'Oriented'>['track'];
+      organisationId?: string;
+    }
+  | ({ type: 'GrantExemption' } & Omit<EventData<'ExemptionGranted'>, 'exemptionId'>)
+  | ({ type: 'ReportBreach' } & Omit<EventData<'BreachReported'>, 'breachId'>)
+  | ({ type: 'InformOfBreach' } & EventData<'BeneficiaryInformedOfBreach'>)
+  | ({ type: 'ReceiveObservations' } & EventData<'BreachObservationsReceived'>)
+  | ({ type: 'GiveEpOpinion' } & EventData<'EpOpinionGiven'>)
+  | {
+      type: 'DecideBreach';
+      breachId: string;
+      decidedOn: BusinessDate;
+      decision: 'dismissed' | 'suspension';
+      sharePercent?: number;
+      months?: number;
+      startsOn?: BusinessDate;
+    }
+  | ({ type: 'LiftSuspension' } & EventData<'SuspensionLiftedByRemobilisation'>)
+  | ({ type: 'MakeSuspensionDefinitive' } & EventData<'SuspensionMadeDefinitive'>)
+  | ({ type: 'ExitRsa' } & EventData<'RsaExited'>)
+  | ({ type: 'EndAccompaniment' } & EventData<'AccompanimentEnded'>)
+  | ({ type: 'Transfer' } & EventData<'TransferredToAnotherDepartement'>);
+
+export type ParcoursCommandType = ParcoursCommand['type'];

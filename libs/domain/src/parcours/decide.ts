@@ -1,0 +1,453 @@
+import { addDays, addMonths, BusinessDate } from '../shared/dates';
+import { Parameters } from '../shared/parameters';
+import { NotFound, rule } from '../shared/rule-violation';
+import { ParcoursCommand } from './commands';
+import { ParcoursEvent } from './events';
+import { contractEnd, ParcoursState } from './state';
+import { OrganisationKind } from './vocabulary';
+
+/** What decide needs besides the state: the date, the rules in force, reference data looked up by the handler. */
+export interface DecisionContext {
+  parcoursId: string;
+  /** Today in Europe/Paris. */
+  today: BusinessDate;
+  /** The parameters in force on a business date. */
+  parametersOn(date: BusinessDate): Parameters;
+  /** A new identifier for what the command creates. */
+  newId(): string;
+  organisation?: { organisationId: string; kind: OrganisationKind; active: boolean };
+  referent?: { referentId: string; organisationId: string; active: boolean };
+  action?: { actionId: string; dispositifCode: string };
+}
+
+const one = <E extends ParcoursEvent>(e: E): ParcoursEvent[] => [e];
+
+function notFuture(ctx: DecisionContext, date: BusinessDate, field: string): void {
+  rule(date <= ctx.today, 'DATE_IN_FUTURE', `La date ${date} est dans le futur.`, field);
+}
+
+function notBeforeEntry(s: ParcoursState, date: BusinessDate, field: string): void {
+  rule(s.enteredOn !== undefined && date >= s.enteredOn, 'DATE_BEFORE_ENTRY', `La date ${date} précède l'entrée dans le RSA (${s.enteredOn}).`, field);
+}
+
+/** A past business date of this cycle. */
+function pastDateInCycle(s: ParcoursState, ctx: DecisionContext, date: BusinessDate, field: string): void {
+  notFuture(ctx, date, field);
+  notBeforeEntry(s, date, field);
+}
+
+function notBefore(date: BusinessDate, earliest: BusinessDate | undefined, code: string, message: string, field: string): void {
+  rule(earliest === undefined || date >= earliest, code, message, field);
+}
+
+function requireParcours(s: ParcoursState): void {
+  if (s.status === 'none') throw new NotFound('PARCOURS_NOT_FOUND', "Ce parcours n'existe pas.");
+  rule(s.status !== 'transferred', 'PARCOURS_TRANSFERRED', 'Ce parcours a été transféré vers un autre département.');
+}
+
+/**
+ * The parcours accepts work dated `date`: in the RSA, or exited less than the
+ * post-exit window ago (the accompaniment may go on 6 months after the end of payment).
+ */
+function requireOpen(s: ParcoursState, ctx: DecisionContext, date: BusinessDate): void {
+  requireParcours(s);
+  rule(s.status !== 'closed', 'PARCOURS_CLOSED', "L'accompagnement de ce cycle est terminé : seule une nouvelle entrée est possible.");
+  if (s.status === 'exited') {
+    const limit = addMonths(s.exitedOn!, ctx.parametersOn(s.exitedOn!).accompanimentAfterExitMonths);
+    rule(
+      date <= limit && ctx.today <= limit,
+      'ACCOMPANIMENT_WINDOW_CLOSED',
+      `Le délai d'accompagnement après la sortie du RSA est dépassé (${limit}) : seule la fin d'accompagnement peut être enregistrée.`,
+    );
+  }
+}
+
+function requireOrientation(s: ParcoursState): void {
+  rule(s.orientation, 'ORIENTATION_REQUIRED', "Le parcours doit d'abord être orienté.");
+}
+
+function requireReferent(s: ParcoursState): void {
+  requireOrientation(s);
+  rule(s.referentId, 'REFERENT_REQUIRED', "Un référent unique doit d'abord être désigné.");
+}
+
+function requireInRsa(s: ParcoursState): void {
+  rule(s.status === 'in_rsa', 'RSA_EXITED', 'La personne est sortie du RSA.');
+}
+
+function found<T>(value: T | undefined, code: string, message: string): T {
+  if (value === undefined) throw new NotFound(code, message);
+  return value;
+}
+
+function requireOrganisation(ctx: DecisionContext, field = 'organisationId'): NonNullable<DecisionContext['organisation']> {
+  const org = ctx.organisation;
+  rule(org, 'ORGANISATION_UNKNOWN', "Cet organisme référent n'existe pas.", field);
+  rule(org.active, 'ORGANISATION_INACTIVE', "Cet organisme référent n'est plus actif.", field);
+  return org;
+}
+
+/**
+ * Decides a command on the current state of a parcours: returns the events to
+ * append, or throws a RuleViolation (NotFound for an unknown target).
+ */
+export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContext): ParcoursEvent[] {
+  switch (c.type) {
+    case 'Enter': {
+      rule(s.status === 'none', 'PARCOURS_ALREADY_EXISTS', 'Ce parcours existe déjà : utilisez la réentrée.');
+      notFuture(ctx, c.enteredOn, 'enteredOn');
+      checkEntryDates(c);
+      rule(c.person.birthDate < c.enteredOn, 'BIRTH_DATE_AFTER_ENTRY', "La date de naissance doit précéder l'entrée.", 'person.birthDate');
+      const { type: _, ...data } = c;
+      return one({ type: 'ParcoursEntered', data: { parcoursId: ctx.parcoursId, cycle: 1, ...data } });
+    }
+    case 'Reenter': {
+      requireParcours(s);
+      rule(s.status === 'exited' || s.status === 'closed', 'PARCOURS_STILL_IN_RSA', 'La personne est toujours dans le RSA.');
+      notFuture(ctx, c.enteredOn, 'enteredOn');
+      checkEntryDates(c);
+      rule(c.demandOn > s.exitedOn!, 'REENTRY_BEFORE_EXIT', `La nouvelle demande doit suivre la sortie du RSA (${s.exitedOn}).`, 'demandOn');
+      return one({
+        type: 'ParcoursEntered',
+        data: {
+          parcoursId: ctx.parcoursId,
+          cycle: s.cycle + 1,
+          person: s.person!,
+          household: c.household ?? s.household!,
+          territory: c.territory ?? s.territory!,
+          demandOn: c.demandOn,
+          rightOpenedOn: c.rightOpenedOn,
+          enteredOn: c.enteredOn,
+        },
+      });
+    }
+    case 'ChangeHousehold':
+      requireOpen(s, ctx, c.changedOn);
+      pastDateInCycle(s, ctx, c.changedOn, 'changedOn');
+      return one({ type: 'HouseholdChanged', data: { household: c.household, changedOn: c.changedOn } });
+    case 'RegisterWithFranceTravail':
+      requireOpen(s, ctx, c.registeredOn);
+      notFuture(ctx, c.registeredOn, 'registeredOn');
+      // Registration is automatic at the demand (loi pour le plein emploi): it may precede the CAF transmission.
+      notBefore(c.registeredOn, s.demandOn, 'DATE_BEFORE_ENTRY', "L'inscription ne peut précéder la demande de RSA.", 'registeredOn');
+      return one({ type: 'FranceTravailRegistered', data: { registeredOn: c.registeredOn, franceTravailId: c.franceTravailId } });
+    case 'Orient': {
+      requireOpen(s, ctx, c.notifiedOn);
+      requireInRsa(s);
+      rule(!s.orientation, 'ALREADY_ORIENTED', 'Le parcours est déjà orienté : demandez une réorientation.');
+      pastDateInCycle(s, ctx, c.decidedOn, 'decidedOn');
+      pastDateInCycle(s, ctx, c.notifiedOn, 'notifiedOn');
+      notBefore(c.notifiedOn, c.decidedOn, 'NOTIFICATION_BEFORE_DECISION', "La notification ne peut précéder la décision d'orientation.", 'notifiedOn');
+      const org = requireOrganisation(ctx);
+      return one({
+        type: 'Oriented',
+        data: { orientationId: ctx.newId(), track: c.track, organisationId: org.organisationId, organisationKind: org.kind, decidedOn: c.decidedOn, notifiedOn: c.notifiedOn },
+      });
+    }
+    case 'AssignReferent': {
+      requireOpen(s, ctx, c.assignedOn);
+      requireOrientation(s);
+      pastDateInCycle(s, ctx, c.assignedOn, 'assignedOn');
+      notBefore(c.assignedOn, s.orientation!.notifiedOn, 'ASSIGNMENT_BEFORE_ORIENTATION', "Le référent ne peut être désigné avant l'orientation.", 'assignedOn');
+      const referent = ctx.referent;
+      rule(referent, 'REFERENT_UNKNOWN', "Ce référent n'existe pas.", 'referentId');
+      rule(referent.active, 'REFERENT_INACTIVE', "Ce référent n'est plus actif.", 'referentId');
+      rule(
+        referent.organisationId === s.orientation!.organisationId,
+        'REFERENT_NOT_IN_ORGANISATION',
+        "Le référent doit appartenir à l'organisme référent de l'orientation.",
+        'referentId',
+      );
+      rule(referent.referentId !== s.referentId, 'REFERENT_ALREADY_ASSIGNED', 'Ce référent est déjà le référent du parcours.', 'referentId');
+      return one({
+        type: 'ReferentAssigned',
+        data: { referentId: referent.referentId, organisationId: referent.organisationId, assignedOn: c.assignedOn, previousReferentId: s.referentId },
+      });
+    }
+    case 'ScheduleAppointment':
+      requireOpen(s, ctx, c.scheduledOn);
+      requireReferent(s);
+      pastDateInCycle(s, ctx, c.scheduledOn, 'scheduledOn');
+      // The appointment itself is usually in the future.
+      notBeforeEntry(s, c.scheduledFor, 'scheduledFor');
+      return one({
+        type: 'AppointmentScheduled',
+        data: { appointmentId: ctx.newId(), scheduledFor: c.scheduledFor, scheduledOn: c.scheduledOn, kind: c.kind, channel: c.channel, referentId: s.referentId! },
+      });
+    case 'RecordAppointmentHeld':
+    case 'RecordAppointmentMissed':
+    case 'CancelAppointment': {
+      const on = c.type === 'RecordAppointmentHeld' ? c.heldOn : c.type === 'RecordAppointmentMissed' ? c.missedOn : c.cancelledOn;
+      const field = c.type === 'RecordAppointmentHeld' ? 'heldOn' : c.type === 'RecordAppointmentMissed' ? 'missedOn' : 'cancelledOn';
+      requireOpen(s, ctx, on);
+      const appointment = found(s.appointments[c.appointmentId], 'APPOINTMENT_NOT_FOUND', "Ce rendez-vous n'existe pas.");
+      rule(appointment.status === 'scheduled', 'APPOINTMENT_ALREADY_CLOSED', `Ce rendez-vous est déjà clos (${appointment.status}).`);
+      pastDateInCycle(s, ctx, on, field);
+      if (c.type === 'RecordAppointmentHeld') return one({ type: 'AppointmentHeld', data: { appointmentId: c.appointmentId, heldOn: c.heldOn } });
+      if (c.type === 'RecordAppointmentMissed') {
+        return one({ type: 'AppointmentMissed', data: { appointmentId: c.appointmentId, missedOn: c.missedOn, legitimateReason: c.legitimateReason } });
+      }
+      return one({ type: 'AppointmentCancelled', data: { appointmentId: c.appointmentId, cancelledOn: c.cancelledOn } });
+    }
+    case 'RecordDiagnostic':
+      requireOpen(s, ctx, c.diagnosedOn);
+      requireReferent(s);
+      pastDateInCycle(s, ctx, c.diagnosedOn, 'diagnosedOn');
+      rule(new Set(c.barriers).size === c.barriers.length, 'BARRIER_LISTED_TWICE', 'Un frein est cité deux fois.', 'barriers');
+      return one({ type: 'DiagnosticRecorded', data: { diagnosticId: ctx.newId(), diagnosedOn: c.diagnosedOn, barriers: c.barriers } });
+    case 'LiftBarrier': {
+      requireOpen(s, ctx, c.liftedOn);
+      const barrier = s.barriers[c.barrier];
+      rule(barrier && !barrier.liftedOn, 'BARRIER_NOT_OPEN', "Ce frein n'est pas ouvert dans le diagnostic.", 'barrier');
+      pastDateInCycle(s, ctx, c.liftedOn, 'liftedOn');
+      notBefore(c.liftedOn, barrier.recordedOn, 'LIFTED_BEFORE_RECORDED', 'Un frein ne peut être levé avant son constat.', 'liftedOn');
+      return one({ type: 'BarrierLifted', data: { barrier: c.barrier, liftedOn: c.liftedOn } });
+    }
+    case 'SignContract':
+      return signContract(s, c, ctx);
+    case 'ReviewContract': {
+      requireOpen(s, ctx, c.reviewedOn);
+      const contract = found(s.contracts[c.contractId], 'CONTRACT_NOT_FOUND', "Ce contrat n'existe pas.");
+      rule(!contract.reviewedOn, 'CONTRACT_ALREADY_REVIEWED', 'Le bilan de ce contrat est déjà fait.');
+      pastDateInCycle(s, ctx, c.reviewedOn, 'reviewedOn');
+      notBefore(c.reviewedOn, contract.startsOn, 'REVIEW_BEFORE_START', 'Le bilan ne peut précéder le début du contrat.', 'reviewedOn');
+      return one({ type: 'ContractReviewed', data: { contractId: c.contractId, reviewedOn: c.reviewedOn, outcome: c.outcome } });
+    }
+    case 'PrescribeAction': {
+      requireOpen(s, ctx, c.prescribedOn);
+      requireReferent(s);
+      pastDateInCycle(s, ctx, c.prescribedOn, 'prescribedOn');
+      const action = ctx.action;
+      rule(action, 'ACTION_UNKNOWN', "Cette action d'insertion n'existe pas.", 'actionId');
+      return one({
+        type: 'ActionPrescribed',
+        data: { prescriptionId: ctx.newId(), actionId: action.actionId, dispositifCode: action.dispositifCode, prescribedOn: c.prescribedOn },
+      });
+    }
+    case 'EnterAction': {
+      requireOpen(s, ctx, c.enteredOn);
+      const p = found(s.prescriptions[c.prescriptionId], 'PRESCRIPTION_NOT_FOUND', "Cette prescription n'existe pas.");
+      rule(!p.enteredOn, 'ACTION_ALREADY_ENTERED', "L'entrée dans cette action est déjà enregistrée.");
+      pastDateInCycle(s, ctx, c.enteredOn, 'enteredOn');
+      notBefore(c.enteredOn, p.prescribedOn, 'ENTRY_BEFORE_PRESCRIPTION', "L'entrée ne peut précéder la prescription.", 'enteredOn');
+      return one({ type: 'ActionEntered', data: { prescriptionId: c.prescriptionId, enteredOn: c.enteredOn } });
+    }
+    case 'ExitAction': {
+      requireOpen(s, ctx, c.exitedOn);
+      const p = found(s.prescriptions[c.prescriptionId], 'PRESCRIPTION_NOT_FOUND', "Cette prescription n'existe pas.");
+      rule(p.enteredOn, 'ACTION_NOT_ENTERED', "L'entrée dans l'action n'est pas enregistrée.");
+      rule(!p.exitedOn, 'ACTION_ALREADY_EXITED', 'La sortie de cette action est déjà enregistrée.');
+      pastDateInCycle(s, ctx, c.exitedOn, 'exitedOn');
+      notBefore(c.exitedOn, p.enteredOn, 'EXIT_BEFORE_ENTRY', "La sortie ne peut précéder l'entrée dans l'action.", 'exitedOn');
+      return one({ type: 'ActionExited', data: { prescriptionId: c.prescriptionId, exitedOn: c.exitedOn, outcome: c.outcome } });
+    }
+    case 'StartEmployment':
+      requireOpen(s, ctx, c.startedOn);
+      pastDateInCycle(s, ctx, c.startedOn, 'startedOn');
+      return one({ type: 'EmploymentStarted', data: { employmentId: ctx.newId(), startedOn: c.startedOn, kind: c.kind } });
+    case 'RequestReorientation':
+      requireOpen(s, ctx, c.requestedOn);
+      requireInRsa(s);
+      requireOrientation(s);
+      pastDateInCycle(s, ctx, c.requestedOn, 'requestedOn');
+      rule(
+        !Object.values(s.reorientationRequests).some((r) => !r.decided),
+        'REORIENTATION_ALREADY_PENDING',
+        'Une demande de réorientation attend déjà une décision.',
+      );
+      return one({ type: 'ReorientationRequested', data: { requestId: ctx.newId(), requestedOn: c.requestedOn, motive: c.motive, requestedTrack: c.requestedTrack } });
+    case 'DecideReorientation': {
+      requireOpen(s, ctx, c.decidedOn);
+      const request = found(s.reorientationRequests[c.requestId], 'REORIENTATION_REQUEST_NOT_FOUND', "Cette demande de réorientation n'existe pas.");
+      rule(!request.decided, 'REORIENTATION_ALREADY_DECIDED', 'Cette demande de réorientation est déjà décidée.');
+      pastDateInCycle(s, ctx, c.decidedOn, 'decidedOn');
+      notBefore(c.decidedOn, request.requestedOn, 'DECISION_BEFORE_REQUEST', 'La décision ne peut précéder la demande.', 'decidedOn');
+      if (!c.accepted) return one({ type: 'ReorientationRefused', data: { requestId: c.requestId, decidedOn: c.decidedOn } });
+      rule(c.track, 'REORIENTATION_TARGET_REQUIRED', 'Une réorientation acceptée doit indiquer le parcours.', 'track');
+      const org = requireOrganisation(ctx);
+      return one({
+        type: 'Oriented',
+        data: {
+          orientationId: ctx.newId(),
+          track: c.track,
+          organisationId: org.organisationId,
+          organisationKind: org.kind,
+          decidedOn: c.decidedOn,
+          notifiedOn: c.decidedOn,
+          reorientationRequestId: c.requestId,
+        },
+      });
+    }
+    case 'GrantExemption':
+      requireOpen(s, ctx, c.from);
+      notBeforeEntry(s, c.from, 'from');
+      rule(!c.to || c.to >= c.from, 'EXEMPTION_END_BEFORE_START', 'La fin de la dispense précède son début.', 'to');
+      return one({ type: 'ExemptionGranted', data: { exemptionId: ctx.newId(), reason: c.reason, from: c.from, to: c.to } });
+    case 'ReportBreach':
+      requireOpen(s, ctx, c.reportedOn);
+      requireOrientation(s);
+      pastDateInCycle(s, ctx, c.occurredOn, 'occurredOn');
+      pastDateInCycle(s, ctx, c.reportedOn, 'reportedOn');
+      notBefore(c.reportedOn, c.occurredOn, 'REPORT_BEFORE_BREACH', 'Le signalement ne peut précéder le manquement.', 'reportedOn');
+      return one({ type: 'BreachReported', data: { breachId: ctx.newId(), kind: c.kind, occurredOn: c.occurredOn, reportedOn: c.reportedOn } });
+    case 'InformOfBreach':
+    case 'ReceiveObservations':
+    case 'GiveEpOpinion':
+    case 'DecideBreach':
+      return decideBreachStep(s, c, ctx);
+    case 'LiftSuspension': {
+      requireOpen(s, ctx, c.remobilisedOn);
+      const sanction = found(s.sanctions[c.sanctionId], 'SANCTION_NOT_FOUND', "Cette sanction n'existe pas.");
+      rule(sanction.status === 'in_progress', 'SANCTION_NOT_IN_PROGRESS', "Cette suspension n'est plus en cours.");
+      notFuture(ctx, c.remobilisedOn, 'remobilisedOn');
+      rule(
+        c.remobilisedOn >= sanction.startsOn && c.remobilisedOn <= sanction.endsOn,
+        'REMOBILISATION_OUTSIDE_SUSPENSION',
+        `La remobilisation doit intervenir pendant la suspension (${sanction.startsOn} – ${sanction.endsOn}).`,
+        'remobilisedOn',
+      );
+      return one({ type: 'SuspensionLiftedByRemobilisation', data: { sanctionId: c.sanctionId, remobilisedOn: c.remobilisedOn } });
+    }
+    case 'MakeSuspensionDefinitive': {
+      requireParcours(s);
+      const sanction = found(s.sanctions[c.sanctionId], 'SANCTION_NOT_FOUND', "Cette sanction n'existe pas.");
+      rule(sanction.status === 'in_progress', 'SANCTION_NOT_IN_PROGRESS', "Cette suspension n'est plus en cours.");
+      notFuture(ctx, c.decidedOn, 'decidedOn');
+      notBefore(c.decidedOn, sanction.startsOn, 'DECISION_BEFORE_SUSPENSION', 'La décision ne peut précéder le début de la suspension.', 'decidedOn');
+      return one({ type: 'SuspensionMadeDefinitive', data: { sanctionId: c.sanctionId, decidedOn: c.decidedOn, kind: c.kind } });
+    }
+    case 'ExitRsa':
+      requireParcours(s);
+      rule(s.status === 'in_rsa', 'RSA_ALREADY_EXITED', 'La sortie du RSA est déjà enregistrée pour ce cycle.');
+      pastDateInCycle(s, ctx, c.exitedOn, 'exitedOn');
+      return one({ type: 'RsaExited', data: { exitedOn: c.exitedOn, reason: c.reason } });
+    case 'EndAccompaniment': {
+      requireParcours(s);
+      rule(s.status === 'exited', 'ACCOMPANIMENT_END_REQUIRES_EXIT', "La fin d'accompagnement suit la sortie du RSA.");
+      notFuture(ctx, c.endedOn, 'endedOn');
+      notBefore(c.endedOn, s.exitedOn, 'END_BEFORE_EXIT', 'La fin d\'accompagnement ne peut précéder la sortie du RSA.', 'endedOn');
+      const limit = addMonths(s.exitedOn!, ctx.parametersOn(s.exitedOn!).accompanimentAfterExitMonths);
+      rule(c.endedOn <= limit, 'ACCOMPANIMENT_END_TOO_LATE', `L'accompagnement prend fin au plus tard le ${limit}.`, 'endedOn');
+      return one({ type: 'AccompanimentEnded', data: { endedOn: c.endedOn } });
+    }
+    case 'Transfer':
+      requireOpen(s, ctx, c.transferredOn);
+      pastDateInCycle(s, ctx, c.transferredOn, 'transferredOn');
+      return one({ type: 'TransferredToAnotherDepartement', data: { transferredOn: c.transferredOn, departementCode: c.departementCode } });
+  }
+}
+
+function checkEntryDates(c: { demandOn: BusinessDate; rightOpenedOn: BusinessDate; enteredOn: BusinessDate }): void {
+  rule(c.demandOn <= c.rightOpenedOn, 'ENTRY_DATES_OUT_OF_ORDER', "L'ouverture du droit ne peut précéder la demande.", 'rightOpenedOn');
+  rule(c.rightOpenedOn <= c.enteredOn, 'ENTRY_DATES_OUT_OF_ORDER', "La transmission CAF ne peut précéder l'ouverture du droit.", 'enteredOn');
+}
+
+function signContract(s: ParcoursState, c: Extract<ParcoursCommand, { type: 'SignContract' }>, ctx: DecisionContext): ParcoursEvent[] {
+  requireOpen(s, ctx, c.signedOn);
+  requireReferent(s);
+  pastDateInCycle(s, ctx, c.signedOn, 'signedOn');
+  notBeforeEntry(s, c.startsOn, 'startsOn');
+  rule(c.endsOn > c.startsOn, 'CONTRACT_END_BEFORE_START', 'La fin du contrat doit suivre son début.', 'endsOn');
+  const p = ctx.parametersOn(c.signedOn);
+  rule(
+    c.endsOn >= addDays(addMonths(c.startsOn, p.contractMinMonths), -1) && c.endsOn <= addMonths(c.startsOn, p.contractMaxMonths),
+    'CONTRACT_DURATION_OUT_OF_RANGE',
+    `La durée du contrat doit être comprise entre ${p.contractMinMonths} et ${p.contractMaxMonths} mois.`,
+    'endsOn',
+  );
+  rule(
+    c.weeklyHours >= p.weeklyHoursMin && c.weeklyHours <= p.weeklyHoursMax,
+    'WEEKLY_HOURS_OUT_OF_RANGE',
+    `Les heures d'activité hebdomadaires doivent être comprises entre ${p.weeklyHoursMin} et ${p.weeklyHoursMax}.`,
+    'weeklyHours',
+  );
+  const overlapping = Object.values(s.contracts).find((k) => k.startsOn <= c.endsOn && c.startsOn <= contractEnd(k));
+  rule(
+    !overlapping,
+    'CONTRACT_ALREADY_OPEN',
+    `Un contrat est déjà en cours sur cette période (jusqu'au ${overlapping && contractEnd(overlapping)}) : faites d'abord son bilan.`,
+    'startsOn',
+  );
+  const renewal = Object.values(s.contracts).some((k) => k.cycle === s.cycle);
+  return one({
+    type: 'ContractSigned',
+    data: { contractId: ctx.newId(), kind: c.kind, signedOn: c.signedOn, startsOn: c.startsOn, endsOn: c.endsOn, weeklyHours: c.weeklyHours, objectives: c.objectives, renewal },
+  });
+}
+
+type BreachCommand = Extract<ParcoursCommand, { type: 'InformOfBreach' | 'ReceiveObservations' | 'GiveEpOpinion' | 'DecideBreach' }>;
+
+/** The suspension-remobilisation procedure (DOMAIN.md §4): inform, observations, EP opinion, decision. */
+function decideBreachStep(s: ParcoursState, c: BreachCommand, ctx: DecisionContext): ParcoursEvent[] {
+  const on = c.type === 'InformOfBreach' ? c.informedOn : c.type === 'ReceiveObservations' ? c.receivedOn : c.type === 'GiveEpOpinion' ? c.givenOn : c.decidedOn;
+  const field = c.type === 'InformOfBreach' ? 'informedOn' : c.type === 'ReceiveObservations' ? 'receivedOn' : c.type === 'GiveEpOpinion' ? 'givenOn' : 'decidedOn';
+  requireOpen(s, ctx, on);
+  const breach = found(s.breaches[c.breachId], 'BREACH_NOT_FOUND', "Ce manquement n'existe pas.");
+  rule(!breach.decision, 'BREACH_ALREADY_DECIDED', 'Ce manquement a déjà fait l\'objet d\'une décision.');
+  pastDateInCycle(s, ctx, on, field);
+  if (c.type === 'InformOfBreach') {
+    rule(!breach.informedOn, 'BREACH_ALREADY_INFORMED', 'La personne a déjà été informée de ce manquement.');
+    notBefore(on, breach.reportedOn, 'INFORMED_BEFORE_REPORT', 'L\'information ne peut précéder le signalement.', field);
+    return one({ type: 'BeneficiaryInformedOfBreach', data: { breachId: c.breachId, informedOn: c.informedOn } });
+  }
+  rule(breach.informedOn, 'BENEFICIARY_NOT_INFORMED', "La personne doit d'abord être informée du manquement.");
+  notBefore(on, breach.informedOn, 'STEP_BEFORE_INFORMATION', "Cette étape ne peut précéder l'information de la personne.", field);
+  if (c.type === 'ReceiveObservations') {
+    rule(!breach.observationsOn, 'OBSERVATIONS_ALREADY_RECEIVED', 'Les observations sont déjà enregistrées.');
+    return one({ type: 'BreachObservationsReceived', data: { breachId: c.breachId, receivedOn: c.receivedOn } });
+  }
+  if (c.type === 'GiveEpOpinion') {
+    rule(!breach.epOpinion, 'EP_OPINION_ALREADY_GIVEN', "L'avis de l'équipe pluridisciplinaire est déjà enregistré.");
+    return one({ type: 'EpOpinionGiven', data: { breachId: c.breachId, givenOn: c.givenOn, opinion: c.opinion } });
+  }
+  const p = ctx.parametersOn(c.decidedOn);
+  const observationsDue = addDays(breach.informedOn, p.observationDays);
+  rule(
+    breach.observationsOn || c.decidedOn >= observationsDue,
+    'OBSERVATION_PERIOD_RUNNING',
+    `La personne peut présenter ses observations jusqu'au ${observationsDue}.`,
+    'decidedOn',
+  );
+  if (c.decision === 'dismissed') return one({ type: 'BreachDismissed', data: { breachId: c.breachId, decidedOn: c.decidedOn } });
+
+  rule(!p.epOpinionRequired || breach.epOpinion, 'EP_OPINION_REQUIRED', "L'avis de l'équipe pluridisciplinaire est requis avant une suspension.");
+  const share = c.sharePercent;
+  rule(
+    share !== undefined && share >= p.sanctionShareMin && share <= p.sanctionShareMax,
+    'SANCTION_SHARE_OUT_OF_SCALE',
+    `La part suspendue doit être comprise entre ${p.sanctionShareMin} % et ${p.sanctionShareMax} %.`,
+    'sharePercent',
+  );
+  rule(
+    (s.household?.size ?? 1) <= 1 || share <= p.householdShareCap,
+    'SANCTION_SHARE_ABOVE_HOUSEHOLD_CAP',
+    `Pour un foyer de plus d'une personne, la part suspendue est plafonnée à ${p.householdShareCap} %.`,
+    'sharePercent',
+  );
+  // Repeated: a suspension was already decided in this cycle (project rule).
+  const repeated = Object.values(s.sanctions).some((x) => x.decidedOn >= s.enteredOn!);
+  const maxMonths = repeated ? p.repeatedBreachMonthsMax : p.firstBreachMonthsMax;
+  const months = c.months;
+  rule(
+    months !== undefined && Number.isInteger(months) && months >= 1 && months <= maxMonths,
+    'SANCTION_DURATION_OUT_OF_SCALE',
+    `La durée de suspension doit être de 1 à ${maxMonths} mois${repeated ? ' (manquement répété)' : ''}.`,
+    'months',
+  );
+  const startsOn = c.startsOn ?? c.decidedOn;
+  notBefore(startsOn, c.decidedOn, 'SUSPENSION_BEFORE_DECISION', 'La suspension ne peut commencer avant la décision.', 'startsOn');
+  return one({
+    type: 'SuspensionDecided',
+    data: {
+      breachId: c.breachId,
+      sanctionId: ctx.newId(),
+      decidedOn: c.decidedOn,
+      startsOn,
+      endsOn: addDays(addMonths(startsOn, months), -1),
+      sharePercent: share,
+      months,
+      repeated,
+    },
+  });
+}
+

@@ -1,0 +1,155 @@
+import { BusinessDate } from '../shared/dates';
+import {
+  ACTION_OUTCOMES,
+  APPOINTMENT_CHANNELS,
+  APPOINTMENT_KINDS,
+  Barrier,
+  BREACH_KINDS,
+  ContractKind,
+  DEFINITIVE_KINDS,
+  EMPLOYMENT_KINDS,
+  EP_OPINIONS,
+  EXEMPTION_REASONS,
+  EXIT_REASONS,
+  HouseholdType,
+  OrganisationKind,
+  REORIENTATION_MOTIVES,
+  REVIEW_OUTCOMES,
+  SEXES,
+  Track,
+} from './vocabulary';
+
+/**
+ * The events of a parcours, one stream per person subject to droits et devoirs.
+ * Each carries its business date(s); when and by whom it was recorded is in
+ * the store's metadata. Event names and fields are stored forever: add, never rename.
+ */
+type Of<T extends readonly string[]> = T[number];
+
+export interface Person {
+  lastName: string;
+  firstName: string;
+  birthDate: BusinessDate;
+  sex: Of<typeof SEXES>;
+  /** Numéro d'inscription au répertoire; optional, never logged nor exported. */
+  nir?: string;
+}
+
+export interface Household {
+  /** Numéro allocataire CAF/MSA of the foyer. */
+  cafNumber?: string;
+  type: HouseholdType;
+  size: number;
+}
+
+export type ParcoursEvent =
+  /** Entry into the RSA, soumis aux droits et devoirs; also a re-entry (a new cycle). */
+  | {
+      type: 'ParcoursEntered';
+      data: {
+        parcoursId: string;
+        cycle: number;
+        person: Person;
+        household: Household;
+        territory: string;
+        /** Demande de RSA (DREES measures from it). */
+        demandOn: BusinessDate;
+        /** Ouverture du droit. */
+        rightOpenedOn: BusinessDate;
+        /** Transmission CAF quotidienne: the entry date (CALPAE measures from it). */
+        enteredOn: BusinessDate;
+      };
+    }
+  | { type: 'HouseholdChanged'; data: { household: Household; changedOn: BusinessDate } }
+  | { type: 'FranceTravailRegistered'; data: { registeredOn: BusinessDate; franceTravailId?: string } }
+  /** Orientation, or réorientation when `reorientationRequestId` is set. */
+  | {
+      type: 'Oriented';
+      data: {
+        orientationId: string;
+        track: Track;
+        organisationId: string;
+        organisationKind: OrganisationKind;
+        decidedOn: BusinessDate;
+        notifiedOn: BusinessDate;
+        reorientationRequestId?: string;
+      };
+    }
+  | { type: 'ReferentAssigned'; data: { referentId: string; organisationId: string; assignedOn: BusinessDate; previousReferentId?: string } }
+  | {
+      type: 'AppointmentScheduled';
+      data: {
+        appointmentId: string;
+        scheduledFor: BusinessDate;
+        scheduledOn: BusinessDate;
+        kind: Of<typeof APPOINTMENT_KINDS>;
+        channel: Of<typeof APPOINTMENT_CHANNELS>;
+        referentId: string;
+      };
+    }
+  | { type: 'AppointmentHeld'; data: { appointmentId: string; heldOn: BusinessDate } }
+  | { type: 'AppointmentMissed'; data: { appointmentId: string; missedOn: BusinessDate; legitimateReason: boolean } }
+  | { type: 'AppointmentCancelled'; data: { appointmentId: string; cancelledOn: BusinessDate } }
+  | { type: 'DiagnosticRecorded'; data: { diagnosticId: string; diagnosedOn: BusinessDate; barriers: Barrier[] } }
+  | { type: 'BarrierLifted'; data: { barrier: Barrier; liftedOn: BusinessDate } }
+  | {
+      type: 'ContractSigned';
+      data: {
+        contractId: string;
+        kind: ContractKind;
+        signedOn: BusinessDate;
+        startsOn: BusinessDate;
+        endsOn: BusinessDate;
+        weeklyHours: number;
+        /** Objective codes or short labels chosen from the référent's list; no free text about the person. */
+        objectives: string[];
+        /** First contract of the cycle, or a renewal. */
+        renewal: boolean;
+      };
+    }
+  /** Bilan of a contract. */
+  | { type: 'ContractReviewed'; data: { contractId: string; reviewedOn: BusinessDate; outcome: Of<typeof REVIEW_OUTCOMES> } }
+  | { type: 'ActionPrescribed'; data: { prescriptionId: string; actionId: string; dispositifCode: string; prescribedOn: BusinessDate } }
+  | { type: 'ActionEntered'; data: { prescriptionId: string; enteredOn: BusinessDate } }
+  | { type: 'ActionExited'; data: { prescriptionId: string; exitedOn: BusinessDate; outcome: Of<typeof ACTION_OUTCOMES> } }
+  | { type: 'EmploymentStarted'; data: { employmentId: string; startedOn: BusinessDate; kind: Of<typeof EMPLOYMENT_KINDS> } }
+  | {
+      type: 'ReorientationRequested';
+      data: { requestId: string; requestedOn: BusinessDate; motive: Of<typeof REORIENTATION_MOTIVES>; requestedTrack?: Track };
+    }
+  | { type: 'ReorientationRefused'; data: { requestId: string; decidedOn: BusinessDate } }
+  | {
+      type: 'ExemptionGranted';
+      data: { exemptionId: string; reason: Of<typeof EXEMPTION_REASONS>; from: BusinessDate; to?: BusinessDate };
+    }
+  /** Manquement. */
+  | { type: 'BreachReported'; data: { breachId: string; kind: Of<typeof BREACH_KINDS>; occurredOn: BusinessDate; reportedOn: BusinessDate } }
+  | { type: 'BeneficiaryInformedOfBreach'; data: { breachId: string; informedOn: BusinessDate } }
+  | { type: 'BreachObservationsReceived'; data: { breachId: string; receivedOn: BusinessDate } }
+  /** Avis de l'équipe pluridisciplinaire. */
+  | { type: 'EpOpinionGiven'; data: { breachId: string; givenOn: BusinessDate; opinion: Of<typeof EP_OPINIONS> } }
+  | { type: 'BreachDismissed'; data: { breachId: string; decidedOn: BusinessDate } }
+  /** Suspension-remobilisation decided. */
+  | {
+      type: 'SuspensionDecided';
+      data: {
+        breachId: string;
+        sanctionId: string;
+        decidedOn: BusinessDate;
+        startsOn: BusinessDate;
+        endsOn: BusinessDate;
+        sharePercent: number;
+        months: number;
+        repeated: boolean;
+      };
+    }
+  /** Remobilisation: the suspension stops and the withheld sums are paid back (reversement). */
+  | { type: 'SuspensionLiftedByRemobilisation'; data: { sanctionId: string; remobilisedOn: BusinessDate } }
+  | { type: 'SuspensionMadeDefinitive'; data: { sanctionId: string; decidedOn: BusinessDate; kind: Of<typeof DEFINITIVE_KINDS> } }
+  /** End of payment of the RSA. */
+  | { type: 'RsaExited'; data: { exitedOn: BusinessDate; reason: Of<typeof EXIT_REASONS> } }
+  | { type: 'AccompanimentEnded'; data: { endedOn: BusinessDate } }
+  | { type: 'TransferredToAnotherDepartement'; data: { transferredOn: BusinessDate; departementCode: string } };
+
+export type ParcoursEventType = ParcoursEvent['type'];
+export type EventData<T extends ParcoursEventType> = Extract<ParcoursEvent, { type: T }>['data'];

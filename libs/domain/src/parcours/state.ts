@@ -1,0 +1,258 @@
+import { BusinessDate } from '../shared/dates';
+import { EventData, Household, ParcoursEvent, Person } from './events';
+import { Barrier, OrganisationKind, Track } from './vocabulary';
+
+export interface CycleSummary {
+  cycle: number;
+  enteredOn: BusinessDate;
+  exitedOn?: BusinessDate;
+  accompanimentEndedOn?: BusinessDate;
+}
+
+export interface Orientation {
+  orientationId: string;
+  track: Track;
+  organisationId: string;
+  organisationKind: OrganisationKind;
+  notifiedOn: BusinessDate;
+}
+
+export interface Contract {
+  contractId: string;
+  kind: EventData<'ContractSigned'>['kind'];
+  cycle: number;
+  signedOn: BusinessDate;
+  startsOn: BusinessDate;
+  endsOn: BusinessDate;
+  weeklyHours: number;
+  renewal: boolean;
+  reviewedOn?: BusinessDate;
+}
+
+export interface Breach {
+  breachId: string;
+  reportedOn: BusinessDate;
+  informedOn?: BusinessDate;
+  observationsOn?: BusinessDate;
+  epOpinion?: 'sanction' | 'no_sanction';
+  decision?: 'dismissed' | 'suspension';
+}
+
+export interface Sanction {
+  sanctionId: string;
+  breachId: string;
+  decidedOn: BusinessDate;
+  startsOn: BusinessDate;
+  endsOn: BusinessDate;
+  status: 'in_progress' | 'lifted' | 'definitive';
+}
+
+/**
+ * What decide needs to know of a parcours, rebuilt from its events by evolve.
+ * Not a read model: screens read projections.
+ */
+export interface ParcoursState {
+  /** Revision of the last event folded in, -1 for a parcours that does not exist. */
+  revision: number;
+  parcoursId?: string;
+  person?: Person;
+  household?: Household;
+  territory?: string;
+  status: 'none' | 'in_rsa' | 'exited' | 'closed' | 'transferred';
+  cycle: number;
+  cycles: CycleSummary[];
+  demandOn?: BusinessDate;
+  enteredOn?: BusinessDate;
+  exitedOn?: BusinessDate;
+  franceTravailRegisteredOn?: BusinessDate;
+  /** Current orientation of the cycle. */
+  orientation?: Orientation;
+  referentId?: string;
+  referentOrganisationId?: string;
+  appointments: Record<string, { scheduledFor: BusinessDate; status: 'scheduled' | 'held' | 'missed' | 'cancelled' }>;
+  barriers: Partial<Record<Barrier, { recordedOn: BusinessDate; liftedOn?: BusinessDate }>>;
+  contracts: Record<string, Contract>;
+  prescriptions: Record<string, { actionId: string; prescribedOn: BusinessDate; enteredOn?: BusinessDate; exitedOn?: BusinessDate }>;
+  reorientationRequests: Record<string, { requestedOn: BusinessDate; decided: boolean }>;
+  breaches: Record<string, Breach>;
+  sanctions: Record<string, Sanction>;
+}
+
+export const initialParcoursState = (): ParcoursState => ({
+  revision: -1,
+  status: 'none',
+  cycle: 0,
+  cycles: [],
+  appointments: {},
+  barriers: {},
+  contracts: {},
+  prescriptions: {},
+  reorientationRequests: {},
+  breaches: {},
+  sanctions: {},
+});
+
+function updateCycle(state: ParcoursState, patch: Partial<CycleSummary>): CycleSummary[] {
+  return state.cycles.map((c) => (c.cycle === state.cycle ? { ...c, ...patch } : c));
+}
+
+/** Folds one event into the state. Pure: never throws on a recorded event. */
+export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursState {
+  const s: ParcoursState = { ...state, revision: state.revision + 1 };
+  switch (event.type) {
+    case 'ParcoursEntered': {
+      const d = event.data;
+      return {
+        ...s,
+        parcoursId: d.parcoursId,
+        person: d.person,
+        household: d.household,
+        territory: d.territory,
+        status: 'in_rsa',
+        cycle: d.cycle,
+        cycles: [...s.cycles, { cycle: d.cycle, enteredOn: d.enteredOn }],
+        demandOn: d.demandOn,
+        enteredOn: d.enteredOn,
+        exitedOn: undefined,
+        // A new cycle is oriented anew; its history stays in the stream.
+        orientation: undefined,
+        referentId: undefined,
+        referentOrganisationId: undefined,
+      };
+    }
+    case 'HouseholdChanged':
+      return { ...s, household: event.data.household };
+    case 'FranceTravailRegistered':
+      return { ...s, franceTravailRegisteredOn: event.data.registeredOn };
+    case 'Oriented': {
+      const d = event.data;
+      const changedOrganisation = s.orientation?.organisationId !== d.organisationId;
+      return {
+        ...s,
+        orientation: { orientationId: d.orientationId, track: d.track, organisationId: d.organisationId, organisationKind: d.organisationKind, notifiedOn: d.notifiedOn },
+        // A référent belongs to the organisme: a new organisme names a new one.
+        referentId: changedOrganisation ? undefined : s.referentId,
+        referentOrganisationId: changedOrganisation ? undefined : s.referentOrganisationId,
+        reorientationRequests: d.reorientationRequestId
+          ? { ...s.reorientationRequests, [d.reorientationRequestId]: { ...s.reorientationRequests[d.reorientationRequestId], decided: true } }
+          : s.reorientationRequests,
+      };
+    }
+    case 'ReferentAssigned':
+      return { ...s, referentId: event.data.referentId, referentOrganisationId: event.data.organisationId };
+    case 'AppointmentScheduled':
+      return { ...s, appointments: { ...s.appointments, [event.data.appointmentId]: { scheduledFor: event.data.scheduledFor, status: 'scheduled' } } };
+    case 'AppointmentHeld':
+      return withAppointmentStatus(s, event.data.appointmentId, 'held');
+    case 'AppointmentMissed':
+      return withAppointmentStatus(s, event.data.appointmentId, 'missed');
+    case 'AppointmentCancelled':
+      return withAppointmentStatus(s, event.data.appointmentId, 'cancelled');
+    case 'DiagnosticRecorded': {
+      const barriers = { ...s.barriers };
+      for (const b of event.data.barriers) {
+        if (!barriers[b] || barriers[b]!.liftedOn) barriers[b] = { recordedOn: event.data.diagnosedOn };
+      }
+      return { ...s, barriers };
+    }
+    case 'BarrierLifted': {
+      const current = s.barriers[event.data.barrier];
+      return current ? { ...s, barriers: { ...s.barriers, [event.data.barrier]: { ...current, liftedOn: event.data.liftedOn } } } : s;
+    }
+    case 'ContractSigned': {
+      const d = event.data;
+      return {
+        ...s,
+        contracts: {
+          ...s.contracts,
+          [d.contractId]: { contractId: d.contractId, kind: d.kind, cycle: s.cycle, signedOn: d.signedOn, startsOn: d.startsOn, endsOn: d.endsOn, weeklyHours: d.weeklyHours, renewal: d.renewal },
+        },
+      };
+    }
+    case 'ContractReviewed': {
+      const c = s.contracts[event.data.contractId];
+      return c ? { ...s, contracts: { ...s.contracts, [c.contractId]: { ...c, reviewedOn: event.data.reviewedOn } } } : s;
+    }
+    case 'ActionPrescribed':
+      return {
+        ...s,
+        prescriptions: { ...s.prescriptions, [event.data.prescriptionId]: { actionId: event.data.actionId, prescribedOn: event.data.prescribedOn } },
+      };
+    case 'ActionEntered':
+      return withPrescription(s, event.data.prescriptionId, { enteredOn: event.data.enteredOn });
+    case 'ActionExited':
+      return withPrescription(s, event.data.prescriptionId, { exitedOn: event.data.exitedOn });
+    case 'EmploymentStarted':
+    case 'ExemptionGranted':
+      return s;
+    case 'ReorientationRequested':
+      return { ...s, reorientationRequests: { ...s.reorientationRequests, [event.data.requestId]: { requestedOn: event.data.requestedOn, decided: false } } };
+    case 'ReorientationRefused':
+      return { ...s, reorientationRequests: { ...s.reorientationRequests, [event.data.requestId]: { ...s.reorientationRequests[event.data.requestId], decided: true } } };
+    case 'BreachReported':
+      return { ...s, breaches: { ...s.breaches, [event.data.breachId]: { breachId: event.data.breachId, reportedOn: event.data.reportedOn } } };
+    case 'BeneficiaryInformedOfBreach':
+      return withBreach(s, event.data.breachId, { informedOn: event.data.informedOn });
+    case 'BreachObservationsReceived':
+      return withBreach(s, event.data.breachId, { observationsOn: event.data.receivedOn });
+    case 'EpOpinionGiven':
+      return withBreach(s, event.data.breachId, { epOpinion: event.data.opinion });
+    case 'BreachDismissed':
+      return withBreach(s, event.data.breachId, { decision: 'dismissed' });
+    case 'SuspensionDecided': {
+      const d = event.data;
+      const withDecision = withBreach(s, d.breachId, { decision: 'suspension' });
+      return {
+        ...withDecision,
+        sanctions: {
+          ...s.sanctions,
+          [d.sanctionId]: { sanctionId: d.sanctionId, breachId: d.breachId, decidedOn: d.decidedOn, startsOn: d.startsOn, endsOn: d.endsOn, status: 'in_progress' },
+        },
+      };
+    }
+    case 'SuspensionLiftedByRemobilisation':
+      return withSanction(s, event.data.sanctionId, 'lifted');
+    case 'SuspensionMadeDefinitive':
+      return withSanction(s, event.data.sanctionId, 'definitive');
+    case 'RsaExited':
+      return { ...s, status: 'exited', exitedOn: event.data.exitedOn, cycles: updateCycle(s, { exitedOn: event.data.exitedOn }) };
+    case 'AccompanimentEnded':
+      return { ...s, status: 'closed', cycles: updateCycle(s, { accompanimentEndedOn: event.data.endedOn }) };
+    case 'TransferredToAnotherDepartement':
+      return { ...s, status: 'transferred' };
+  }
+}
+
+function withAppointmentStatus(s: ParcoursState, id: string, status: 'held' | 'missed' | 'cancelled'): ParcoursState {
+  const a = s.appointments[id];
+  return a ? { ...s, appointments: { ...s.appointments, [id]: { ...a, status } } } : s;
+}
+
+function withPrescription(s: ParcoursState, id: string, patch: { enteredOn?: BusinessDate; exitedOn?: BusinessDate }): ParcoursState {
+  const p = s.prescriptions[id];
+  return p ? { ...s, prescriptions: { ...s.prescriptions, [id]: { ...p, ...patch } } } : s;
+}
+
+function withBreach(s: ParcoursState, id: string, patch: Partial<Breach>): ParcoursState {
+  const b = s.breaches[id];
+  return b ? { ...s, breaches: { ...s.breaches, [id]: { ...b, ...patch } } } : s;
+}
+
+function withSanction(s: ParcoursState, id: string, status: Sanction['status']): ParcoursState {
+  const x = s.sanctions[id];
+  return x ? { ...s, sanctions: { ...s.sanctions, [id]: { ...x, status } } } : s;
+}
+
+export function rebuild(events: ParcoursEvent[], from: ParcoursState = initialParcoursState()): ParcoursState {
+  return events.reduce(evolve, from);
+}
+
+/** The last day a contract binds: its end date, or its bilan when that came first. */
+export function contractEnd(c: Contract): BusinessDate {
+  return c.reviewedOn && c.reviewedOn < c.endsOn ? c.reviewedOn : c.endsOn;
+}
+
+/** The contract in force on a date, if any. */
+export function contractInForce(s: ParcoursState, date: BusinessDate): Contract | undefined {
+  return Object.values(s.contracts).find((c) => c.startsOn <= date && date <= contractEnd(c));
+}

@@ -1,0 +1,87 @@
+/** Closed lists of codes used by the parcours; each list is the contract of an API field. */
+
+/** The three parcours a person is oriented to (DOMAIN.md §2.2). */
+export const TRACKS = ['employment', 'socio_professional', 'social'] as const;
+export type Track = (typeof TRACKS)[number];
+
+/** Kinds of organisme référent. */
+export const ORGANISATION_KINDS = [
+  'france_travail',
+  'departement',
+  'ccas_cias',
+  'caf',
+  'plie',
+  'mission_locale',
+  'cap_emploi',
+  'association',
+] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+export const SEXES = ['female', 'male'] as const;
+export const HOUSEHOLD_TYPES = ['single', 'single_parent', 'couple', 'couple_with_children', 'other'] as const;
+export type HouseholdType = (typeof HOUSEHOLD_TYPES)[number];
+
+export const APPOINTMENT_KINDS = ['individual', 'collective'] as const;
+export const APPOINTMENT_CHANNELS = ['in_person', 'phone', 'video'] as const;
+
+/** Freins recorded at the diagnostic (DOMAIN.md §2.3). */
+export const BARRIERS = [
+  'mobility',
+  'health',
+  'housing',
+  'childcare',
+  'budget',
+  'access_to_rights',
+  'language_basic_skills',
+  'digital',
+  'disability',
+  'caregiver',
+] as const;
+export type Barrier = (typeof BARRIERS)[number];
+
+/** Contrat d'engagement since 2025; CER, PPAE, PACEA and CEJ for history. */
+export const CONTRACT_KINDS = ['contrat_engagement', 'cer', 'ppae', 'pacea', 'cej'] as const;
+export type ContractKind = (typeof CONTRACT_KINDS)[number];
+
+/** What a bilan leads to. */
+export const REVIEW_OUTCOMES = ['renewal', 'reorientation', 'exit', 'end_of_contract'] as const;
+
+export const ACTION_OUTCOMES = [
+  'durable_employment',
+  'transition_employment',
+  'training',
+  'iae',
+  'immersion',
+  'business_creation',
+  'dropout',
+  'other',
+] as const;
+export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
+
+export const EMPLOYMENT_KINDS = ['permanent', 'fixed_term_6_months_or_more', 'fixed_term_under_6_months', 'temporary_agency', 'iae', 'business_creation', 'other'] as const;
+
+export const REORIENTATION_MOTIVES = [
+  'accompaniment_no_longer_helps',
+  'relational_problem',
+  'exhaustion',
+  'situation_changed',
+  'end_of_contract',
+  'other',
+] as const;
+
+export const EXEMPTION_REASONS = ['health', 'disability', 'isolated_parent_without_childcare', 'exceptional_situation', 'other'] as const;
+
+/** Manquements (DOMAIN.md §2.8). */
+export const BREACH_KINDS = [
+  'unexcused_missed_appointment',
+  'contract_refused',
+  'contract_not_honoured',
+  'activity_hours_not_done',
+  'unreachable',
+] as const;
+
+export const EP_OPINIONS = ['sanction', 'no_sanction'] as const;
+export const BREACH_DECISIONS = ['dismissed', 'suspension'] as const;
+export const DEFINITIVE_KINDS = ['suppression', 'radiation'] as const;
+
+export const EXIT_REASONS = ['employment', 'income', 'moved_out', 'death', 'sanction', 'other'] as const;

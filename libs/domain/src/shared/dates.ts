@@ -1,0 +1,64 @@
+/**
+ * Business dates: calendar dates in Europe/Paris without time, as "YYYY-MM-DD".
+ * The same arithmetic everywhere (DOMAIN.md §3):
+ * - "within N days": end − start ≤ N;
+ * - "within N months": end ≤ start + N calendar months, where a day number
+ *   that does not exist becomes the last day of that month (31 Jan + 1 month = 28/29 Feb).
+ */
+export type BusinessDate = string;
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+export function isBusinessDate(value: unknown): value is BusinessDate {
+  if (typeof value !== 'string') return false;
+  const m = DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && y >= 1900 && y <= 2999;
+}
+
+function parts(date: BusinessDate): [number, number, number] {
+  const m = DATE.exec(date);
+  if (!m) throw new Error(`not a business date: ${date}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+function format(y: number, m: number, d: number): BusinessDate {
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function toUtc(date: BusinessDate): number {
+  const [y, m, d] = parts(date);
+  return Date.UTC(y, m - 1, d);
+}
+
+export function addDays(date: BusinessDate, days: number): BusinessDate {
+  const t = new Date(toUtc(date) + days * DAY_MS);
+  return format(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+}
+
+export function addMonths(date: BusinessDate, months: number): BusinessDate {
+  const [y, m, d] = parts(date);
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  return format(year, month, Math.min(d, daysInMonth(year, month)));
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: BusinessDate, to: BusinessDate): number {
+  return Math.round((toUtc(to) - toUtc(from)) / DAY_MS);
+}
+
+export const minDate = (a: BusinessDate, b: BusinessDate): BusinessDate => (a <= b ? a : b);
+export const maxDate = (a: BusinessDate, b: BusinessDate): BusinessDate => (a >= b ? a : b);
+
+/** Today's business date in Europe/Paris for an instant. */
+export function parisDate(instant: Date): BusinessDate {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}

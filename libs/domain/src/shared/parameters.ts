@@ -1,0 +1,115 @@
+import { BusinessDate } from './dates';
+
+/**
+ * Every number a département may set differently (DOMAIN.md §3–4), stored as
+ * versions with an effective date, so that 2024's figures use 2024's rules.
+ */
+export interface Parameters {
+  /** Orientation within N weeks of entry (décret n° 2024-1244). */
+  orientationLegalWeeks: number;
+  /** Orientation within N months of entry (CALPAE indicator). */
+  orientationCalpaeMonths: number;
+  /** Orientation target of the département, in days (the alert a référent sees). */
+  orientationTargetDays: number;
+  /** First appointment within N days of orientation (the alert; Pas-de-Calais 15 days). */
+  firstAppointmentDays: number;
+  /** First appointment indicator (CALPAE "2 semaines"). */
+  firstAppointmentIndicatorDays: number;
+  /** First contract within N months of orientation (legal). */
+  firstContractLegalMonths: number;
+  /** First contract within N months of orientation (CALPAE). */
+  firstContractCalpaeMonths: number;
+  /** Warn N days before a contract ends (project rule). */
+  contractEndWarningDays: number;
+  /** Shortest and longest contract, in months. */
+  contractMinMonths: number;
+  contractMaxMonths: number;
+  /** Weekly activity hours allowed in a contract, and the target. */
+  weeklyHoursMin: number;
+  weeklyHoursMax: number;
+  weeklyHoursTarget: number;
+  /** Review of the équilibré parcours after N months. */
+  balancedReviewMonths: number;
+  /** Alert after N months without a held appointment (project rule). */
+  contactGapMonths: number;
+  /** Accompaniment may go on N months after the end of payment. */
+  accompanimentAfterExitMonths: number;
+  /** Days the beneficiary has to present observations before a sanction decision (project rule). */
+  observationDays: number;
+  /** Whether the équipe pluridisciplinaire's opinion is required before a sanction. */
+  epOpinionRequired: boolean;
+  /** Suspension scale: share in % and duration in months, first and repeated manquement. */
+  sanctionShareMin: number;
+  sanctionShareMax: number;
+  firstBreachMonthsMax: number;
+  repeatedBreachMonthsMax: number;
+  /** Cap on the suspended share for a household of more than one person. */
+  householdShareCap: number;
+  /** Portfolio caps per référent. */
+  portfolioCapIntensive: number;
+  portfolioCapOther: number;
+}
+
+export const DEFAULT_PARAMETERS: Parameters = {
+  orientationLegalWeeks: 6,
+  orientationCalpaeMonths: 1,
+  orientationTargetDays: 15,
+  firstAppointmentDays: 15,
+  firstAppointmentIndicatorDays: 14,
+  firstContractLegalMonths: 1,
+  firstContractCalpaeMonths: 2,
+  contractEndWarningDays: 30,
+  contractMinMonths: 1,
+  contractMaxMonths: 12,
+  weeklyHoursMin: 0,
+  weeklyHoursMax: 35,
+  weeklyHoursTarget: 15,
+  balancedReviewMonths: 12,
+  contactGapMonths: 3,
+  accompanimentAfterExitMonths: 6,
+  observationDays: 10,
+  epOpinionRequired: true,
+  sanctionShareMin: 30,
+  sanctionShareMax: 100,
+  firstBreachMonthsMax: 2,
+  repeatedBreachMonthsMax: 4,
+  householdShareCap: 50,
+  portfolioCapIntensive: 70,
+  portfolioCapOther: 250,
+};
+
+export interface ParameterVersion {
+  version: number;
+  effectiveFrom: BusinessDate;
+  values: Parameters;
+}
+
+/** The version in force on a date: the latest effective on or before it, else the defaults. */
+export function parametersAt(versions: ParameterVersion[], date: BusinessDate): Parameters {
+  let best: ParameterVersion | undefined;
+  for (const v of versions) {
+    if (v.effectiveFrom <= date && (!best || v.effectiveFrom > best.effectiveFrom || (v.effectiveFrom === best.effectiveFrom && v.version > best.version))) {
+      best = v;
+    }
+  }
+  return best?.values ?? DEFAULT_PARAMETERS;
+}
+
+/** Checks a partial set of values; returns the problems by field (empty when valid). */
+export function validateParameters(values: Partial<Record<keyof Parameters, unknown>>): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const def = (DEFAULT_PARAMETERS as unknown as Record<string, unknown>)[key];
+    if (def === undefined) problems[key] = 'paramètre inconnu';
+    else if (typeof def === 'boolean' && typeof value !== 'boolean') problems[key] = 'doit être vrai ou faux';
+    else if (typeof def === 'number' && (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1000)) {
+      problems[key] = 'doit être un nombre entre 0 et 1000';
+    }
+  }
+  const merged = { ...DEFAULT_PARAMETERS, ...values } as Parameters;
+  if (merged.contractMinMonths > merged.contractMaxMonths) problems.contractMinMonths = 'ne peut dépasser contractMaxMonths';
+  if (merged.weeklyHoursMin > merged.weeklyHoursMax) problems.weeklyHoursMin = 'ne peut dépasser weeklyHoursMax';
+  if (merged.sanctionShareMin > merged.sanctionShareMax) problems.sanctionShareMin = 'ne peut dépasser sanctionShareMax';
+  if (merged.sanctionShareMax > 100) problems.sanctionShareMax = 'ne peut dépasser 100';
+  return problems;
+}
