@@ -309,7 +309,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       return one({ type: 'SuspensionLiftedByRemobilisation', data: { sanctionId: c.sanctionId, remobilisedOn: c.remobilisedOn } });
     }
     case 'MakeSuspensionDefinitive': {
-      requireParcours(s);
+      requireOpen(s, ctx, c.decidedOn);
       const sanction = found(s.sanctions[c.sanctionId], 'SANCTION_NOT_FOUND', "Cette sanction n'existe pas.");
       rule(sanction.status === 'in_progress', 'SANCTION_NOT_IN_PROGRESS', "Cette suspension n'est plus en cours.");
       notFuture(ctx, c.decidedOn, 'decidedOn');
