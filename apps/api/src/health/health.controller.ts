@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Stores } from '@parcours/event-store';
 import type { Response } from 'express';
+import { Public } from '../http/auth.guard';
 import { STORES } from '../tokens';
 
 /** Liveness and readiness for orchestrators; no authentication, no personal data. */
+@Public()
 @Controller()
 export class HealthController {
   constructor(@Inject(STORES) private readonly stores: Stores) {}

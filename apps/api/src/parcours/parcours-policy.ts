@@ -1,0 +1,70 @@
+import { Identity, Role } from '@parcours/auth';
+import { ParcoursCommandType, ParcoursState } from '@parcours/domain';
+
+/**
+ * Who may do what on a parcours (DOMAIN.md §1). A role listed here is still
+ * held to its scope: a référent acts only on the parcours they currently
+ * follow, a SLAI only in its territoire. The État never reaches a parcours.
+ */
+const FOLLOW_UP: Role[] = ['referent', 'slai', 'departement'];
+const SLAI_DECISION: Role[] = ['slai', 'departement'];
+const PARTNER_FLOW: Role[] = ['system', 'slai', 'departement'];
+
+export const COMMAND_ROLES: Record<ParcoursCommandType, Role[]> = {
+  Enter: PARTNER_FLOW,
+  Reenter: PARTNER_FLOW,
+  ChangeHousehold: PARTNER_FLOW,
+  RegisterWithFranceTravail: PARTNER_FLOW,
+  Orient: SLAI_DECISION,
+  AssignReferent: SLAI_DECISION,
+  ScheduleAppointment: FOLLOW_UP,
+  RecordAppointmentHeld: FOLLOW_UP,
+  RecordAppointmentMissed: FOLLOW_UP,
+  CancelAppointment: FOLLOW_UP,
+  RecordDiagnostic: FOLLOW_UP,
+  LiftBarrier: FOLLOW_UP,
+  SignContract: FOLLOW_UP,
+  ReviewContract: FOLLOW_UP,
+  PrescribeAction: FOLLOW_UP,
+  EnterAction: FOLLOW_UP,
+  ExitAction: FOLLOW_UP,
+  StartEmployment: ['system', ...FOLLOW_UP],
+  RequestReorientation: FOLLOW_UP,
+  DecideReorientation: SLAI_DECISION,
+  GrantExemption: SLAI_DECISION,
+  ReportBreach: FOLLOW_UP,
+  InformOfBreach: SLAI_DECISION,
+  ReceiveObservations: SLAI_DECISION,
+  GiveEpOpinion: SLAI_DECISION,
+  DecideBreach: SLAI_DECISION,
+  LiftSuspension: SLAI_DECISION,
+  MakeSuspensionDefinitive: SLAI_DECISION,
+  ExitRsa: PARTNER_FLOW,
+  EndAccompaniment: FOLLOW_UP,
+  Transfer: SLAI_DECISION,
+};
+
+/** Whether the caller's scope covers this parcours (the territory of a new one for an entry). */
+function inScope(who: Identity, state: ParcoursState, territory: string | undefined): boolean {
+  switch (who.role) {
+    case 'departement':
+    case 'system':
+      return true;
+    case 'slai':
+      return territory !== undefined && territory === who.territory;
+    case 'referent':
+      return state.referentId !== undefined && state.referentId === who.referentId;
+    case 'etat':
+      return false;
+  }
+}
+
+export function mayCommand(who: Identity, command: { type: ParcoursCommandType; territory?: string }, state: ParcoursState): boolean {
+  if (!COMMAND_ROLES[command.type].includes(who.role)) return false;
+  return inScope(who, state, state.territory ?? command.territory);
+}
+
+/** Reading a parcours (its state and history) is for those who follow it; partners and the État get integration events or aggregates. */
+export function mayRead(who: Identity, state: ParcoursState): boolean {
+  return who.role !== 'system' && inScope(who, state, state.territory);
+}

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { evolve, initialParcoursState, ParcoursEvent, ParcoursState } from '@parcours/domain';
+import { EventStore, EventToAppend, RecordedEvent, StreamNotFoundError } from '@parcours/event-store';
+import { EVENT_STORE } from '../tokens';
+
+export const parcoursStream = (parcoursId: string): string => `parcours-${parcoursId}`;
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface LoadedParcours {
+  state: ParcoursState;
+  events: RecordedEvent[];
+}
+
+/** Reads a parcours stream and folds it; appends with the revision it was read at. */
+@Injectable()
+export class ParcoursRepository {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async load(parcoursId: string): Promise<LoadedParcours> {
+    if (!UUID.test(parcoursId)) return { state: initialParcoursState(), events: [] };
+    let events: RecordedEvent[];
+    try {
+      events = await this.store.readStream(parcoursStream(parcoursId));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return { state: initialParcoursState(), events: [] };
+      throw error;
+    }
+    const state = events.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as ParcoursEvent), initialParcoursState());
+    return { state, events };
+  }
+
+  async append(parcoursId: string, expectedRevision: number, events: EventToAppend[]): Promise<number> {
+    const result = await this.store.appendToStream(parcoursStream(parcoursId), events, {
+      expectedRevision: expectedRevision < 0 ? 'no_stream' : expectedRevision,
+    });
+    return result.nextExpectedRevision;
+  }
+}

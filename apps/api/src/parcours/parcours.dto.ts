@@ -1,0 +1,213 @@
+import {
+  ACTION_OUTCOMES,
+  APPOINTMENT_CHANNELS,
+  APPOINTMENT_KINDS,
+  BARRIERS,
+  BREACH_DECISIONS,
+  BREACH_KINDS,
+  CONTRACT_KINDS,
+  DEFINITIVE_KINDS,
+  EMPLOYMENT_KINDS,
+  EP_OPINIONS,
+  EXEMPTION_REASONS,
+  EXIT_REASONS,
+  HOUSEHOLD_TYPES,
+  REORIENTATION_MOTIVES,
+  REVIEW_OUTCOMES,
+  SEXES,
+  TRACKS,
+} from '@parcours/domain';
+import { IsOptional, Matches } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { BoolField, CodeField, CodeListField, DateField, IdField, IdListField, IntField, NameField, NestedField, NumberField } from '../http/fields';
+
+/** Request bodies of the parcours routes: one class per route, the names are the client app's contract. */
+type Code<T extends readonly string[]> = T[number];
+
+export class PersonDto {
+  @NameField() lastName: string;
+  @NameField() firstName: string;
+  @DateField() birthDate: string;
+  @CodeField(SEXES) sex: Code<typeof SEXES>;
+
+  @ApiPropertyOptional({ description: 'NIR (13 chiffres et clé) ; jamais journalisé ni exporté' })
+  @IsOptional()
+  @Matches(/^[12]\d{2}(0[1-9]|1[0-2]|[2-9]\d)(\d{2}|2[AB])\d{6}\d{2}$/, { message: 'nir doit être un NIR de 15 caractères' })
+  nir?: string;
+}
+
+export class HouseholdDto {
+  @IdField(false, 'Numéro allocataire CAF/MSA', 20) cafNumber?: string;
+  @CodeField(HOUSEHOLD_TYPES) type: Code<typeof HOUSEHOLD_TYPES>;
+  @IntField(1, 20, true, 'Nombre de personnes du foyer') size: number;
+}
+
+export class EntryDto {
+  @NestedField(() => PersonDto) person: PersonDto;
+  @NestedField(() => HouseholdDto) household: HouseholdDto;
+  @IdField(true, 'Code du territoire') territory: string;
+  @DateField(true, 'Date de la demande de RSA') demandOn: string;
+  @DateField(true, "Date d'ouverture du droit") rightOpenedOn: string;
+  @DateField(true, "Date de transmission CAF : date d'entrée") enteredOn: string;
+}
+
+export class ReentryDto {
+  @DateField() demandOn: string;
+  @DateField() rightOpenedOn: string;
+  @DateField() enteredOn: string;
+  @NestedField(() => HouseholdDto, false) household?: HouseholdDto;
+  @IdField(false) territory?: string;
+}
+
+export class HouseholdChangeDto {
+  @NestedField(() => HouseholdDto) household: HouseholdDto;
+  @DateField() changedOn: string;
+}
+
+export class FranceTravailRegistrationDto {
+  @DateField() registeredOn: string;
+  @IdField(false, 'Identifiant France Travail', 20) franceTravailId?: string;
+}
+
+export class OrientationDto {
+  @CodeField(TRACKS) track: Code<typeof TRACKS>;
+  @IdField() organisationId: string;
+  @DateField() decidedOn: string;
+  @DateField() notifiedOn: string;
+}
+
+export class ReferentAssignmentDto {
+  @IdField() referentId: string;
+  @DateField() assignedOn: string;
+}
+
+export class AppointmentDto {
+  @DateField(true, 'Date du rendez-vous (peut être future)') scheduledFor: string;
+  @DateField(true, 'Date à laquelle le rendez-vous a été fixé') scheduledOn: string;
+  @CodeField(APPOINTMENT_KINDS) kind: Code<typeof APPOINTMENT_KINDS>;
+  @CodeField(APPOINTMENT_CHANNELS) channel: Code<typeof APPOINTMENT_CHANNELS>;
+}
+
+export class AppointmentHeldDto {
+  @DateField() heldOn: string;
+}
+
+export class AppointmentMissedDto {
+  @DateField() missedOn: string;
+  @BoolField(true, 'Absence justifiée par un motif légitime') legitimateReason: boolean;
+}
+
+export class AppointmentCancelledDto {
+  @DateField() cancelledOn: string;
+}
+
+export class DiagnosticDto {
+  @DateField() diagnosedOn: string;
+  @CodeListField(BARRIERS, 'Freins constatés') barriers: Code<typeof BARRIERS>[];
+}
+
+export class BarrierLiftedDto {
+  @DateField() liftedOn: string;
+}
+
+export class ContractDto {
+  @CodeField(CONTRACT_KINDS) kind: Code<typeof CONTRACT_KINDS>;
+  @DateField() signedOn: string;
+  @DateField() startsOn: string;
+  @DateField() endsOn: string;
+  @NumberField(0, 60, true, "Heures d'activité hebdomadaires") weeklyHours: number;
+  @IdListField(20, 'Objectifs : codes ou libellés courts choisis dans une liste') objectives: string[];
+}
+
+export class ContractReviewDto {
+  @DateField() reviewedOn: string;
+  @CodeField(REVIEW_OUTCOMES) outcome: Code<typeof REVIEW_OUTCOMES>;
+}
+
+export class PrescriptionDto {
+  @IdField() actionId: string;
+  @DateField() prescribedOn: string;
+}
+
+export class ActionEntryDto {
+  @DateField() enteredOn: string;
+}
+
+export class ActionExitDto {
+  @DateField() exitedOn: string;
+  @CodeField(ACTION_OUTCOMES) outcome: Code<typeof ACTION_OUTCOMES>;
+}
+
+export class EmploymentDto {
+  @DateField() startedOn: string;
+  @CodeField(EMPLOYMENT_KINDS) kind: Code<typeof EMPLOYMENT_KINDS>;
+}
+
+export class ReorientationRequestDto {
+  @DateField() requestedOn: string;
+  @CodeField(REORIENTATION_MOTIVES) motive: Code<typeof REORIENTATION_MOTIVES>;
+  @CodeField(TRACKS, false) requestedTrack?: Code<typeof TRACKS>;
+}
+
+export class ReorientationDecisionDto {
+  @DateField() decidedOn: string;
+  @BoolField() accepted: boolean;
+  @CodeField(TRACKS, false) track?: Code<typeof TRACKS>;
+  @IdField(false) organisationId?: string;
+}
+
+export class ExemptionDto {
+  @CodeField(EXEMPTION_REASONS) reason: Code<typeof EXEMPTION_REASONS>;
+  @DateField() from: string;
+  @DateField(false) to?: string;
+}
+
+export class BreachDto {
+  @CodeField(BREACH_KINDS) kind: Code<typeof BREACH_KINDS>;
+  @DateField() occurredOn: string;
+  @DateField() reportedOn: string;
+}
+
+export class BreachInformationDto {
+  @DateField() informedOn: string;
+}
+
+export class BreachObservationsDto {
+  @DateField() receivedOn: string;
+}
+
+export class EpOpinionDto {
+  @DateField() givenOn: string;
+  @CodeField(EP_OPINIONS) opinion: Code<typeof EP_OPINIONS>;
+}
+
+export class BreachDecisionDto {
+  @DateField() decidedOn: string;
+  @CodeField(BREACH_DECISIONS) decision: Code<typeof BREACH_DECISIONS>;
+  @IntField(0, 100, false, 'Part suspendue, en %') sharePercent?: number;
+  @IntField(1, 12, false, 'Durée de la suspension, en mois') months?: number;
+  @DateField(false, 'Début de la suspension (par défaut : la décision)') startsOn?: string;
+}
+
+export class RemobilisationDto {
+  @DateField() remobilisedOn: string;
+}
+
+export class DefinitiveSuspensionDto {
+  @DateField() decidedOn: string;
+  @CodeField(DEFINITIVE_KINDS) kind: Code<typeof DEFINITIVE_KINDS>;
+}
+
+export class ExitDto {
+  @DateField(true, 'Fin de versement') exitedOn: string;
+  @CodeField(EXIT_REASONS) reason: Code<typeof EXIT_REASONS>;
+}
+
+export class AccompanimentEndDto {
+  @DateField() endedOn: string;
+}
+
+export class TransferDto {
+  @DateField() transferredOn: string;
+  @IdField(true, 'Code du département de destination', 3) departementCode: string;
+}

@@ -1,0 +1,62 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { Identity } from '@parcours/auth';
+import { Problem } from '../http/problem';
+import { mayRead } from './parcours-policy';
+import { LoadedParcours, ParcoursRepository } from './parcours-repository';
+
+export class GetParcours {
+  constructor(
+    readonly parcoursId: string,
+    readonly identity: Identity,
+  ) {}
+}
+
+export class GetParcoursHistory {
+  constructor(
+    readonly parcoursId: string,
+    readonly identity: Identity,
+  ) {}
+}
+
+async function loadReadable(repository: ParcoursRepository, id: string, who: Identity): Promise<LoadedParcours> {
+  const loaded = await repository.load(id);
+  if (loaded.state.status === 'none') throw Problem.notFound('PARCOURS_NOT_FOUND', "Ce parcours n'existe pas.");
+  if (!mayRead(who, loaded.state)) throw Problem.forbidden();
+  return loaded;
+}
+
+/** The business date of an event: the first of its fields named *On (or `from`). */
+export function businessDateOf(data: Record<string, unknown>): string | undefined {
+  const key = Object.keys(data).find((k) => /On$/.test(k) && k !== 'demandOn' && k !== 'rightOpenedOn') ?? ('from' in data ? 'from' : undefined);
+  return key ? (data[key] as string) : undefined;
+}
+
+/** The current state of one parcours, as decide sees it, with its revision for If-Match. */
+@QueryHandler(GetParcours)
+export class GetParcoursHandler implements IQueryHandler<GetParcours> {
+  constructor(private readonly repository: ParcoursRepository) {}
+
+  async execute({ parcoursId, identity }: GetParcours) {
+    const { state } = await loadReadable(this.repository, parcoursId, identity);
+    const { parcoursId: id, ...rest } = state;
+    return { id, ...rest };
+  }
+}
+
+/** Every event of the parcours with its business date, when it was recorded and by whom. */
+@QueryHandler(GetParcoursHistory)
+export class GetParcoursHistoryHandler implements IQueryHandler<GetParcoursHistory> {
+  constructor(private readonly repository: ParcoursRepository) {}
+
+  async execute({ parcoursId, identity }: GetParcoursHistory) {
+    const { events } = await loadReadable(this.repository, parcoursId, identity);
+    return events.map((e) => ({
+      revision: e.revision,
+      type: e.type,
+      businessDate: businessDateOf(e.data),
+      recordedAt: e.metadata.recordedAt,
+      actor: e.metadata.actor,
+      data: e.data,
+    }));
+  }
+}
