@@ -21,6 +21,8 @@ export interface Parameters {
   firstContractCalpaeMonths: number;
   /** Warn N days before a contract ends (project rule). */
   contractEndWarningDays: number;
+  /** An échéance is "due soon" N days before its due date (project rule; contracts use contractEndWarningDays). */
+  dueSoonDays: number;
   /** Shortest and longest contract, in months. */
   contractMinMonths: number;
   contractMaxMonths: number;
@@ -59,6 +61,7 @@ export const DEFAULT_PARAMETERS: Parameters = {
   firstContractLegalMonths: 1,
   firstContractCalpaeMonths: 2,
   contractEndWarningDays: 30,
+  dueSoonDays: 7,
   contractMinMonths: 1,
   contractMaxMonths: 12,
   weeklyHoursMin: 0,
@@ -84,15 +87,20 @@ export interface ParameterVersion {
   values: Parameters;
 }
 
-/** The version in force on a date: the latest effective on or before it, else the defaults. */
-export function parametersAt(versions: ParameterVersion[], date: BusinessDate): Parameters {
+/** The version in force on a date: the latest effective on or before it (the later one recorded on a tie). */
+export function parameterVersionAt(versions: ParameterVersion[], date: BusinessDate): ParameterVersion | undefined {
   let best: ParameterVersion | undefined;
   for (const v of versions) {
     if (v.effectiveFrom <= date && (!best || v.effectiveFrom > best.effectiveFrom || (v.effectiveFrom === best.effectiveFrom && v.version > best.version))) {
       best = v;
     }
   }
-  return best?.values ?? DEFAULT_PARAMETERS;
+  return best;
+}
+
+/** The values in force on a date, the defaults before any version. */
+export function parametersAt(versions: ParameterVersion[], date: BusinessDate): Parameters {
+  return parameterVersionAt(versions, date)?.values ?? DEFAULT_PARAMETERS;
 }
 
 /** Checks a partial set of values; returns the problems by field (empty when valid). */

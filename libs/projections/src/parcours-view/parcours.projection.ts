@@ -1,0 +1,151 @@
+import { ParcoursEvent, ParameterVersion, REFERENCE_STREAM } from '@parcours/domain';
+import type { RecordedEvent, SqlQueryable } from '@parcours/event-store';
+import { Projection, TableNames } from '../engine/projection';
+import { currentCycle, evolveView, ParameterBook, ParcoursView } from './view';
+
+/**
+ * One projection, four read models: the folded view of each parcours, and
+ * from it the portfolio lines, the échéances and the facts of each cycle that
+ * the indicators read. They come from the same fold, so they are rebuilt and
+ * swapped together and never disagree.
+ */
+export const PARCOURS_TABLES = ['rm_parcours_view', 'rm_portfolio', 'rm_echeances', 'rm_cycle_facts', 'rm_parameter_book'];
+
+export const PARCOURS_PREFIX = 'parcours-';
+
+export interface PortfolioRow {
+  parcours_id: string;
+  territory: string;
+  organisation_id: string | null;
+  referent_id: string | null;
+  last_name: string;
+  first_name: string;
+  track: string | null;
+  status: string;
+  cycle: number;
+  entered_on: string;
+  oriented_on: string | null;
+  contract_id: string | null;
+  contract_ends_on: string | null;
+  contract_status: string;
+  last_held_on: string | null;
+  next_appointment_on: string | null;
+  open_breaches: number;
+  sanction_in_progress: boolean;
+  open_barriers: string[];
+}
+
+/** The portfolio line of a parcours, as a référent's screen shows it. */
+export function portfolioLine(v: ParcoursView): PortfolioRow {
+  const c = currentCycle(v);
+  const orientation = c.orientations[c.orientations.length - 1];
+  const contract = c.contracts[c.contracts.length - 1];
+  const held = c.appointments.map((a) => a.heldOn).filter((d): d is string => !!d).sort();
+  const open = c.appointments.filter((a) => !a.heldOn && !a.missedOn && !a.cancelledOn).map((a) => a.scheduledFor).sort();
+  return {
+    parcours_id: v.parcoursId,
+    territory: v.territory,
+    organisation_id: orientation?.organisationId ?? null,
+    referent_id: c.referentId ?? null,
+    last_name: v.lastName,
+    first_name: v.firstName,
+    track: orientation?.track ?? null,
+    status: v.status,
+    cycle: c.cycle,
+    entered_on: c.enteredOn,
+    oriented_on: orientation?.notifiedOn ?? null,
+    contract_id: contract?.id ?? null,
+    contract_ends_on: contract ? (contract.reviewedOn && contract.reviewedOn < contract.endsOn ? contract.reviewedOn : contract.endsOn) : null,
+    contract_status: !contract ? 'none' : contract.reviewedOn ? 'reviewed' : 'signed',
+    last_held_on: held[held.length - 1] ?? null,
+    next_appointment_on: open[0] ?? null,
+    open_breaches: v.openBreaches.length,
+    sanction_in_progress: c.suspensions.some((s) => !s.liftedOn && !s.definitiveOn),
+    open_barriers: c.barriers.filter((b) => !b.liftedOn).map((b) => b.barrier),
+  };
+}
+
+export const parcoursProjection: Projection = {
+  name: 'parcours',
+  tables: PARCOURS_TABLES,
+  schema: (t: TableNames) => [
+    `create table if not exists ${t('rm_parcours_view')} (parcours_id text primary key, doc jsonb not null)`,
+    `create table if not exists ${t('rm_portfolio')} (
+       parcours_id text primary key, territory text not null, organisation_id text, referent_id text,
+       last_name text not null, first_name text not null, track text, status text not null, cycle int not null,
+       entered_on date not null, oriented_on date, contract_id text, contract_ends_on date, contract_status text not null,
+       last_held_on date, next_appointment_on date, open_breaches int not null, sanction_in_progress boolean not null,
+       open_barriers jsonb not null)`,
+    `create index if not exists ${t('rm_portfolio')}_referent on ${t('rm_portfolio')} (referent_id)`,
+    `create index if not exists ${t('rm_portfolio')}_territory on ${t('rm_portfolio')} (territory)`,
+    `create table if not exists ${t('rm_echeances')} (
+       id text primary key, parcours_id text not null, kind text not null, cycle int not null,
+       territory text not null, organisation_id text, referent_id text,
+       starts_on date not null, due_on date not null, warn_from date not null, met_on date, cancelled_on date,
+       parameters_version int not null)`,
+    `create index if not exists ${t('rm_echeances')}_parcours on ${t('rm_echeances')} (parcours_id)`,
+    `create index if not exists ${t('rm_echeances')}_open on ${t('rm_echeances')} (due_on) where met_on is null and cancelled_on is null`,
+    `create table if not exists ${t('rm_cycle_facts')} (
+       parcours_id text not null, cycle int not null, territory text not null, organisation_id text, referent_id text,
+       facts jsonb not null, primary key (parcours_id, cycle))`,
+    `create table if not exists ${t('rm_parameter_book')} (id int primary key, doc jsonb not null)`,
+  ],
+
+  async apply(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void> {
+    const [bookRow] = await tx.query<{ doc: ParameterBook }>(`select doc from ${t('rm_parameter_book')} where id = 1`);
+    const book: ParameterBook = bookRow?.doc ?? { versions: [] };
+    let bookChanged = false;
+    const ids = [...new Set(events.filter((e) => e.streamId.startsWith(PARCOURS_PREFIX)).map((e) => e.streamId.slice(PARCOURS_PREFIX.length)))];
+    const views = new Map<string, ParcoursView | undefined>();
+    if (ids.length) {
+      const rows = await tx.query<{ parcours_id: string; doc: ParcoursView }>(`select parcours_id, doc from ${t('rm_parcours_view')} where parcours_id = any($1::text[])`, [ids]);
+      for (const r of rows) views.set(r.parcours_id, r.doc);
+    }
+    for (const e of events) {
+      if (e.streamId === REFERENCE_STREAM && e.type === 'ParametersVersionSet') {
+        book.versions.push(e.data as unknown as ParameterVersion);
+        bookChanged = true;
+      } else if (e.streamId.startsWith(PARCOURS_PREFIX)) {
+        const id = e.streamId.slice(PARCOURS_PREFIX.length);
+        views.set(id, evolveView(views.get(id), { type: e.type, data: e.data } as ParcoursEvent, book));
+      }
+    }
+    if (bookChanged) {
+      await tx.query(`insert into ${t('rm_parameter_book')} (id, doc) values (1, $1) on conflict (id) do update set doc = excluded.doc`, [book]);
+    }
+    const written = [...views.entries()].filter((entry): entry is [string, ParcoursView] => entry[1] !== undefined);
+    if (written.length === 0) return;
+    const touched = written.map(([id]) => id);
+    await tx.query(
+      `insert into ${t('rm_parcours_view')} (parcours_id, doc) select x.id, x.doc from jsonb_to_recordset($1::jsonb) as x(id text, doc jsonb)
+       on conflict (parcours_id) do update set doc = excluded.doc`,
+      [JSON.stringify(written.map(([id, doc]) => ({ id, doc })))],
+    );
+    for (const table of ['rm_portfolio', 'rm_echeances', 'rm_cycle_facts']) {
+      await tx.query(`delete from ${t(table)} where parcours_id = any($1::text[])`, [touched]);
+    }
+    const lines = written.map(([, v]) => portfolioLine(v));
+    await tx.query(
+      `insert into ${t('rm_portfolio')} select * from jsonb_populate_recordset(null::${t('rm_portfolio')}, $1::jsonb)`,
+      [JSON.stringify(lines)],
+    );
+    const echeances = written.flatMap(([, v]) => {
+      const line = portfolioLine(v);
+      return v.echeances.map((e) => ({
+        id: e.id, parcours_id: v.parcoursId, kind: e.kind, cycle: e.cycle, territory: v.territory,
+        organisation_id: line.organisation_id, referent_id: line.referent_id, starts_on: e.startsOn, due_on: e.dueOn,
+        warn_from: e.warnFrom, met_on: e.metOn ?? null, cancelled_on: e.cancelledOn ?? null, parameters_version: e.parametersVersion,
+      }));
+    });
+    if (echeances.length) {
+      await tx.query(`insert into ${t('rm_echeances')} select * from jsonb_populate_recordset(null::${t('rm_echeances')}, $1::jsonb)`, [JSON.stringify(echeances)]);
+    }
+    const facts = written.flatMap(([, v]) =>
+      v.cycles.map((c) => ({
+        parcours_id: v.parcoursId, cycle: c.cycle, territory: c.territory,
+        organisation_id: c.orientations[c.orientations.length - 1]?.organisationId ?? null, referent_id: c.referentId ?? null, facts: c,
+      })),
+    );
+    await tx.query(`insert into ${t('rm_cycle_facts')} select * from jsonb_populate_recordset(null::${t('rm_cycle_facts')}, $1::jsonb)`, [JSON.stringify(facts)]);
+  },
+};

@@ -1,0 +1,343 @@
+import {
+  addDays,
+  addMonths,
+  BusinessDate,
+  DEFAULT_PARAMETERS,
+  Parameters,
+  ParameterVersion,
+  parameterVersionAt,
+  ParcoursEvent,
+} from '@parcours/domain';
+
+/**
+ * The read side's picture of one parcours, folded from its events: what a
+ * portfolio line, the échéances and the indicators need. Pure and JSON-only,
+ * so that the projection stores it as a document and "as known at a date"
+ * recomputes it from the log with the same code.
+ */
+
+export const ECHEANCE_KINDS = [
+  'orientation_legal',
+  'orientation_target',
+  'first_appointment',
+  'first_contract',
+  'contract_end',
+  'contact_gap',
+  'accompaniment_end',
+  'suspension_end',
+] as const;
+export type EcheanceKind = (typeof ECHEANCE_KINDS)[number];
+
+/** A deadline of a parcours (DOMAIN.md §3): opened by one event, met by another. */
+export interface Echeance {
+  id: string;
+  kind: EcheanceKind;
+  cycle: number;
+  startsOn: BusinessDate;
+  dueOn: BusinessDate;
+  /** From this date on, an open échéance is "due soon". */
+  warnFrom: BusinessDate;
+  metOn?: BusinessDate;
+  /** Closed without being met (exit, re-entry, réorientation...): no longer followed. */
+  cancelledOn?: BusinessDate;
+  /** Version of the parameters used when it opened. */
+  parametersVersion: number;
+}
+
+export const ECHEANCE_STATUSES = ['upcoming', 'due_soon', 'overdue', 'met_on_time', 'met_late', 'cancelled'] as const;
+export type EcheanceStatus = (typeof ECHEANCE_STATUSES)[number];
+
+/** Status on a date: time passes without events, so it is computed, never stored. */
+export function echeanceStatus(e: Pick<Echeance, 'dueOn' | 'warnFrom' | 'metOn' | 'cancelledOn'>, on: BusinessDate): EcheanceStatus {
+  if (e.metOn && e.metOn <= on) return e.metOn <= e.dueOn ? 'met_on_time' : 'met_late';
+  if (e.cancelledOn && e.cancelledOn <= on) return 'cancelled';
+  if (on > e.dueOn) return 'overdue';
+  return on >= e.warnFrom ? 'due_soon' : 'upcoming';
+}
+
+/** What the indicators need of one cycle (entry → exit) of a parcours. */
+export interface CycleFacts {
+  parcoursId: string;
+  cycle: number;
+  territory: string;
+  sex: string;
+  birthDate: BusinessDate;
+  householdType: string;
+  householdSize: number;
+  demandOn: BusinessDate;
+  rightOpenedOn: BusinessDate;
+  enteredOn: BusinessDate;
+  franceTravailRegisteredOn?: BusinessDate;
+  orientations: { notifiedOn: BusinessDate; track: string; organisationId: string; organisationKind: string; reorientation: boolean }[];
+  /** Every appointment scheduled in the cycle. */
+  appointments: { id: string; scheduledOn: BusinessDate; scheduledFor: BusinessDate; heldOn?: BusinessDate; missedOn?: BusinessDate; cancelledOn?: BusinessDate }[];
+  contracts: { id: string; signedOn: BusinessDate; startsOn: BusinessDate; endsOn: BusinessDate; reviewedOn?: BusinessDate; weeklyHours: number; renewal: boolean }[];
+  referentId?: string;
+  referentOrganisationId?: string;
+  prescriptions: { id: string; actionId: string; dispositifCode: string; prescribedOn: BusinessDate; enteredOn?: BusinessDate; exitedOn?: BusinessDate; outcome?: string }[];
+  employmentStarts: BusinessDate[];
+  barriers: { barrier: string; recordedOn: BusinessDate; liftedOn?: BusinessDate }[];
+  reorientationRequests: { id: string; requestedOn: BusinessDate; decidedOn?: BusinessDate; accepted?: boolean }[];
+  suspensions: { id: string; decidedOn: BusinessDate; startsOn: BusinessDate; endsOn: BusinessDate; liftedOn?: BusinessDate; definitiveOn?: BusinessDate }[];
+  exitedOn?: BusinessDate;
+  accompanimentEndedOn?: BusinessDate;
+  transferredOn?: BusinessDate;
+}
+
+export interface ParcoursView {
+  parcoursId: string;
+  lastName: string;
+  firstName: string;
+  territory: string;
+  status: 'in_rsa' | 'exited' | 'closed' | 'transferred';
+  cycles: CycleFacts[];
+  echeances: Echeance[];
+  openBreaches: string[];
+}
+
+export const currentCycle = (v: ParcoursView): CycleFacts => v.cycles[v.cycles.length - 1];
+
+/** Parameters as the projection knows them: the versions seen so far in the log. */
+export interface ParameterBook {
+  versions: ParameterVersion[];
+}
+
+function paramsOn(book: ParameterBook, date: BusinessDate): { p: Parameters; version: number } {
+  const v = parameterVersionAt(book.versions, date);
+  return { p: v?.values ?? DEFAULT_PARAMETERS, version: v?.version ?? 0 };
+}
+
+function open(v: ParcoursView, book: ParameterBook, kind: EcheanceKind, key: string, startsOn: BusinessDate, due: (p: Parameters) => BusinessDate, warnDays?: (p: Parameters) => number): void {
+  const { p, version } = paramsOn(book, startsOn);
+  const dueOn = due(p);
+  const cycle = currentCycle(v).cycle;
+  v.echeances.push({
+    id: `${v.parcoursId}:${cycle}:${kind}:${key}`,
+    kind,
+    cycle,
+    startsOn,
+    dueOn,
+    warnFrom: addDays(dueOn, -(warnDays ? warnDays(p) : p.dueSoonDays)),
+    parametersVersion: version,
+  });
+}
+
+function openOnes(v: ParcoursView, kinds: EcheanceKind[]): Echeance[] {
+  return v.echeances.filter((e) => kinds.includes(e.kind) && !e.metOn && !e.cancelledOn);
+}
+
+function meet(v: ParcoursView, kinds: EcheanceKind[], on: BusinessDate, match: (e: Echeance) => boolean = () => true): void {
+  for (const e of openOnes(v, kinds)) if (match(e)) e.metOn = on;
+}
+
+function cancel(v: ParcoursView, kinds: EcheanceKind[], on: BusinessDate): void {
+  for (const e of openOnes(v, kinds)) e.cancelledOn = on;
+}
+
+const FOLLOW_UP: EcheanceKind[] = ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'contact_gap'];
+
+/**
+ * Folds one event of a parcours into its view. Mutates a copy and returns it;
+ * the échéances use the parameters in force on the date that opens them.
+ */
+export function evolveView(previous: ParcoursView | undefined, event: ParcoursEvent, book: ParameterBook): ParcoursView | undefined {
+  if (!previous && event.type !== 'ParcoursEntered') return undefined;
+  const v: ParcoursView = previous ? structuredClone(previous) : (undefined as unknown as ParcoursView);
+  switch (event.type) {
+    case 'ParcoursEntered': {
+      const d = event.data;
+      const cycle: CycleFacts = {
+        parcoursId: d.parcoursId,
+        cycle: d.cycle,
+        territory: d.territory,
+        sex: d.person.sex,
+        birthDate: d.person.birthDate,
+        householdType: d.household.type,
+        householdSize: d.household.size,
+        demandOn: d.demandOn,
+        rightOpenedOn: d.rightOpenedOn,
+        enteredOn: d.enteredOn,
+        orientations: [],
+        appointments: [],
+        contracts: [],
+        prescriptions: [],
+        employmentStarts: [],
+        barriers: [],
+        reorientationRequests: [],
+        suspensions: [],
+      };
+      const view: ParcoursView = v
+        ? { ...v, territory: d.territory, status: 'in_rsa', cycles: [...v.cycles, cycle] }
+        : { parcoursId: d.parcoursId, lastName: d.person.lastName, firstName: d.person.firstName, territory: d.territory, status: 'in_rsa', cycles: [cycle], echeances: [], openBreaches: [] };
+      cancel(view, ['accompaniment_end', ...FOLLOW_UP], d.enteredOn);
+      open(view, book, 'orientation_legal', 'entry', d.enteredOn, (p) => addDays(d.enteredOn, 7 * p.orientationLegalWeeks));
+      open(view, book, 'orientation_target', 'entry', d.enteredOn, (p) => addDays(d.enteredOn, p.orientationTargetDays));
+      return view;
+    }
+    case 'HouseholdChanged': {
+      const c = currentCycle(v);
+      c.householdType = event.data.household.type;
+      c.householdSize = event.data.household.size;
+      return v;
+    }
+    case 'FranceTravailRegistered':
+      currentCycle(v).franceTravailRegisteredOn = event.data.registeredOn;
+      return v;
+    case 'Oriented': {
+      const d = event.data;
+      const c = currentCycle(v);
+      const first = c.orientations.length === 0;
+      c.orientations.push({ notifiedOn: d.notifiedOn, track: d.track, organisationId: d.organisationId, organisationKind: d.organisationKind, reorientation: !!d.reorientationRequestId });
+      if (d.reorientationRequestId) {
+        const r = c.reorientationRequests.find((x) => x.id === d.reorientationRequestId);
+        if (r) Object.assign(r, { decidedOn: d.decidedOn, accepted: true });
+      }
+      if (c.referentOrganisationId && c.referentOrganisationId !== d.organisationId) {
+        c.referentId = undefined;
+        c.referentOrganisationId = undefined;
+      }
+      if (first) {
+        meet(v, ['orientation_legal', 'orientation_target'], d.notifiedOn);
+        open(v, book, 'first_appointment', 'orientation', d.notifiedOn, (p) => addDays(d.notifiedOn, p.firstAppointmentDays));
+        open(v, book, 'first_contract', d.notifiedOn, d.notifiedOn, (p) => addMonths(d.notifiedOn, p.firstContractLegalMonths));
+      } else if (c.contracts.length === 0) {
+        // The legal delay for the first contract starts again with a new orientation.
+        cancel(v, ['first_contract'], d.notifiedOn);
+        open(v, book, 'first_contract', d.notifiedOn, d.notifiedOn, (p) => addMonths(d.notifiedOn, p.firstContractLegalMonths));
+      }
+      return v;
+    }
+    case 'ReferentAssigned': {
+      const c = currentCycle(v);
+      c.referentId = event.data.referentId;
+      c.referentOrganisationId = event.data.organisationId;
+      return v;
+    }
+    case 'AppointmentScheduled': {
+      const d = event.data;
+      currentCycle(v).appointments.push({ id: d.appointmentId, scheduledOn: d.scheduledOn, scheduledFor: d.scheduledFor });
+      return v;
+    }
+    case 'AppointmentHeld': {
+      const d = event.data;
+      const a = currentCycle(v).appointments.find((x) => x.id === d.appointmentId);
+      if (a) a.heldOn = d.heldOn;
+      meet(v, ['first_appointment'], d.heldOn);
+      meet(v, ['contact_gap'], d.heldOn);
+      open(v, book, 'contact_gap', d.appointmentId, d.heldOn, (p) => addMonths(d.heldOn, p.contactGapMonths));
+      return v;
+    }
+    case 'AppointmentMissed': {
+      const a = currentCycle(v).appointments.find((x) => x.id === event.data.appointmentId);
+      if (a) a.missedOn = event.data.missedOn;
+      return v;
+    }
+    case 'AppointmentCancelled': {
+      const a = currentCycle(v).appointments.find((x) => x.id === event.data.appointmentId);
+      if (a) a.cancelledOn = event.data.cancelledOn;
+      return v;
+    }
+    case 'DiagnosticRecorded': {
+      const c = currentCycle(v);
+      for (const b of event.data.barriers) {
+        if (!c.barriers.some((x) => x.barrier === b && !x.liftedOn)) c.barriers.push({ barrier: b, recordedOn: event.data.diagnosedOn });
+      }
+      return v;
+    }
+    case 'BarrierLifted': {
+      const b = currentCycle(v).barriers.find((x) => x.barrier === event.data.barrier && !x.liftedOn);
+      if (b) b.liftedOn = event.data.liftedOn;
+      return v;
+    }
+    case 'ContractSigned': {
+      const d = event.data;
+      currentCycle(v).contracts.push({ id: d.contractId, signedOn: d.signedOn, startsOn: d.startsOn, endsOn: d.endsOn, weeklyHours: d.weeklyHours, renewal: d.renewal });
+      meet(v, ['first_contract'], d.signedOn);
+      meet(v, ['contract_end'], d.signedOn);
+      open(v, book, 'contract_end', d.contractId, d.startsOn, () => d.endsOn, (p) => p.contractEndWarningDays);
+      return v;
+    }
+    case 'ContractReviewed': {
+      const d = event.data;
+      const k = currentCycle(v).contracts.find((x) => x.id === d.contractId);
+      if (k) k.reviewedOn = d.reviewedOn;
+      meet(v, ['contract_end'], d.reviewedOn, (e) => e.id.endsWith(`:contract_end:${d.contractId}`));
+      return v;
+    }
+    case 'ActionPrescribed': {
+      const d = event.data;
+      currentCycle(v).prescriptions.push({ id: d.prescriptionId, actionId: d.actionId, dispositifCode: d.dispositifCode, prescribedOn: d.prescribedOn });
+      return v;
+    }
+    case 'ActionEntered': {
+      const x = currentCycle(v).prescriptions.find((p) => p.id === event.data.prescriptionId);
+      if (x) x.enteredOn = event.data.enteredOn;
+      return v;
+    }
+    case 'ActionExited': {
+      const x = currentCycle(v).prescriptions.find((p) => p.id === event.data.prescriptionId);
+      if (x) Object.assign(x, { exitedOn: event.data.exitedOn, outcome: event.data.outcome });
+      return v;
+    }
+    case 'EmploymentStarted':
+      currentCycle(v).employmentStarts.push(event.data.startedOn);
+      return v;
+    case 'ReorientationRequested':
+      currentCycle(v).reorientationRequests.push({ id: event.data.requestId, requestedOn: event.data.requestedOn });
+      return v;
+    case 'ReorientationRefused': {
+      const r = currentCycle(v).reorientationRequests.find((x) => x.id === event.data.requestId);
+      if (r) Object.assign(r, { decidedOn: event.data.decidedOn, accepted: false });
+      return v;
+    }
+    case 'ExemptionGranted':
+    case 'BeneficiaryInformedOfBreach':
+    case 'BreachObservationsReceived':
+    case 'EpOpinionGiven':
+      return v;
+    case 'BreachReported':
+      v.openBreaches.push(event.data.breachId);
+      return v;
+    case 'BreachDismissed':
+      v.openBreaches = v.openBreaches.filter((b) => b !== event.data.breachId);
+      return v;
+    case 'SuspensionDecided': {
+      const d = event.data;
+      v.openBreaches = v.openBreaches.filter((b) => b !== d.breachId);
+      currentCycle(v).suspensions.push({ id: d.sanctionId, decidedOn: d.decidedOn, startsOn: d.startsOn, endsOn: d.endsOn });
+      open(v, book, 'suspension_end', d.sanctionId, d.startsOn, () => d.endsOn);
+      return v;
+    }
+    case 'SuspensionLiftedByRemobilisation': {
+      const s = currentCycle(v).suspensions.find((x) => x.id === event.data.sanctionId);
+      if (s) s.liftedOn = event.data.remobilisedOn;
+      meet(v, ['suspension_end'], event.data.remobilisedOn, (e) => e.id.endsWith(`:suspension_end:${event.data.sanctionId}`));
+      return v;
+    }
+    case 'SuspensionMadeDefinitive': {
+      const s = currentCycle(v).suspensions.find((x) => x.id === event.data.sanctionId);
+      if (s) s.definitiveOn = event.data.decidedOn;
+      meet(v, ['suspension_end'], event.data.decidedOn, (e) => e.id.endsWith(`:suspension_end:${event.data.sanctionId}`));
+      return v;
+    }
+    case 'RsaExited': {
+      const d = event.data;
+      currentCycle(v).exitedOn = d.exitedOn;
+      v.status = 'exited';
+      cancel(v, ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end'], d.exitedOn);
+      open(v, book, 'accompaniment_end', 'exit', d.exitedOn, (p) => addMonths(d.exitedOn, p.accompanimentAfterExitMonths));
+      return v;
+    }
+    case 'AccompanimentEnded':
+      currentCycle(v).accompanimentEndedOn = event.data.endedOn;
+      v.status = 'closed';
+      meet(v, ['accompaniment_end'], event.data.endedOn);
+      cancel(v, FOLLOW_UP, event.data.endedOn);
+      return v;
+    case 'TransferredToAnotherDepartement':
+      currentCycle(v).transferredOn = event.data.transferredOn;
+      v.status = 'transferred';
+      cancel(v, [...ECHEANCE_KINDS], event.data.transferredOn);
+      return v;
+  }
+}
