@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, HttpStatus, Inject, Res } from '@nestjs/comm
 import type { Stores } from '@parcours/event-store';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
-import { STORES } from '../tokens';
+import { STORES } from '@parcours/runtime';
 
 /** Liveness and readiness for orchestrators; no authentication, no personal data. */
 @Public()

@@ -2,7 +2,7 @@ import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable
 import { Reflector } from '@nestjs/core';
 import { authenticate, Identity, InvalidTokenError, Role } from '@parcours/auth';
 import type { AppConfig } from '@parcours/config';
-import { CLOCK, CONFIG } from '../tokens';
+import { CLOCK, CONFIG } from '@parcours/runtime';
 import { Problem } from './problem';
 
 const PUBLIC = 'parcours:public';

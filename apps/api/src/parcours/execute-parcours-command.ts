@@ -8,7 +8,7 @@ import { deterministicUuid, idSource } from '../http/deterministic-id';
 import { Problem } from '../http/problem';
 import { CommandHeaders } from '../http/request-context';
 import { ReferenceCatalog } from '../reference/reference-catalog';
-import { CLOCK } from '../tokens';
+import { CLOCK } from '@parcours/runtime';
 import { mayCommand } from './parcours-policy';
 import { ParcoursRepository } from './parcours-repository';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { evolve, initialParcoursState, ParcoursEvent, ParcoursState } from '@parcours/domain';
 import { EventStore, EventToAppend, RecordedEvent, StreamNotFoundError } from '@parcours/event-store';
-import { EVENT_STORE } from '../tokens';
+import { EVENT_STORE } from '@parcours/runtime';
 
 export const parcoursStream = (parcoursId: string): string => `parcours-${parcoursId}`;
 

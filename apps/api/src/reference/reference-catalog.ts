@@ -13,7 +13,7 @@ import {
 } from '@parcours/domain';
 import { ConcurrencyError, EventStore, StreamNotFoundError } from '@parcours/event-store';
 import { randomUUID } from 'node:crypto';
-import { EVENT_STORE } from '../tokens';
+import { EVENT_STORE } from '@parcours/runtime';
 
 const MAX_ATTEMPTS = 5;
 

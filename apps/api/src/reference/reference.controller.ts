@@ -4,7 +4,7 @@ import { Identity } from '@parcours/auth';
 import { DEFAULT_PARAMETERS, parisDate, parametersAt, ReferenceCommand } from '@parcours/domain';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { CommandHeaders, CommandHeadersOf } from '../http/request-context';
-import { CLOCK } from '../tokens';
+import { CLOCK } from '@parcours/runtime';
 import { ReferenceCatalog } from './reference-catalog';
 import { InsertionActionDto, OrganisationDto, OrganisationPatchDto, ParametersDto, ReferentDto, ReferentPatchDto, TerritoryDto } from './reference.dto';
 

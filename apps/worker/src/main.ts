@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig } from '@parcours/config';
+import { CoreModule } from '@parcours/runtime';
+import { WorkerModule } from './worker.module';
+
+/** The worker alone (projections, schedulers), for deployments that run it apart from the API. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  @Module({ imports: [CoreModule.forRoot(config), WorkerModule] })
+  class StandaloneWorker {}
+  const app = await NestFactory.createApplicationContext(StandaloneWorker, { logger: new Logger() });
+  app.enableShutdownHooks();
+  new Logger('worker').log(`worker started (${config.store} store)`);
+}
+
+main().catch((error) => {
+  console.error('worker failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

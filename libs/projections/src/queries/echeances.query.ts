@@ -1,0 +1,60 @@
+import type { BusinessDate } from '@parcours/domain';
+import type { SqlQueryable } from '@parcours/event-store';
+import { Page, ReadScope, scopeCondition, statusSql } from './scope';
+
+export interface EcheanceFilter {
+  on: BusinessDate;
+  territory?: string;
+  organisation?: string;
+  referent?: string;
+  status?: string;
+  kind?: string;
+}
+
+/** Échéances as of a date, overdue first (the most late at the top), then the soonest due. */
+export async function queryEcheances(sql: SqlQueryable, scope: ReadScope, filter: EcheanceFilter, page: Page) {
+  const params: unknown[] = [filter.on];
+  const where = ['e.starts_on <= $1::date', scopeCondition(scope, params, 'e')];
+  for (const [column, value] of [['territory', filter.territory], ['organisation_id', filter.organisation], ['referent_id', filter.referent], ['kind', filter.kind]] as const) {
+    if (value !== undefined) {
+      params.push(value);
+      where.push(`e.${column} = $${params.length}`);
+    }
+  }
+  if (filter.status) {
+    params.push(filter.status);
+    where.push(`${statusSql('$1::date')} = $${params.length}`);
+  }
+  params.push(page.pageSize, (page.page - 1) * page.pageSize);
+  const rows = await sql.query<Record<string, unknown>>(
+    `select e.id, e.parcours_id, e.kind, e.cycle, e.territory, e.organisation_id, e.referent_id, e.starts_on::text, e.due_on::text,
+            e.met_on::text, e.cancelled_on::text, e.parameters_version, ${statusSql('$1::date')} as status,
+            ($1::date - e.due_on) as days_late, count(*) over ()::int as total
+     from rm_echeances e where ${where.join(' and ')}
+     order by (${statusSql('$1::date')} = 'overdue') desc, e.due_on asc, e.id
+     limit $${params.length - 1} offset $${params.length}`,
+    params,
+  );
+  return {
+    on: filter.on,
+    page: page.page,
+    pageSize: page.pageSize,
+    total: rows.length ? Number(rows[0].total) : 0,
+    items: rows.map((r) => ({
+      id: r.id,
+      parcoursId: r.parcours_id,
+      kind: r.kind,
+      cycle: r.cycle,
+      territory: r.territory,
+      organisationId: r.organisation_id,
+      referentId: r.referent_id,
+      startsOn: r.starts_on,
+      dueOn: r.due_on,
+      metOn: r.met_on,
+      cancelledOn: r.cancelled_on,
+      status: r.status,
+      daysLate: r.status === 'overdue' ? Number(r.days_late) : 0,
+      parametersVersion: r.parameters_version,
+    })),
+  };
+}

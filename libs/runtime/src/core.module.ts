@@ -1,0 +1,39 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '@parcours/config';
+import { openStores, Stores } from '@parcours/event-store';
+import { CLOCK, CONFIG, EVENT_STORE, SQL, STORES } from './tokens';
+
+/** Closes the stores when Nest shuts down (SIGTERM, tests' app.close()). */
+class StoresLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(STORES) private readonly stores: Stores) {}
+  async onApplicationShutdown() {
+    await this.stores.close();
+  }
+}
+
+export interface CoreOptions {
+  /** Stores opened by the caller (tests); opened from the configuration otherwise. */
+  stores?: Stores;
+  /** The clock, so that tests can set "today". */
+  clock?: () => Date;
+}
+
+/** Configuration, stores and clock, visible to every module of the API, the worker and the CLI. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig, options: CoreOptions = {}): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: STORES, useFactory: () => options.stores ?? openStores(config) },
+        { provide: EVENT_STORE, useFactory: (s: Stores) => s.eventStore, inject: [STORES] },
+        { provide: SQL, useFactory: (s: Stores) => s.sql, inject: [STORES] },
+        { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
+        StoresLifecycle,
+      ],
+      exports: [CONFIG, STORES, EVENT_STORE, SQL, CLOCK],
+    };
+  }
+}
