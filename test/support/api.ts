@@ -19,22 +19,22 @@ export interface TestApi {
 }
 
 /** The API on a fresh store: an in-memory PGlite, or a schema of its own in the real PostgreSQL. */
-export async function startApi(store: StoreUnderTest, clock: () => Date = () => NOW): Promise<TestApi> {
+export async function startApi(store: StoreUnderTest, clock: () => Date = () => NOW, env: Record<string, string> = {}): Promise<TestApi> {
   let stores: Stores;
   let drop: () => Promise<void> = async () => undefined;
   if (store === 'embedded') {
     const sql = await PgliteSqlClient.open({ schema: 'e2e' });
-    const eventStore = new SqlEventStore(sql);
+    const eventStore = new SqlEventStore(sql, clock);
     await eventStore.migrate();
     stores = { eventStore, sql, close: () => sql.close() };
   } else {
     const schema = await createTestSchema('e2e');
-    const eventStore = new SqlEventStore(schema.client);
+    const eventStore = new SqlEventStore(schema.client, clock);
     await eventStore.migrate();
     stores = { eventStore, sql: schema.client, close: async () => undefined };
     drop = schema.drop;
   }
-  const app = await createApp(loadConfig({ PARCOURS_JWT_SECRET: TEST_SECRET }), { stores, clock, logger: false });
+  const app = await createApp(loadConfig({ PARCOURS_JWT_SECRET: TEST_SECRET, ...env }), { stores, clock, logger: false });
   await app.init();
   return {
     app,
@@ -94,4 +94,17 @@ export async function followedParcours(api: TestApi): Promise<string> {
   await api.http.post(`/api/parcours/${id}/orientations`).set(slai).send({ track: 'social', organisationId: 'org-ccas', decidedOn: '2025-01-20', notifiedOn: '2025-01-21' }).expect(201);
   await api.http.post(`/api/parcours/${id}/referent`).set(slai).send({ referentId: 'ref-ccas-1', assignedOn: '2025-01-22' }).expect(201);
   return id;
+}
+
+/** Waits until every projection has processed every event (the worker runs in the API process). */
+export async function projectionsCaughtUp(api: TestApi, timeoutMs = 20000): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const res = await api.http.get('/api/projections').set(bearer(tokens.departement()));
+    const all = res.body as { eventsBehind: number; status: string; error: string | null }[];
+    if (all.some((p) => p.status === 'failed')) throw new Error(`projection failed: ${JSON.stringify(all)}`);
+    if (all.length > 0 && all.every((p) => p.eventsBehind === 0)) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`projections did not catch up: ${JSON.stringify(all)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

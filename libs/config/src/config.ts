@@ -24,6 +24,8 @@ export interface AppConfig {
   production: boolean;
   /** Runs projections, relay and schedulers inside the API process. */
   workerInProcess: boolean;
+  /** Key of the pseudonymised extract's identifiers; the extract is refused without it. */
+  pseudonymisationKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const worker = env.PARCOURS_WORKER_IN_PROCESS ?? 'true';
   if (!['true', 'false'].includes(worker)) problems.push('PARCOURS_WORKER_IN_PROCESS must be true or false');
 
+  const pseudonymisationKey = env.PARCOURS_PSEUDONYMISATION_KEY || undefined;
+  if (pseudonymisationKey && pseudonymisationKey.length < 32) problems.push('PARCOURS_PSEUDONYMISATION_KEY must be at least 32 characters');
+
   if (problems.length) throw new ConfigError(problems);
   return {
     host: env.HOST ?? '127.0.0.1',
@@ -85,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecretIsDevelopmentDefault,
     production,
     workerInProcess: worker === 'true',
+    pseudonymisationKey,
   };
 }

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, HttpStatus, Inject, Res } from '@nestjs/comm
 import type { Stores } from '@parcours/event-store';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
+import { projectionHealth } from '../read/projections.controller';
 import { STORES } from '@parcours/runtime';
 
 /** Liveness and readiness for orchestrators; no authentication, no personal data. */
@@ -17,13 +18,17 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** The process can serve: the event store answers and is migrated, the read database answers. */
+  /** The process can serve: the event store answers and is migrated, the read database answers, no projection has stopped. */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response) {
     const checks: Record<string, string> = {};
     await this.check(checks, 'eventStore', () => this.stores.eventStore.ping());
     await this.check(checks, 'readDatabase', async () => {
       await this.stores.sql.query('select 1');
+    });
+    await this.check(checks, 'projections', async () => {
+      const failed = (await projectionHealth(this.stores.sql, this.stores.eventStore)).filter((p) => p.status === 'failed');
+      if (failed.length) throw new Error(failed.map((p) => `${p.name}: ${p.error}`).join('; '));
     });
     const ready = Object.values(checks).every((c) => c === 'ok');
     res.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);

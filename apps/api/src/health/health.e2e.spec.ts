@@ -22,7 +22,7 @@ describe('GET /health and /ready on the embedded store', () => {
 
   it('answers readiness with each check', async () => {
     const res = await request(app.getHttpServer()).get('/ready').expect(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { eventStore: 'ok', readDatabase: 'ok' } });
+    expect(res.body).toEqual({ status: 'ready', checks: { eventStore: 'ok', readDatabase: 'ok', projections: 'ok' } });
   });
 });
 

@@ -33,6 +33,9 @@ export class ProblemFilter implements ExceptionFilter {
       if (status === 400 && /JSON/i.test(error.message)) return { statusCode: 400, code: 'MALFORMED_JSON', message: "Le corps de la requête n'est pas un JSON valide." };
       return { statusCode: status, code: status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'HTTP_ERROR', message: error.message };
     }
+    if ((error as { code?: string })?.code === '42P01') {
+      return { statusCode: 503, code: 'READ_MODELS_NOT_READY', message: 'Les tableaux de suivi sont en cours de construction : réessayez dans un instant.' };
+    }
     // body-parser's errors (malformed JSON, body too large) carry their status.
     const e = error as { type?: string; status?: number };
     if (e?.type === 'entity.parse.failed') return { statusCode: 400, code: 'MALFORMED_JSON', message: "Le corps de la requête n'est pas un JSON valide." };

@@ -1,0 +1,148 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Identity } from '@parcours/auth';
+import type { AppConfig } from '@parcours/config';
+import { parisDate } from '@parcours/domain';
+import type { EventStore, SqlClient } from '@parcours/event-store';
+import {
+  computeIndicators,
+  exportIndicators,
+  factsAsOf,
+  FactsSnapshot,
+  INDICATORS,
+  loadFacts,
+  pseudonymisedExtract,
+  queryEcheances,
+  queryPortfolio,
+  querySupervision,
+} from '@parcours/projections';
+import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
+import type { Response } from 'express';
+import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
+import { Problem } from '../http/problem';
+import { ReferenceCatalog } from '../reference/reference-catalog';
+import { EcheancesQuery, ExportQuery, IndicatorsQuery, PortfolioQuery, SupervisionQuery } from './read.dto';
+import { readScopeOf } from './read-scope';
+
+/**
+ * The read side: every answer comes from the read models the worker keeps up
+ * to date, except indicators "as of" a past date, recomputed from the log.
+ */
+@ApiTags('read models')
+@ApiBearerAuth()
+@Controller('api')
+export class ReadController {
+  constructor(
+    @Inject(SQL) private readonly sql: SqlClient,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: () => Date,
+    @Inject(CONFIG) private readonly config: AppConfig,
+    private readonly catalog: ReferenceCatalog,
+  ) {}
+
+  private today(): string {
+    return parisDate(this.clock());
+  }
+
+  @Get('me/portfolio')
+  @AllowRoles('referent')
+  myPortfolio(@CurrentIdentity() who: Identity, @Query() q: PortfolioQuery) {
+    return this.portfolio(who.referentId!, who, q);
+  }
+
+  @Get('referents/:id/portfolio')
+  @AllowRoles('referent', 'slai', 'departement')
+  async portfolio(@Param('id') id: string, @CurrentIdentity() who: Identity, @Query() q: PortfolioQuery) {
+    if (who.role === 'referent' && who.referentId !== id) throw Problem.forbidden('Un référent ne consulte que son propre portefeuille.');
+    if (who.role === 'slai') {
+      const referent = (await this.catalog.current()).referents[id];
+      if (referent && referent.territory !== who.territory) throw Problem.forbidden('Ce référent ne relève pas de votre territoire.');
+    }
+    return queryPortfolio(
+      this.sql,
+      readScopeOf(who),
+      { referentId: id, track: q.track, status: q.status, overdueOnly: q.overdueOnly, sort: q.sort ?? 'overdue', on: q.on ?? this.today() },
+      { page: q.page, pageSize: q.pageSize },
+    );
+  }
+
+  @Get('echeances')
+  @AllowRoles('referent', 'slai', 'departement')
+  echeances(@CurrentIdentity() who: Identity, @Query() q: EcheancesQuery) {
+    return queryEcheances(
+      this.sql,
+      readScopeOf(who),
+      { on: q.on ?? this.today(), territory: q.territory, organisation: q.organisation, referent: q.referent, status: q.status, kind: q.kind },
+      { page: q.page, pageSize: q.pageSize },
+    );
+  }
+
+  @Get('supervision')
+  @AllowRoles('slai', 'departement')
+  async supervision(@CurrentIdentity() who: Identity, @Query() q: SupervisionQuery) {
+    const territory = who.role === 'slai' ? who.territory! : q.territory;
+    if (!territory) throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'Indiquez le territoire.', field: 'territory' });
+    if (who.role === 'slai' && q.territory && q.territory !== who.territory) throw Problem.forbidden('Un SLAI ne supervise que son territoire.');
+    const on = q.on ?? this.today();
+    return querySupervision(this.sql, territory, on, await this.catalog.parametersOn(on));
+  }
+
+  @Get('indicators/definitions')
+  @AllowRoles('etat', 'departement', 'slai')
+  definitions() {
+    return INDICATORS.map(({ code, version, family, label, unit, definition, parameters }) => ({ code, version, family, label, unit, definition, parameters }));
+  }
+
+  /** A SLAI sees its territoire's figures; the État and the Département see everything. */
+  private async snapshot(who: Identity, asOf: string | undefined): Promise<FactsSnapshot> {
+    const territory = who.role === 'slai' ? who.territory : undefined;
+    return asOf ? factsAsOf(this.store, asOf, territory) : loadFacts(this.sql, territory);
+  }
+
+  private checkPeriod(from: string, to: string, asOf?: string) {
+    if (from > to) throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'La période doit commencer avant de finir.', field: 'from' });
+    if (asOf && asOf > this.today()) throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'asOf ne peut être dans le futur.', field: 'asOf' });
+  }
+
+  @Get('indicators')
+  @AllowRoles('etat', 'departement', 'slai')
+  async indicators(@CurrentIdentity() who: Identity, @Query() q: IndicatorsQuery) {
+    this.checkPeriod(q.from, q.to, q.asOf);
+    const codes = q.codes?.split(',');
+    const unknown = codes?.filter((c) => !INDICATORS.some((d) => d.code === c));
+    if (unknown?.length) throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: `Indicateurs inconnus : ${unknown.join(', ')}.`, field: 'codes' });
+    return computeIndicators(await this.snapshot(who, q.asOf), { from: q.from, to: q.to }, q.groupBy ?? 'departement', codes, q.asOf);
+  }
+
+  @Get('indicators/export')
+  @AllowRoles('etat', 'departement')
+  async export(@CurrentIdentity() who: Identity, @Query() q: ExportQuery, @Res() res: Response) {
+    this.checkPeriod(q.from, q.to, q.asOf);
+    const format = q.format ?? 'csv';
+    const report = computeIndicators(await this.snapshot(who, q.asOf), { from: q.from, to: q.to }, q.groupBy ?? 'departement', undefined, q.asOf);
+    const files = exportIndicators(report, format).filter((f) => !q.family || f.name.startsWith(`indicators-${q.family}-`));
+    sendFiles(res, files, format);
+  }
+
+  @Get('indicators/extract')
+  @AllowRoles('etat', 'departement')
+  async extract(@CurrentIdentity() who: Identity, @Query() q: ExportQuery, @Res() res: Response) {
+    this.checkPeriod(q.from, q.to, q.asOf);
+    if (!this.config.pseudonymisationKey) {
+      throw new Problem({ statusCode: 503, code: 'PSEUDONYMISATION_KEY_MISSING', message: "La clé de pseudonymisation du Département n'est pas configurée." });
+    }
+    const snapshot = await this.snapshot(who, q.asOf);
+    const monthsAfterExit = (await this.catalog.parametersOn(q.to)).accompanimentAfterExitMonths;
+    const format = q.format ?? 'csv';
+    sendFiles(res, [pseudonymisedExtract(snapshot.facts, { from: q.from, to: q.to }, this.config.pseudonymisationKey, monthsAfterExit, format, q.asOf)], format);
+  }
+}
+
+function sendFiles(res: Response, files: { name: string; content: string }[], format: 'csv' | 'json') {
+  if (files.length === 1) {
+    res.setHeader('Content-Disposition', `attachment; filename="${files[0].name}"`);
+    res.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json').send(files[0].content);
+    return;
+  }
+  res.json(files.map((f) => ({ name: f.name, content: f.content })));
+}

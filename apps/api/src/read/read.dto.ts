@@ -1,0 +1,70 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ECHEANCE_KINDS, ECHEANCE_STATUSES, GROUP_BYS, PORTFOLIO_SORTS, FAMILIES } from '@parcours/projections';
+import { TRACKS } from '@parcours/domain';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { CodeField, DateField, IdField } from '../http/fields';
+
+class Paged {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  pageSize = 50;
+}
+
+export class PortfolioQuery extends Paged {
+  @DateField(false, 'Date de référence des échéances (par défaut : aujourd’hui)') on?: string;
+  @CodeField(TRACKS, false) track?: string;
+  @CodeField(['in_rsa', 'exited'], false) status?: string;
+  @CodeField(PORTFOLIO_SORTS, false, 'Tri : en retard d’abord (par défaut), nom, parcours, prochain rendez-vous, fin de contrat') sort?: (typeof PORTFOLIO_SORTS)[number];
+
+  @ApiPropertyOptional({ description: 'Seulement les parcours ayant une échéance dépassée' })
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean()
+  overdueOnly?: boolean;
+}
+
+export class EcheancesQuery extends Paged {
+  @DateField(false, 'Date de référence (par défaut : aujourd’hui)') on?: string;
+  @IdField(false) territory?: string;
+  @IdField(false) organisation?: string;
+  @IdField(false) referent?: string;
+  @CodeField(ECHEANCE_STATUSES, false) status?: string;
+  @CodeField(ECHEANCE_KINDS, false) kind?: string;
+}
+
+export class SupervisionQuery {
+  @IdField(false, 'Territoire (celui du SLAI par défaut)') territory?: string;
+  @DateField(false) on?: string;
+}
+
+export class IndicatorsQuery {
+  @DateField(true, 'Début de période (inclus)') from: string;
+  @DateField(true, 'Fin de période (incluse)') to: string;
+  @CodeField(GROUP_BYS, false) groupBy?: (typeof GROUP_BYS)[number];
+  @DateField(false, 'Recalcul avec les seuls événements enregistrés jusqu’à cette date') asOf?: string;
+  @ApiPropertyOptional({ description: 'Codes des indicateurs, séparés par des virgules (tous par défaut)' })
+  @IsOptional()
+  @Matches(/^[a-z0-9_.]+(,[a-z0-9_.]+)*$/, { message: 'codes doit être une liste de codes séparés par des virgules' })
+  codes?: string;
+}
+
+export class ExportQuery {
+  @DateField() from: string;
+  @DateField() to: string;
+  @CodeField(['csv', 'json'], false) format?: 'csv' | 'json';
+  @DateField(false) asOf?: string;
+  @CodeField(Object.keys(FAMILIES), false, 'Famille : un seul fichier') family?: string;
+  @CodeField(GROUP_BYS, false) groupBy?: (typeof GROUP_BYS)[number];
+}
