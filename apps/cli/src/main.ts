@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@parcours/config';
 import { parseArgs, UsageError } from './args';
+import { READ_USAGE, readCommand } from './read.commands';
 import { TOKEN_USAGE, tokenCommand } from './token.command';
 
 const USAGE = `parcours CLI — npm run cli -- <command> [options]
 
-${TOKEN_USAGE}`;
+${TOKEN_USAGE}
+${READ_USAGE}`;
 
 /** Runs one command; returns the process exit code. Output goes to the given writers. */
 export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void, env = process.env): Promise<number> {
@@ -15,6 +17,10 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
     switch (words[0]) {
       case 'token':
         out(tokenCommand(options, config));
+        return 0;
+      case 'indicators':
+      case 'projections':
+        out(await readCommand(words, options, config));
         return 0;
       default:
         err(USAGE);

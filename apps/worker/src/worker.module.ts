@@ -2,7 +2,8 @@ import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown }
 import { parisDate } from '@parcours/domain';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import { parcoursProjection, ProjectionRunner } from '@parcours/projections';
-import { CLOCK, EVENT_STORE, SQL } from '@parcours/runtime';
+import type { AppConfig } from '@parcours/config';
+import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import { DeadlineNotifier } from './deadline-notifier';
 
 const logger = new Logger('worker');
@@ -45,8 +46,9 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
   providers: [
     {
       provide: ProjectionRunner,
-      useFactory: (store: EventStore, sql: SqlClient) => new ProjectionRunner(store, sql, [parcoursProjection], { log: (m) => logger.error(m) }),
-      inject: [EVENT_STORE, SQL],
+      useFactory: (store: EventStore, sql: SqlClient, config: AppConfig) =>
+        new ProjectionRunner(store, sql, [parcoursProjection], { batchSize: config.projectionBatchSize, log: (m) => logger.error(m) }),
+      inject: [EVENT_STORE, SQL, CONFIG],
     },
     { provide: DeadlineNotifier, useFactory: (sql: SqlClient) => new DeadlineNotifier(sql), inject: [SQL] },
     WorkerLifecycle,

@@ -26,6 +26,8 @@ export interface AppConfig {
   workerInProcess: boolean;
   /** Key of the pseudonymised extract's identifiers; the extract is refused without it. */
   pseudonymisationKey?: string;
+  /** Events per projection transaction. */
+  projectionBatchSize: number;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +77,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const pseudonymisationKey = env.PARCOURS_PSEUDONYMISATION_KEY || undefined;
   if (pseudonymisationKey && pseudonymisationKey.length < 32) problems.push('PARCOURS_PSEUDONYMISATION_KEY must be at least 32 characters');
 
+  const projectionBatchSize = Number(env.PARCOURS_PROJECTION_BATCH_SIZE ?? '500');
+  if (!Number.isInteger(projectionBatchSize) || projectionBatchSize < 1 || projectionBatchSize > 10000) {
+    problems.push('PARCOURS_PROJECTION_BATCH_SIZE must be an integer from 1 to 10000');
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     host: env.HOST ?? '127.0.0.1',
@@ -91,5 +98,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     production,
     workerInProcess: worker === 'true',
     pseudonymisationKey,
+    projectionBatchSize,
   };
 }
