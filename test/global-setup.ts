@@ -56,6 +56,8 @@ export default async function globalSetup(): Promise<void> {
       delete process.env[key];
     }
   }
+  // Tests stop brokers on purpose: kafkajs's connection errors would drown the output.
+  process.env.PARCOURS_KAFKA_LOG = process.env.PARCOURS_KAFKA_LOG ?? 'silent';
   process.env.PARCOURS_TEST_DATABASE_URL = POSTGRES_URL;
   process.env.PARCOURS_TEST_KAFKA_BROKER = KAFKA_BROKER;
 }

@@ -3,14 +3,16 @@
 # for development and CI. The broker's jars come from Maven Central through pom.xml
 # and are cached in $KAFKA_HOME/libs; the data lives in $KAFKA_HOME/data and is
 # formatted anew on each start, so every run begins with an empty broker.
-#   KAFKA_HOME   cache and data directory   (default: ~/.cache/parcours-kafka)
-#   KAFKA_PORT   broker port                (default: 9092; the controller uses +1)
+#   KAFKA_HOME       cache and data directory   (default: ~/.cache/parcours-kafka)
+#   KAFKA_PORT       broker port                (default: 9092; the controller uses +1)
+#   KAFKA_LIBS       where the jars are cached  (default: $KAFKA_HOME/libs)
+#   KAFKA_KEEP_DATA  1 to restart on the existing data instead of formatting anew
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 KAFKA_HOME="${KAFKA_HOME:-$HOME/.cache/parcours-kafka}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 CONTROLLER_PORT=$((KAFKA_PORT + 1))
-libs="$KAFKA_HOME/libs"
+libs="${KAFKA_LIBS:-$KAFKA_HOME/libs}"
 mkdir -p "$KAFKA_HOME"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -35,8 +37,8 @@ if [ ! -f "$libs/.stamp-$stamp" ]; then
 fi
 
 data="$KAFKA_HOME/data"
-rm -rf "$data"
-mkdir -p "$data"
+keep="${KAFKA_KEEP_DATA:-0}"
+[ "$keep" = 1 ] && [ -f "$data/meta.properties" ] || { keep=0; rm -rf "$data"; mkdir -p "$data"; }
 cat > "$KAFKA_HOME/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
@@ -67,9 +69,12 @@ PROPS
 
 java_opts=(-Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
   "-Dlog4j.configuration=file:$KAFKA_HOME/log4j.properties" -cp "$libs/*")
-cluster_id="$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
-java "${java_opts[@]}" kafka.tools.StorageTool format -t "$cluster_id" \
-  -c "$KAFKA_HOME/server.properties" > "$KAFKA_HOME/format.log" 2>&1
+if [ "$keep" = 0 ]; then
+  cluster_id="$(java "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
+  java "${java_opts[@]}" kafka.tools.StorageTool format -t "$cluster_id" \
+    -c "$KAFKA_HOME/server.properties" > "$KAFKA_HOME/format.log" 2>&1
+fi
+: > "$KAFKA_HOME/broker.log"
 
 nohup java "${java_opts[@]}" kafka.Kafka "$KAFKA_HOME/server.properties" \
   > "$KAFKA_HOME/stdout.log" 2>&1 &

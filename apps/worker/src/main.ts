@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@parcours/config';
+import { CqrsModule } from '@nestjs/cqrs';
 import { CoreModule } from '@parcours/runtime';
 import { WorkerModule } from './worker.module';
 
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  @Module({ imports: [CoreModule.forRoot(config), WorkerModule] })
+  @Module({ imports: [CoreModule.forRoot(config), CqrsModule.forRoot(), WorkerModule] })
   class StandaloneWorker {}
   const app = await NestFactory.createApplicationContext(StandaloneWorker, { logger: new Logger() });
   app.enableShutdownHooks();

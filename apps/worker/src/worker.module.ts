@@ -1,9 +1,13 @@
-import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { AppConfig } from '@parcours/config';
 import { parisDate } from '@parcours/domain';
 import type { EventStore, SqlClient } from '@parcours/event-store';
+import { CommandGateway, createKafka, InboundConsumer, IntegrationRelay, KafkaSink } from '@parcours/messaging';
 import { parcoursProjection, ProjectionRunner } from '@parcours/projections';
-import type { AppConfig } from '@parcours/config';
 import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
+import { ExecuteParcoursCommand } from '../../api/src/parcours/execute-parcours-command';
+import { ParcoursWriteModule } from '../../api/src/parcours/parcours-write.module';
 import { DeadlineNotifier } from './deadline-notifier';
 
 const logger = new Logger('worker');
@@ -11,10 +15,18 @@ const logger = new Logger('worker');
 /** How often overdue échéances are looked for. */
 const DEADLINE_SCAN_MS = 60_000;
 
+/** The Kafka side, present only when KAFKA_BROKERS is set; without it integration events wait in the store. */
+export class KafkaFlows {
+  constructor(
+    readonly relay: IntegrationRelay,
+    readonly inbound: InboundConsumer,
+  ) {}
+}
+
 /**
- * The background side: projections fed from the global stream, and the
- * DeadlineOverdue scheduler. Runs in the API process by default, or alone
- * (apps/worker/src/main.ts) in a deployment.
+ * The background side: projections fed from the global stream, the
+ * DeadlineOverdue scheduler and, with Kafka, the relay and the partner flows.
+ * Runs in the API process by default, or alone (apps/worker/src/main.ts).
  */
 export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -23,6 +35,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     private readonly runner: ProjectionRunner,
     private readonly notifier: DeadlineNotifier,
     @Inject(CLOCK) private readonly clock: () => Date,
+    @Optional() private readonly kafka?: KafkaFlows,
   ) {}
 
   async onApplicationBootstrap() {
@@ -33,16 +46,25 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
       this.notifier.notifyOverdue(parisDate(this.clock())).catch((error) => logger.error(`deadline scan failed: ${error.message}`));
     }, DEADLINE_SCAN_MS);
     this.timer.unref();
-    logger.log(`projections running: ${this.runner.projections.map((p) => p.name).join(', ')}`);
+    if (this.kafka) {
+      await this.kafka.relay.migrate();
+      this.kafka.relay.start();
+      // The consumer connects in the background: a broker that is down must not stop the API from starting.
+      this.kafka.inbound.start().catch((error) => logger.error(`partner flows not consumed: ${error.message}`));
+    }
+    logger.log(`projections running: ${this.runner.projections.map((p) => p.name).join(', ')}; Kafka ${this.kafka ? 'relay and partner flows on' : 'not configured'}`);
   }
 
   async onApplicationShutdown() {
     if (this.timer) clearInterval(this.timer);
+    await this.kafka?.inbound.stop();
+    await this.kafka?.relay.stop();
     await this.runner.stop();
   }
 }
 
 @Module({
+  imports: [ParcoursWriteModule],
   providers: [
     {
       provide: ProjectionRunner,
@@ -51,8 +73,21 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
       inject: [EVENT_STORE, SQL, CONFIG],
     },
     { provide: DeadlineNotifier, useFactory: (sql: SqlClient) => new DeadlineNotifier(sql), inject: [SQL] },
+    {
+      provide: KafkaFlows,
+      useFactory: (config: AppConfig, store: EventStore, sql: SqlClient, commands: CommandBus) => {
+        if (config.kafkaBrokers.length === 0) return undefined;
+        const kafka = createKafka(config.kafkaBrokers, config.kafkaClientId);
+        const gateway: CommandGateway = { execute: (id, command, identity, headers) => commands.execute(new ExecuteParcoursCommand(id, command, identity, headers)) };
+        return new KafkaFlows(
+          new IntegrationRelay(store, sql, new KafkaSink(kafka), { log: (m) => logger.warn(m) }),
+          new InboundConsumer(kafka, gateway, new KafkaSink(kafka), { log: (m) => logger.warn(m) }),
+        );
+      },
+      inject: [CONFIG, EVENT_STORE, SQL, CommandBus],
+    },
     WorkerLifecycle,
   ],
-  exports: [ProjectionRunner, DeadlineNotifier],
+  exports: [ProjectionRunner, DeadlineNotifier, KafkaFlows],
 })
 export class WorkerModule {}

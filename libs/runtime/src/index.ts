@@ -1,2 +1,3 @@
 export * from './tokens';
 export * from './core.module';
+export * from './deterministic-id';

@@ -4,7 +4,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Identity } from '@parcours/auth';
 import { decide, DecisionContext, ParcoursCommand, ParcoursEvent, parametersAt, parisDate, RuleViolation } from '@parcours/domain';
 import { ConcurrencyError, RecordedEvent } from '@parcours/event-store';
-import { deterministicUuid, idSource } from '../http/deterministic-id';
+import { deterministicUuid, idSource } from '@parcours/runtime';
 import { Problem } from '../http/problem';
 import { CommandHeaders } from '../http/request-context';
 import { ReferenceCatalog } from '../reference/reference-catalog';

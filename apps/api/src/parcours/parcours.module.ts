@@ -1,16 +1,14 @@
 import { Module } from '@nestjs/common';
-import { ReferenceCatalog } from '../reference/reference-catalog';
-import { ReferenceController } from '../reference/reference.controller';
 import { ProjectionsController } from '../read/projections.controller';
 import { ReadController } from '../read/read.controller';
-import { ExecuteParcoursCommandHandler } from './execute-parcours-command';
+import { ReferenceController } from '../reference/reference.controller';
 import { ParcoursController } from './parcours.controller';
 import { GetParcoursHandler, GetParcoursHistoryHandler } from './parcours.queries';
-import { ParcoursRepository } from './parcours-repository';
+import { ParcoursWriteModule } from './parcours-write.module';
 
 @Module({
+  imports: [ParcoursWriteModule],
   controllers: [ParcoursController, ReferenceController, ReadController, ProjectionsController],
-  providers: [ParcoursRepository, ReferenceCatalog, ExecuteParcoursCommandHandler, GetParcoursHandler, GetParcoursHistoryHandler],
-  exports: [ParcoursRepository, ReferenceCatalog],
+  providers: [GetParcoursHandler, GetParcoursHistoryHandler],
 })
 export class ParcoursModule {}
