@@ -68,3 +68,11 @@ describe('parcours CLI on the read side', () => {
     expect((await runIn('projections', 'rebuild', 'nothing')).code).toBe(2);
   });
 });
+
+describe('parcours CLI on the dead letters', () => {
+  it('needs a broker', async () => {
+    const { code, err } = await run('dead-letters', 'replay');
+    expect(code).toBe(2);
+    expect(err).toMatch(/KAFKA_BROKERS/);
+  });
+});

@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@parcours/config';
 import { parseArgs, UsageError } from './args';
+import { MESSAGING_USAGE, messagingCommand } from './messaging.commands';
 import { READ_USAGE, readCommand } from './read.commands';
 import { TOKEN_USAGE, tokenCommand } from './token.command';
 
 const USAGE = `parcours CLI — npm run cli -- <command> [options]
 
 ${TOKEN_USAGE}
-${READ_USAGE}`;
+${READ_USAGE}
+${MESSAGING_USAGE}`;
 
 /** Runs one command; returns the process exit code. Output goes to the given writers. */
 export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void, env = process.env): Promise<number> {
@@ -21,6 +23,9 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
       case 'indicators':
       case 'projections':
         out(await readCommand(words, options, config));
+        return 0;
+      case 'dead-letters':
+        out(await messagingCommand(words, options, config));
         return 0;
       default:
         err(USAGE);
