@@ -1,20 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@parcours/config';
+import { loadConfigOrExit } from '@parcours/config';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const logger = new Logger('parcours');
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   if (config.jwtSecretIsDevelopmentDefault) {
     logger.warn('PARCOURS_JWT_SECRET is not set: using the development secret (refused when NODE_ENV=production)');
   }

@@ -1,23 +1,14 @@
 import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '@parcours/config';
+import { loadConfigOrExit } from '@parcours/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CoreModule } from '@parcours/runtime';
 import { WorkerModule } from './worker.module';
 
 /** The worker alone (projections, schedulers), for deployments that run it apart from the API. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   @Module({ imports: [CoreModule.forRoot(config), CqrsModule.forRoot(), WorkerModule] })
   class StandaloneWorker {}
   const app = await NestFactory.createApplicationContext(StandaloneWorker, { logger: new Logger() });

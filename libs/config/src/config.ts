@@ -101,3 +101,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectionBatchSize,
   };
 }
+
+/** For a process entry point: the configuration, or exit code 2 with every problem named. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
