@@ -18,7 +18,7 @@ describe.each(stores)('parcours API on the %s store', (store) => {
     const referent = bearer(tokens.referent());
     const post = (path: string, auth: Record<string, string>, body: object, status = 201) => api.http.post(path).set(auth).send(body).expect(status);
 
-    const entry = await post('/api/parcours', system, entryBody());
+    const entry = await post('/api/parcours', system, entryBody({ person: { lastName: 'Martin', firstName: 'Léa', birthDate: '1990-04-12', sex: 'female', nir: '290047512345678' } }));
     const id = entry.body.id;
     expect(entry.body).toMatchObject({ revision: 0, events: ['ParcoursEntered'] });
     const p = `/api/parcours/${id}`;
@@ -69,12 +69,16 @@ describe.each(stores)('parcours API on the %s store', (store) => {
       { cycle: 2, enteredOn: '2025-06-23' },
     ]);
     expect(state.body.orientation).toBeUndefined();
+    // The NIR is recorded but never shown.
+    expect(state.body.person).toMatchObject({ lastName: 'Martin', nirRecorded: true });
+    expect(JSON.stringify(state.body)).not.toContain('290047512345678');
 
     const history = await api.http.get(`${p}/history`).set(slai).expect(200);
     expect(history.body).toHaveLength(reentry.body.revision + 1);
     expect(history.body[0]).toMatchObject({ revision: 0, type: 'ParcoursEntered', businessDate: '2025-01-06', actor: 'caf-flow' });
     expect(history.body.find((e: { type: string }) => e.type === 'AppointmentHeld')).toMatchObject({ businessDate: '2025-01-30', actor: 'user-ref-ccas-1' });
     expect(new Date(history.body[0].recordedAt).toISOString()).toBe(history.body[0].recordedAt);
+    expect(JSON.stringify(history.body)).not.toContain('290047512345678');
   });
 
   describe('status codes', () => {

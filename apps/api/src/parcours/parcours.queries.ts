@@ -25,6 +25,17 @@ async function loadReadable(repository: ParcoursRepository, id: string, who: Ide
   return loaded;
 }
 
+/** The NIR is kept for the partners' matching but shown to nobody: screens only learn that it is known. */
+function withoutNir<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutNir) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => (k === 'nir' ? ['nirRecorded', Boolean(v)] : [k, withoutNir(v)])),
+    ) as T;
+  }
+  return value;
+}
+
 /** The business date of an event: the first of its fields named *On (or `from`). */
 export function businessDateOf(data: Record<string, unknown>): string | undefined {
   const key = Object.keys(data).find((k) => /On$/.test(k) && k !== 'demandOn' && k !== 'rightOpenedOn') ?? ('from' in data ? 'from' : undefined);
@@ -39,7 +50,7 @@ export class GetParcoursHandler implements IQueryHandler<GetParcours> {
   async execute({ parcoursId, identity }: GetParcours) {
     const { state } = await loadReadable(this.repository, parcoursId, identity);
     const { parcoursId: id, ...rest } = state;
-    return { id, ...rest };
+    return withoutNir({ id, ...rest });
   }
 }
 
@@ -56,7 +67,7 @@ export class GetParcoursHistoryHandler implements IQueryHandler<GetParcoursHisto
       businessDate: businessDateOf(e.data),
       recordedAt: e.metadata.recordedAt,
       actor: e.metadata.actor,
-      data: e.data,
+      data: withoutNir(e.data),
     }));
   }
 }
