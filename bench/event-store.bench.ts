@@ -3,9 +3,9 @@
  * and read-all pages, on the embedded store and, when it answers, PostgreSQL.
  * Prints figures; asserts nothing. Run: npm run bench [-- events]
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { EventStore, PgliteSqlClient, PgSqlClient, SqlEventStore } from '../libs/event-store/src';
+import { randomUUID } from 'node:crypto';
+import { EventStore, PgliteSqlClient, SqlEventStore } from '../libs/event-store/src';
+import { onPostgres, runBench } from './support';
 
 const EVENTS = Number(process.argv[2] ?? 5000);
 const STREAMS = 500;
@@ -44,25 +44,11 @@ async function main(): Promise<void> {
   await measure('PGlite', embedded);
   await embedded.close();
 
-  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: url });
-  try {
-    await admin.connect();
-  } catch {
-    console.log(`PostgreSQL   skipped: no server at ${url}`);
-    return;
-  }
-  await admin.query(`create schema ${schema}`);
-  const pg = new SqlEventStore(new PgSqlClient({ connectionString: url, schema }));
-  await pg.migrate();
-  await measure('PostgreSQL', pg);
-  await pg.close();
-  await admin.query(`drop schema ${schema} cascade`);
-  await admin.end();
+  await onPostgres('PostgreSQL', async (sql) => {
+    const pg = new SqlEventStore(sql);
+    await pg.migrate();
+    await measure('PostgreSQL', pg);
+  });
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

@@ -4,12 +4,12 @@
  * Prints figures; asserts nothing. Run: npm run bench:read [-- parcours]
  */
 import fc from 'fast-check';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
 import { arbitrarySession, play } from '../libs/domain/src/testing/random-sessions';
-import { PgliteSqlClient, PgSqlClient, SqlClient, SqlEventStore } from '../libs/event-store/src';
+import { PgliteSqlClient, SqlClient, SqlEventStore } from '../libs/event-store/src';
 import { computeIndicators, loadFacts, parcoursProjection, ProjectionRunner, queryPortfolio } from '../libs/projections/src';
 import { appendParcours } from '../libs/projections/src/testing/histories';
+import { onPostgres, runBench } from './support';
 
 const PARCOURS = Number(process.argv[2] ?? 500);
 
@@ -52,24 +52,7 @@ async function main(): Promise<void> {
   const embedded = await PgliteSqlClient.open({ schema: 'bench' });
   await measure('PGlite', embedded);
   await embedded.close();
-  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const admin = new Client({ connectionString: url });
-  try {
-    await admin.connect();
-  } catch {
-    console.log(`PostgreSQL  skipped: no server at ${url}`);
-    return;
-  }
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  await admin.query(`create schema ${schema}`);
-  const pg = new PgSqlClient({ connectionString: url, schema });
-  await measure('PostgreSQL', pg);
-  await pg.close();
-  await admin.query(`drop schema ${schema} cascade`);
-  await admin.end();
+  await onPostgres('PostgreSQL', (sql) => measure('PostgreSQL', sql));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);
