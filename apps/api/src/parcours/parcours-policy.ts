@@ -25,6 +25,7 @@ export const COMMAND_ROLES: Record<ParcoursCommandType, Role[]> = {
   LiftBarrier: FOLLOW_UP,
   SignContract: FOLLOW_UP,
   ReviewContract: FOLLOW_UP,
+  RecordBalancedReview: SLAI_DECISION,
   PrescribeAction: FOLLOW_UP,
   EnterAction: FOLLOW_UP,
   ExitAction: FOLLOW_UP,

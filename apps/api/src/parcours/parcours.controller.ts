@@ -113,6 +113,11 @@ export class ParcoursController {
     return this.run(id, { type: 'ReviewContract', contractId: cid, ...b }, who, h);
   }
 
+  @Post(':id/balanced-review')
+  balancedReview(@Param('id') id: string, @Body() b: dto.BalancedReviewDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'RecordBalancedReview', ...b }, who, h);
+  }
+
   @Post(':id/prescriptions')
   prescribe(@Param('id') id: string, @Body() b: dto.PrescriptionDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
     return this.run(id, { type: 'PrescribeAction', ...b }, who, h);

@@ -1,5 +1,6 @@
 import {
   ACTION_OUTCOMES,
+  BALANCED_REVIEW_OUTCOMES,
   APPOINTMENT_CHANNELS,
   APPOINTMENT_KINDS,
   BARRIERS,
@@ -122,6 +123,11 @@ export class ContractDto {
 export class ContractReviewDto {
   @DateField() reviewedOn: string;
   @CodeField(REVIEW_OUTCOMES) outcome: Code<typeof REVIEW_OUTCOMES>;
+}
+
+export class BalancedReviewDto {
+  @DateField() reviewedOn: string;
+  @CodeField(BALANCED_REVIEW_OUTCOMES) outcome: Code<typeof BALANCED_REVIEW_OUTCOMES>;
 }
 
 export class PrescriptionDto {

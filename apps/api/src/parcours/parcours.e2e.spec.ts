@@ -56,6 +56,8 @@ describe.each(stores)('parcours API on the %s store', (store) => {
     const decided = await post(`${b}/decision`, slai, { decidedOn: '2025-03-26', decision: 'suspension', sharePercent: 50, months: 1 });
     await post(`${p}/sanctions/${decided.body.sanctionId}/remobilisation`, slai, { remobilisedOn: '2025-04-05' });
 
+    await post(`${p}/balanced-review`, referent, { reviewedOn: '2025-04-15', outcome: 'continue' }, 403);
+    await post(`${p}/balanced-review`, slai, { reviewedOn: '2025-04-15', outcome: 'continue' });
     await post(`${p}/contracts/${contract.body.contractId}/review`, referent, { reviewedOn: '2025-05-02', outcome: 'exit' });
     await post(`${p}/employment`, system, { startedOn: '2025-05-05', kind: 'permanent' });
     await post(`${p}/exit`, system, { exitedOn: '2025-05-31', reason: 'employment' });

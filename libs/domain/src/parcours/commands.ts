@@ -21,6 +21,7 @@ export type ParcoursCommand =
   | ({ type: 'LiftBarrier' } & EventData<'BarrierLifted'>)
   | ({ type: 'SignContract' } & Omit<EventData<'ContractSigned'>, 'contractId' | 'renewal'>)
   | ({ type: 'ReviewContract' } & EventData<'ContractReviewed'>)
+  | ({ type: 'RecordBalancedReview' } & EventData<'BalancedReviewHeld'>)
   | { type: 'PrescribeAction'; actionId: string; prescribedOn: BusinessDate }
   | ({ type: 'EnterAction' } & EventData<'ActionEntered'>)
   | ({ type: 'ExitAction' } & EventData<'ActionExited'>)

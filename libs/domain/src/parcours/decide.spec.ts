@@ -209,6 +209,16 @@ describe("contrat d'engagement", () => {
   });
 });
 
+describe('équilibré review', () => {
+  it('is recorded on a socio-professional parcours, not before its orientation', () => {
+    const balanced = [history.entered(), { ...history.oriented(), data: { ...history.oriented().data, track: 'socio_professional' } } as ParcoursEvent, history.referent()];
+    given(balanced).when({ type: 'RecordBalancedReview', reviewedOn: '2025-06-01', outcome: 'continue' }).then([{ type: 'BalancedReviewHeld', data: { reviewedOn: '2025-06-01', outcome: 'continue' } }]);
+    given(balanced).when({ type: 'RecordBalancedReview', reviewedOn: '2025-01-19', outcome: 'continue' }).thenViolation('REVIEW_BEFORE_ORIENTATION');
+    given(followed()).when({ type: 'RecordBalancedReview', reviewedOn: '2025-06-01', outcome: 'continue' }).thenViolation('BALANCED_REVIEW_REQUIRES_BALANCED_TRACK');
+    given([history.entered()]).when({ type: 'RecordBalancedReview', reviewedOn: '2025-06-01', outcome: 'continue' }).thenViolation('ORIENTATION_REQUIRED');
+  });
+});
+
 describe('insertion actions and employment', () => {
   const prescribed: ParcoursEvent = { type: 'ActionPrescribed', data: { prescriptionId: 'pr-1', actionId: 'act-1', dispositifCode: '3.3', prescribedOn: '2025-02-10' } };
   const entered: ParcoursEvent = { type: 'ActionEntered', data: { prescriptionId: 'pr-1', enteredOn: '2025-02-15' } };

@@ -213,6 +213,13 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       notBefore(c.reviewedOn, contract.startsOn, 'REVIEW_BEFORE_START', 'Le bilan ne peut précéder le début du contrat.', 'reviewedOn');
       return one({ type: 'ContractReviewed', data: { contractId: c.contractId, reviewedOn: c.reviewedOn, outcome: c.outcome } });
     }
+    case 'RecordBalancedReview':
+      requireOpen(s, ctx, c.reviewedOn);
+      requireOrientation(s);
+      rule(s.orientation!.track === 'socio_professional', 'BALANCED_REVIEW_REQUIRES_BALANCED_TRACK', "Cette revue concerne les parcours socio-professionnels (équilibrés).");
+      pastDateInCycle(s, ctx, c.reviewedOn, 'reviewedOn');
+      notBefore(c.reviewedOn, s.orientation!.notifiedOn, 'REVIEW_BEFORE_ORIENTATION', "La revue ne peut précéder l'orientation.", 'reviewedOn');
+      return one({ type: 'BalancedReviewHeld', data: { reviewedOn: c.reviewedOn, outcome: c.outcome } });
     case 'PrescribeAction': {
       requireOpen(s, ctx, c.prescribedOn);
       requireReferent(s);

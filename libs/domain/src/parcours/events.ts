@@ -13,6 +13,7 @@ import {
   EXIT_REASONS,
   HouseholdType,
   OrganisationKind,
+  BALANCED_REVIEW_OUTCOMES,
   REORIENTATION_MOTIVES,
   REVIEW_OUTCOMES,
   SEXES,
@@ -107,6 +108,8 @@ export type ParcoursEvent =
         renewal: boolean;
       };
     }
+  /** Review of an équilibré parcours with the SLAI and France Travail (at 12 months without a sortie dynamique). */
+  | { type: 'BalancedReviewHeld'; data: { reviewedOn: BusinessDate; outcome: Of<typeof BALANCED_REVIEW_OUTCOMES> } }
   /** Bilan of a contract. */
   | { type: 'ContractReviewed'; data: { contractId: string; reviewedOn: BusinessDate; outcome: Of<typeof REVIEW_OUTCOMES> } }
   | { type: 'ActionPrescribed'; data: { prescriptionId: string; actionId: string; dispositifCode: string; prescribedOn: BusinessDate } }

@@ -184,6 +184,7 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       return withPrescription(s, event.data.prescriptionId, { exitedOn: event.data.exitedOn });
     case 'EmploymentStarted':
     case 'ExemptionGranted':
+    case 'BalancedReviewHeld':
       return s;
     case 'ReorientationRequested':
       return { ...s, reorientationRequests: { ...s.reorientationRequests, [event.data.requestId]: { requestedOn: event.data.requestedOn, decided: false } } };

@@ -85,3 +85,6 @@ export const BREACH_DECISIONS = ['dismissed', 'suspension'] as const;
 export const DEFINITIVE_KINDS = ['suppression', 'radiation'] as const;
 
 export const EXIT_REASONS = ['employment', 'income', 'moved_out', 'death', 'sanction', 'other'] as const;
+
+/** What the 12-month review of an équilibré parcours, with the SLAI and France Travail, concludes. */
+export const BALANCED_REVIEW_OUTCOMES = ['continue', 'reorientation', 'exit_planned'] as const;

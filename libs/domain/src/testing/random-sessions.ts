@@ -27,7 +27,7 @@ const KINDS = [
   'CancelAppointment', 'RecordDiagnostic', 'LiftBarrier', 'SignContract', 'ReviewContract', 'PrescribeAction', 'EnterAction',
   'ExitAction', 'StartEmployment', 'RequestReorientation', 'DecideReorientation', 'ReportBreach', 'InformOfBreach',
   'ReceiveObservations', 'GiveEpOpinion', 'DecideBreach', 'LiftSuspension', 'MakeSuspensionDefinitive', 'ExitRsa',
-  'EndAccompaniment', 'GrantExemption',
+  'EndAccompaniment', 'GrantExemption', 'RecordBalancedReview',
 ] as const;
 
 export interface Step {
@@ -60,7 +60,7 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
     case 'Reenter':
       return { type: 'Reenter', demandOn: addDays(on, -4), rightOpenedOn: addDays(on, -2), enteredOn: on };
     case 'Orient':
-      return { type: 'Orient', track: x.flag ? 'social' : 'employment', organisationId: ORGANISATIONS[x.pick % 2].organisationId, decidedOn: on, notifiedOn: addDays(on, x.n % 3) };
+      return { type: 'Orient', track: (['social', 'employment', 'socio_professional'] as const)[x.pick % 3], organisationId: ORGANISATIONS[x.pick % 2].organisationId, decidedOn: on, notifiedOn: addDays(on, x.n % 3) };
     case 'AssignReferent':
       return { type: 'AssignReferent', referentId: REFERENTS[x.pick % 3].referentId, assignedOn: on };
     case 'ScheduleAppointment':
@@ -109,6 +109,8 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
       return { type: 'ExitRsa', exitedOn: on, reason: 'income' };
     case 'EndAccompaniment':
       return { type: 'EndAccompaniment', endedOn: on };
+    case 'RecordBalancedReview':
+      return { type: 'RecordBalancedReview', reviewedOn: on, outcome: x.flag ? 'continue' : 'reorientation' };
     case 'GrantExemption':
       return { type: 'GrantExemption', reason: 'health', from: on, to: x.flag ? addDays(on, x.n) : undefined };
   }

@@ -65,6 +65,8 @@ export const toIntegration: Mapper = (e) => {
       return { type: 'parcours.barrier_lifted', occurredOn: e.data.liftedOn, data: pick(e.data, 'barrier', 'liftedOn') };
     case 'ContractSigned':
       return { type: 'parcours.contract_signed', occurredOn: e.data.signedOn, data: pick(e.data, 'contractId', 'kind', 'signedOn', 'startsOn', 'endsOn', 'weeklyHours', 'renewal') };
+    case 'BalancedReviewHeld':
+      return { type: 'parcours.balanced_review_held', occurredOn: e.data.reviewedOn, data: pick(e.data, 'reviewedOn', 'outcome') };
     case 'ContractReviewed':
       return { type: 'parcours.contract_reviewed', occurredOn: e.data.reviewedOn, data: pick(e.data, 'contractId', 'reviewedOn', 'outcome') };
     case 'ActionPrescribed':

@@ -1,5 +1,6 @@
 import {
   ACTION_OUTCOMES,
+  BALANCED_REVIEW_OUTCOMES,
   APPOINTMENT_CHANNELS,
   APPOINTMENT_KINDS,
   BARRIERS,
@@ -42,6 +43,7 @@ const DATA: Record<string, Record<string, Schema>> = {
   'parcours.diagnostic_recorded': { diagnosticId: id, diagnosedOn: date, barriers: { type: 'array', items: codes(BARRIERS), uniqueItems: true } },
   'parcours.barrier_lifted': { barrier: codes(BARRIERS), liftedOn: date },
   'parcours.contract_signed': { contractId: id, kind: codes(CONTRACT_KINDS), signedOn: date, startsOn: date, endsOn: date, weeklyHours: { type: 'number', minimum: 0, maximum: 60 }, renewal: { type: 'boolean' } },
+  'parcours.balanced_review_held': { reviewedOn: date, outcome: codes(BALANCED_REVIEW_OUTCOMES) },
   'parcours.contract_reviewed': { contractId: id, reviewedOn: date, outcome: codes(REVIEW_OUTCOMES) },
   'parcours.action_prescribed': { prescriptionId: id, actionId: id, dispositifCode: id, prescribedOn: date },
   'parcours.action_entered': { prescriptionId: id, enteredOn: date },

@@ -23,6 +23,7 @@ export const ECHEANCE_KINDS = [
   'first_contract',
   'contract_end',
   'contact_gap',
+  'balanced_review',
   'accompaniment_end',
   'suspension_end',
 ] as const;
@@ -134,7 +135,7 @@ function cancel(v: ParcoursView, kinds: EcheanceKind[], on: BusinessDate): void 
   for (const e of openOnes(v, kinds)) e.cancelledOn = on;
 }
 
-const FOLLOW_UP: EcheanceKind[] = ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'contact_gap'];
+const FOLLOW_UP: EcheanceKind[] = ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'contact_gap', 'balanced_review'];
 
 /**
  * Folds one event of a parcours into its view. Mutates a copy and returns it;
@@ -196,6 +197,13 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
         c.referentId = undefined;
         c.referentOrganisationId = undefined;
       }
+      // The équilibré review falls 12 months into a socio-professional parcours; another track ends it.
+      const wasBalanced = c.orientations.length > 1 && c.orientations[c.orientations.length - 2].track === 'socio_professional';
+      if (d.track === 'socio_professional' && !wasBalanced) {
+        open(v, book, 'balanced_review', d.orientationId, d.notifiedOn, (p) => addMonths(d.notifiedOn, p.balancedReviewMonths));
+      } else if (d.track !== 'socio_professional') {
+        cancel(v, ['balanced_review'], d.notifiedOn);
+      }
       if (first) {
         meet(v, ['orientation_legal', 'orientation_target'], d.notifiedOn);
         open(v, book, 'first_appointment', 'orientation', d.notifiedOn, (p) => addDays(d.notifiedOn, p.firstAppointmentDays));
@@ -255,6 +263,13 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       meet(v, ['first_contract'], d.signedOn);
       meet(v, ['contract_end'], d.signedOn);
       open(v, book, 'contract_end', d.contractId, d.startsOn, () => d.endsOn, (p) => p.contractEndWarningDays);
+      return v;
+    }
+    case 'BalancedReviewHeld': {
+      const d = event.data;
+      meet(v, ['balanced_review'], d.reviewedOn);
+      // Continuing in the équilibré parcours: the next review is 12 months on.
+      if (d.outcome === 'continue') open(v, book, 'balanced_review', `review-${d.reviewedOn}`, d.reviewedOn, (p) => addMonths(d.reviewedOn, p.balancedReviewMonths));
       return v;
     }
     case 'ContractReviewed': {
@@ -324,7 +339,7 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       const d = event.data;
       currentCycle(v).exitedOn = d.exitedOn;
       v.status = 'exited';
-      cancel(v, ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end'], d.exitedOn);
+      cancel(v, ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'balanced_review'], d.exitedOn);
       open(v, book, 'accompaniment_end', 'exit', d.exitedOn, (p) => addMonths(d.exitedOn, p.accompanimentAfterExitMonths));
       return v;
     }

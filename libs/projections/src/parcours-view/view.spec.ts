@@ -1,0 +1,84 @@
+import { DEFAULT_PARAMETERS, ParcoursEvent } from '@parcours/domain';
+import { echeanceStatus, evolveView, ParcoursView } from './view';
+
+const entered: ParcoursEvent = {
+  type: 'ParcoursEntered',
+  data: {
+    parcoursId: 'p', cycle: 1, person: { lastName: 'L', firstName: 'F', birthDate: '1980-01-01', sex: 'female' },
+    household: { type: 'single', size: 1 }, territory: 'T', demandOn: '2025-01-02', rightOpenedOn: '2025-01-03', enteredOn: '2025-01-06',
+  },
+};
+const oriented = (notifiedOn: string, track: string, reorientationRequestId?: string): ParcoursEvent => ({
+  type: 'Oriented', data: { orientationId: `o-${notifiedOn}`, track: track as never, organisationId: 'org', organisationKind: 'ccas_cias', decidedOn: notifiedOn, notifiedOn, reorientationRequestId },
+});
+
+function fold(events: ParcoursEvent[], book = { versions: [] as never[] }): ParcoursView {
+  return events.reduce<ParcoursView | undefined>((v, e) => evolveView(v, e, book), undefined)!;
+}
+const open = (v: ParcoursView) => v.echeances.filter((e) => !e.metOn && !e.cancelledOn).map((e) => [e.kind, e.dueOn]);
+
+describe('échéances of a parcours', () => {
+  it('opens the orientation deadlines at entry: 6 weeks (legal) and 15 days (target)', () => {
+    expect(open(fold([entered]))).toEqual([
+      ['orientation_legal', '2025-02-17'],
+      ['orientation_target', '2025-01-21'],
+    ]);
+  });
+
+  it('meets them with the first orientation and opens first appointment (15 days) and first contract (1 month)', () => {
+    const v = fold([entered, oriented('2025-01-31', 'social')]);
+    expect(v.echeances.filter((e) => e.metOn).map((e) => [e.kind, echeanceStatus(e, '2025-06-30')])).toEqual([
+      ['orientation_legal', 'met_on_time'],
+      ['orientation_target', 'met_late'],
+    ]);
+    // 31 Jan + 1 month = 28 Feb.
+    expect(open(v)).toEqual([
+      ['first_appointment', '2025-02-15'],
+      ['first_contract', '2025-02-28'],
+    ]);
+  });
+
+  it('restarts the first-contract delay when a réorientation comes before any contract', () => {
+    const v = fold([entered, oriented('2025-01-20', 'social'), { type: 'ReorientationRequested', data: { requestId: 'r', requestedOn: '2025-02-01', motive: 'other' } }, oriented('2025-02-10', 'employment', 'r')]);
+    expect(v.echeances.filter((e) => e.kind === 'first_contract').map((e) => [e.dueOn, e.cancelledOn ?? null])).toEqual([
+      ['2025-02-20', '2025-02-10'],
+      ['2025-03-10', null],
+    ]);
+  });
+
+  it('follows the équilibré review: 12 months into a socio-professional parcours, again after a review that continues, ended by another track', () => {
+    const v = fold([entered, oriented('2025-01-20', 'socio_professional')]);
+    expect(open(v)).toContainEqual(['balanced_review', '2026-01-20']);
+    const reviewed = evolveView(v, { type: 'BalancedReviewHeld', data: { reviewedOn: '2026-01-15', outcome: 'continue' } }, { versions: [] })!;
+    const reviews = reviewed.echeances.filter((e) => e.kind === 'balanced_review');
+    expect(reviews.map((e) => [e.dueOn, e.metOn ?? null])).toEqual([
+      ['2026-01-20', '2026-01-15'],
+      ['2027-01-15', null],
+    ]);
+    const moved = evolveView(reviewed, oriented('2026-02-01', 'employment', 'r2'), { versions: [] })!;
+    expect(open(moved).filter(([k]) => k === 'balanced_review')).toEqual([]);
+  });
+
+  it('uses the parameters in force when the échéance opens', () => {
+    const book = { versions: [{ version: 3, effectiveFrom: '2025-01-01', values: { ...DEFAULT_PARAMETERS, orientationTargetDays: 30 } }] };
+    const e = fold([entered], book as never).echeances.find((x) => x.kind === 'orientation_target')!;
+    expect([e.dueOn, e.parametersVersion]).toEqual(['2025-02-05', 3]);
+  });
+
+  it('computes the status from the date asked: upcoming, due soon 7 days before, overdue the day after', () => {
+    const e = { dueOn: '2025-03-10', warnFrom: '2025-03-03' };
+    expect(echeanceStatus(e, '2025-03-02')).toBe('upcoming');
+    expect(echeanceStatus(e, '2025-03-03')).toBe('due_soon');
+    expect(echeanceStatus(e, '2025-03-10')).toBe('due_soon');
+    expect(echeanceStatus(e, '2025-03-11')).toBe('overdue');
+    expect(echeanceStatus({ ...e, metOn: '2025-03-12' }, '2025-03-11')).toBe('overdue');
+    expect(echeanceStatus({ ...e, metOn: '2025-03-12' }, '2025-03-12')).toBe('met_late');
+  });
+
+  it('closes the contract échéance with the bilan, and turns to the end of accompaniment at exit', () => {
+    const signed: ParcoursEvent = { type: 'ContractSigned', data: { contractId: 'c', kind: 'contrat_engagement', signedOn: '2025-02-01', startsOn: '2025-02-01', endsOn: '2025-07-31', weeklyHours: 15, objectives: [], renewal: false } };
+    const v = fold([entered, oriented('2025-01-20', 'social'), signed, { type: 'ContractReviewed', data: { contractId: 'c', reviewedOn: '2025-07-20', outcome: 'exit' } }, { type: 'RsaExited', data: { exitedOn: '2025-07-31', reason: 'income' } }]);
+    expect(v.echeances.find((e) => e.kind === 'contract_end')).toMatchObject({ dueOn: '2025-07-31', warnFrom: '2025-07-01', metOn: '2025-07-20' });
+    expect(open(v)).toEqual([['accompaniment_end', '2026-01-31']]);
+  });
+});
