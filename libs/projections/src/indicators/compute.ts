@@ -21,6 +21,12 @@ export interface IndicatorFigure extends IndicatorResult {
   unit: IndicatorDefinition['unit'];
   /** The parameter values the definition used (those in force at the end of the period). */
   parameters: Record<string, unknown>;
+  /**
+   * The same indicator under the other parameter versions known for the period
+   * (a delay moved from 30 to 15 days, say): a change of definition is shown
+   * beside the figure, never folded into it silently.
+   */
+  otherVersions?: (IndicatorResult & { parametersVersion: number; parameters: Record<string, unknown> })[];
 }
 
 export interface IndicatorReport {
@@ -61,6 +67,22 @@ export function computeIndicators(snapshot: FactsSnapshot, period: Period, group
     groups.set(g, [...(groups.get(g) ?? []), c]);
   }
   if (groupBy === 'departement' && !groups.has('all')) groups.set('all', []);
+  // The versions that applied during the period: the one in force at its start and any taking effect within it.
+  const atStart = parameterVersionAt(snapshot.book.versions, period.from) ?? { version: 0, values: DEFAULT_PARAMETERS };
+  const candidates = [atStart, ...snapshot.book.versions.filter((v) => v.effectiveFrom > period.from && v.effectiveFrom <= period.to)];
+  const valuesOf = (d: IndicatorDefinition, values: typeof p) => Object.fromEntries(d.parameters.map((k) => [k, values[k]]));
+  function others(d: IndicatorDefinition, facts: CycleFacts[]): IndicatorFigure['otherVersions'] {
+    const used = JSON.stringify(valuesOf(d, p));
+    const seen = new Set([used]);
+    const out: NonNullable<IndicatorFigure['otherVersions']> = [];
+    for (const v of candidates) {
+      const key = JSON.stringify(valuesOf(d, v.values));
+      if (d.parameters.length === 0 || seen.has(key)) continue;
+      seen.add(key);
+      out.push({ parametersVersion: v.version, parameters: valuesOf(d, v.values), ...d.compute(facts, period, v.values) });
+    }
+    return out.length ? out : undefined;
+  }
   return {
     from: period.from,
     to: period.to,
@@ -77,8 +99,9 @@ export function computeIndicators(snapshot: FactsSnapshot, period: Period, group
           version: d.version,
           label: d.label,
           unit: d.unit,
-          parameters: Object.fromEntries(d.parameters.map((k) => [k, p[k]])),
+          parameters: valuesOf(d, p),
           ...d.compute(facts, period, p),
+          otherVersions: others(d, facts),
         })),
       })),
   };

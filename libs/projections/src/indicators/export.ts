@@ -24,7 +24,7 @@ const INDICATOR_COLUMNS: [string, string][] = [
   ['unit', 'unité : count, share (0–1), days, hours, per_person_month'],
   ['group_by', 'niveau : departement, territory, organisation, referent'],
   ['group', 'valeur du niveau (all pour le département)'],
-  ['breakdown', 'détail (vide pour la ligne principale)'],
+  ['breakdown', 'détail (vide pour la ligne principale ; parameters_version:N pour la même mesure selon une autre version des paramètres)'],
   ['numerator', 'numérateur'],
   ['denominator', 'dénominateur'],
   ['value', 'valeur'],
@@ -53,6 +53,9 @@ function indicatorRows(report: IndicatorReport, family: Family): unknown[][] {
       const tail = [report.from, report.to, report.asOf ?? '', JSON.stringify(i.parameters)];
       rows.push([...base, '', i.numerator, i.denominator, i.value, ...tail]);
       for (const [key, n] of Object.entries(i.breakdown ?? {})) rows.push([...base, key, n, null, n, ...tail]);
+      for (const o of i.otherVersions ?? []) {
+        rows.push([...base, `parameters_version:${o.parametersVersion}`, o.numerator, o.denominator, o.value, report.from, report.to, report.asOf ?? '', JSON.stringify(o.parameters)]);
+      }
     }
   }
   return rows;

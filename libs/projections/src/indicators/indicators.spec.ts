@@ -64,11 +64,17 @@ describe('CALPAE: orientation within 1 month', () => {
   });
 
   it('follows a département that moves the delay (a new parameter version)', () => {
-    const book = { versions: [{ version: 1, effectiveFrom: '2025-01-01', values: { ...DEFAULT_PARAMETERS, orientationCalpaeMonths: 2 } }] };
+    // The département moves the delay to 2 months from 1 March.
+    const book = { versions: [{ version: 1, effectiveFrom: '2025-03-01', values: { ...DEFAULT_PARAMETERS, orientationCalpaeMonths: 2 } }] };
     const report = computeIndicators({ ...s, book }, Q1, 'departement', ['calpae.oriented_within_1_month']);
     // With 2 months, all four oriented entrants are within.
     expect(report.groups[0].indicators[0]).toMatchObject({ numerator: 4, denominator: 5, parameters: { orientationCalpaeMonths: 2 } });
     expect(report.parametersVersion).toBe(1);
+    // The figure under the former definition stays beside it.
+    expect(report.groups[0].indicators[0].otherVersions).toEqual([
+      { parametersVersion: 0, parameters: { orientationCalpaeMonths: 1 }, numerator: 2, denominator: 5, value: 0.4 },
+    ]);
+    expect(figure(s, 'calpae.oriented_within_1_month').otherVersions).toBeUndefined();
   });
 });
 
