@@ -5,13 +5,12 @@ import { isBusinessDate, parametersAt, parisDate } from '@parcours/domain';
 import { openStores } from '@parcours/event-store';
 import {
   computeIndicators,
+  createProjectionRunner,
   exportIndicators,
   factsAsOf,
   GROUP_BYS,
   GroupBy,
   loadFacts,
-  parcoursProjection,
-  ProjectionRunner,
   pseudonymisedExtract,
 } from '@parcours/projections';
 import { UsageError } from './args';
@@ -57,7 +56,7 @@ export async function readCommand(words: string[], options: Record<string, strin
     try {
       if (!p.asOf) {
         // Figures from read models brought up to date first (safe beside a running worker: checkpoints are locked).
-        const runner = new ProjectionRunner(stores.eventStore, stores.sql, [parcoursProjection], { batchSize: config.projectionBatchSize });
+        const runner = createProjectionRunner(stores.eventStore, stores.sql, { batchSize: config.projectionBatchSize });
         await runner.migrate();
         await runner.catchUp('parcours');
       }
@@ -74,7 +73,7 @@ export async function readCommand(words: string[], options: Record<string, strin
   if (group === 'projections' && (action === 'status' || action === 'rebuild')) {
     const stores = await openStores(config);
     try {
-      const runner = new ProjectionRunner(stores.eventStore, stores.sql, [parcoursProjection], { batchSize: config.projectionBatchSize });
+      const runner = createProjectionRunner(stores.eventStore, stores.sql, { batchSize: config.projectionBatchSize });
       await runner.migrate();
       if (action === 'rebuild') {
         if (!runner.projections.some((x) => x.name === name)) throw new UsageError(`unknown projection "${name}" (known: ${runner.projections.map((x) => x.name).join(', ')})`);

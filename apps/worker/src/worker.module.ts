@@ -4,7 +4,7 @@ import type { AppConfig } from '@parcours/config';
 import { parisDate } from '@parcours/domain';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import { CommandGateway, createKafka, InboundConsumer, IntegrationRelay, KafkaSink } from '@parcours/messaging';
-import { parcoursProjection, ProjectionRunner } from '@parcours/projections';
+import { createProjectionRunner, ProjectionRunner } from '@parcours/projections';
 import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import { ExecuteParcoursCommand } from '../../api/src/parcours/execute-parcours-command';
 import { ParcoursWriteModule } from '../../api/src/parcours/parcours-write.module';
@@ -69,7 +69,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     {
       provide: ProjectionRunner,
       useFactory: (store: EventStore, sql: SqlClient, config: AppConfig) =>
-        new ProjectionRunner(store, sql, [parcoursProjection], { batchSize: config.projectionBatchSize, log: (m) => logger.error(m) }),
+        createProjectionRunner(store, sql, { batchSize: config.projectionBatchSize, log: (m) => logger.error(m) }),
       inject: [EVENT_STORE, SQL, CONFIG],
     },
     { provide: DeadlineNotifier, useFactory: (sql: SqlClient) => new DeadlineNotifier(sql), inject: [SQL] },

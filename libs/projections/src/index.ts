@@ -10,3 +10,4 @@ export * from './indicators/facts';
 export * from './indicators/definitions';
 export * from './indicators/compute';
 export * from './indicators/export';
+export * from './projections';

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { EventStore, SqlClient } from '@parcours/event-store';
+import { UNDEFINED_TABLE } from '@parcours/projections';
 import { EVENT_STORE, SQL } from '@parcours/runtime';
 import { AllowRoles } from '../http/auth.guard';
 
@@ -14,14 +15,25 @@ export interface ProjectionHealth {
   updatedAt: string | null;
 }
 
-/** Read from the checkpoint table, so it works whether the worker runs in this process or apart. */
-export async function projectionHealth(sql: SqlClient, store: EventStore): Promise<ProjectionHealth[]> {
-  let rows: { name: string; position: string | null; status: string; error: string | null; events_processed: number; updated_at: string | null }[];
+type CheckpointRow = { name: string; position: string | null; status: string; error: string | null; events_processed: number; updated_at: string | null };
+
+/** The checkpoint table, so it works whether the worker runs in this process or apart; empty before the worker created it. */
+async function checkpoints(sql: SqlClient): Promise<CheckpointRow[]> {
   try {
-    rows = await sql.query(`select name, position, status, error, events_processed, updated_at::text as updated_at from projection_checkpoints order by name`);
-  } catch {
-    return [];
+    return await sql.query(`select name, position, status, error, events_processed, updated_at::text as updated_at from projection_checkpoints order by name`);
+  } catch (error) {
+    if ((error as { code?: string }).code === UNDEFINED_TABLE) return [];
+    throw error;
   }
+}
+
+/** The projections stopped on an error, for readiness: no lag to count. */
+export async function failedProjections(sql: SqlClient): Promise<{ name: string; error: string | null }[]> {
+  return (await checkpoints(sql)).filter((r) => r.status === 'failed').map(({ name, error }) => ({ name, error }));
+}
+
+export async function projectionHealth(sql: SqlClient, store: EventStore): Promise<ProjectionHealth[]> {
+  const rows = await checkpoints(sql);
   return Promise.all(
     rows.map(async (r) => ({
       name: r.name,

@@ -1,3 +1,5 @@
+import type { SqlClient } from '@parcours/event-store';
+import { SQL } from '@parcours/runtime';
 import { Kafka } from 'kafkajs';
 import { bearer, seedReferenceData, startApi, StoreUnderTest, TestApi, tokens } from '../../../../test/support/api';
 import { readTopic, waitUntil } from '../../../../test/support/kafka';
@@ -48,17 +50,14 @@ describeWithKafka('partner flows from Kafka', () => {
   const send = (topic: string, values: (object | string)[]) =>
     sink.send(topic, values.map((v) => ({ key: keyOf(v), value: typeof v === 'string' ? v : JSON.stringify(v), headers: {} })));
 
-  async function parcoursCount(ids: string[]): Promise<number> {
-    const sql = api.app.get<symbol, { query: (q: string, p: unknown[]) => Promise<{ n: number }[]> }>(require('@parcours/runtime').SQL);
-    const [row] = await sql.query(`select count(*)::int as n from streams where stream_id = any($1::text[])`, [ids.map((id) => `parcours-${id}`)]);
+  /** How many rows of a store table (streams or events) belong to these parcours. */
+  async function countIn(table: 'streams' | 'events', ids: string[]): Promise<number> {
+    const sql = api.app.get<symbol, SqlClient>(SQL);
+    const [row] = await sql.query<{ n: number }>(`select count(*)::int as n from ${table} where stream_id = any($1::text[])`, [ids.map((id) => `parcours-${id}`)]);
     return row.n;
   }
-
-  async function eventCount(ids: string[]): Promise<number> {
-    const sql = api.app.get<symbol, { query: (q: string, p: unknown[]) => Promise<{ n: number }[]> }>(require('@parcours/runtime').SQL);
-    const [row] = await sql.query(`select count(*)::int as n from events where stream_id = any($1::text[])`, [ids.map((id) => `parcours-${id}`)]);
-    return row.n;
-  }
+  const parcoursCount = (ids: string[]) => countIn('streams', ids);
+  const eventCount = (ids: string[]) => countIn('events', ids);
 
   async function consumerCaughtUp(): Promise<boolean> {
     const admin = kafka.admin();

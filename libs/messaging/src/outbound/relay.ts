@@ -79,8 +79,10 @@ export class IntegrationRelay {
          where published_at is null order by notified_on, echeance_id limit $1`,
         [this.batchSize],
       );
-    } catch {
-      return 0; // the notifier has not created its table yet
+    } catch (error) {
+      // The notifier has not created its table yet; any other failure is real.
+      if ((error as { code?: string }).code === '42P01') return 0;
+      throw error;
     }
     if (rows.length === 0) return 0;
     await this.sink.send(

@@ -64,7 +64,9 @@ export function computeIndicators(snapshot: FactsSnapshot, period: Period, group
   const groups = new Map<string, CycleFacts[]>();
   for (const c of snapshot.facts) {
     const g = groupOf(c, groupBy);
-    groups.set(g, [...(groups.get(g) ?? []), c]);
+    const members = groups.get(g);
+    if (members) members.push(c);
+    else groups.set(g, [c]);
   }
   if (groupBy === 'departement' && !groups.has('all')) groups.set('all', []);
   // The versions that applied during the period: the one in force at its start and any taking effect within it.

@@ -1,0 +1,13 @@
+import type { EventStore, SqlClient } from '@parcours/event-store';
+import { ProjectionRunner, RunnerOptions } from './engine/projection-runner';
+import { parcoursProjection } from './parcours-view/parcours.projection';
+
+/** Every projection of the product: what the worker runs and the CLI rebuilds. */
+export const PROJECTIONS = [parcoursProjection];
+
+export function createProjectionRunner(store: EventStore, sql: SqlClient, options: RunnerOptions = {}): ProjectionRunner {
+  return new ProjectionRunner(store, sql, PROJECTIONS, options);
+}
+
+/** PostgreSQL's code for a table that does not exist yet (read models not created). */
+export const UNDEFINED_TABLE = '42P01';
