@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Kafka } from 'kafkajs';
+import { ensureTopic } from '../../libs/messaging/src/outbound/kafka-sink';
 import { uniqueName } from './services';
 
 export interface Received {
@@ -12,11 +13,12 @@ export interface Received {
 
 /** Reads a topic from the beginning with a fresh consumer group until `done` holds. */
 export async function readTopic(kafka: Kafka, topic: string, done: (all: Received[]) => boolean, timeoutMs = 60_000): Promise<Received[]> {
+  await ensureTopic(kafka, topic);
   const consumer = kafka.consumer({ groupId: uniqueName('reader'), sessionTimeout: 10000 });
   const all: Received[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
   try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}: ${all.length} messages`)), timeoutMs);
       consumer

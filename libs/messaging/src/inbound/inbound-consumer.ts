@@ -2,7 +2,7 @@ import type { Identity } from '@parcours/auth';
 import { ParcoursCommand, RuleViolation } from '@parcours/domain';
 import { deterministicUuid } from '@parcours/runtime';
 import { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
-import { MessageSink } from '../outbound/kafka-sink';
+import { ensureTopic, MessageSink } from '../outbound/kafka-sink';
 import { CAF_TOPIC, CafPersonKey, DEAD_LETTER_TOPIC, decodeInbound, FRANCE_TRAVAIL_TOPIC, InboundMessage, UnprocessableMessage } from './inbound-messages';
 
 /** The write path of the product, as the API uses it (the command handler). */
@@ -84,6 +84,8 @@ export class InboundConsumer {
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({ groupId: this.options.groupId ?? 'parcours-inbound', sessionTimeout: 30000, heartbeatInterval: 3000 });
     this.consumer = consumer;
+    // Subscribing to a topic being auto-created fails: make sure the flows' topics exist first.
+    for (const topic of [CAF_TOPIC, FRANCE_TRAVAIL_TOPIC]) await ensureTopic(this.kafka, topic);
     await consumer.connect();
     await consumer.subscribe({ topics: [CAF_TOPIC, FRANCE_TRAVAIL_TOPIC], fromBeginning: true });
     await consumer.run({ autoCommit: false, eachMessage: (payload) => this.handle(payload) });
@@ -136,9 +138,9 @@ function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
  * the last replay stopped. Returns how many were replayed.
  */
 export async function replayDeadLetters(kafka: Kafka, sink: MessageSink, options: { groupId?: string; filterCode?: string } = {}): Promise<number> {
+  await ensureTopic(kafka, DEAD_LETTER_TOPIC);
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: DEAD_LETTER_TOPIC }], waitForLeaders: true }).catch(() => undefined);
   const groupId = options.groupId ?? 'parcours-dead-letter-replay';
   const ends = await admin.fetchTopicOffsets(DEAD_LETTER_TOPIC);
   const [committed] = await admin.fetchOffsets({ groupId, topics: [DEAD_LETTER_TOPIC] });

@@ -1,5 +1,16 @@
 import { IHeaders, Kafka, Producer } from 'kafkajs';
 
+/** Creates a topic if it does not exist and waits until it has a leader. */
+export async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export interface OutgoingMessage {
   key: string;
   value: string;
@@ -21,6 +32,8 @@ export interface MessageSink {
  */
 export class KafkaSink implements MessageSink {
   private producer?: Producer;
+  /** Topics known to exist: each is created (with its leader elected) before its first message. */
+  private readonly topics = new Set<string>();
 
   constructor(private readonly kafka: Kafka) {}
 
@@ -33,9 +46,16 @@ export class KafkaSink implements MessageSink {
     return this.producer;
   }
 
+  private async ensureTopic(topic: string): Promise<void> {
+    if (this.topics.has(topic)) return;
+    await ensureTopic(this.kafka, topic);
+    this.topics.add(topic);
+  }
+
   async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     try {
+      await this.ensureTopic(topic);
       await (await this.connected()).send({ topic, acks: -1, messages });
     } catch (error) {
       const producer = this.producer;
