@@ -28,6 +28,14 @@ export interface AppConfig {
   pseudonymisationKey?: string;
   /** Events per projection transaction. */
   projectionBatchSize: number;
+  /** /ready answers 503 when a projection is more than this many events behind. */
+  readyMaxLag: number;
+  /** Longest accepted lifetime of a bearer token (exp - iat, or exp - now), in seconds. */
+  jwtMaxLifetimeSeconds: number;
+  /** Key encrypting the payload of Kafka dead letters (personal data never travels in clear). */
+  deadLetterKey: string;
+  /** True when the dead-letter key is the development one (refused in production). */
+  deadLetterKeyIsDevelopmentDefault: boolean;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +47,9 @@ export class ConfigError extends Error {
 
 /** Only for local use: a deployment must set PARCOURS_JWT_SECRET. */
 export const DEVELOPMENT_JWT_SECRET = 'parcours-development-secret-do-not-use-in-production';
+
+/** Only for local use: a deployment with Kafka must set PARCOURS_DEAD_LETTER_KEY. */
+export const DEVELOPMENT_DEAD_LETTER_KEY = 'parcours-development-dead-letter-key-not-for-production';
 
 const STORES: StoreKind[] = ['embedded', 'postgres', 'eventstoredb', 'memory'];
 
@@ -82,6 +93,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('PARCOURS_PROJECTION_BATCH_SIZE must be an integer from 1 to 10000');
   }
 
+  const readyMaxLag = Number(env.PARCOURS_READY_MAX_LAG ?? '10000');
+  if (!Number.isInteger(readyMaxLag) || readyMaxLag < 0) problems.push('PARCOURS_READY_MAX_LAG must be a whole number of events (0 or more)');
+
+  const jwtMaxLifetimeSeconds = Number(env.PARCOURS_JWT_MAX_LIFETIME_SECONDS ?? '43200');
+  if (!Number.isInteger(jwtMaxLifetimeSeconds) || jwtMaxLifetimeSeconds < 60 || jwtMaxLifetimeSeconds > 31 * 24 * 3600) {
+    problems.push('PARCOURS_JWT_MAX_LIFETIME_SECONDS must be an integer from 60 to 2678400');
+  }
+
+  const deadLetterKeyIsDevelopmentDefault = !env.PARCOURS_DEAD_LETTER_KEY;
+  const deadLetterKey = env.PARCOURS_DEAD_LETTER_KEY || DEVELOPMENT_DEAD_LETTER_KEY;
+  if (deadLetterKey.length < 32) problems.push('PARCOURS_DEAD_LETTER_KEY must be at least 32 characters');
+
+  if (production) {
+    if (env.PARCOURS_JWT_SECRET === DEVELOPMENT_JWT_SECRET) problems.push('PARCOURS_JWT_SECRET must not be the published development secret when NODE_ENV=production');
+    if (store === 'memory') problems.push('PARCOURS_STORE=memory keeps nothing and is refused when NODE_ENV=production');
+    if (kafkaBrokers.length > 0 && (deadLetterKeyIsDevelopmentDefault || deadLetterKey === DEVELOPMENT_DEAD_LETTER_KEY)) {
+      problems.push('PARCOURS_DEAD_LETTER_KEY is required with KAFKA_BROKERS when NODE_ENV=production');
+    }
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     host: env.HOST ?? '127.0.0.1',
@@ -99,6 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerInProcess: worker === 'true',
     pseudonymisationKey,
     projectionBatchSize,
+    readyMaxLag,
+    jwtMaxLifetimeSeconds,
+    deadLetterKey,
+    deadLetterKeyIsDevelopmentDefault,
   };
 }
 

@@ -1,6 +1,7 @@
 export * from './shared/dates';
 export * from './shared/parameters';
 export * from './shared/rule-violation';
+export * from './shared/identifiers';
 export * from './parcours/vocabulary';
 export * from './parcours/events';
 export * from './parcours/commands';

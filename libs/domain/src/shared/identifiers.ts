@@ -1,0 +1,24 @@
+/**
+ * One pattern for every identifier a client, a partner or an operator may
+ * choose (territoire, organisme, référent, action, path ids): letters, digits
+ * and `_ . : -`, starting with a letter or a digit, at most 100 characters.
+ * Names JavaScript gives a meaning to (`__proto__`, `constructor`...) are
+ * refused even though they match, so that no lookup can answer for them.
+ */
+export const IDENTIFIER_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$';
+const IDENTIFIER = new RegExp(IDENTIFIER_PATTERN);
+
+/** Object.prototype's own names, lower-cased: `constructor`, `__proto__`, `toString`, `hasOwnProperty`... */
+export const RESERVED_IDENTIFIERS: ReadonlySet<string> = new Set(
+  [...Object.getOwnPropertyNames(Object.prototype), 'prototype', '__proto__'].map((n) => n.toLowerCase()),
+);
+
+export function isReservedIdentifier(value: string): boolean {
+  return RESERVED_IDENTIFIERS.has(value.toLowerCase());
+}
+
+export function isIdentifier(value: unknown): value is string {
+  return typeof value === 'string' && IDENTIFIER.test(value) && !isReservedIdentifier(value);
+}
+
+export const IDENTIFIER_RULE = "un identifiant : 1 à 100 lettres, chiffres ou _ . : -, commençant par une lettre ou un chiffre (noms réservés refusés)";
