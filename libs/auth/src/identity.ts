@@ -1,4 +1,4 @@
-import { InvalidTokenError, signJwt, verifyJwt } from './jwt';
+import { InvalidTokenError, signJwt, verifyJwt, VerifyOptions } from './jwt';
 
 /**
  * Who calls, from the token's claims:
@@ -32,10 +32,10 @@ export function identityFromClaims(claims: Record<string, unknown>): Identity {
   return identity;
 }
 
-export function authenticate(authorization: string | undefined, secret: string, now?: Date): Identity {
-  const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization ?? '');
+export function authenticate(authorization: string | undefined, secret: string, now?: Date, options: VerifyOptions = {}): Identity {
+  const match = /^Bearer ([A-Za-z0-9_\-.]{1,4096})$/.exec(authorization ?? '');
   if (!match) throw new InvalidTokenError('missing bearer token');
-  return identityFromClaims(verifyJwt(match[1], secret, now));
+  return identityFromClaims(verifyJwt(match[1], secret, now, options));
 }
 
 export function mintToken(identity: Identity, secret: string, ttlSeconds = 8 * 3600, now = new Date()): string {

@@ -24,7 +24,15 @@ export function signJwt(payload: Record<string, unknown>, secret: string): strin
   return `${header}.${body}.${signature(secret, `${header}.${body}`)}`;
 }
 
-export function verifyJwt(token: string, secret: string, now: Date = new Date()): Record<string, unknown> {
+export interface VerifyOptions {
+  /** Longest lifetime accepted: exp − iat (or exp − now without iat), in seconds. */
+  maxLifetimeSeconds?: number;
+}
+
+/** A NumericDate claim (RFC 7519 §2): a finite number of seconds. */
+const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export function verifyJwt(token: string, secret: string, now: Date = new Date(), options: VerifyOptions = {}): Record<string, unknown> {
   const parts = token.split('.');
   if (parts.length !== 3) throw new InvalidTokenError('malformed token');
   const [header, body, sig] = parts;
@@ -42,7 +50,16 @@ export function verifyJwt(token: string, secret: string, now: Date = new Date())
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new InvalidTokenError('bad signature');
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new InvalidTokenError('malformed claims');
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  if (typeof payload.exp === 'number' && payload.exp <= nowSeconds) throw new InvalidTokenError('token expired');
-  if (typeof payload.nbf === 'number' && payload.nbf > nowSeconds) throw new InvalidTokenError('token not yet valid');
+  // A token without a numeric expiry would be valid for ever: refused.
+  if (!isNumericDate(payload.exp)) throw new InvalidTokenError('claim exp must be a number');
+  if (payload.exp <= nowSeconds) throw new InvalidTokenError('token expired');
+  for (const claim of ['nbf', 'iat'] as const) {
+    if (payload[claim] !== undefined && !isNumericDate(payload[claim])) throw new InvalidTokenError(`claim ${claim} must be a number`);
+  }
+  if (isNumericDate(payload.nbf) && payload.nbf > nowSeconds) throw new InvalidTokenError('token not yet valid');
+  if (options.maxLifetimeSeconds !== undefined) {
+    const issued = isNumericDate(payload.iat) ? Math.min(payload.iat, nowSeconds) : nowSeconds;
+    if (payload.exp - issued > options.maxLifetimeSeconds) throw new InvalidTokenError('token lives longer than allowed');
+  }
   return payload;
 }

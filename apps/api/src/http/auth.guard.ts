@@ -28,7 +28,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string>; identity?: Identity }>();
     try {
-      request.identity = authenticate(request.headers.authorization, this.config.jwtSecret, this.clock());
+      request.identity = authenticate(request.headers.authorization, this.config.jwtSecret, this.clock(), { maxLifetimeSeconds: this.config.jwtMaxLifetimeSeconds });
     } catch (error) {
       if (error instanceof InvalidTokenError) throw Problem.unauthenticated();
       throw error;

@@ -1,11 +1,23 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { isBusinessDate } from '@parcours/domain';
+import {
+  BUSINESS_DATE_PATTERN,
+  DEFAULT_PARAMETERS,
+  FRACTIONAL_PARAMETERS,
+  IDENTIFIER_PATTERN,
+  IDENTIFIER_RULE,
+  isBusinessDate,
+  isIdentifier,
+  PARAMETER_MAX,
+  PARAMETER_NAMES,
+  parameterTypeProblem,
+} from '@parcours/domain';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -21,7 +33,8 @@ import {
 
 /**
  * One decorator per kind of field: validation and OpenAPI documentation come
- * from the same line, so the published contract cannot drift from what is checked.
+ * from the same line, so the published contract is exactly as strict as the
+ * server (a pattern checked here is a pattern published there).
  */
 function optional(required: boolean) {
   return required ? [] : [IsOptional()];
@@ -31,21 +44,23 @@ function doc(required: boolean, options: Record<string, unknown>) {
   return required ? ApiProperty(options) : ApiPropertyOptional(options);
 }
 
-function IsBusinessDate(): PropertyDecorator {
+function check(name: string, test: (value: unknown) => boolean, message: (property: string) => string, each = false): PropertyDecorator {
   return (object: object, propertyName: string | symbol) =>
     registerDecorator({
-      name: 'isBusinessDate',
+      name,
       target: object.constructor,
       propertyName: String(propertyName),
-      validator: {
-        validate: (value: unknown) => isBusinessDate(value),
-        defaultMessage: () => `${String(propertyName)} doit être une date AAAA-MM-JJ valide`,
-      },
+      options: { each },
+      validator: { validate: test, defaultMessage: () => message(String(propertyName)) },
     });
 }
 
 export const DateField = (required = true, description?: string) =>
-  applyDecorators(...optional(required), IsBusinessDate(), doc(required, { type: String, format: 'date', example: '2025-03-14', description }));
+  applyDecorators(
+    ...optional(required),
+    check('isBusinessDate', isBusinessDate, (p) => `${p} doit être une date AAAA-MM-JJ valide, entre 1900 et 2100`),
+    doc(required, { type: String, format: 'date', pattern: BUSINESS_DATE_PATTERN, example: '2025-03-14', description }),
+  );
 
 export const CodeField = (values: readonly string[], required = true, description?: string) =>
   applyDecorators(
@@ -59,39 +74,93 @@ export const CodeListField = (values: readonly string[], description?: string) =
     IsArray(),
     ArrayMaxSize(values.length),
     IsIn(values as string[], { each: true, message: `chaque élément de $property doit valoir l'un de : ${values.join(', ')}` }),
-    ApiProperty({ enum: values, isArray: true, description }),
+    ApiProperty({ enum: values, isArray: true, maxItems: values.length, description }),
   );
 
-/** An identifier or short label: no free text about the person goes through these. */
+/** An identifier (territoire, organisme, référent, action...): the one pattern of libs/domain, reserved names refused. */
 export const IdField = (required = true, description?: string, max = 100) =>
   applyDecorators(
     ...optional(required),
     IsString(),
     Length(1, max),
-    Matches(/^[\p{L}\p{N}_.:' -]+$/u, { message: '$property ne peut contenir que lettres, chiffres, espaces et . : - _' }),
-    doc(required, { type: String, description }),
+    check('isIdentifier', isIdentifier, (p) => `${p} doit être ${IDENTIFIER_RULE}`),
+    doc(required, { type: String, pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: max, description }),
   );
 
+/** The shape of a label, shared with the published pattern: letters, digits, spaces and common punctuation. */
+const LABEL_PATTERN = "^[\\p{L}\\p{N}][\\p{L}\\p{N} '’.,:()/&_-]*$";
+const PERSON_NAME_PATTERN = "^[\\p{L}][\\p{L} '’.-]*$";
+
+/** A label of the Département's reference data (a territoire's or an organisme's name, a theme): digits allowed ("MDS 62"). */
+export const LabelField = (required = true, description?: string, max = 200) =>
+  applyDecorators(
+    ...optional(required),
+    IsString(),
+    Length(1, max),
+    Matches(new RegExp(LABEL_PATTERN, 'u'), { message: '$property ne peut contenir que lettres, chiffres, espaces et ponctuation courante' }),
+    doc(required, { type: String, pattern: LABEL_PATTERN, minLength: 1, maxLength: max, description }),
+  );
+
+/** A person's name: letters, spaces, apostrophes, dots and hyphens. */
 export const NameField = (required = true, description?: string) =>
-  applyDecorators(...optional(required), IsString(), Length(1, 100), Matches(/^[\p{L}' .-]+$/u, { message: '$property doit être un nom' }), doc(required, { type: String, description }));
+  applyDecorators(
+    ...optional(required),
+    IsString(),
+    Length(1, 100),
+    Matches(new RegExp(PERSON_NAME_PATTERN, 'u'), { message: '$property doit être un nom' }),
+    doc(required, { type: String, pattern: PERSON_NAME_PATTERN, minLength: 1, maxLength: 100, description }),
+  );
 
 export const IntField = (min: number, max: number, required = true, description?: string) =>
-  applyDecorators(...optional(required), IsInt(), Min(min), Max(max), doc(required, { type: Number, minimum: min, maximum: max, description }));
+  applyDecorators(...optional(required), IsInt(), Min(min), Max(max), doc(required, { type: 'integer', minimum: min, maximum: max, description }));
 
 export const NumberField = (min: number, max: number, required = true, description?: string) =>
   applyDecorators(...optional(required), IsNumber({ allowNaN: false, allowInfinity: false }), Min(min), Max(max), doc(required, { type: Number, minimum: min, maximum: max, description }));
 
 export const BoolField = (required = true, description?: string) => applyDecorators(...optional(required), IsBoolean(), doc(required, { type: Boolean, description }));
 
+/** A nested object: required means present and an object (class-validator skips an absent nested object otherwise). */
 export const NestedField = (type: () => new () => object, required = true, description?: string) =>
-  applyDecorators(...optional(required), ValidateNested(), Type(type), doc(required, { type, description }));
+  applyDecorators(
+    ...(required ? [IsDefined({ message: '$property est obligatoire' })] : [IsOptional()]),
+    check('isPlainObject', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), (p) => `${p} doit être un objet`),
+    ValidateNested(),
+    Type(type),
+    doc(required, { type, description }),
+  );
 
 export const IdListField = (max: number, description?: string) =>
   applyDecorators(
     IsArray(),
     ArrayMaxSize(max),
     IsString({ each: true }),
-    Length(1, 100, { each: true }),
-    Matches(/^[\p{L}\p{N}_.:' -]+$/u, { each: true, message: 'chaque élément de $property doit être un code court' }),
-    ApiProperty({ type: String, isArray: true, description }),
+    check('isIdentifier', isIdentifier, (p) => `chaque élément de ${p} doit être ${IDENTIFIER_RULE}`, true),
+    ApiProperty({ type: 'array', items: { type: 'string', pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: 100 }, maxItems: max, description }),
+  );
+
+/**
+ * A set of parameter values: each known name with its type (whole number,
+ * hours, or yes/no), as the domain checks them; rules between values stay 422.
+ */
+export const ParametersField = (description?: string) =>
+  applyDecorators(
+    check(
+      'isParameterValues',
+      (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(v).every(([key, value]) => !parameterTypeProblem(key, value)),
+      (p) => `${p} : paramètre inconnu ou valeur hors type (entier, heures ou vrai/faux, de 0 à ${PARAMETER_MAX})`,
+    ),
+    ApiProperty({
+      description,
+      type: 'object',
+      additionalProperties: false,
+      example: { orientationTargetDays: 15 },
+      properties: Object.fromEntries(
+        PARAMETER_NAMES.map((name) => [
+          name,
+          typeof DEFAULT_PARAMETERS[name] === 'boolean'
+            ? { type: 'boolean' }
+            : { type: FRACTIONAL_PARAMETERS.has(name) ? 'number' : 'integer', minimum: 0, maximum: PARAMETER_MAX },
+        ]),
+      ),
+    } as never),
   );

@@ -1,14 +1,15 @@
-import { Inject, Logger } from '@nestjs/common';
+import { HttpException, Inject, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Identity } from '@parcours/auth';
-import { decide, DecisionContext, ParcoursCommand, ParcoursEvent, parametersAt, parisDate, RuleViolation } from '@parcours/domain';
+import { decide, DecisionContext, lookup, ParcoursCommand, ParcoursEvent, parametersAt, parisDate, RuleViolation } from '@parcours/domain';
 import { ConcurrencyError, RecordedEvent } from '@parcours/event-store';
 import { deterministicUuid, idSource } from '@parcours/runtime';
 import { Problem } from '../http/problem';
 import { CommandHeaders } from '../http/request-context';
 import { ReferenceCatalog } from '../reference/reference-catalog';
 import { CLOCK } from '@parcours/runtime';
+import { IdempotencyKeys, keyReused, requestFingerprint } from './idempotency-keys';
 import { mayCommand } from './parcours-policy';
 import { ParcoursRepository } from './parcours-repository';
 
@@ -72,16 +73,32 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
   constructor(
     private readonly repository: ParcoursRepository,
     private readonly catalog: ReferenceCatalog,
+    private readonly idempotencyKeys: IdempotencyKeys,
     @Inject(CLOCK) private readonly clock: () => Date,
   ) {}
 
-  async execute({ parcoursId: givenId, command, identity, headers }: ExecuteParcoursCommand): Promise<CommandResult> {
+  async execute(request: ExecuteParcoursCommand): Promise<CommandResult> {
+    const { parcoursId, command, identity, headers } = request;
+    const key = headers.idempotencyKey;
+    if (!key) return this.decideAndAppend(request, undefined);
+    const fingerprint = requestFingerprint(parcoursId, command);
+    await this.idempotencyKeys.claim(identity.sub, key, fingerprint);
+    try {
+      return await this.decideAndAppend(request, fingerprint);
+    } catch (error) {
+      // Refused by a rule or a right: nothing was recorded, the key may serve a corrected request.
+      if (error instanceof RuleViolation || error instanceof HttpException) await this.idempotencyKeys.release(identity.sub, key, fingerprint);
+      throw error;
+    }
+  }
+
+  private async decideAndAppend({ parcoursId: givenId, command, identity, headers }: ExecuteParcoursCommand, fingerprint: string | undefined): Promise<CommandResult> {
     const key = headers.idempotencyKey;
     // An entry retried with the same key lands on the same parcours id, so the retry is recognised.
     const parcoursId = givenId ?? (key ? deterministicUuid('entry', identity.sub, key) : randomUUID());
     for (let attempt = 1; ; attempt++) {
       const { state, events: recorded } = await this.repository.load(parcoursId);
-      const replay = key ? this.previousAnswer(parcoursId, recorded, identity, key) : undefined;
+      const replay = key ? this.previousAnswer(parcoursId, recorded, identity, key, fingerprint) : undefined;
       if (replay) return replay;
       if (command.type !== 'Enter' && state.status === 'none') throw Problem.notFound('PARCOURS_NOT_FOUND', "Ce parcours n'existe pas.");
       if (!mayCommand(identity, command, state)) throw Problem.forbidden();
@@ -89,7 +106,7 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
         throw Problem.conflict('REVISION_MISMATCH', `Le parcours est à la révision ${state.revision}, pas ${headers.ifMatch} : rechargez-le.`);
       }
       const events = decide(state, command, await this.context(parcoursId, command, key ? [identity.sub, key, parcoursId] : undefined));
-      const metadata = { actor: identity.sub, role: identity.role, correlationId: headers.correlationId, idempotencyKey: key, command: command.type };
+      const metadata = { actor: identity.sub, role: identity.role, correlationId: headers.correlationId, idempotencyKey: key, requestFingerprint: fingerprint, command: command.type };
       const newIds = idSource(key ? [identity.sub, key, parcoursId, 'event', String(state.revision)] : undefined);
       try {
         const revision = await this.repository.append(
@@ -107,10 +124,15 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
     }
   }
 
-  /** The answer given the first time this key was used by this caller on this parcours, if it was. */
-  private previousAnswer(parcoursId: string, recorded: RecordedEvent[], identity: Identity, key: string): CommandResult | undefined {
+  /**
+   * The answer given the first time this key was used by this caller on this
+   * parcours, if it was with the same request; another request under that key is refused.
+   */
+  private previousAnswer(parcoursId: string, recorded: RecordedEvent[], identity: Identity, key: string, fingerprint: string | undefined): CommandResult | undefined {
     const mine = recorded.filter((e) => e.metadata.idempotencyKey === key && e.metadata.actor === identity.sub);
     if (mine.length === 0) return undefined;
+    // Events recorded before fingerprints were kept carry none: taken as the same request.
+    if (mine.some((e) => e.metadata.requestFingerprint !== undefined && e.metadata.requestFingerprint !== fingerprint)) throw keyReused();
     return resultOf(parcoursId, mine[mine.length - 1].revision, mine);
   }
 
@@ -118,12 +140,12 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
     const catalog = await this.catalog.current();
     const organisationId =
       command.type === 'Orient' || command.type === 'DecideReorientation' ? command.organisationId : undefined;
-    const organisation = organisationId ? catalog.organisations[organisationId] : undefined;
-    const referent = command.type === 'AssignReferent' ? catalog.referents[command.referentId] : undefined;
-    const action = command.type === 'PrescribeAction' ? catalog.actions[command.actionId] : undefined;
+    const organisation = organisationId ? lookup(catalog.organisations, organisationId) : undefined;
+    const referent = command.type === 'AssignReferent' ? lookup(catalog.referents, command.referentId) : undefined;
+    const action = command.type === 'PrescribeAction' ? lookup(catalog.actions, command.actionId) : undefined;
     // Until the Département defines its territoires, any code is accepted (a fresh installation works at once).
     const territory = command.type === 'Enter' || command.type === 'Reenter' ? command.territory : undefined;
-    if (territory && Object.keys(catalog.territories).length > 0 && !catalog.territories[territory]) {
+    if (territory && Object.keys(catalog.territories).length > 0 && !lookup(catalog.territories, territory)) {
       throw new RuleViolation('TERRITORY_UNKNOWN', `Le territoire ${territory} n'existe pas.`, 'territory');
     }
     return {

@@ -60,9 +60,16 @@ function inScope(who: Identity, state: ParcoursState, territory: string | undefi
   }
 }
 
+/**
+ * A command must be in the caller's scope both where the parcours is and
+ * where it would go: a SLAI cannot re-enter a parcours into another
+ * territoire (only the Département's services and the CAF flow move a person
+ * inside the département; a transfer moves a parcours out of it).
+ */
 export function mayCommand(who: Identity, command: { type: ParcoursCommandType; territory?: string }, state: ParcoursState): boolean {
   if (!COMMAND_ROLES[command.type].includes(who.role)) return false;
-  return inScope(who, state, state.territory ?? command.territory);
+  const here = inScope(who, state, state.territory ?? command.territory);
+  return here && (command.territory === undefined || inScope(who, state, command.territory));
 }
 
 /** Reading a parcours (its state and history) is for those who follow it; partners and the État get integration events or aggregates. */

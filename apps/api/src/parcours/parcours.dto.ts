@@ -18,7 +18,9 @@ import {
   SEXES,
   TRACKS,
 } from '@parcours/domain';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
+
+const NIR_PATTERN = '^[12][0-9]{2}(0[1-9]|1[0-2]|[2-9][0-9])([0-9]{2}|2[AB])[0-9]{6}[0-9]{2}$';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { BoolField, CodeField, CodeListField, DateField, IdField, IdListField, IntField, NameField, NestedField, NumberField } from '../http/fields';
 
@@ -31,9 +33,10 @@ export class PersonDto {
   @DateField() birthDate: string;
   @CodeField(SEXES) sex: Code<typeof SEXES>;
 
-  @ApiPropertyOptional({ description: 'NIR (13 chiffres et clé) ; jamais journalisé ni exporté' })
+  @ApiPropertyOptional({ description: 'NIR (13 caractères et clé) ; jamais journalisé ni exporté', pattern: NIR_PATTERN })
   @IsOptional()
-  @Matches(/^[12]\d{2}(0[1-9]|1[0-2]|[2-9]\d)(\d{2}|2[AB])\d{6}\d{2}$/, { message: 'nir doit être un NIR de 15 caractères' })
+  @IsString()
+  @Matches(new RegExp(NIR_PATTERN), { message: 'nir doit être un NIR de 15 caractères' })
   nir?: string;
 }
 

@@ -198,8 +198,11 @@ describe.each(stores)('parcours API on the %s store', (store) => {
     it('parameters: a new version with an effective date changes the rules from that date', async () => {
       const dep = bearer(tokens.departement());
       await api.http.post('/api/parameters').set(dep).send({ effectiveFrom: '2025-06-01', values: { weeklyHoursMax: 20 } }).expect(201);
-      const bad = await api.http.post('/api/parameters').set(dep).send({ effectiveFrom: '2025-06-01', values: { weeklyHoursMax: 'lots' } }).expect(422);
-      expect(bad.body).toMatchObject({ code: 'PARAMETER_INVALID', field: 'values.weeklyHoursMax' });
+      const bad = await api.http.post('/api/parameters').set(dep).send({ effectiveFrom: '2025-06-01', values: { weeklyHoursMax: 'lots' } }).expect(400);
+      expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED', fields: [expect.objectContaining({ field: 'values' })] });
+      // A rule between values is a 422: the contract cannot be shorter at most than at least.
+      const rule = await api.http.post('/api/parameters').set(dep).send({ effectiveFrom: '2025-06-01', values: { contractMinMonths: 13 } }).expect(422);
+      expect(rule.body).toMatchObject({ code: 'PARAMETER_INVALID', field: 'values.contractMinMonths' });
       const params = await api.http.get('/api/parameters').set(dep).expect(200);
       expect(params.body.inForce.weeklyHoursMax).toBe(20);
       const res = await api.http

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
 import type { AppConfig } from '@parcours/config';
-import { parisDate } from '@parcours/domain';
+import { lookup, parisDate } from '@parcours/domain';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import {
   computeIndicators,
@@ -55,7 +55,7 @@ export class ReadController {
   async portfolio(@Param('id') id: string, @CurrentIdentity() who: Identity, @Query() q: PortfolioQuery) {
     if (who.role === 'referent' && who.referentId !== id) throw Problem.forbidden('Un référent ne consulte que son propre portefeuille.');
     if (who.role === 'slai') {
-      const referent = (await this.catalog.current()).referents[id];
+      const referent = lookup((await this.catalog.current()).referents, id);
       if (referent && referent.territory !== who.territory) throw Problem.forbidden('Ce référent ne relève pas de votre territoire.');
     }
     return queryPortfolio(

@@ -2,18 +2,24 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ECHEANCE_KINDS, ECHEANCE_STATUSES, GROUP_BYS, PORTFOLIO_SORTS, FAMILIES } from '@parcours/projections';
 import { TRACKS } from '@parcours/domain';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+const CODES_PATTERN = '^[a-z0-9_.]+(,[a-z0-9_.]+)*$';
 import { CodeField, DateField, IdField } from '../http/fields';
 
+/** Far beyond any real list (500 × 10 000 rows): bounds the offset the database is asked for. */
+const MAX_PAGE = 10_000;
+
 class Paged {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -30,7 +36,7 @@ export class PortfolioQuery extends Paged {
 
   @ApiPropertyOptional({ description: 'Seulement les parcours ayant une échéance dépassée' })
   @IsOptional()
-  @Transform(({ value }) => value === 'true' || value === true)
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   overdueOnly?: boolean;
 }
@@ -54,9 +60,11 @@ export class IndicatorsQuery {
   @DateField(true, 'Fin de période (incluse)') to: string;
   @CodeField(GROUP_BYS, false) groupBy?: (typeof GROUP_BYS)[number];
   @DateField(false, 'Recalcul avec les seuls événements enregistrés jusqu’à cette date') asOf?: string;
-  @ApiPropertyOptional({ description: 'Codes des indicateurs, séparés par des virgules (tous par défaut)' })
+  @ApiPropertyOptional({ description: 'Codes des indicateurs, séparés par des virgules (tous par défaut)', pattern: CODES_PATTERN, maxLength: 2000 })
   @IsOptional()
-  @Matches(/^[a-z0-9_.]+(,[a-z0-9_.]+)*$/, { message: 'codes doit être une liste de codes séparés par des virgules' })
+  @IsString()
+  @MaxLength(2000)
+  @Matches(new RegExp(CODES_PATTERN), { message: 'codes doit être une liste de codes séparés par des virgules' })
   codes?: string;
 }
 

@@ -15,7 +15,12 @@ import { ConcurrencyError, EventStore, StreamNotFoundError } from '@parcours/eve
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE } from '@parcours/runtime';
 
-const MAX_ATTEMPTS = 5;
+/**
+ * Writers in other processes may still race on the one reference stream: a
+ * lost race is decided again on the fresh state after a growing random pause.
+ */
+const MAX_ATTEMPTS = 30;
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
 /**
  * The Département's reference data and parameters, folded from their stream.
@@ -25,6 +30,8 @@ const MAX_ATTEMPTS = 5;
 @Injectable()
 export class ReferenceCatalog {
   private state: ReferenceState = initialReferenceState();
+  /** Reference writes of this process, one after the other: they all go to one stream. */
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -48,7 +55,13 @@ export class ReferenceCatalog {
   }
 
   /** Decides and appends a reference command, retrying on a concurrent write. */
-  async execute(command: ReferenceCommand, metadata: Record<string, unknown>): Promise<{ revision: number; events: ReferenceEvent[] }> {
+  execute(command: ReferenceCommand, metadata: Record<string, unknown>): Promise<{ revision: number; events: ReferenceEvent[] }> {
+    const result = this.writes.then(() => this.decideAndAppend(command, metadata));
+    this.writes = result.catch(() => undefined);
+    return result;
+  }
+
+  private async decideAndAppend(command: ReferenceCommand, metadata: Record<string, unknown>): Promise<{ revision: number; events: ReferenceEvent[] }> {
     for (let attempt = 1; ; attempt++) {
       const state = await this.current();
       const events = decideReference(state, command);
@@ -61,6 +74,7 @@ export class ReferenceCatalog {
         return { revision: result.nextExpectedRevision, events };
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+        await pause(attempt);
       }
     }
   }

@@ -1,22 +1,20 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { DEFAULT_PARAMETERS, ORGANISATION_KINDS } from '@parcours/domain';
-import { IsObject } from 'class-validator';
-import { BoolField, CodeField, DateField, IdField, IdListField, IntField, NameField } from '../http/fields';
+import { ORGANISATION_KINDS, Parameters } from '@parcours/domain';
+import { BoolField, CodeField, DateField, IdField, IdListField, IntField, LabelField, NameField, ParametersField } from '../http/fields';
 
 export class TerritoryDto {
   @IdField(true, 'Code du territoire, ex. ARRAGEOIS') territoryId: string;
-  @NameField(true, 'Nom du territoire') name: string;
+  @LabelField(true, 'Nom du territoire, ex. « Lens-Hénin 2 »') name: string;
 }
 
 export class OrganisationDto {
   @IdField(true, "Identifiant de l'organisme référent") organisationId: string;
-  @IdField(true, 'Nom', 200) name: string;
+  @LabelField(true, 'Nom, ex. « MDS 62 »') name: string;
   @CodeField(ORGANISATION_KINDS) kind: (typeof ORGANISATION_KINDS)[number];
   @IdListField(20, 'Territoires couverts') territories: string[];
 }
 
 export class OrganisationPatchDto {
-  @IdField(false, 'Nom', 200) name?: string;
+  @LabelField(false, 'Nom') name?: string;
   @BoolField(false) active?: boolean;
 }
 
@@ -36,8 +34,8 @@ export class ReferentPatchDto {
 export class InsertionActionDto {
   @IdField(true) actionId: string;
   @IdField(true, 'Code du dispositif, ex. 3.3', 20) dispositifCode: string;
-  @IdField(true, 'Thématique', 200) theme: string;
-  @IdField(true, 'Opérateur', 200) provider: string;
+  @LabelField(true, 'Thématique') theme: string;
+  @LabelField(true, 'Opérateur') provider: string;
   @IntField(0, 100000) places: number;
   @DateField() startsOn: string;
   @DateField() endsOn: string;
@@ -45,8 +43,5 @@ export class InsertionActionDto {
 
 export class ParametersDto {
   @DateField(true, "Date d'effet de cette version") effectiveFrom: string;
-
-  @ApiProperty({ description: 'Valeurs modifiées (les autres reprennent la version en vigueur à cette date)', example: { orientationTargetDays: 15 }, type: Object })
-  @IsObject()
-  values: Partial<typeof DEFAULT_PARAMETERS>;
+  @ParametersField('Valeurs modifiées (les autres reprennent la version en vigueur à cette date)') values: Partial<Parameters>;
 }

@@ -1,6 +1,7 @@
 import { addDays, addMonths, BusinessDate } from '../shared/dates';
 import { Parameters } from '../shared/parameters';
 import { NotFound, rule } from '../shared/rule-violation';
+import { lookup } from '../shared/identifiers';
 import { ParcoursCommand } from './commands';
 import { ParcoursEvent } from './events';
 import { contractEnd, ParcoursState } from './state';
@@ -24,6 +25,12 @@ const one = <E extends ParcoursEvent>(e: E): ParcoursEvent[] => [e];
 
 function notFuture(ctx: DecisionContext, date: BusinessDate, field: string): void {
   rule(date <= ctx.today, 'DATE_IN_FUTURE', `La date ${date} est dans le futur.`, field);
+}
+
+/** A planned date may lie ahead, but not beyond the horizon the Département set (a typing error otherwise). */
+function notTooFarAhead(ctx: DecisionContext, date: BusinessDate, field: string): void {
+  const horizon = addDays(ctx.today, ctx.parametersOn(ctx.today).maxDaysAhead);
+  rule(date <= horizon, 'DATE_TOO_FAR_AHEAD', `La date ${date} est trop lointaine (au plus tard ${horizon}).`, field);
 }
 
 function notBeforeEntry(s: ParcoursState, date: BusinessDate, field: string): void {
@@ -170,6 +177,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       pastDateInCycle(s, ctx, c.scheduledOn, 'scheduledOn');
       // The appointment itself is usually in the future.
       notBeforeEntry(s, c.scheduledFor, 'scheduledFor');
+      notTooFarAhead(ctx, c.scheduledFor, 'scheduledFor');
       return one({
         type: 'AppointmentScheduled',
         data: { appointmentId: ctx.newId(), scheduledFor: c.scheduledFor, scheduledOn: c.scheduledOn, kind: c.kind, channel: c.channel, referentId: s.referentId! },
@@ -180,7 +188,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       const on = c.type === 'RecordAppointmentHeld' ? c.heldOn : c.type === 'RecordAppointmentMissed' ? c.missedOn : c.cancelledOn;
       const field = c.type === 'RecordAppointmentHeld' ? 'heldOn' : c.type === 'RecordAppointmentMissed' ? 'missedOn' : 'cancelledOn';
       requireOpen(s, ctx, on);
-      const appointment = found(s.appointments[c.appointmentId], 'APPOINTMENT_NOT_FOUND', "Ce rendez-vous n'existe pas.");
+      const appointment = found(lookup(s.appointments, c.appointmentId), 'APPOINTMENT_NOT_FOUND', "Ce rendez-vous n'existe pas.");
       rule(appointment.status === 'scheduled', 'APPOINTMENT_ALREADY_CLOSED', `Ce rendez-vous est déjà clos (${appointment.status}).`);
       pastDateInCycle(s, ctx, on, field);
       if (c.type === 'RecordAppointmentHeld') return one({ type: 'AppointmentHeld', data: { appointmentId: c.appointmentId, heldOn: c.heldOn } });
@@ -197,7 +205,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       return one({ type: 'DiagnosticRecorded', data: { diagnosticId: ctx.newId(), diagnosedOn: c.diagnosedOn, barriers: c.barriers } });
     case 'LiftBarrier': {
       requireOpen(s, ctx, c.liftedOn);
-      const barrier = s.barriers[c.barrier];
+      const barrier = lookup(s.barriers, c.barrier);
       rule(barrier && !barrier.liftedOn, 'BARRIER_NOT_OPEN', "Ce frein n'est pas ouvert dans le diagnostic.", 'barrier');
       pastDateInCycle(s, ctx, c.liftedOn, 'liftedOn');
       notBefore(c.liftedOn, barrier.recordedOn, 'LIFTED_BEFORE_RECORDED', 'Un frein ne peut être levé avant son constat.', 'liftedOn');
@@ -207,7 +215,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       return signContract(s, c, ctx);
     case 'ReviewContract': {
       requireOpen(s, ctx, c.reviewedOn);
-      const contract = found(s.contracts[c.contractId], 'CONTRACT_NOT_FOUND', "Ce contrat n'existe pas.");
+      const contract = found(lookup(s.contracts, c.contractId), 'CONTRACT_NOT_FOUND', "Ce contrat n'existe pas.");
       rule(!contract.reviewedOn, 'CONTRACT_ALREADY_REVIEWED', 'Le bilan de ce contrat est déjà fait.');
       pastDateInCycle(s, ctx, c.reviewedOn, 'reviewedOn');
       notBefore(c.reviewedOn, contract.startsOn, 'REVIEW_BEFORE_START', 'Le bilan ne peut précéder le début du contrat.', 'reviewedOn');
@@ -233,7 +241,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
     }
     case 'EnterAction': {
       requireOpen(s, ctx, c.enteredOn);
-      const p = found(s.prescriptions[c.prescriptionId], 'PRESCRIPTION_NOT_FOUND', "Cette prescription n'existe pas.");
+      const p = found(lookup(s.prescriptions, c.prescriptionId), 'PRESCRIPTION_NOT_FOUND', "Cette prescription n'existe pas.");
       rule(!p.enteredOn, 'ACTION_ALREADY_ENTERED', "L'entrée dans cette action est déjà enregistrée.");
       pastDateInCycle(s, ctx, c.enteredOn, 'enteredOn');
       notBefore(c.enteredOn, p.prescribedOn, 'ENTRY_BEFORE_PRESCRIPTION', "L'entrée ne peut précéder la prescription.", 'enteredOn');
@@ -241,7 +249,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
     }
     case 'ExitAction': {
       requireOpen(s, ctx, c.exitedOn);
-      const p = found(s.prescriptions[c.prescriptionId], 'PRESCRIPTION_NOT_FOUND', "Cette prescription n'existe pas.");
+      const p = found(lookup(s.prescriptions, c.prescriptionId), 'PRESCRIPTION_NOT_FOUND', "Cette prescription n'existe pas.");
       rule(p.enteredOn, 'ACTION_NOT_ENTERED', "L'entrée dans l'action n'est pas enregistrée.");
       rule(!p.exitedOn, 'ACTION_ALREADY_EXITED', 'La sortie de cette action est déjà enregistrée.');
       pastDateInCycle(s, ctx, c.exitedOn, 'exitedOn');
@@ -265,7 +273,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       return one({ type: 'ReorientationRequested', data: { requestId: ctx.newId(), requestedOn: c.requestedOn, motive: c.motive, requestedTrack: c.requestedTrack } });
     case 'DecideReorientation': {
       requireOpen(s, ctx, c.decidedOn);
-      const request = found(s.reorientationRequests[c.requestId], 'REORIENTATION_REQUEST_NOT_FOUND', "Cette demande de réorientation n'existe pas.");
+      const request = found(lookup(s.reorientationRequests, c.requestId), 'REORIENTATION_REQUEST_NOT_FOUND', "Cette demande de réorientation n'existe pas.");
       rule(!request.decided, 'REORIENTATION_ALREADY_DECIDED', 'Cette demande de réorientation est déjà décidée.');
       pastDateInCycle(s, ctx, c.decidedOn, 'decidedOn');
       notBefore(c.decidedOn, request.requestedOn, 'DECISION_BEFORE_REQUEST', 'La décision ne peut précéder la demande.', 'decidedOn');
@@ -288,6 +296,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
     case 'GrantExemption':
       requireOpen(s, ctx, c.from);
       notBeforeEntry(s, c.from, 'from');
+      notTooFarAhead(ctx, c.from, 'from');
       rule(!c.to || c.to >= c.from, 'EXEMPTION_END_BEFORE_START', 'La fin de la dispense précède son début.', 'to');
       return one({ type: 'ExemptionGranted', data: { exemptionId: ctx.newId(), reason: c.reason, from: c.from, to: c.to } });
     case 'ReportBreach':
@@ -304,7 +313,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       return decideBreachStep(s, c, ctx);
     case 'LiftSuspension': {
       requireOpen(s, ctx, c.remobilisedOn);
-      const sanction = found(s.sanctions[c.sanctionId], 'SANCTION_NOT_FOUND', "Cette sanction n'existe pas.");
+      const sanction = found(lookup(s.sanctions, c.sanctionId), 'SANCTION_NOT_FOUND', "Cette sanction n'existe pas.");
       rule(sanction.status === 'in_progress', 'SANCTION_NOT_IN_PROGRESS', "Cette suspension n'est plus en cours.");
       notFuture(ctx, c.remobilisedOn, 'remobilisedOn');
       rule(
@@ -317,7 +326,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
     }
     case 'MakeSuspensionDefinitive': {
       requireOpen(s, ctx, c.decidedOn);
-      const sanction = found(s.sanctions[c.sanctionId], 'SANCTION_NOT_FOUND', "Cette sanction n'existe pas.");
+      const sanction = found(lookup(s.sanctions, c.sanctionId), 'SANCTION_NOT_FOUND', "Cette sanction n'existe pas.");
       rule(sanction.status === 'in_progress', 'SANCTION_NOT_IN_PROGRESS', "Cette suspension n'est plus en cours.");
       notFuture(ctx, c.decidedOn, 'decidedOn');
       notBefore(c.decidedOn, sanction.startsOn, 'DECISION_BEFORE_SUSPENSION', 'La décision ne peut précéder le début de la suspension.', 'decidedOn');
@@ -354,6 +363,7 @@ function signContract(s: ParcoursState, c: Extract<ParcoursCommand, { type: 'Sig
   requireReferent(s);
   pastDateInCycle(s, ctx, c.signedOn, 'signedOn');
   notBeforeEntry(s, c.startsOn, 'startsOn');
+  notTooFarAhead(ctx, c.startsOn, 'startsOn');
   rule(c.endsOn > c.startsOn, 'CONTRACT_END_BEFORE_START', 'La fin du contrat doit suivre son début.', 'endsOn');
   const p = ctx.parametersOn(c.signedOn);
   rule(
@@ -389,7 +399,7 @@ function decideBreachStep(s: ParcoursState, c: BreachCommand, ctx: DecisionConte
   const on = c.type === 'InformOfBreach' ? c.informedOn : c.type === 'ReceiveObservations' ? c.receivedOn : c.type === 'GiveEpOpinion' ? c.givenOn : c.decidedOn;
   const field = c.type === 'InformOfBreach' ? 'informedOn' : c.type === 'ReceiveObservations' ? 'receivedOn' : c.type === 'GiveEpOpinion' ? 'givenOn' : 'decidedOn';
   requireOpen(s, ctx, on);
-  const breach = found(s.breaches[c.breachId], 'BREACH_NOT_FOUND', "Ce manquement n'existe pas.");
+  const breach = found(lookup(s.breaches, c.breachId), 'BREACH_NOT_FOUND', "Ce manquement n'existe pas.");
   rule(!breach.decision, 'BREACH_ALREADY_DECIDED', 'Ce manquement a déjà fait l\'objet d\'une décision.');
   pastDateInCycle(s, ctx, on, field);
   if (c.type === 'InformOfBreach') {
@@ -443,6 +453,7 @@ function decideBreachStep(s: ParcoursState, c: BreachCommand, ctx: DecisionConte
   );
   const startsOn = c.startsOn ?? c.decidedOn;
   notBefore(startsOn, c.decidedOn, 'SUSPENSION_BEFORE_DECISION', 'La suspension ne peut commencer avant la décision.', 'startsOn');
+  notTooFarAhead(ctx, startsOn, 'startsOn');
   return one({
     type: 'SuspensionDecided',
     data: {

@@ -1,6 +1,7 @@
 import { BusinessDate } from '../shared/dates';
 import { DEFAULT_PARAMETERS, Parameters, ParameterVersion, parametersAt, validateParameters } from '../shared/parameters';
 import { NotFound, rule, RuleViolation } from '../shared/rule-violation';
+import { lookup } from '../shared/identifiers';
 import { OrganisationKind } from '../parcours/vocabulary';
 
 /**
@@ -72,77 +73,84 @@ export interface ReferenceState {
 
 export const initialReferenceState = (): ReferenceState => ({
   revision: -1,
-  territories: {},
-  organisations: {},
-  referents: {},
-  actions: {},
+  territories: Object.create(null),
+  organisations: Object.create(null),
+  referents: Object.create(null),
+  actions: Object.create(null),
   parameterVersions: [],
 });
+
+/** A copy of a catalogue with one entry set, without a prototype. */
+function withEntry<T>(record: Record<string, T>, id: string, value: T): Record<string, T> {
+  const copy: Record<string, T> = Object.assign(Object.create(null), record);
+  Object.defineProperty(copy, id, { value, enumerable: true, writable: true, configurable: true });
+  return copy;
+}
 
 export function evolveReference(state: ReferenceState, event: ReferenceEvent): ReferenceState {
   const s = { ...state, revision: state.revision + 1 };
   switch (event.type) {
     case 'TerritoryDefined':
-      return { ...s, territories: { ...s.territories, [event.data.territoryId]: event.data } };
+      return { ...s, territories: withEntry(s.territories, event.data.territoryId, event.data) };
     case 'OrganisationRegistered':
-      return { ...s, organisations: { ...s.organisations, [event.data.organisationId]: event.data } };
+      return { ...s, organisations: withEntry(s.organisations, event.data.organisationId, event.data) };
     case 'OrganisationUpdated': {
-      const o = s.organisations[event.data.organisationId];
-      return o ? { ...s, organisations: { ...s.organisations, [o.organisationId]: { ...o, ...event.data } } } : s;
+      const o = lookup(s.organisations, event.data.organisationId);
+      return o ? { ...s, organisations: withEntry(s.organisations, o.organisationId, { ...o, ...event.data }) } : s;
     }
     case 'ReferentRegistered':
-      return { ...s, referents: { ...s.referents, [event.data.referentId]: event.data } };
+      return { ...s, referents: withEntry(s.referents, event.data.referentId, event.data) };
     case 'ReferentUpdated': {
-      const r = s.referents[event.data.referentId];
-      return r ? { ...s, referents: { ...s.referents, [r.referentId]: { ...r, ...event.data } } } : s;
+      const r = lookup(s.referents, event.data.referentId);
+      return r ? { ...s, referents: withEntry(s.referents, r.referentId, { ...r, ...event.data }) } : s;
     }
     case 'InsertionActionRegistered':
-      return { ...s, actions: { ...s.actions, [event.data.actionId]: event.data } };
+      return { ...s, actions: withEntry(s.actions, event.data.actionId, event.data) };
     case 'ParametersVersionSet':
       return { ...s, parameterVersions: [...s.parameterVersions, event.data] };
   }
 }
 
 function requireTerritory(s: ReferenceState, territoryId: string, field: string): void {
-  rule(s.territories[territoryId], 'TERRITORY_UNKNOWN', `Le territoire ${territoryId} n'existe pas.`, field);
+  rule(lookup(s.territories, territoryId), 'TERRITORY_UNKNOWN', `Le territoire ${territoryId} n'existe pas.`, field);
 }
 
 export function decideReference(s: ReferenceState, c: ReferenceCommand): ReferenceEvent[] {
   switch (c.type) {
     case 'DefineTerritory': {
       const { type: _, ...data } = c;
-      rule(!s.territories[c.territoryId], 'TERRITORY_EXISTS', 'Ce territoire existe déjà.', 'territoryId');
+      rule(!lookup(s.territories, c.territoryId), 'TERRITORY_EXISTS', 'Ce territoire existe déjà.', 'territoryId');
       return [{ type: 'TerritoryDefined', data }];
     }
     case 'RegisterOrganisation': {
       const { type: _, ...data } = c;
-      rule(!s.organisations[c.organisationId], 'ORGANISATION_EXISTS', 'Cet organisme existe déjà.', 'organisationId');
+      rule(!lookup(s.organisations, c.organisationId), 'ORGANISATION_EXISTS', 'Cet organisme existe déjà.', 'organisationId');
       for (const t of c.territories) requireTerritory(s, t, 'territories');
       return [{ type: 'OrganisationRegistered', data: { ...data, active: true } }];
     }
     case 'UpdateOrganisation': {
       const { type: _, ...data } = c;
-      if (!s.organisations[c.organisationId]) throw new NotFound('ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.");
+      if (!lookup(s.organisations, c.organisationId)) throw new NotFound('ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.");
       for (const t of c.territories ?? []) requireTerritory(s, t, 'territories');
       return [{ type: 'OrganisationUpdated', data }];
     }
     case 'RegisterReferent': {
       const { type: _, ...data } = c;
-      rule(!s.referents[c.referentId], 'REFERENT_EXISTS', 'Ce référent existe déjà.', 'referentId');
-      rule(s.organisations[c.organisationId], 'ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.", 'organisationId');
+      rule(!lookup(s.referents, c.referentId), 'REFERENT_EXISTS', 'Ce référent existe déjà.', 'referentId');
+      rule(lookup(s.organisations, c.organisationId), 'ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.", 'organisationId');
       requireTerritory(s, c.territory, 'territory');
       return [{ type: 'ReferentRegistered', data: { ...data, active: true } }];
     }
     case 'UpdateReferent': {
       const { type: _, ...data } = c;
-      if (!s.referents[c.referentId]) throw new NotFound('REFERENT_UNKNOWN', "Ce référent n'existe pas.");
-      if (c.organisationId) rule(s.organisations[c.organisationId], 'ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.", 'organisationId');
+      if (!lookup(s.referents, c.referentId)) throw new NotFound('REFERENT_UNKNOWN', "Ce référent n'existe pas.");
+      if (c.organisationId) rule(lookup(s.organisations, c.organisationId), 'ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.", 'organisationId');
       if (c.territory) requireTerritory(s, c.territory, 'territory');
       return [{ type: 'ReferentUpdated', data }];
     }
     case 'RegisterInsertionAction': {
       const { type: _, ...data } = c;
-      rule(!s.actions[c.actionId], 'ACTION_EXISTS', 'Cette action existe déjà.', 'actionId');
+      rule(!lookup(s.actions, c.actionId), 'ACTION_EXISTS', 'Cette action existe déjà.', 'actionId');
       rule(c.endsOn >= c.startsOn, 'ACTION_END_BEFORE_START', "La fin de l'action précède son début.", 'endsOn');
       return [{ type: 'InsertionActionRegistered', data }];
     }

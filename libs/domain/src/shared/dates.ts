@@ -8,6 +8,11 @@
 export type BusinessDate = string;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Business dates lie within these years: anything outside is a typing error, not a parcours. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2100;
+/** The same range as a pattern, for the published contract (OpenAPI, JSON Schemas); day validity is `format: date`. */
+export const BUSINESS_DATE_PATTERN = '^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
 const DAY_MS = 86_400_000;
 
 export function isBusinessDate(value: unknown): value is BusinessDate {
@@ -15,7 +20,7 @@ export function isBusinessDate(value: unknown): value is BusinessDate {
   const m = DATE.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && y >= 1900 && y <= 2999;
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && y >= MIN_YEAR && y <= MAX_YEAR;
 }
 
 function parts(date: BusinessDate): [number, number, number] {

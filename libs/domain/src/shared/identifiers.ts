@@ -22,3 +22,11 @@ export function isIdentifier(value: unknown): value is string {
 }
 
 export const IDENTIFIER_RULE = "un identifiant : 1 à 100 lettres, chiffres ou _ . : -, commençant par une lettre ou un chiffre (noms réservés refusés)";
+
+/**
+ * The entry of a record under an id that came from outside, only if it is the
+ * record's own: `constructor` or `__proto__` never answer from the prototype.
+ */
+export function lookup<T>(record: Record<string, T>, id: string): T | undefined {
+  return Object.hasOwn(record, id) ? record[id] : undefined;
+}

@@ -50,6 +50,8 @@ export interface Parameters {
   /** Portfolio caps per référent. */
   portfolioCapIntensive: number;
   portfolioCapOther: number;
+  /** How far ahead a planned date (appointment, exemption, contract or suspension start) may lie, in days (project rule). */
+  maxDaysAhead: number;
 }
 
 export const DEFAULT_PARAMETERS: Parameters = {
@@ -79,6 +81,7 @@ export const DEFAULT_PARAMETERS: Parameters = {
   householdShareCap: 50,
   portfolioCapIntensive: 70,
   portfolioCapOther: 250,
+  maxDaysAhead: 366,
 };
 
 export interface ParameterVersion {
@@ -103,21 +106,41 @@ export function parametersAt(versions: ParameterVersion[], date: BusinessDate): 
   return parameterVersionAt(versions, date)?.values ?? DEFAULT_PARAMETERS;
 }
 
+/** Parameters that may take a fraction (hours); every other number is a whole count of days, weeks, months, % or persons. */
+export const FRACTIONAL_PARAMETERS: ReadonlySet<keyof Parameters> = new Set<keyof Parameters>(['weeklyHoursMin', 'weeklyHoursMax', 'weeklyHoursTarget']);
+
+export const PARAMETER_NAMES = Object.keys(DEFAULT_PARAMETERS) as (keyof Parameters)[];
+
+export function isParameterName(key: string): key is keyof Parameters {
+  return Object.hasOwn(DEFAULT_PARAMETERS, key);
+}
+
+/** The largest value a number parameter may take (a bound against typing errors, not a rule). */
+export const PARAMETER_MAX = 1000;
+
+/** What is wrong with one value taken alone (unknown name, wrong type, out of bounds), if anything. */
+export function parameterTypeProblem(key: string, value: unknown): string | undefined {
+  if (!isParameterName(key)) return 'paramètre inconnu';
+  const def = DEFAULT_PARAMETERS[key];
+  if (typeof def === 'boolean') return typeof value === 'boolean' ? undefined : 'doit être vrai ou faux';
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > PARAMETER_MAX) return `doit être un nombre entre 0 et ${PARAMETER_MAX}`;
+  if (!FRACTIONAL_PARAMETERS.has(key) && !Number.isInteger(value)) return 'doit être un nombre entier';
+  return undefined;
+}
+
 /** Checks a partial set of values; returns the problems by field (empty when valid). */
 export function validateParameters(values: Partial<Record<keyof Parameters, unknown>>): Record<string, string> {
-  const problems: Record<string, string> = {};
+  const problems: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(values)) {
-    const def = (DEFAULT_PARAMETERS as unknown as Record<string, unknown>)[key];
-    if (def === undefined) problems[key] = 'paramètre inconnu';
-    else if (typeof def === 'boolean' && typeof value !== 'boolean') problems[key] = 'doit être vrai ou faux';
-    else if (typeof def === 'number' && (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1000)) {
-      problems[key] = 'doit être un nombre entre 0 et 1000';
-    }
+    const problem = parameterTypeProblem(key, value);
+    if (problem) problems[key] = problem;
   }
+  if (Object.keys(problems).length) return problems;
   const merged = { ...DEFAULT_PARAMETERS, ...values } as Parameters;
   if (merged.contractMinMonths > merged.contractMaxMonths) problems.contractMinMonths = 'ne peut dépasser contractMaxMonths';
   if (merged.weeklyHoursMin > merged.weeklyHoursMax) problems.weeklyHoursMin = 'ne peut dépasser weeklyHoursMax';
   if (merged.sanctionShareMin > merged.sanctionShareMax) problems.sanctionShareMin = 'ne peut dépasser sanctionShareMax';
   if (merged.sanctionShareMax > 100) problems.sanctionShareMax = 'ne peut dépasser 100';
+  if (merged.householdShareCap > 100) problems.householdShareCap = 'ne peut dépasser 100';
   return problems;
 }
