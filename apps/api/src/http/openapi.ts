@@ -1,0 +1,103 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { BARRIERS, IDENTIFIER_PATTERN } from '@parcours/domain';
+
+/**
+ * Completes the generated OpenAPI document so that it is the contract client
+ * apps are generated from: every path parameter with the pattern the server
+ * checks, every status a route answers with its schema. Done once over the
+ * whole document rather than route by route, so a new route cannot forget it.
+ */
+type Schema = Record<string, unknown>;
+type Operation = { parameters?: { in: string; name: string; schema?: Schema }[]; responses: Record<string, { description: string; content?: unknown }>; security?: unknown[]; requestBody?: unknown };
+
+const json = (schema: Schema) => ({ 'application/json': { schema } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+const PROBLEM: Schema = {
+  type: 'object',
+  required: ['statusCode', 'code', 'message'],
+  properties: {
+    statusCode: { type: 'integer' },
+    code: { type: 'string', description: 'Code stable de la règle ou de l’erreur' },
+    message: { type: 'string', description: 'Message en français' },
+    field: { type: 'string', description: 'Champ en cause' },
+    fields: {
+      type: 'array',
+      items: { type: 'object', required: ['field', 'messages'], properties: { field: { type: 'string' }, messages: { type: 'array', items: { type: 'string' } } } },
+    },
+  },
+};
+
+const COMMAND_RESULT: Schema = {
+  type: 'object',
+  required: ['id', 'revision', 'events'],
+  description: 'Le parcours, sa nouvelle révision, les événements enregistrés et les identifiants créés (appointmentId, contractId…)',
+  properties: { id: { type: 'string' }, revision: { type: 'integer' }, events: { type: 'array', items: { type: 'string' } } },
+  additionalProperties: { type: 'string' },
+};
+
+const REVISION: Schema = { type: 'object', required: ['revision'], properties: { revision: { type: 'integer' } } };
+
+/** Answers whose shape is a report or a record with many fields: an object, documented in the README. */
+const OBJECT: Schema = { type: 'object', additionalProperties: true };
+const LIST: Schema = { type: 'array', items: OBJECT };
+
+const ERRORS: Record<string, string> = {
+  '400': 'Requête invalide (champ, paramètre ou corps) ; rien n’est enregistré',
+  '401': 'Jeton manquant, invalide ou expiré',
+  '403': 'Rôle ou périmètre insuffisant',
+  '404': 'Ressource inconnue',
+  '409': 'Conflit de révision (If-Match) ou d’écriture concurrente',
+  '413': 'Corps trop volumineux',
+  '415': 'Le corps doit être du JSON',
+  '422': 'Règle métier refusée (code de la règle)',
+  '503': 'Stockage indisponible ou tableaux en construction : réessayer (Retry-After)',
+};
+
+function errorsOf(method: string, isPublic: boolean): string[] {
+  const write = method !== 'get';
+  const statuses = ['400', '404', '503'];
+  if (!isPublic) statuses.push('401', '403');
+  if (write) statuses.push('409', '413', '415', '422');
+  return statuses;
+}
+
+function successSchema(method: string, path: string): Schema {
+  if (method === 'post' && path.startsWith('/api/parcours')) return ref('CommandResult');
+  if ((method === 'post' || method === 'patch') && /^\/api\/(territories|organisations|referents|actions|parameters)/.test(path)) return REVISION;
+  if (method === 'get' && /^\/api\/(territories|organisations|referents|actions|indicators\/definitions|projections)$/.test(path)) return LIST;
+  if (method === 'get' && path === '/api/parcours/{id}/history') return LIST;
+  return OBJECT;
+}
+
+export function completeDocument(document: OpenAPIObject): OpenAPIObject {
+  document.components ??= {};
+  // Request bodies are validated with unknown properties refused: the published schemas say so.
+  for (const schema of Object.values(document.components.schemas ?? {}) as Schema[]) {
+    if (schema.type === 'object' && schema.additionalProperties === undefined) schema.additionalProperties = false;
+  }
+  document.components.schemas = { ...document.components.schemas, Problem: PROBLEM, CommandResult: COMMAND_RESULT };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      for (const p of op.parameters ?? []) {
+        if (p.in !== 'path') continue;
+        p.schema =
+          p.name === 'code' && path.includes('/barriers/')
+            ? { type: 'string', enum: [...BARRIERS] }
+            : { type: 'string', pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: 100 };
+      }
+      const isPublic = path === '/health' || path === '/ready';
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) >= 300 || response.content) continue;
+        // The exports answer a CSV file, or JSON (one file, or several as an array of {name, content}).
+        response.content = /^\/api\/indicators\/(export|extract)$/.test(path)
+          ? { 'text/csv': { schema: { type: 'string' } }, ...json({}) }
+          : json(successSchema(method, path));
+      }
+      for (const status of errorsOf(method, isPublic)) {
+        op.responses[status] ??= { description: ERRORS[status], content: json(ref('Problem')) };
+      }
+    }
+  }
+  return document;
+}
