@@ -1,9 +1,14 @@
 import type { Identity } from '@parcours/auth';
 import { ParcoursCommand, RuleViolation } from '@parcours/domain';
 import { deterministicUuid } from '@parcours/runtime';
-import { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { ensureTopic, MessageSink } from '../outbound/kafka-sink';
-import { CAF_TOPIC, CafPersonKey, DEAD_LETTER_TOPIC, decodeInbound, FRANCE_TRAVAIL_TOPIC, InboundMessage, UnprocessableMessage } from './inbound-messages';
+import { deadLetterKeyOf, headerBuffers, sealDeadLetter } from './dead-letters';
+import { classifyFailure, Failure } from './failures';
+import { CAF_TOPIC, CafPersonKey, DEAD_LETTER_TOPIC, decodeInbound, FRANCE_TRAVAIL_TOPIC, InboundMessage, messageIdOf } from './inbound-messages';
+
+export * from './dead-letters';
+export * from './failures';
 
 /** The write path of the product, as the API uses it (the command handler). */
 export interface CommandGateway {
@@ -15,17 +20,6 @@ export const FRANCE_TRAVAIL_IDENTITY: Identity = { sub: 'flow:france-travail', r
 
 /** The parcours of a person known to the CAF: the same id for every message about them. */
 export const parcoursIdOfCafPerson = (p: CafPersonKey): string => deterministicUuid('caf-person', p.cafNumber, String(p.rank));
-
-/** Refusals that will not change on retry: rules, rights, unknown parcours, bad input. */
-function isPermanent(error: unknown): { code: string; message: string } | undefined {
-  if (error instanceof RuleViolation) return { code: error.code, message: error.message };
-  const status = (error as { getStatus?: () => number })?.getStatus?.();
-  if (status && status >= 400 && status < 500 && status !== 409) {
-    const body = (error as { getResponse: () => { code?: string; message?: string } }).getResponse();
-    return { code: body.code ?? `HTTP_${status}`, message: body.message ?? String(status) };
-  }
-  return undefined;
-}
 
 /** Applies one partner message through the same command handler as the API. */
 export async function applyInbound(m: InboundMessage, gateway: CommandGateway): Promise<void> {
@@ -60,119 +54,244 @@ export async function applyInbound(m: InboundMessage, gateway: CommandGateway): 
 }
 
 export interface InboundOptions {
+  /** PARCOURS_DEAD_LETTER_KEY: dead letters are encrypted with it. */
+  deadLetterKey: string;
   groupId?: string;
+  /** The topics read and written (tests use their own). */
+  topics?: { caf?: string; franceTravail?: string; deadLetters?: string };
+  /** Attempts at a message failing for a passing (or unknown) reason before it is dead-lettered; 10 by default. */
+  maxAttempts?: number;
+  /** Pause after the first failed attempt, doubled after each one up to retryMaxMs: by default 250 ms to 15 s, about a minute over 10 attempts. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
   log?: (message: string) => void;
 }
+
+/** A message being retried: its partition waits behind it. */
+export interface RetryingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  attempts: number;
+  /** When its first attempt failed (ISO 8601). */
+  since: string;
+  /** Code and field paths of the last failure, no value. */
+  error: string;
+}
+
+export interface InboundStatus {
+  name: 'kafka-inbound';
+  /** retrying: some partition waits behind a message failing for a passing reason; stopped: not started, stopped or crashed. */
+  status: 'running' | 'retrying' | 'stopped';
+  /** The last passing failure or crash (code, where, attempt), kept after recovery; dead-lettered refusals are not errors of the consumer. */
+  lastError: string | null;
+  retrying: RetryingMessage[];
+  /** Messages not yet committed, over every partition of the flows; null when the broker does not tell. */
+  lag: number | null;
+}
+
+/** The consumer is stopping: the message is left uncommitted, to be read again. */
+class Stopping extends Error {}
+
+/** How long status() waits for the broker before answering lag: null. */
+const LAG_TIMEOUT_MS = 3000;
 
 /**
  * Consumes the CAF/MSA and France Travail flows. Offsets are committed by hand
  * once the command succeeded or the message was dead-lettered: nothing is
- * silently dropped. A message seen twice appends nothing twice (its id is the
- * command's idempotency key). A passing failure (store unreachable) is not
- * committed, so the message comes again.
+ * silently dropped, and no message holds its partition for long. A refusal
+ * that will not change (bad data, a rule) is dead-lettered at once; a passing
+ * failure (store unreachable) is retried in place with capped backoff,
+ * heart-beating so the group does not rebalance, then dead-lettered with
+ * TRANSIENT_RETRIES_EXHAUSTED for a replay once the cause is fixed. A message
+ * seen twice appends nothing twice (its id is the command's idempotency key).
  */
 export class InboundConsumer {
   private consumer?: Consumer;
+  private admin?: Promise<Admin>;
+  private state: 'running' | 'stopped' = 'stopped';
+  private stopping = false;
+  private lastError: string | null = null;
+  private readonly retrying = new Map<string, RetryingMessage>();
+  private readonly wakeUps = new Set<() => void>();
+  private readonly groupId: string;
+  private readonly cafTopic: string;
+  private readonly franceTravailTopic: string;
+  private readonly deadLetterTopic: string;
+  private readonly log: (message: string) => void;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly gateway: CommandGateway,
     private readonly deadLetters: MessageSink,
-    private readonly options: InboundOptions = {},
-  ) {}
+    private readonly options: InboundOptions,
+  ) {
+    this.groupId = options.groupId ?? 'parcours-inbound';
+    this.cafTopic = options.topics?.caf ?? CAF_TOPIC;
+    this.franceTravailTopic = options.topics?.franceTravail ?? FRANCE_TRAVAIL_TOPIC;
+    this.deadLetterTopic = options.topics?.deadLetters ?? DEAD_LETTER_TOPIC;
+    this.log = options.log ?? (() => undefined);
+  }
 
   async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.options.groupId ?? 'parcours-inbound', sessionTimeout: 30000, heartbeatInterval: 3000 });
-    this.consumer = consumer;
-    // Subscribing to a topic being auto-created fails: make sure the flows' topics exist first.
-    for (const topic of [CAF_TOPIC, FRANCE_TRAVAIL_TOPIC]) await ensureTopic(this.kafka, topic);
-    await consumer.connect();
-    await consumer.subscribe({ topics: [CAF_TOPIC, FRANCE_TRAVAIL_TOPIC], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachMessage: (payload) => this.handle(payload) });
+    this.stopping = false;
+    try {
+      const consumer = this.kafka.consumer({ groupId: this.groupId, sessionTimeout: 30000, heartbeatInterval: 3000 });
+      this.consumer = consumer;
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.error instanceof Stopping) return;
+        this.lastError = `consumer crashed: ${classifyFailure(payload.error).detail}`;
+        if (!payload.restart) this.state = 'stopped';
+      });
+      // Subscribing to a topic being auto-created fails: make sure the flows' topics exist first.
+      for (const topic of [this.cafTopic, this.franceTravailTopic]) await ensureTopic(this.kafka, topic);
+      await consumer.connect();
+      await consumer.subscribe({ topics: [this.cafTopic, this.franceTravailTopic], fromBeginning: true });
+      // One partition retrying a message must not hold the others.
+      await consumer.run({ autoCommit: false, partitionsConsumedConcurrently: 3, eachMessage: (payload) => this.handle(payload) });
+      this.state = 'running';
+    } catch (error) {
+      this.lastError = `consumer not started: ${classifyFailure(error).detail}`;
+      throw error;
+    }
+  }
+
+  /** The flows' health, for /ready and GET /api/projections. */
+  async status(): Promise<InboundStatus> {
+    const retrying = [...this.retrying.values()].map((r) => ({ ...r }));
+    return {
+      name: 'kafka-inbound',
+      status: this.state === 'stopped' ? 'stopped' : retrying.length > 0 ? 'retrying' : 'running',
+      lastError: this.lastError,
+      retrying,
+      lag: this.stopping || !this.consumer ? null : await this.lag(),
+    };
   }
 
   private async handle({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
-    let failure: { code: string; message: string } | undefined;
+    const flow = topic === this.cafTopic ? CAF_TOPIC : topic === this.franceTravailTopic ? FRANCE_TRAVAIL_TOPIC : topic;
+    const where = `${topic}/${partition}@${message.offset}`;
+    const maxAttempts = this.options.maxAttempts ?? 10;
+    let failure: Failure | undefined;
+    let attempts = 0;
     try {
-      await applyInbound(decodeInbound(topic, message.value), this.gateway);
-    } catch (error) {
-      failure = error instanceof UnprocessableMessage ? { code: error.code, message: error.message } : isPermanent(error);
-      if (!failure) throw error;
+      for (;;) {
+        attempts++;
+        try {
+          await applyInbound(decodeInbound(flow, message.value), this.gateway);
+          failure = undefined;
+          break;
+        } catch (error) {
+          failure = classifyFailure(error);
+          if (failure.kind === 'permanent' || attempts >= maxAttempts) break;
+          this.lastError = `${failure.detail} on ${where} (attempt ${attempts})`;
+          const key = `${topic}/${partition}`;
+          const since = this.retrying.get(key)?.since ?? new Date().toISOString();
+          this.retrying.set(key, { topic, partition, offset: message.offset, attempts, since, error: failure.detail });
+          if (attempts === 1) this.log(`retrying ${where}: ${failure.detail}`);
+          await this.pause(attempts, heartbeat);
+        }
+      }
+    } finally {
+      this.retrying.delete(`${topic}/${partition}`);
     }
     if (failure) {
-      await this.deadLetters.send(DEAD_LETTER_TOPIC, [
+      const exhausted = failure.kind !== 'permanent';
+      const code = exhausted ? 'TRANSIENT_RETRIES_EXHAUSTED' : failure.code;
+      const messageId = messageIdOf(message.value);
+      await this.deadLetters.send(this.deadLetterTopic, [
         {
-          key: message.key?.toString() ?? '',
-          value: message.value?.toString() ?? '',
+          key: deadLetterKeyOf(message.key, this.options.deadLetterKey),
+          value: sealDeadLetter({ topic, key: message.key, value: message.value, headers: headerBuffers(message.headers) }, this.options.deadLetterKey),
           headers: {
-            ...stringHeaders(message.headers),
+            ...(messageId ? { 'message-id': messageId } : {}),
             'original-topic': topic,
             'original-partition': String(partition),
             'original-offset': message.offset,
-            'error-code': failure.code,
-            'error-message': failure.message.slice(0, 1000),
+            'error-code': code,
+            'error-message': failure.detail.slice(0, 1000),
+            ...(exhausted ? { 'last-error-code': failure.code } : {}),
+            attempts: String(attempts),
             'failed-at': new Date().toISOString(),
+            'content-type': 'application/json; encrypted=v1',
           },
         },
       ]);
-      this.options.log?.(`dead-lettered ${topic}/${partition}@${message.offset}: ${failure.code}`);
+      this.log(`dead-lettered ${where}: ${code}${exhausted ? ` after ${attempts} attempts (${failure.code})` : ''}`);
     }
     await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     await heartbeat();
   }
 
+  /** Waits before the next attempt, heart-beating so the group keeps this consumer; cut short by stop(). */
+  private async pause(attempts: number, heartbeat: () => Promise<void>): Promise<void> {
+    const base = this.options.retryBaseMs ?? 250;
+    let left = Math.min(this.options.retryMaxMs ?? 15_000, base * 2 ** (attempts - 1));
+    while (left > 0) {
+      if (this.stopping) throw new Stopping('the consumer is stopping');
+      const step = Math.min(left, 1000);
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.wakeUps.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, step);
+        this.wakeUps.add(wake);
+      });
+      left -= step;
+      await heartbeat();
+    }
+    if (this.stopping) throw new Stopping('the consumer is stopping');
+  }
+
+  /** Sum over the flows' partitions of the end offset minus the group's committed offset. */
+  private async lag(): Promise<number | null> {
+    const measure = async (): Promise<number> => {
+      // One admin connection, shared by concurrent calls.
+      this.admin ??= this.connectAdmin();
+      const admin = await this.admin;
+      let lag = 0n;
+      for (const topic of [this.cafTopic, this.franceTravailTopic]) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+        for (const end of ends) {
+          const offset = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+          const from = offset === '-1' ? BigInt(end.low) : BigInt(offset);
+          if (BigInt(end.high) > from) lag += BigInt(end.high) - from;
+        }
+      }
+      return Number(lag);
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([measure(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), LAG_TIMEOUT_MS)))]);
+    } catch {
+      await this.dropAdmin();
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async connectAdmin(): Promise<Admin> {
+    const admin = this.kafka.admin({ retry: { retries: 1 } });
+    await admin.connect();
+    return admin;
+  }
+
+  private async dropAdmin(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
+    for (const wake of [...this.wakeUps]) wake();
     await this.consumer?.disconnect().catch(() => undefined);
+    this.state = 'stopped';
+    await this.dropAdmin();
     await this.deadLetters.close();
   }
-}
-
-function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined && !k.startsWith('original-') && !k.startsWith('error-')) out[k] = v.toString();
-  return out;
-}
-
-/**
- * Re-injects dead letters into their original topic (after a fix), from where
- * the last replay stopped. Returns how many were replayed.
- */
-export async function replayDeadLetters(kafka: Kafka, sink: MessageSink, options: { groupId?: string; filterCode?: string } = {}): Promise<number> {
-  await ensureTopic(kafka, DEAD_LETTER_TOPIC);
-  const admin = kafka.admin();
-  await admin.connect();
-  const groupId = options.groupId ?? 'parcours-dead-letter-replay';
-  const ends = await admin.fetchTopicOffsets(DEAD_LETTER_TOPIC);
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [DEAD_LETTER_TOPIC] });
-  await admin.disconnect();
-  const start = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset === '-1' ? '0' : p.offset)]));
-  // A partition is done when the replay reached the end it had when the replay began.
-  const remaining = new Map(ends.map((e) => [e.partition, BigInt(e.high) > (start.get(e.partition) ?? 0n) ? BigInt(e.high) : 0n]));
-  const consumer = kafka.consumer({ groupId });
-  await consumer.connect();
-  await consumer.subscribe({ topic: DEAD_LETTER_TOPIC, fromBeginning: true });
-  let replayed = 0;
-  const done = new Promise<void>((resolve) => {
-    const check = () => {
-      if ([...remaining.values()].every((v) => v <= 0n)) resolve();
-    };
-    check();
-    consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        const h = message.headers ?? {};
-        const original = h['original-topic']?.toString();
-        if (original && (!options.filterCode || h['error-code']?.toString() === options.filterCode)) {
-          await sink.send(original, [{ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers: { ...stringHeaders(h), 'replayed-from': `${DEAD_LETTER_TOPIC}/${partition}@${message.offset}` } }]);
-          replayed++;
-        }
-        await consumer.commitOffsets([{ topic: DEAD_LETTER_TOPIC, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
-        if (BigInt(message.offset) + 1n >= (remaining.get(partition) ?? 0n)) remaining.set(partition, 0n);
-        check();
-      },
-    });
-  });
-  await done;
-  await consumer.disconnect();
-  return replayed;
 }

@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { EMPLOYMENT_KINDS, EXIT_REASONS, HOUSEHOLD_TYPES, SEXES } from '@parcours/domain';
+import { EMPLOYMENT_KINDS, EXIT_REASONS, HOUSEHOLD_TYPES, IDENTIFIER_PATTERN, isIdentifier, SEXES } from '@parcours/domain';
 
 /**
  * What the partners send (JSON, one message per fact), and their schemas.
@@ -15,9 +15,16 @@ export const DEAD_LETTER_TOPIC = 'parcours.dead-letters.v1';
 
 type Schema = Record<string, unknown>;
 const date: Schema = { type: 'string', format: 'date' };
-const text = (max: number): Schema => ({ type: 'string', minLength: 1, maxLength: max });
+/**
+ * Free text (names): no control characters (NUL included, which PostgreSQL
+ * refuses in text and jsonb) and no lone UTF-16 surrogate (ECMA-262 pattern, "u" flag).
+ */
+export const TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]*$';
+const text = (max: number): Schema => ({ type: 'string', minLength: 1, maxLength: max, pattern: TEXT_PATTERN });
 const object = (required: string[], properties: Record<string, Schema>): Schema => ({ type: 'object', additionalProperties: false, required, properties });
-const messageId: Schema = { type: 'string', pattern: '^[\\w.:-]{1,100}$' };
+/** The one identifier pattern of the product; names such as `constructor` or `__proto__` are refused too (decodeInbound). */
+const identifier: Schema = { type: 'string', pattern: IDENTIFIER_PATTERN, description: 'an identifier: letters, digits and _ . : -; names such as constructor or __proto__ are refused' };
+const messageId = identifier;
 const personKey = { cafNumber: { type: 'string', pattern: '^[0-9A-Z]{1,20}$' }, rank: { type: 'integer', minimum: 1, maximum: 9 } };
 const household = object(['type', 'size'], { type: { enum: [...HOUSEHOLD_TYPES] }, size: { type: 'integer', minimum: 1, maximum: 20 } });
 
@@ -27,7 +34,7 @@ export const INBOUND_SCHEMAS: Record<string, Schema> = {
     person: object(['cafNumber', 'rank', 'lastName', 'firstName', 'birthDate', 'sex'], {
       ...personKey, lastName: text(100), firstName: text(100), birthDate: date, sex: { enum: [...SEXES] }, nir: { type: 'string', pattern: '^[12][0-9]{2}[0-9]{2}[0-9AB]{2}[0-9]{6}[0-9]{2}$' },
     }),
-    household, territory: text(100), demandOn: date, rightOpenedOn: date, enteredOn: date,
+    household, territory: identifier, demandOn: date, rightOpenedOn: date, enteredOn: date,
   }),
   'caf.exit.v1.json': object(['messageId', 'type', 'person', 'exitedOn', 'reason'], {
     messageId, type: { const: 'exit' }, person: object(['cafNumber', 'rank'], personKey), exitedOn: date, reason: { enum: [...EXIT_REASONS] },
@@ -66,7 +73,25 @@ export class UnprocessableMessage extends Error {
 }
 
 const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
-const validators = Object.fromEntries(Object.entries(INBOUND_SCHEMAS).map(([name, schema]) => [name.replace(/\.v1\.json$/, ''), ajv.compile(schema)]));
+const validators = new Map(Object.entries(INBOUND_SCHEMAS).map(([name, schema]) => [name.replace(/\.v1\.json$/, ''), ajv.compile(schema)]));
+
+/** Paths of the values, in `body`, that the schema declares as identifiers. */
+function identifierPaths(schema: Schema, value: unknown, path = ''): { path: string; value: unknown }[] {
+  if (schema === identifier) return [{ path, value }];
+  const properties = schema.properties as Record<string, Schema> | undefined;
+  if (!properties || typeof value !== 'object' || value === null) return [];
+  return Object.entries(properties).flatMap(([name, s]) => (Object.hasOwn(value, name) ? identifierPaths(s, (value as Record<string, unknown>)[name], `${path}/${name}`) : []));
+}
+
+/** Field paths and rule keywords only: the values may be personal data, and end up in dead-letter headers and logs. */
+function describeErrors(errors: { instancePath: string; keyword: string; params: Record<string, unknown> }[]): string {
+  return errors
+    .map((e) => {
+      const path = e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.instancePath || '/';
+      return `${path} (${e.keyword})`;
+    })
+    .join('; ');
+}
 
 /** Parses and validates a partner message; throws UnprocessableMessage with the reason. */
 export function decodeInbound(topic: string, value: Buffer | null): InboundMessage {
@@ -79,11 +104,21 @@ export function decodeInbound(topic: string, value: Buffer | null): InboundMessa
     throw new UnprocessableMessage('MALFORMED_JSON', 'the message is not valid JSON');
   }
   const type = typeof body === 'object' && body !== null ? (body as { type?: unknown }).type : undefined;
-  const validate = typeof type === 'string' ? validators[`${prefix}.${type}`] : undefined;
-  if (!validate) throw new UnprocessableMessage('UNKNOWN_MESSAGE_TYPE', `unknown message type ${JSON.stringify(type)} on ${topic}`);
-  if (!validate(body)) {
-    // Field paths and rules only: the values may be personal data.
-    throw new UnprocessableMessage('INVALID_MESSAGE', (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; '));
-  }
+  const schemaName = typeof type === 'string' ? `${prefix}.${type}` : undefined;
+  const validate = schemaName ? validators.get(schemaName) : undefined;
+  if (!schemaName || !validate) throw new UnprocessableMessage('UNKNOWN_MESSAGE_TYPE', `/type (enum): not a message type of ${topic}`);
+  if (!validate(body)) throw new UnprocessableMessage('INVALID_MESSAGE', describeErrors(validate.errors ?? []));
+  const reserved = identifierPaths(INBOUND_SCHEMAS[`${schemaName}.v1.json`], body).filter((f) => !isIdentifier(f.value));
+  if (reserved.length > 0) throw new UnprocessableMessage('INVALID_MESSAGE', reserved.map((f) => `${f.path} (identifier)`).join('; '));
   return { topic, ...(body as object) } as InboundMessage;
+}
+
+/** The message id of a partner message, when it has a valid one (for dead-letter headers); never another value. */
+export function messageIdOf(value: Buffer | null): string | undefined {
+  try {
+    const id = (JSON.parse((value ?? Buffer.alloc(0)).toString('utf8')) as { messageId?: unknown })?.messageId;
+    return isIdentifier(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,15 +1,19 @@
+import { loadConfig } from '@parcours/config';
 import type { SqlClient } from '@parcours/event-store';
 import { SQL } from '@parcours/runtime';
 import { Kafka } from 'kafkajs';
+import { messagingCommand } from '../../../../apps/cli/src/messaging.commands';
 import { bearer, seedReferenceData, startApi, StoreUnderTest, TestApi, tokens } from '../../../../test/support/api';
-import { readTopic, waitUntil } from '../../../../test/support/kafka';
+import { readTopic, Received, waitUntil } from '../../../../test/support/kafka';
 import { describeWithKafka, kafkaBroker, uniqueName } from '../../../../test/support/services';
 import { createKafka } from '../kafka-client';
 import { KafkaSink } from '../outbound/kafka-sink';
-import { parcoursIdOfCafPerson, replayDeadLetters } from './inbound-consumer';
+import { openDeadLetter, OriginalMessage, parcoursIdOfCafPerson } from './inbound-consumer';
 import { CAF_TOPIC, DEAD_LETTER_TOPIC, FRANCE_TRAVAIL_TOPIC } from './inbound-messages';
 
 const store: StoreUnderTest = process.env.PARCOURS_TEST_POSTGRES_MISSING ? 'embedded' : 'postgres';
+/** The Département's key the dead letters are sealed with. */
+const DEAD_LETTER_KEY = 'partner-flows-test-dead-letter-key-32-characters';
 
 const entry = (run: string, n: number) => ({
   messageId: `${run}-entry-${n}`,
@@ -31,7 +35,7 @@ describeWithKafka('partner flows from Kafka', () => {
   const run = uniqueName('caf').replace(/-/g, '');
 
   beforeAll(async () => {
-    api = await startApi(store, undefined, { KAFKA_BROKERS: kafkaBroker() });
+    api = await startApi(store, undefined, { KAFKA_BROKERS: kafkaBroker(), PARCOURS_DEAD_LETTER_KEY: DEAD_LETTER_KEY });
     await seedReferenceData(api);
     kafka = createKafka([kafkaBroker()], 'flow-tests');
     sink = new KafkaSink(kafka);
@@ -47,8 +51,8 @@ describeWithKafka('partner flows from Kafka', () => {
     const m = v as { parcoursId?: string; person?: { cafNumber: string } };
     return m.parcoursId ?? m.person?.cafNumber ?? 'none';
   };
-  const send = (topic: string, values: (object | string)[]) =>
-    sink.send(topic, values.map((v) => ({ key: keyOf(v), value: typeof v === 'string' ? v : JSON.stringify(v), headers: {} })));
+  const send = (topic: string, values: (object | string)[], key?: string) =>
+    sink.send(topic, values.map((v) => ({ key: key ?? keyOf(v), value: typeof v === 'string' ? v : JSON.stringify(v), headers: {} })));
 
   /** How many rows of a store table (streams or events) belong to these parcours. */
   async function countIn(table: 'streams' | 'events', ids: string[]): Promise<number> {
@@ -91,27 +95,60 @@ describeWithKafka('partner flows from Kafka', () => {
     expect(await eventCount(ids)).toBe(1000);
   });
 
-  it('sends a poison message to the dead letters with its reason, goes on, and re-injects after a fix', async () => {
+  it('sends poison messages to the dead letters with their reason, sealed, goes on, and re-injects after a fix', async () => {
+    // Personal data of this run only: none may appear in clear in the dead-letter topic.
+    const nir = `1880262${String(Date.now()).slice(-6)}${String(Math.floor(Math.random() * 90) + 10)}`;
+    const lastName = `Lefebvre${run}`;
+    const personal = (n: number, person: Record<string, unknown> = {}) => ({ ...entry(run, n), person: { ...entry(run, n).person, lastName, nir, ...person } });
     const before = entry(run, 5001);
     const after = entry(run, 5002);
     const unknown = { messageId: `${run}-exit-5003`, type: 'exit', person: { cafNumber: `${run.slice(-6).toUpperCase()}5003`, rank: 1 }, exitedOn: '2025-03-01', reason: 'income' };
-    const invalid = { ...entry(run, 5004), enteredOn: 'tomorrow' };
-    const garbage = `{"run": "${run}", not json`;
-    await send(CAF_TOPIC, [before, garbage, unknown, invalid, after]);
+    const invalid = { ...personal(5004), enteredOn: 'tomorrow' };
+    // Regression (issue 8 §6): a NUL byte in the last name passed the schema, PostgreSQL refused it (22P05) and the partition waited for ever.
+    const nulByte = personal(5005, { lastName: `Du\u0000rand${run}` });
+    const reserved = { ...personal(5006), territory: 'constructor' };
+    const garbage = `{"run": "${run}", "lastName": "${lastName}", "nir": "${nir}", not json`;
+    // One key: every message on one partition, the good one behind the poison ones.
+    await send(CAF_TOPIC, [before, garbage, unknown, invalid, nulByte, reserved, after], before.person.cafNumber);
     await waitUntil(async () => (await parcoursCount([parcoursIdOfCafPerson(after.person)])) === 1, 'the message after the poison', 60_000);
     expect(await parcoursCount([parcoursIdOfCafPerson(before.person)])).toBe(1);
+    expect(await parcoursCount([invalid, nulByte, reserved].map((m) => parcoursIdOfCafPerson(m.person)))).toBe(0);
 
-    const isOurs = (m: { value: Record<string, unknown> }) => m.value.messageId === unknown.messageId || m.value.messageId === invalid.messageId || m.value.raw === garbage;
-    const dead = await readTopic(kafka, DEAD_LETTER_TOPIC, (all) => all.filter(isOurs).length >= 3);
+    /** This run's dead letters: those that open with the key and hold the run's name. */
+    const opened = (m: Received): OriginalMessage | undefined => {
+      try {
+        return openDeadLetter(JSON.stringify(m.value), DEAD_LETTER_KEY);
+      } catch {
+        return undefined;
+      }
+    };
+    const isOurs = (m: Received) => opened(m)?.value?.toString().includes(run) ?? false;
+    const dead = await readTopic(kafka, DEAD_LETTER_TOPIC, (all) => all.filter(isOurs).length >= 5);
     const ours = dead.filter(isOurs);
-    expect(ours.map((m) => m.headers['error-code']).sort()).toEqual(['INVALID_MESSAGE', 'MALFORMED_JSON', 'PARCOURS_NOT_FOUND']);
-    expect(ours.find((m) => m.headers['error-code'] === 'INVALID_MESSAGE')!.headers['error-message']).toMatch(/enteredOn/);
+    const reasons = ours.map((m) => [m.headers['message-id'] ?? '(no id)', m.headers['error-code'], m.headers['error-message']]);
+    expect(reasons.sort()).toEqual(
+      [
+        ['(no id)', 'MALFORMED_JSON', 'the message is not valid JSON'],
+        [unknown.messageId, 'PARCOURS_NOT_FOUND', 'PARCOURS_NOT_FOUND'],
+        [invalid.messageId, 'INVALID_MESSAGE', '/enteredOn (format)'],
+        [nulByte.messageId, 'INVALID_MESSAGE', '/person/lastName (pattern)'],
+        [reserved.messageId, 'INVALID_MESSAGE', '/territory (identifier)'],
+      ].sort(),
+    );
+    // No name, NIR or birth date in clear: not in any value, key or header read, nor in ours.
+    const clear = JSON.stringify(dead.map((m) => [m.key, m.value, m.headers]));
+    expect(clear).not.toContain(lastName);
+    expect(clear).not.toContain(nir);
+    const oursInClear = JSON.stringify(ours.map((m) => [m.key, m.value, m.headers]));
+    for (const value of ['Durand', '1988-02-03', before.person.cafNumber, unknown.person.cafNumber]) expect(oursInClear).not.toContain(value);
 
-    // The fix: the person's entry arrives; then the exit is replayed from the dead letters.
+    // The fix: the person's entry arrives; then the exit is replayed from the dead letters, decrypted.
     await send(CAF_TOPIC, [{ ...entry(run, 5003), person: { ...entry(run, 5003).person, cafNumber: unknown.person.cafNumber } }]);
     const exitedId = parcoursIdOfCafPerson(unknown.person);
     await waitUntil(async () => (await parcoursCount([exitedId])) === 1, 'the late entry');
-    expect(await replayDeadLetters(kafka, sink, { filterCode: 'PARCOURS_NOT_FOUND' })).toBeGreaterThanOrEqual(1);
+    // As the operator does it: `npm run cli -- dead-letters replay --code PARCOURS_NOT_FOUND`, with the Département's key.
+    const replay = await messagingCommand(['dead-letters', 'replay'], { code: 'PARCOURS_NOT_FOUND' }, loadConfig({ KAFKA_BROKERS: kafkaBroker(), PARCOURS_DEAD_LETTER_KEY: DEAD_LETTER_KEY }));
+    expect(Number(/^(\d+) dead letter\(s\) re-injected/.exec(replay)?.[1])).toBeGreaterThanOrEqual(1);
     await waitUntil(async () => (await eventCount([exitedId])) === 2, 'the replayed exit');
     const state = await api.http.get(`/api/parcours/${exitedId}`).set(bearer(tokens.departement())).expect(200);
     expect(state.body).toMatchObject({ status: 'exited', exitedOn: '2025-03-01' });
