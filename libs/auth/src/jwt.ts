@@ -58,7 +58,7 @@ export function verifyJwt(token: string, secret: string, now: Date = new Date(),
   }
   if (isNumericDate(payload.nbf) && payload.nbf > nowSeconds) throw new InvalidTokenError('token not yet valid');
   if (options.maxLifetimeSeconds !== undefined) {
-    const issued = isNumericDate(payload.iat) ? Math.min(payload.iat, nowSeconds) : nowSeconds;
+    const issued = isNumericDate(payload.iat) ? payload.iat : nowSeconds;
     if (payload.exp - issued > options.maxLifetimeSeconds) throw new InvalidTokenError('token lives longer than allowed');
   }
   return payload;
