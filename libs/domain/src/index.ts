@@ -8,3 +8,8 @@ export * from './parcours/commands';
 export * from './parcours/state';
 export * from './parcours/decide';
 export * from './reference/reference';
+export * from './shared/json-schema';
+export * from './parcours/event-schemas';
+export * from './parcours/stored-events';
+export * from './parcours/upcast';
+export * from './reference/reference-event-schemas';

@@ -7,3 +7,4 @@ export * from './sql/sql-event-store';
 export * from './memory/memory-event-store';
 export * from './eventstoredb/eventstoredb-event-store';
 export * from './open-stores';
+export * from './schema-checked-event-store';

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@parcours/config';
-import { openStores, Stores } from '@parcours/event-store';
+import { STORED_EVENT_RULES } from '@parcours/domain';
+import { openStores, SchemaCheckedEventStore, Stores } from '@parcours/event-store';
 import { CLOCK, CONFIG, EVENT_STORE, SQL, STORES } from './tokens';
 
 /** Closes the stores when Nest shuts down (SIGTERM, tests' app.close()). */
@@ -9,6 +10,16 @@ class StoresLifecycle implements OnApplicationShutdown {
   async onApplicationShutdown() {
     await this.stores.close();
   }
+}
+
+/**
+ * The stores with every append checked against the stored shape of its event
+ * (libs/domain: event-schemas.ts, reference-event-schemas.ts): whatever the
+ * API, a partner flow or a test through the app writes, the read side can fold.
+ */
+export function schemaCheckedStores(stores: Stores): Stores {
+  if (stores.eventStore instanceof SchemaCheckedEventStore) return stores;
+  return { ...stores, eventStore: new SchemaCheckedEventStore(stores.eventStore, STORED_EVENT_RULES), close: () => stores.close() };
 }
 
 export interface CoreOptions {
@@ -27,7 +38,7 @@ export class CoreModule {
       module: CoreModule,
       providers: [
         { provide: CONFIG, useValue: config },
-        { provide: STORES, useFactory: () => options.stores ?? openStores(config) },
+        { provide: STORES, useFactory: async () => schemaCheckedStores(options.stores ?? (await openStores(config))) },
         { provide: EVENT_STORE, useFactory: (s: Stores) => s.eventStore, inject: [STORES] },
         { provide: SQL, useFactory: (s: Stores) => s.sql, inject: [STORES] },
         { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { evolve, initialParcoursState, ParcoursEvent, ParcoursState } from '@parcours/domain';
+import { evolve, initialParcoursState, ParcoursState, parcoursStreamId, upcastParcoursEvent } from '@parcours/domain';
 import { EventStore, EventToAppend, RecordedEvent, StreamNotFoundError } from '@parcours/event-store';
 import { EVENT_STORE } from '@parcours/runtime';
 
-export const parcoursStream = (parcoursId: string): string => `parcours-${parcoursId}`;
+export const parcoursStream = parcoursStreamId;
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -26,7 +26,8 @@ export class ParcoursRepository {
       if (error instanceof StreamNotFoundError) return { state: initialParcoursState(), events: [] };
       throw error;
     }
-    const state = events.reduce((s, e) => evolve(s, { type: e.type, data: e.data } as ParcoursEvent), initialParcoursState());
+    // Stored events in today's shape: the one place older shapes are read (libs/domain/src/parcours/upcast.ts).
+    const state = events.reduce((s, e) => evolve(s, upcastParcoursEvent(e)), initialParcoursState());
     return { state, events };
   }
 

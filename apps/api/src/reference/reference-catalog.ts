@@ -10,6 +10,7 @@ import {
   ReferenceCommand,
   ReferenceEvent,
   ReferenceState,
+  upcastReferenceEvent,
 } from '@parcours/domain';
 import { ConcurrencyError, EventStore, StreamNotFoundError } from '@parcours/event-store';
 import { randomUUID } from 'node:crypto';
@@ -45,7 +46,7 @@ export class ReferenceCatalog {
     }
     for (const e of events) {
       // Two concurrent catch-ups may read the same events: fold each once.
-      if (e.revision === this.state.revision + 1) this.state = evolveReference(this.state, { type: e.type, data: e.data } as ReferenceEvent);
+      if (e.revision === this.state.revision + 1) this.state = evolveReference(this.state, upcastReferenceEvent(e));
     }
     return this.state;
   }

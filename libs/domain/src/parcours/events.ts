@@ -24,6 +24,10 @@ import {
  * The events of a parcours, one stream per person subject to droits et devoirs.
  * Each carries its business date(s); when and by whom it was recorded is in
  * the store's metadata. Event names and fields are stored forever: add, never rename.
+ *
+ * The stored shape of each type is its JSON Schema in event-schemas.ts, checked
+ * before every append; `tsc` fails when a type here and its schema disagree.
+ * A shape that changes is upcast in upcast.ts, the one place older shapes are read.
  */
 type Of<T extends readonly string[]> = T[number];
 

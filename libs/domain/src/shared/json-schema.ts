@@ -24,8 +24,8 @@ export interface JsonSchema<T = unknown> {
 /** The TypeScript type a schema describes. */
 export type SchemaType<S> = S extends JsonSchema<infer T> ? T : never;
 
-/** Whether two types accept exactly the same values (mutual assignability). */
-export type SameType<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Whether two types are the same: same fields, same optionality, same value types. */
+export type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
@@ -61,10 +61,11 @@ export function arraySchema<T>(items: JsonSchema<T>, maxItems: number, options: 
   return { type: 'array', items, maxItems, ...(options.uniqueItems ? { uniqueItems: true } : {}) };
 }
 
-type Fields = Record<string, JsonSchema<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Fields = Record<string, JsonSchema>;
 type OptionalName<K> = K extends `${infer N}?` ? N : never;
 type RequiredName<K> = K extends `${string}?` ? never : K;
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/** An intersection of object types written as one object type (what SameType compares). */
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type ObjectOf<F extends Fields> = Simplify<
   { [K in keyof F as RequiredName<K & string>]: SchemaType<F[K]> } & { [K in keyof F as OptionalName<K & string>]?: SchemaType<F[K]> }
 >;

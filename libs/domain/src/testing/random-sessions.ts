@@ -6,7 +6,8 @@ import { ParcoursCommand } from '../parcours/commands';
 import { decide, DecisionContext } from '../parcours/decide';
 import { ParcoursEvent } from '../parcours/events';
 import { evolve, initialParcoursState, ParcoursState } from '../parcours/state';
-import { BARRIERS } from '../parcours/vocabulary';
+import { APPOINTMENT_CHANNELS, APPOINTMENT_KINDS, BARRIERS, CONTRACT_KINDS, DEFINITIVE_KINDS, EXEMPTION_REASONS, HOUSEHOLD_TYPES, SEXES } from '../parcours/vocabulary';
+import { lookup } from '../shared/identifiers';
 
 /**
  * Random command sessions on one parcours, for property-based tests: each
@@ -27,8 +28,18 @@ const KINDS = [
   'CancelAppointment', 'RecordDiagnostic', 'LiftBarrier', 'SignContract', 'ReviewContract', 'PrescribeAction', 'EnterAction',
   'ExitAction', 'StartEmployment', 'RequestReorientation', 'DecideReorientation', 'ReportBreach', 'InformOfBreach',
   'ReceiveObservations', 'GiveEpOpinion', 'DecideBreach', 'LiftSuspension', 'MakeSuspensionDefinitive', 'ExitRsa',
-  'EndAccompaniment', 'GrantExemption', 'RecordBalancedReview',
+  'EndAccompaniment', 'GrantExemption', 'RecordBalancedReview', 'ChangeHousehold', 'RegisterWithFranceTravail', 'Transfer',
 ] as const;
+
+/** Values a client may send (the DTOs accept them), picked by a step's `variant`. */
+const LAST_NAMES = ['X', 'Martin', "O'Neil-Dupont", 'Nguyễn Thị', 'Lefèvre Saint-Éloi'];
+const NIRS = [undefined, '185057800608491', '285052A00608491'];
+const CAF_NUMBERS = [undefined, '1234567', 'MSA0042'];
+const TERRITORIES = ['T1', 'ARRAGEOIS'];
+const OBJECTIVES = [[], ['OBJ-1'], ['mobilite', 'permis.B', 'emploi:1']];
+const FRANCE_TRAVAIL_IDS = [undefined, '1234567A'];
+const DEPARTEMENTS = ['59', '2A', '971'];
+const pickFrom = <T>(values: readonly T[], variant: number): T => values[variant % values.length];
 
 export interface Step {
   kind: (typeof KINDS)[number];
@@ -37,6 +48,8 @@ export interface Step {
   pick: number;
   n: number;
   flag: boolean;
+  /** Chooses among the values a client may send (names, NIR, codes...). */
+  variant: number;
 }
 
 const step: fc.Arbitrary<Step> = fc.record({
@@ -45,6 +58,7 @@ const step: fc.Arbitrary<Step> = fc.record({
   pick: fc.nat({ max: 100 }),
   n: fc.integer({ min: 0, max: 40 }),
   flag: fc.boolean(),
+  variant: fc.nat({ max: 10_000 }),
 });
 
 const pickKey = (record: Record<string, unknown>, pick: number): string => {
@@ -52,19 +66,45 @@ const pickKey = (record: Record<string, unknown>, pick: number): string => {
   return keys.length ? keys[pick % keys.length] : 'none';
 };
 
+/** Mostly a suspension in progress. */
+const sanctionInProgress = (s: ParcoursState, pick: number): string =>
+  pick % 5 === 0 ? pickKey(s.sanctions, pick) : pickKey(Object.fromEntries(Object.entries(s.sanctions).filter(([, x]) => x.status === 'in_progress')), pick);
+
+/** Mostly a manquement still open, so that the four steps of the procedure often follow each other. */
+const openBreach = (s: ParcoursState, pick: number): string =>
+  pick % 5 === 0 ? pickKey(s.breaches, pick) : pickKey(Object.fromEntries(Object.entries(s.breaches).filter(([, b]) => !b.decision)), pick);
+
 /** A plausible command of the given kind on the current state; many will be refused, which is the point. */
 function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursCommand {
   switch (x.kind) {
-    case 'Enter':
-      return { type: 'Enter', person: { lastName: 'X', firstName: 'Y', birthDate: '1980-01-01', sex: 'male' }, household: { type: 'couple', size: 1 + (x.n % 3) }, territory: 'T1', demandOn: addDays(on, -4), rightOpenedOn: addDays(on, -2), enteredOn: on };
+    case 'Enter': {
+      const nir = pickFrom(NIRS, x.variant);
+      const person = { lastName: pickFrom(LAST_NAMES, x.variant), firstName: 'Y', birthDate: '1980-01-01', sex: pickFrom(SEXES, x.variant), ...(nir ? { nir } : {}) };
+      return { type: 'Enter', person, household: householdFor(x), territory: pickFrom(TERRITORIES, x.variant), demandOn: addDays(on, -4), rightOpenedOn: addDays(on, -2), enteredOn: on };
+    }
     case 'Reenter':
-      return { type: 'Reenter', demandOn: addDays(on, -4), rightOpenedOn: addDays(on, -2), enteredOn: on };
+      return {
+        type: 'Reenter',
+        demandOn: addDays(on, -4),
+        rightOpenedOn: addDays(on, -2),
+        enteredOn: on,
+        ...(x.flag ? { household: householdFor(x) } : {}),
+        ...(x.variant % 2 ? { territory: pickFrom(TERRITORIES, x.pick) } : {}),
+      };
+    case 'ChangeHousehold':
+      return { type: 'ChangeHousehold', household: householdFor(x), changedOn: on };
+    case 'RegisterWithFranceTravail':
+      return { type: 'RegisterWithFranceTravail', registeredOn: on, franceTravailId: pickFrom(FRANCE_TRAVAIL_IDS, x.variant) };
+    case 'Transfer':
+      // Rare: a transferred parcours refuses every later command.
+      if (x.n > 1) return { type: 'ChangeHousehold', household: householdFor(x), changedOn: on };
+      return { type: 'Transfer', transferredOn: on, departementCode: pickFrom(DEPARTEMENTS, x.variant) };
     case 'Orient':
       return { type: 'Orient', track: (['social', 'employment', 'socio_professional'] as const)[x.pick % 3], organisationId: ORGANISATIONS[x.pick % 2].organisationId, decidedOn: on, notifiedOn: addDays(on, x.n % 3) };
     case 'AssignReferent':
       return { type: 'AssignReferent', referentId: REFERENTS[x.pick % 3].referentId, assignedOn: on };
     case 'ScheduleAppointment':
-      return { type: 'ScheduleAppointment', scheduledOn: on, scheduledFor: addDays(on, x.n), kind: 'individual', channel: 'in_person' };
+      return { type: 'ScheduleAppointment', scheduledOn: on, scheduledFor: addDays(on, x.n), kind: pickFrom(APPOINTMENT_KINDS, x.variant), channel: pickFrom(APPOINTMENT_CHANNELS, x.variant) };
     case 'RecordAppointmentHeld':
       return { type: 'RecordAppointmentHeld', appointmentId: pickKey(s.appointments, x.pick), heldOn: on };
     case 'RecordAppointmentMissed':
@@ -76,7 +116,15 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
     case 'LiftBarrier':
       return { type: 'LiftBarrier', barrier: BARRIERS[x.pick % BARRIERS.length], liftedOn: on };
     case 'SignContract':
-      return { type: 'SignContract', kind: 'contrat_engagement', signedOn: on, startsOn: on, endsOn: addDays(on, 7 * x.n), weeklyHours: x.n, objectives: [] };
+      return {
+        type: 'SignContract',
+        kind: pickFrom(CONTRACT_KINDS, x.variant),
+        signedOn: on,
+        startsOn: on,
+        endsOn: addDays(on, 7 * x.n),
+        weeklyHours: x.flag ? x.n : x.n + 0.5,
+        objectives: pickFrom(OBJECTIVES, x.variant),
+      };
     case 'ReviewContract':
       return { type: 'ReviewContract', contractId: pickKey(s.contracts, x.pick), reviewedOn: on, outcome: 'renewal' };
     case 'PrescribeAction':
@@ -94,17 +142,35 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
     case 'ReportBreach':
       return { type: 'ReportBreach', kind: 'unreachable', occurredOn: addDays(on, -(x.n % 5)), reportedOn: on };
     case 'InformOfBreach':
-      return { type: 'InformOfBreach', breachId: pickKey(s.breaches, x.pick), informedOn: on };
+      return { type: 'InformOfBreach', breachId: openBreach(s, x.pick), informedOn: on };
     case 'ReceiveObservations':
-      return { type: 'ReceiveObservations', breachId: pickKey(s.breaches, x.pick), receivedOn: on };
+      return { type: 'ReceiveObservations', breachId: openBreach(s, x.pick), receivedOn: on };
     case 'GiveEpOpinion':
-      return { type: 'GiveEpOpinion', breachId: pickKey(s.breaches, x.pick), givenOn: on, opinion: x.flag ? 'sanction' : 'no_sanction' };
-    case 'DecideBreach':
-      return { type: 'DecideBreach', breachId: pickKey(s.breaches, x.pick), decidedOn: on, decision: x.flag ? 'suspension' : 'dismissed', sharePercent: 20 + x.n * 2, months: 1 + (x.n % 4) };
+      return { type: 'GiveEpOpinion', breachId: openBreach(s, x.pick), givenOn: on, opinion: x.flag ? 'sanction' : 'no_sanction' };
+    case 'DecideBreach': {
+      // The procedure has four steps in order: a decision step on a breach not yet ready
+      // takes the missing one instead (most of the time), or else suspensions would be too rare to test.
+      const breachId = openBreach(s, x.pick);
+      const breach = lookup(s.breaches, breachId);
+      if (breach && x.variant % 5) {
+        if (!breach.informedOn) return { type: 'InformOfBreach', breachId, informedOn: on };
+        if (!breach.epOpinion) return { type: 'GiveEpOpinion', breachId, givenOn: on, opinion: 'sanction' };
+      }
+      return {
+        type: 'DecideBreach',
+        breachId,
+        decidedOn: on,
+        decision: x.flag ? 'suspension' : 'dismissed',
+        // Mostly within the scale (30–50 %, 1–2 months), sometimes outside it.
+        sharePercent: x.variant % 4 ? 30 + (x.n % 21) : 20 + x.n * 2,
+        months: x.variant % 4 ? 1 + (x.n % 2) : 1 + (x.n % 4),
+        ...(x.variant % 7 === 0 ? { startsOn: addDays(on, x.variant % 20) } : {}),
+      };
+    }
     case 'LiftSuspension':
-      return { type: 'LiftSuspension', sanctionId: pickKey(s.sanctions, x.pick), remobilisedOn: on };
+      return { type: 'LiftSuspension', sanctionId: sanctionInProgress(s, x.pick), remobilisedOn: on };
     case 'MakeSuspensionDefinitive':
-      return { type: 'MakeSuspensionDefinitive', sanctionId: pickKey(s.sanctions, x.pick), decidedOn: on, kind: 'suppression' };
+      return { type: 'MakeSuspensionDefinitive', sanctionId: sanctionInProgress(s, x.pick), decidedOn: on, kind: pickFrom(DEFINITIVE_KINDS, x.variant) };
     case 'ExitRsa':
       return { type: 'ExitRsa', exitedOn: on, reason: 'income' };
     case 'EndAccompaniment':
@@ -112,16 +178,31 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
     case 'RecordBalancedReview':
       return { type: 'RecordBalancedReview', reviewedOn: on, outcome: x.flag ? 'continue' : 'reorientation' };
     case 'GrantExemption':
-      return { type: 'GrantExemption', reason: 'health', from: on, to: x.flag ? addDays(on, x.n) : undefined };
+      return { type: 'GrantExemption', reason: pickFrom(EXEMPTION_REASONS, x.variant), from: on, to: x.flag ? addDays(on, x.n) : undefined };
   }
 }
+
+function householdFor(x: Step) {
+  const cafNumber = pickFrom(CAF_NUMBERS, x.variant);
+  return { type: pickFrom(HOUSEHOLD_TYPES, x.pick), size: 1 + (x.n % 3), ...(cafNumber ? { cafNumber } : {}) };
+}
+
+/** A UUID for the n-th id of a session, distinct across parcours (as the API's are). */
+function sessionUuid(parcoursId: string, n: number): string {
+  let h = 0x811c9dc5;
+  for (const c of parcoursId) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return `${h.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
+/** The parcours id of a session when the caller gives none. */
+export const SESSION_PARCOURS_ID = '00000000-0000-4000-8000-00000000cafe';
 
 function contextFor(x: Step, counter: { n: number }, parcoursId: string): DecisionContext {
   return {
     parcoursId,
     today: TODAY,
     parametersOn: () => DEFAULT_PARAMETERS,
-    newId: () => `${parcoursId}-${++counter.n}`,
+    newId: () => sessionUuid(parcoursId, ++counter.n),
     organisation: ORGANISATIONS[(x.kind === 'DecideReorientation' ? x.n : x.pick) % 2],
     referent: REFERENTS[x.pick % 3],
     action: { actionId: 'act-1', dispositifCode: '3.3' },
@@ -129,7 +210,7 @@ function contextFor(x: Step, counter: { n: number }, parcoursId: string): Decisi
 }
 
 /** Runs a random session of commands; returns the accepted events with the state before each. */
-export function play(steps: Step[], parcoursId = 'p-prop'): { events: ParcoursEvent[]; before: ParcoursState[]; final: ParcoursState } {
+export function play(steps: Step[], parcoursId = SESSION_PARCOURS_ID): { events: ParcoursEvent[]; before: ParcoursState[]; final: ParcoursState } {
   let state = initialParcoursState();
   const events: ParcoursEvent[] = [];
   const before: ParcoursState[] = [];
@@ -156,9 +237,9 @@ export function play(steps: Step[], parcoursId = 'p-prop'): { events: ParcoursEv
 const sessions = fc.array(step, { minLength: 30, maxLength: 100, size: 'max' });
 // Most random commands are refused on an empty parcours: start most sessions with a followed parcours.
 const followedStart: Step[] = [
-  { kind: 'Enter', day: 0, pick: 0, n: 0, flag: true },
-  { kind: 'Orient', day: 10, pick: 1, n: 0, flag: true },
-  { kind: 'AssignReferent', day: 2, pick: 1, n: 0, flag: true },
+  { kind: 'Enter', day: 0, pick: 0, n: 0, flag: true, variant: 0 },
+  { kind: 'Orient', day: 10, pick: 1, n: 0, flag: true, variant: 0 },
+  { kind: 'AssignReferent', day: 2, pick: 1, n: 0, flag: true, variant: 0 },
 ];
 export const arbitrarySession: fc.Arbitrary<Step[]> = fc.tuple(fc.boolean(), sessions).map(([start, rest]) => (start ? [...followedStart, ...rest] : rest));
 

@@ -49,7 +49,8 @@ export function classifyFailure(error: unknown): Failure {
   // The write path's own retries on a concurrent write were not enough: later they will be.
   if (error instanceof ConcurrencyError) return { kind: 'transient', code: error.code, detail: error.code };
   if (error instanceof EventStoreError) {
-    const kind = ['DUPLICATE_EVENT_ID', 'INVALID_ARGUMENT', 'STREAM_NOT_FOUND'].includes(error.code) ? 'permanent' : 'unknown';
+    // An event refused by its schema will be refused again: the message is bad, not the moment.
+    const kind = ['DUPLICATE_EVENT_ID', 'INVALID_ARGUMENT', 'STREAM_NOT_FOUND', 'EVENT_SCHEMA_VIOLATION'].includes(error.code) ? 'permanent' : 'unknown';
     return { kind, code: error.code, detail: error.code };
   }
 

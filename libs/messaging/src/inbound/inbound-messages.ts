@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { EMPLOYMENT_KINDS, EXIT_REASONS, HOUSEHOLD_TYPES, IDENTIFIER_PATTERN, isIdentifier, SEXES } from '@parcours/domain';
+import { EMPLOYMENT_KINDS, EXIT_REASONS, HOUSEHOLD_TYPES, IDENTIFIER_PATTERN, isIdentifier, SEXES, TEXT_PATTERN } from '@parcours/domain';
 
 /**
  * What the partners send (JSON, one message per fact), and their schemas.
@@ -19,7 +19,6 @@ const date: Schema = { type: 'string', format: 'date' };
  * Free text (names): no control characters (NUL included, which PostgreSQL
  * refuses in text and jsonb) and no lone UTF-16 surrogate (ECMA-262 pattern, "u" flag).
  */
-export const TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]*$';
 const text = (max: number): Schema => ({ type: 'string', minLength: 1, maxLength: max, pattern: TEXT_PATTERN });
 const object = (required: string[], properties: Record<string, Schema>): Schema => ({ type: 'object', additionalProperties: false, required, properties });
 /** The one identifier pattern of the product; names such as `constructor` or `__proto__` are refused too (decodeInbound). */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { BusinessDate, DEFAULT_PARAMETERS, parameterVersionAt, ParcoursEvent, ParameterVersion, parisDate, REFERENCE_STREAM } from '@parcours/domain';
+import { BusinessDate, DEFAULT_PARAMETERS, parameterVersionAt, parisDate } from '@parcours/domain';
 import type { EventStore, SqlQueryable } from '@parcours/event-store';
-import { PARCOURS_PREFIX } from '../parcours-view/parcours.projection';
-import { CycleFacts, evolveView, ParameterBook, ParcoursView } from '../parcours-view/view';
+import { foldRecorded } from '../parcours-view/fold';
+import { CycleFacts, ParameterBook, ParcoursView } from '../parcours-view/view';
 import { IndicatorDefinition, INDICATORS, IndicatorResult } from './definitions';
 import { Period } from './facts';
 
@@ -134,11 +134,7 @@ export async function factsAsOf(store: EventStore, asOf: BusinessDate, territory
     after = page.position;
     for (const e of page.events) {
       if (parisDate(new Date(e.metadata.recordedAt)) > asOf) continue;
-      if (e.streamId === REFERENCE_STREAM && e.type === 'ParametersVersionSet') book.versions.push(e.data as unknown as ParameterVersion);
-      else if (e.streamId.startsWith(PARCOURS_PREFIX)) {
-        const id = e.streamId.slice(PARCOURS_PREFIX.length);
-        views.set(id, evolveView(views.get(id), { type: e.type, data: e.data } as ParcoursEvent, book));
-      }
+      foldRecorded(views, book, e);
     }
   }
   const facts = [...views.values()].flatMap((v) => v?.cycles ?? []).filter((c) => !territory || c.territory === territory);

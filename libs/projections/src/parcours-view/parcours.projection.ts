@@ -1,7 +1,8 @@
-import { ParcoursEvent, ParameterVersion, REFERENCE_STREAM } from '@parcours/domain';
+import { PARCOURS_STREAM_PREFIX } from '@parcours/domain';
 import type { RecordedEvent, SqlQueryable } from '@parcours/event-store';
 import { Projection, TableNames } from '../engine/projection';
-import { currentCycle, evolveView, ParameterBook, ParcoursView } from './view';
+import { foldRecorded, parcoursIdOf } from './fold';
+import { currentCycle, ParameterBook, ParcoursView } from './view';
 
 /**
  * One projection, four read models: the folded view of each parcours, and
@@ -11,7 +12,7 @@ import { currentCycle, evolveView, ParameterBook, ParcoursView } from './view';
  */
 export const PARCOURS_TABLES = ['rm_parcours_view', 'rm_portfolio', 'rm_echeances', 'rm_cycle_facts', 'rm_parameter_book'];
 
-export const PARCOURS_PREFIX = 'parcours-';
+export const PARCOURS_PREFIX = PARCOURS_STREAM_PREFIX;
 
 export interface PortfolioRow {
   parcours_id: string;
@@ -95,20 +96,14 @@ export const parcoursProjection: Projection = {
     const [bookRow] = await tx.query<{ doc: ParameterBook }>(`select doc from ${t('rm_parameter_book')} where id = 1`);
     const book: ParameterBook = bookRow?.doc ?? { versions: [] };
     let bookChanged = false;
-    const ids = [...new Set(events.filter((e) => e.streamId.startsWith(PARCOURS_PREFIX)).map((e) => e.streamId.slice(PARCOURS_PREFIX.length)))];
+    const ids = [...new Set(events.map((e) => parcoursIdOf(e.streamId)).filter((id): id is string => id !== undefined))];
     const views = new Map<string, ParcoursView | undefined>();
     if (ids.length) {
       const rows = await tx.query<{ parcours_id: string; doc: ParcoursView }>(`select parcours_id, doc from ${t('rm_parcours_view')} where parcours_id = any($1::text[])`, [ids]);
       for (const r of rows) views.set(r.parcours_id, r.doc);
     }
     for (const e of events) {
-      if (e.streamId === REFERENCE_STREAM && e.type === 'ParametersVersionSet') {
-        book.versions.push(e.data as unknown as ParameterVersion);
-        bookChanged = true;
-      } else if (e.streamId.startsWith(PARCOURS_PREFIX)) {
-        const id = e.streamId.slice(PARCOURS_PREFIX.length);
-        views.set(id, evolveView(views.get(id), { type: e.type, data: e.data } as ParcoursEvent, book));
-      }
+      if (foldRecorded(views, book, e) === 'parameters') bookChanged = true;
     }
     if (bookChanged) {
       await tx.query(`insert into ${t('rm_parameter_book')} (id, doc) values (1, $1) on conflict (id) do update set doc = excluded.doc`, [book]);

@@ -82,3 +82,31 @@ describe('échéances of a parcours', () => {
     expect(open(v)).toEqual([['accompaniment_end', '2026-01-31']]);
   });
 });
+
+describe('a log the schemas admit but decide never writes', () => {
+  const book = { versions: [] as never[] };
+
+  it('skips steps before any entry, and a type it does not know', () => {
+    expect(evolveView(undefined, { type: 'RsaExited', data: { exitedOn: '2025-03-01', reason: 'income' } }, book)).toBeUndefined();
+    const v = fold([entered]);
+    expect(evolveView(v, { type: 'ParcoursDeleted', data: {} } as never, book)).toEqual(v);
+  });
+
+  it('numbers cycles forward even when an entry repeats a cycle number', () => {
+    const v = fold([entered, { ...entered, data: { ...entered.data, enteredOn: '2025-02-01' } } as ParcoursEvent]);
+    expect(v.cycles.map((c) => [c.cycle, c.enteredOn])).toEqual([
+      [1, '2025-01-06'],
+      [2, '2025-02-01'],
+    ]);
+    expect(new Set(v.echeances.map((e) => e.id)).size).toBe(v.echeances.length);
+  });
+
+  it('closes the échéance of the contract reviewed even when the contract id was opened twice', () => {
+    const signed = (startsOn: string): ParcoursEvent => ({ type: 'ContractSigned', data: { contractId: 'c', kind: 'cer', signedOn: startsOn, startsOn, endsOn: '2025-12-31', weeklyHours: 15, objectives: [], renewal: false } });
+    const v = fold([entered, oriented('2025-01-20', 'social'), signed('2025-02-01'), signed('2025-03-01'), { type: 'ContractReviewed', data: { contractId: 'c', reviewedOn: '2025-04-01', outcome: 'exit' } }]);
+    expect(v.echeances.filter((e) => e.kind === 'contract_end').map((e) => [e.id, e.metOn])).toEqual([
+      ['p:1:contract_end:c', '2025-03-01'],
+      ['p:1:contract_end:c#2', '2025-04-01'],
+    ]);
+  });
+});

@@ -108,12 +108,32 @@ function paramsOn(book: ParameterBook, date: BusinessDate): { p: Parameters; ver
   return { p: v?.values ?? DEFAULT_PARAMETERS, version: v?.version ?? 0 };
 }
 
+/**
+ * The id of an échéance: parcours, cycle, kind and the key of what opened it,
+ * stable across rebuilds (deadline notifications are recorded once per id).
+ * The log may open the same one twice (two équilibré reviews on one day, a
+ * réorientation notified the day of the first orientation, or any repetition
+ * the schemas admit): the later ones take a `#2`, `#3`... suffix, in log order,
+ * so ids stay unique and a rebuild gives the same ones.
+ */
+function echeanceId(v: ParcoursView, cycle: number, kind: EcheanceKind, key: string): string {
+  const base = `${v.parcoursId}:${cycle}:${kind}:${key}`;
+  let id = base;
+  for (let n = 2; v.echeances.some((e) => e.id === id); n++) id = `${base}#${n}`;
+  return id;
+}
+
+/** The key an échéance was opened with (a contract id, a sanction id...). */
+function keyOf(v: ParcoursView, e: Echeance): string {
+  return e.id.slice(`${v.parcoursId}:${e.cycle}:${e.kind}:`.length).replace(/#\d+$/, '');
+}
+
 function open(v: ParcoursView, book: ParameterBook, kind: EcheanceKind, key: string, startsOn: BusinessDate, due: (p: Parameters) => BusinessDate, warnDays?: (p: Parameters) => number): void {
   const { p, version } = paramsOn(book, startsOn);
   const dueOn = due(p);
   const cycle = currentCycle(v).cycle;
   v.echeances.push({
-    id: `${v.parcoursId}:${cycle}:${kind}:${key}`,
+    id: echeanceId(v, cycle, kind, key),
     kind,
     cycle,
     startsOn,
@@ -140,16 +160,26 @@ const FOLLOW_UP: EcheanceKind[] = ['orientation_legal', 'orientation_target', 'f
 /**
  * Folds one event of a parcours into its view. Mutates a copy and returns it;
  * the échéances use the parameters in force on the date that opens them.
+ *
+ * Total over what the schemas admit (libs/domain/src/parcours/event-schemas.ts),
+ * not only over what `decide` produces: events before any entry, repeated
+ * entries, steps that name an appointment, contract or sanction the view does
+ * not know. A property test folds generated logs (parcours-fold.property.spec.ts).
  */
 export function evolveView(previous: ParcoursView | undefined, event: ParcoursEvent, book: ParameterBook): ParcoursView | undefined {
+  // Nothing to attach a step to before the entry: the stream's first events are skipped until one comes.
   if (!previous && event.type !== 'ParcoursEntered') return undefined;
   const v: ParcoursView = previous ? structuredClone(previous) : (undefined as unknown as ParcoursView);
   switch (event.type) {
     case 'ParcoursEntered': {
       const d = event.data;
+      // Cycles are numbered forward: an entry whose number does not follow the last one (the schema
+      // admits it, decide never writes it) still opens a new cycle, after the last, so that facts and
+      // échéances of two cycles are never filed under one number.
+      const last = v ? currentCycle(v).cycle : 0;
       const cycle: CycleFacts = {
         parcoursId: d.parcoursId,
-        cycle: d.cycle,
+        cycle: Math.max(d.cycle, last + 1),
         territory: d.territory,
         sex: d.person.sex,
         birthDate: d.person.birthDate,
@@ -276,7 +306,7 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       const d = event.data;
       const k = currentCycle(v).contracts.find((x) => x.id === d.contractId);
       if (k) k.reviewedOn = d.reviewedOn;
-      meet(v, ['contract_end'], d.reviewedOn, (e) => e.id.endsWith(`:contract_end:${d.contractId}`));
+      meet(v, ['contract_end'], d.reviewedOn, (e) => keyOf(v, e) === d.contractId);
       return v;
     }
     case 'ActionPrescribed': {
@@ -326,13 +356,13 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
     case 'SuspensionLiftedByRemobilisation': {
       const s = currentCycle(v).suspensions.find((x) => x.id === event.data.sanctionId);
       if (s) s.liftedOn = event.data.remobilisedOn;
-      meet(v, ['suspension_end'], event.data.remobilisedOn, (e) => e.id.endsWith(`:suspension_end:${event.data.sanctionId}`));
+      meet(v, ['suspension_end'], event.data.remobilisedOn, (e) => keyOf(v, e) === event.data.sanctionId);
       return v;
     }
     case 'SuspensionMadeDefinitive': {
       const s = currentCycle(v).suspensions.find((x) => x.id === event.data.sanctionId);
       if (s) s.definitiveOn = event.data.decidedOn;
-      meet(v, ['suspension_end'], event.data.decidedOn, (e) => e.id.endsWith(`:suspension_end:${event.data.sanctionId}`));
+      meet(v, ['suspension_end'], event.data.decidedOn, (e) => keyOf(v, e) === event.data.sanctionId);
       return v;
     }
     case 'RsaExited': {
@@ -353,6 +383,9 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       currentCycle(v).transferredOn = event.data.transferredOn;
       v.status = 'transferred';
       cancel(v, [...ECHEANCE_KINDS], event.data.transferredOn);
+      return v;
+    default:
+      // A type the schemas do not know (only written before the store checked them): nothing to fold.
       return v;
   }
 }

@@ -1,0 +1,138 @@
+import {
+  arraySchema,
+  booleanSchema,
+  codeSchema,
+  dateSchema,
+  identifierSchema,
+  integerSchema,
+  JsonSchema,
+  numberSchema,
+  objectSchema,
+  patternSchema,
+  SameType,
+  SchemaType,
+  textSchema,
+  uuidSchema,
+} from '../shared/json-schema';
+import { EventData, ParcoursEventType } from './events';
+import {
+  ACTION_OUTCOMES,
+  APPOINTMENT_CHANNELS,
+  APPOINTMENT_KINDS,
+  BALANCED_REVIEW_OUTCOMES,
+  BARRIERS,
+  BREACH_KINDS,
+  CONTRACT_KINDS,
+  DEFINITIVE_KINDS,
+  EMPLOYMENT_KINDS,
+  EP_OPINIONS,
+  EXEMPTION_REASONS,
+  EXIT_REASONS,
+  HOUSEHOLD_TYPES,
+  ORGANISATION_KINDS,
+  REORIENTATION_MOTIVES,
+  REVIEW_OUTCOMES,
+  SEXES,
+  TRACKS,
+} from './vocabulary';
+
+/**
+ * The stored shape of every parcours event: what the event store accepts in a
+ * `parcours-{id}` stream (SchemaCheckedEventStore), and what the read side,
+ * the indicators and the integration mapping must fold without error.
+ * Changing a schema changes what may be written, never what was: an older
+ * shape is upcast (upcast.ts), not refused.
+ */
+const date = dateSchema;
+const uuid = uuidSchema;
+const id = identifierSchema();
+
+/** NIR: what the API (13 characters and the key, Corsica 2A/2B) and the CAF flow accept. */
+const nir = patternSchema('^[12][0-9]{4}[0-9AB]{2}[0-9]{8}$');
+
+const household = objectSchema({ 'cafNumber?': identifierSchema(20), type: codeSchema(HOUSEHOLD_TYPES), size: integerSchema(1, 20) });
+
+export const PARCOURS_EVENT_SCHEMAS = {
+  ParcoursEntered: objectSchema({
+    parcoursId: uuid,
+    cycle: integerSchema(1, 1000),
+    person: objectSchema({ lastName: textSchema(100), firstName: textSchema(100), birthDate: date, sex: codeSchema(SEXES), 'nir?': nir }),
+    household,
+    territory: id,
+    demandOn: date,
+    rightOpenedOn: date,
+    enteredOn: date,
+  }),
+  HouseholdChanged: objectSchema({ household, changedOn: date }),
+  FranceTravailRegistered: objectSchema({ registeredOn: date, 'franceTravailId?': identifierSchema(20) }),
+  Oriented: objectSchema({
+    orientationId: uuid,
+    track: codeSchema(TRACKS),
+    organisationId: id,
+    organisationKind: codeSchema(ORGANISATION_KINDS),
+    decidedOn: date,
+    notifiedOn: date,
+    'reorientationRequestId?': uuid,
+  }),
+  ReferentAssigned: objectSchema({ referentId: id, organisationId: id, assignedOn: date, 'previousReferentId?': id }),
+  AppointmentScheduled: objectSchema({
+    appointmentId: uuid,
+    scheduledFor: date,
+    scheduledOn: date,
+    kind: codeSchema(APPOINTMENT_KINDS),
+    channel: codeSchema(APPOINTMENT_CHANNELS),
+    referentId: id,
+  }),
+  AppointmentHeld: objectSchema({ appointmentId: uuid, heldOn: date }),
+  AppointmentMissed: objectSchema({ appointmentId: uuid, missedOn: date, legitimateReason: booleanSchema }),
+  AppointmentCancelled: objectSchema({ appointmentId: uuid, cancelledOn: date }),
+  DiagnosticRecorded: objectSchema({ diagnosticId: uuid, diagnosedOn: date, barriers: arraySchema(codeSchema(BARRIERS), BARRIERS.length, { uniqueItems: true }) }),
+  BarrierLifted: objectSchema({ barrier: codeSchema(BARRIERS), liftedOn: date }),
+  ContractSigned: objectSchema({
+    contractId: uuid,
+    kind: codeSchema(CONTRACT_KINDS),
+    signedOn: date,
+    startsOn: date,
+    endsOn: date,
+    weeklyHours: numberSchema(0, 60),
+    objectives: arraySchema(id, 20),
+    renewal: booleanSchema,
+  }),
+  BalancedReviewHeld: objectSchema({ reviewedOn: date, outcome: codeSchema(BALANCED_REVIEW_OUTCOMES) }),
+  ContractReviewed: objectSchema({ contractId: uuid, reviewedOn: date, outcome: codeSchema(REVIEW_OUTCOMES) }),
+  ActionPrescribed: objectSchema({ prescriptionId: uuid, actionId: id, dispositifCode: identifierSchema(20), prescribedOn: date }),
+  ActionEntered: objectSchema({ prescriptionId: uuid, enteredOn: date }),
+  ActionExited: objectSchema({ prescriptionId: uuid, exitedOn: date, outcome: codeSchema(ACTION_OUTCOMES) }),
+  EmploymentStarted: objectSchema({ employmentId: uuid, startedOn: date, kind: codeSchema(EMPLOYMENT_KINDS) }),
+  ReorientationRequested: objectSchema({ requestId: uuid, requestedOn: date, motive: codeSchema(REORIENTATION_MOTIVES), 'requestedTrack?': codeSchema(TRACKS) }),
+  ReorientationRefused: objectSchema({ requestId: uuid, decidedOn: date }),
+  ExemptionGranted: objectSchema({ exemptionId: uuid, reason: codeSchema(EXEMPTION_REASONS), from: date, 'to?': date }),
+  BreachReported: objectSchema({ breachId: uuid, kind: codeSchema(BREACH_KINDS), occurredOn: date, reportedOn: date }),
+  BeneficiaryInformedOfBreach: objectSchema({ breachId: uuid, informedOn: date }),
+  BreachObservationsReceived: objectSchema({ breachId: uuid, receivedOn: date }),
+  EpOpinionGiven: objectSchema({ breachId: uuid, givenOn: date, opinion: codeSchema(EP_OPINIONS) }),
+  BreachDismissed: objectSchema({ breachId: uuid, decidedOn: date }),
+  SuspensionDecided: objectSchema({
+    breachId: uuid,
+    sanctionId: uuid,
+    decidedOn: date,
+    startsOn: date,
+    endsOn: date,
+    sharePercent: integerSchema(0, 100),
+    months: integerSchema(1, 12),
+    repeated: booleanSchema,
+  }),
+  SuspensionLiftedByRemobilisation: objectSchema({ sanctionId: uuid, remobilisedOn: date }),
+  SuspensionMadeDefinitive: objectSchema({ sanctionId: uuid, decidedOn: date, kind: codeSchema(DEFINITIVE_KINDS) }),
+  RsaExited: objectSchema({ exitedOn: date, reason: codeSchema(EXIT_REASONS) }),
+  AccompanimentEnded: objectSchema({ endedOn: date }),
+  TransferredToAnotherDepartement: objectSchema({ transferredOn: date, departementCode: identifierSchema(3) }),
+} satisfies Record<ParcoursEventType, JsonSchema>;
+
+/**
+ * Compile-time check that each schema describes exactly its event's type
+ * (events.ts): when one changes without the other, `tsc` fails here and names the event.
+ */
+type Drift = { [T in ParcoursEventType]: SameType<SchemaType<(typeof PARCOURS_EVENT_SCHEMAS)[T]>, EventData<T>> };
+const schemasMatchTypes: { [T in ParcoursEventType]: true } = null as unknown as Drift;
+void schemasMatchTypes;
