@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@parcours/config';
+import { DataDirectoryLockedError } from '@parcours/event-store';
+import { ApiError } from './api-client';
 import { parseArgs, UsageError } from './args';
 import { MESSAGING_USAGE, messagingCommand } from './messaging.commands';
 import { READ_USAGE, readCommand } from './read.commands';
@@ -11,18 +13,31 @@ ${TOKEN_USAGE}
 ${READ_USAGE}
 ${MESSAGING_USAGE}`;
 
+/** The store is held (by the server, as a rule): say by whom, and how to go through it instead. */
+function lockedMessage(error: DataDirectoryLockedError, port: number): string {
+  const holder = error.holder ? `process ${error.holder.pid} (${error.holder.role})` : 'another process';
+  return [
+    `error: ${error.message}`,
+    `The embedded store is open in ${holder}; nothing was changed.`,
+    `If that is the server, run the command through it: --api http://127.0.0.1:${port} --token "$(npm run -s cli -- token --role departement)"`,
+    '(or PARCOURS_API_URL and PARCOURS_API_TOKEN); otherwise wait for that process to end.',
+  ].join('\n');
+}
+
 /** Runs one command; returns the process exit code. Output goes to the given writers. */
 export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void, env = process.env): Promise<number> {
   const { words, options } = parseArgs(argv);
+  let port = 3000;
   try {
     const config = loadConfig(env);
+    port = config.port;
     switch (words[0]) {
       case 'token':
         out(tokenCommand(options, config));
         return 0;
       case 'indicators':
       case 'projections':
-        out(await readCommand(words, options, config));
+        out(await readCommand(words, options, config, env));
         return 0;
       case 'dead-letters':
         out(await messagingCommand(words, options, config));
@@ -35,6 +50,14 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
     if (error instanceof UsageError || error instanceof ConfigError) {
       err(`error: ${error.message}\n\n${USAGE}`);
       return 2;
+    }
+    if (error instanceof DataDirectoryLockedError) {
+      err(lockedMessage(error, port));
+      return 1;
+    }
+    if (error instanceof ApiError) {
+      err(`error: ${error.message}`);
+      return 1;
     }
     err(`error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
