@@ -12,6 +12,7 @@ import {
   INDICATORS,
   loadFacts,
   pseudonymisedExtract,
+  publishedDefinitions,
   queryEcheances,
   queryPortfolio,
   querySupervision,
@@ -90,7 +91,8 @@ export class ReadController {
   @Get('indicators/definitions')
   @AllowRoles('etat', 'departement', 'slai')
   definitions() {
-    return INDICATORS.map(({ code, version, family, label, unit, definition, parameters }) => ({ code, version, family, label, unit, definition, parameters }));
+    // Every version, old ones included, with the dates it applies to: a figure names its version, this says what it meant.
+    return publishedDefinitions();
   }
 
   /** A SLAI sees its territoire's figures; the État and the Département see everything. */

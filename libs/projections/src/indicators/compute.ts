@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { BusinessDate, DEFAULT_PARAMETERS, parameterVersionAt, parisDate } from '@parcours/domain';
+import { BusinessDate, DEFAULT_PARAMETERS, Parameters, parameterVersionAt, parisDate } from '@parcours/domain';
 import type { EventStore, SqlQueryable } from '@parcours/event-store';
 import { foldRecorded } from '../parcours-view/fold';
 import { CycleFacts, ParameterBook, ParcoursView } from '../parcours-view/view';
-import { IndicatorDefinition, INDICATORS, IndicatorResult } from './definitions';
+import { DefinitionVersion, IndicatorDefinition, INDICATORS, IndicatorResult, Unit, versionsForPeriod } from './definitions';
 import { Period } from './facts';
 
 export const GROUP_BYS = ['departement', 'territory', 'organisation', 'referent'] as const;
@@ -14,19 +14,30 @@ export interface FactsSnapshot {
   book: ParameterBook;
 }
 
+/** The same indicator under another definition version or parameter version in force during the period. */
+export interface OtherVersionFigure extends IndicatorResult {
+  definitionVersion: number;
+  parametersVersion: number;
+  parameters: Record<string, unknown>;
+}
+
 export interface IndicatorFigure extends IndicatorResult {
   code: string;
+  /** The definition version the figure is computed under: the one in force on the last day of the period. */
   version: number;
+  /** The date from which that definition version applies. */
+  effectiveFrom: BusinessDate;
   label: string;
-  unit: IndicatorDefinition['unit'];
+  unit: Unit;
   /** The parameter values the definition used (those in force at the end of the period). */
   parameters: Record<string, unknown>;
   /**
-   * The same indicator under the other parameter versions known for the period
-   * (a delay moved from 30 to 15 days, say): a change of definition is shown
-   * beside the figure, never folded into it silently.
+   * The same indicator under the other definition versions and parameter
+   * versions in force during the period (a person counted once from 2026, a
+   * delay moved from 30 to 15 days, say): a change is shown beside the
+   * figure, never folded into it silently.
    */
-  otherVersions?: (IndicatorResult & { parametersVersion: number; parameters: Record<string, unknown> })[];
+  otherVersions?: OtherVersionFigure[];
 }
 
 export interface IndicatorReport {
@@ -36,12 +47,16 @@ export interface IndicatorReport {
   /** Set when the figures were recomputed from the events recorded up to that date. */
   asOf?: BusinessDate;
   parametersVersion: number;
+  /** Names the definition versions the report used (every indicator, main and side by side): same name, same definitions. */
   definitionsVersion: string;
   groups: { group: string; indicators: IndicatorFigure[] }[];
 }
 
-/** Names the set of definitions and their versions: two reports with the same one used the same definitions. */
-export const DEFINITIONS_VERSION = `defs-${createHash('sha256').update(INDICATORS.map((d) => `${d.code}@${d.version}`).join(',')).digest('hex').slice(0, 12)}`;
+/** Names a set of definition versions: `defs-` and a digest of their code@version. */
+export function definitionsVersionOf(used: { code: string; version: number }[]): string {
+  const keys = [...new Set(used.map((u) => `${u.code}@${u.version}`))].sort();
+  return `defs-${createHash('sha256').update(keys.join(',')).digest('hex').slice(0, 12)}`;
+}
 
 function groupOf(c: CycleFacts, groupBy: GroupBy): string {
   switch (groupBy) {
@@ -56,32 +71,43 @@ function groupOf(c: CycleFacts, groupBy: GroupBy): string {
   }
 }
 
-/** Computes every indicator (or the chosen ones) for a period, for the whole département or by group. */
+/**
+ * Computes every indicator (or the chosen ones) for a period, for the whole
+ * département or by group, under the definitions known at `asOf` (all of
+ * them when absent).
+ */
 export function computeIndicators(snapshot: FactsSnapshot, period: Period, groupBy: GroupBy = 'departement', codes?: string[], asOf?: BusinessDate): IndicatorReport {
   const version = parameterVersionAt(snapshot.book.versions, period.to);
   const p = version?.values ?? DEFAULT_PARAMETERS;
-  const definitions = codes?.length ? INDICATORS.filter((d) => codes.includes(d.code)) : INDICATORS;
+  const parametersVersion = version?.version ?? 0;
+  const chosen = codes?.length ? INDICATORS.filter((d) => codes.includes(d.code)) : INDICATORS;
+  const population = snapshot.facts;
   const groups = new Map<string, CycleFacts[]>();
-  for (const c of snapshot.facts) {
+  for (const c of population) {
     const g = groupOf(c, groupBy);
     const members = groups.get(g);
     if (members) members.push(c);
     else groups.set(g, [c]);
   }
   if (groupBy === 'departement' && !groups.has('all')) groups.set('all', []);
-  // The versions that applied during the period: the one in force at its start and any taking effect within it.
+  // The parameter versions that applied during the period: the one in force at its start and any taking effect within it.
   const atStart = parameterVersionAt(snapshot.book.versions, period.from) ?? { version: 0, values: DEFAULT_PARAMETERS };
-  const candidates = [atStart, ...snapshot.book.versions.filter((v) => v.effectiveFrom > period.from && v.effectiveFrom <= period.to)];
-  const valuesOf = (d: IndicatorDefinition, values: typeof p) => Object.fromEntries(d.parameters.map((k) => [k, values[k]]));
-  function others(d: IndicatorDefinition, facts: CycleFacts[]): IndicatorFigure['otherVersions'] {
-    const used = JSON.stringify(valuesOf(d, p));
-    const seen = new Set([used]);
-    const out: NonNullable<IndicatorFigure['otherVersions']> = [];
-    for (const v of candidates) {
-      const key = JSON.stringify(valuesOf(d, v.values));
-      if (d.parameters.length === 0 || seen.has(key)) continue;
-      seen.add(key);
-      out.push({ parametersVersion: v.version, parameters: valuesOf(d, v.values), ...d.compute(facts, period, v.values) });
+  const candidates = [{ version: parametersVersion, values: p }, atStart, ...snapshot.book.versions.filter((v) => v.effectiveFrom > period.from && v.effectiveFrom <= period.to)];
+  const valuesOf = (v: DefinitionVersion, values: Parameters) => Object.fromEntries(v.parameters.map((k) => [k, values[k]]));
+  const versionsOf = new Map(INDICATORS.map((d) => [d.code, versionsForPeriod(d, period, asOf)]));
+
+  /** Every (definition version, parameter version) pair of the period but the main one, each distinct figure once. */
+  function others(d: IndicatorDefinition, facts: CycleFacts[]): OtherVersionFigure[] | undefined {
+    const { main, others: olderDefinitions } = versionsOf.get(d.code)!;
+    const out: OtherVersionFigure[] = [];
+    for (const v of [main, ...olderDefinitions]) {
+      const seen = new Set(v === main ? [JSON.stringify(valuesOf(v, p))] : []);
+      for (const pv of candidates) {
+        const key = JSON.stringify(valuesOf(v, pv.values));
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ definitionVersion: v.version, parametersVersion: pv.version, parameters: valuesOf(v, pv.values), ...v.compute(facts, period, pv.values, population) });
+      }
     }
     return out.length ? out : undefined;
   }
@@ -90,21 +116,25 @@ export function computeIndicators(snapshot: FactsSnapshot, period: Period, group
     to: period.to,
     groupBy,
     asOf,
-    parametersVersion: version?.version ?? 0,
-    definitionsVersion: DEFINITIONS_VERSION,
+    parametersVersion,
+    definitionsVersion: definitionsVersionOf(INDICATORS.flatMap((d) => [versionsOf.get(d.code)!.main, ...versionsOf.get(d.code)!.others].map((v) => ({ code: d.code, version: v.version })))),
     groups: [...groups.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([group, facts]) => ({
         group,
-        indicators: definitions.map((d) => ({
-          code: d.code,
-          version: d.version,
-          label: d.label,
-          unit: d.unit,
-          parameters: valuesOf(d, p),
-          ...d.compute(facts, period, p),
-          otherVersions: others(d, facts),
-        })),
+        indicators: chosen.map((d) => {
+          const v = versionsOf.get(d.code)!.main;
+          return {
+            code: d.code,
+            version: v.version,
+            effectiveFrom: v.effectiveFrom,
+            label: v.label,
+            unit: v.unit,
+            parameters: valuesOf(v, p),
+            ...v.compute(facts, period, p, population),
+            otherVersions: others(d, facts),
+          };
+        }),
       })),
   };
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { BusinessDate } from '@parcours/domain';
 import { CycleFacts } from '../parcours-view/view';
-import { FAMILIES, Family, INDICATORS } from './definitions';
+import { DefinitionVersion, FAMILIES, Family, INDICATORS } from './definitions';
 import { IndicatorReport } from './compute';
 import { accompaniedDuring, ageBand, ageOn, firstAppointment, firstContract, firstOrientation, Period } from './facts';
 
@@ -19,12 +19,12 @@ export interface ExportFile {
 const INDICATOR_COLUMNS: [string, string][] = [
   ['family', "famille d'indicateurs"],
   ['code', "code stable de l'indicateur"],
-  ['definition_version', 'version de la définition'],
+  ['definition_version', 'version de la définition selon laquelle le chiffre de la ligne est calculé (voir les définitions en tête du fichier)'],
   ['label', 'libellé'],
   ['unit', 'unité : count, share (0–1), days, hours, per_person_month'],
   ['group_by', 'niveau : departement, territory, organisation, referent'],
   ['group', 'valeur du niveau (all pour le département)'],
-  ['breakdown', 'détail (vide pour la ligne principale ; parameters_version:N pour la même mesure selon une autre version des paramètres)'],
+  ['breakdown', "détail (vide pour la ligne principale ; pour la même mesure selon une autre version en vigueur dans la période : definition_version:N, parameters_version:N, ou les deux séparés par ;)"],
   ['numerator', 'numérateur'],
   ['denominator', 'dénominateur'],
   ['value', 'valeur'],
@@ -49,16 +49,35 @@ function indicatorRows(report: IndicatorReport, family: Family): unknown[][] {
   const familyCodes = new Set(INDICATORS.filter((d) => d.family === family).map((d) => d.code));
   for (const g of report.groups) {
     for (const i of g.indicators.filter((x) => familyCodes.has(x.code))) {
-      const base = [family, i.code, i.version, i.label, i.unit, report.groupBy, g.group];
-      const tail = [report.from, report.to, report.asOf ?? '', JSON.stringify(i.parameters)];
-      rows.push([...base, '', i.numerator, i.denominator, i.value, ...tail]);
-      for (const [key, n] of Object.entries(i.breakdown ?? {})) rows.push([...base, key, n, null, n, ...tail]);
+      const head = (version: number) => [family, i.code, version, versionOf(i.code, version).label, i.unit, report.groupBy, g.group];
+      const tail = (parameters: Record<string, unknown>) => [report.from, report.to, report.asOf ?? '', JSON.stringify(parameters)];
+      rows.push([...head(i.version), '', i.numerator, i.denominator, i.value, ...tail(i.parameters)]);
+      for (const [key, n] of Object.entries(i.breakdown ?? {})) rows.push([...head(i.version), key, n, null, n, ...tail(i.parameters)]);
       for (const o of i.otherVersions ?? []) {
-        rows.push([...base, `parameters_version:${o.parametersVersion}`, o.numerator, o.denominator, o.value, report.from, report.to, report.asOf ?? '', JSON.stringify(o.parameters)]);
+        // The row says what differs from the main figure; its definition_version column names the definition it is computed under.
+        const differs = [
+          ...(o.definitionVersion !== i.version ? [`definition_version:${o.definitionVersion}`] : []),
+          ...(o.parametersVersion !== report.parametersVersion ? [`parameters_version:${o.parametersVersion}`] : []),
+        ];
+        rows.push([...head(o.definitionVersion), differs.join(';'), o.numerator, o.denominator, o.value, ...tail(o.parameters)]);
       }
     }
   }
   return rows;
+}
+
+function versionOf(code: string, version: number): DefinitionVersion {
+  return INDICATORS.find((d) => d.code === code)!.versions.find((v) => v.version === version)!;
+}
+
+/** The definition versions the report's figures of a family are computed under, main and side by side. */
+function versionsUsed(report: IndicatorReport, family: Family) {
+  const used = new Map<string, { code: string; v: DefinitionVersion }>();
+  const familyCodes = new Set(INDICATORS.filter((d) => d.family === family).map((d) => d.code));
+  for (const i of report.groups.flatMap((g) => g.indicators).filter((x) => familyCodes.has(x.code))) {
+    for (const version of [i.version, ...(i.otherVersions ?? []).map((o) => o.definitionVersion)]) used.set(`${i.code}@${version}`, { code: i.code, v: versionOf(i.code, version) });
+  }
+  return [...used.values()].sort((a, b) => a.code.localeCompare(b.code) || a.v.version - b.v.version);
 }
 
 export function exportIndicators(report: IndicatorReport, format: 'csv' | 'json'): ExportFile[] {
@@ -76,7 +95,9 @@ export function exportIndicators(report: IndicatorReport, format: 'csv' | 'json'
             definitionsVersion: report.definitionsVersion,
             parametersVersion: report.parametersVersion,
             columns: Object.fromEntries(INDICATOR_COLUMNS),
-            definitions: INDICATORS.filter((d) => d.family === family).map(({ code, version, label, unit, definition, parameters }) => ({ code, version, label, unit, definition, parameters })),
+            definitions: versionsUsed(report, family).map(({ code, v }) => ({
+              code, version: v.version, effectiveFrom: v.effectiveFrom, label: v.label, unit: v.unit, definition: v.definition, change: v.change ?? null, parameters: v.parameters,
+            })),
             rows: rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i] ?? null]))),
           },
           null,
@@ -86,8 +107,9 @@ export function exportIndicators(report: IndicatorReport, format: 'csv' | 'json'
     }
     const description = [
       `${FAMILIES[family]} — du ${report.from} au ${report.to}${report.asOf ? `, données connues au ${report.asOf}` : ''}`,
-      `version des définitions : ${report.definitionsVersion} ; version des paramètres : ${report.parametersVersion}`,
+      `version des définitions : ${report.definitionsVersion} (chaque ligne nomme la sienne, colonne definition_version) ; version des paramètres : ${report.parametersVersion}`,
       ...INDICATOR_COLUMNS.map(([k, d]) => `${k} : ${d}`),
+      ...versionsUsed(report, family).map(({ code, v }) => `définition ${code} version ${v.version} (périodes finissant à partir du ${v.effectiveFrom}) : ${v.definition}`),
     ];
     return { name, content: csv(INDICATOR_COLUMNS.map(([k]) => k), description, rows) };
   });

@@ -70,9 +70,9 @@ describe('CALPAE: orientation within 1 month', () => {
     // With 2 months, all four oriented entrants are within.
     expect(report.groups[0].indicators[0]).toMatchObject({ numerator: 4, denominator: 5, parameters: { orientationCalpaeMonths: 2 } });
     expect(report.parametersVersion).toBe(1);
-    // The figure under the former definition stays beside it.
+    // The figure under the former parameters stays beside it (same definition, version 1).
     expect(report.groups[0].indicators[0].otherVersions).toEqual([
-      { parametersVersion: 0, parameters: { orientationCalpaeMonths: 1 }, numerator: 2, denominator: 5, value: 0.4 },
+      { definitionVersion: 1, parametersVersion: 0, parameters: { orientationCalpaeMonths: 1 }, numerator: 2, denominator: 5, value: 0.4 },
     ]);
     expect(figure(s, 'calpae.oriented_within_1_month').otherVersions).toBeUndefined();
   });

@@ -1,0 +1,269 @@
+import { DEFAULT_PARAMETERS, ParcoursEvent } from '@parcours/domain';
+import { MemoryEventStore } from '@parcours/event-store';
+import { createHash, randomUUID } from 'node:crypto';
+import { evolveView, ParcoursView } from '../parcours-view/view';
+import { computeIndicators, definitionsVersionOf, factsAsOf, FactsSnapshot } from './compute';
+import { checkCatalogue, FIRST_DEFINITIONS_FROM, IndicatorDefinition, INDICATORS, publishedDefinitions, versionsForPeriod } from './definitions';
+import { exportIndicators } from './export';
+
+/**
+ * Issue 9 §4: a definition's version has an effective date, old versions stay,
+ * a period spanning a change gives both side by side, and "as known at" a date
+ * uses the definitions then in force. The case the versioning exists for
+ * (issue 9 §2, DOMAIN.md §5.1 "Persons in accompaniment"): from 2026 a person
+ * is counted once (a person = a parcours) although an exit and a re-entry
+ * fall in the period; 2025 figures already sent stay those of version 1.
+ * Every expected figure is counted by hand from the histories below.
+ */
+const PERSONS = 'calpae.persons_in_accompaniment';
+const YEAR_2025 = { from: '2025-01-01', to: '2025-12-31' };
+const Q1_2026 = { from: '2026-01-01', to: '2026-03-31' };
+const SPANNING = { from: '2025-10-01', to: '2026-03-31' };
+
+const entered = (id: string, enteredOn: string, cycle = 1): ParcoursEvent => ({
+  type: 'ParcoursEntered',
+  data: {
+    parcoursId: id, cycle, person: { lastName: 'N', firstName: 'P', birthDate: '1985-06-15', sex: 'female' },
+    household: { type: 'single', size: 1 }, territory: 'ARRAGEOIS', demandOn: enteredOn, rightOpenedOn: enteredOn, enteredOn,
+  } as never,
+});
+const oriented = (notifiedOn: string, kind: string, track: string): ParcoursEvent => ({
+  type: 'Oriented', data: { orientationId: randomUUID(), track: track as never, organisationId: `org-${kind}`, organisationKind: kind as never, decidedOn: notifiedOn, notifiedOn },
+});
+const exited = (exitedOn: string): ParcoursEvent => ({ type: 'RsaExited', data: { exitedOn, reason: 'income' } as never });
+
+/** Each event with the business date it is recorded on (for "as known at"). */
+const histories: Record<string, [ParcoursEvent, string][]> = {
+  // A: exit on 31 Oct 2025 and re-entry on 20 Nov 2025. The exited cycle is still followed until 30 Apr 2026 (6 months).
+  A: [
+    [entered('A', '2025-01-06'), '2025-01-06'], [oriented('2025-01-20', 'ccas_cias', 'social'), '2025-01-20'], [exited('2025-10-31'), '2025-10-31'],
+    [entered('A', '2025-11-20', 2), '2025-11-20'], [oriented('2025-11-25', 'france_travail', 'employment'), '2025-11-25'],
+  ],
+  // B: followed throughout, never exits.
+  B: [[entered('B', '2025-02-01'), '2025-02-01'], [oriented('2025-02-10', 'departement', 'socio_professional'), '2025-02-10']],
+  // C: exit on 31 May 2025; followed until 30 Nov 2025, so no longer at the end of any period below.
+  C: [[entered('C', '2025-03-01'), '2025-03-01'], [oriented('2025-03-05', 'ccas_cias', 'social'), '2025-03-05'], [exited('2025-05-31'), '2025-05-31']],
+  // D: exit on 28 Feb 2026 and re-entry on 16 Mar 2026 (the exited cycle is followed until 28 Aug 2026).
+  D: [
+    [entered('D', '2025-04-01'), '2025-04-01'], [oriented('2025-04-10', 'ccas_cias', 'social'), '2025-04-10'], [exited('2026-02-28'), '2026-02-28'],
+    [entered('D', '2026-03-16', 2), '2026-03-16'], [oriented('2026-03-20', 'france_travail', 'employment'), '2026-03-20'],
+  ],
+};
+
+function snapshot(): FactsSnapshot {
+  const book = { versions: [] };
+  const views = Object.values(histories).map((h) => h.reduce<ParcoursView | undefined>((v, [e]) => evolveView(v, e, book), undefined)!);
+  return { facts: views.flatMap((v) => v.cycles), book };
+}
+
+function persons(s: FactsSnapshot, period: { from: string; to: string }, asOf?: string) {
+  return computeIndicators(s, period, 'departement', [PERSONS], asOf).groups[0].indicators[0];
+}
+
+describe('persons in accompaniment: a person counted once from 2026 (version 2), cycles before (version 1)', () => {
+  const s = snapshot();
+
+  it('gives a 2025 report the figure of version 1, as it was sent: A counts twice', () => {
+    // On 31 Dec 2025: A's exited cycle (followed until 30 Apr 2026) and A's new cycle, B, D → 4 cycles; C left on 30 Nov.
+    expect(persons(s, YEAR_2025)).toMatchObject({
+      version: 1, effectiveFrom: FIRST_DEFINITIONS_FROM, value: 4,
+      breakdown: { 'social/ccas_cias': 2, 'employment/france_travail': 1, 'socio_professional/departement': 1 },
+    });
+    expect(persons(s, YEAR_2025).otherVersions).toBeUndefined();
+  });
+
+  it('gives a 2026 report the figure of version 2: each person once, under the most recent cycle', () => {
+    // On 31 Mar 2026: A (exited cycle still followed, and the new one) → once, under France Travail; D likewise; B → 3.
+    expect(persons(s, Q1_2026)).toMatchObject({
+      version: 2, effectiveFrom: '2026-01-01', value: 3,
+      breakdown: { 'employment/france_travail': 2, 'socio_professional/departement': 1 },
+    });
+    expect(persons(s, Q1_2026).otherVersions).toBeUndefined();
+  });
+
+  it('gives a period spanning the change both figures side by side, version 2 (in force on its last day) first', () => {
+    // Under version 1 on 31 Mar 2026: A twice, D twice, B → 5.
+    const f = persons(s, SPANNING);
+    expect(f).toMatchObject({ version: 2, value: 3 });
+    expect(f.otherVersions).toEqual([
+      {
+        definitionVersion: 1, parametersVersion: 0, parameters: { accompanimentAfterExitMonths: 6 }, numerator: 5, denominator: null, value: 5,
+        breakdown: { 'social/ccas_cias': 2, 'employment/france_travail': 2, 'socio_professional/departement': 1 },
+      },
+    ]);
+  });
+
+  it('counts a person once across groups too, so that the groups add up to the département', () => {
+    // By organisation (of each cycle's last orientation): A's and D's exited cycles fall under org-ccas_cias, their new cycles
+    // under org-france_travail. Version 2 counts them under France Travail only; C is in org-ccas_cias but no longer followed.
+    const report = computeIndicators(s, Q1_2026, 'organisation', [PERSONS]);
+    expect(report.groups.map((g) => [g.group, g.indicators[0].version, g.indicators[0].value])).toEqual([
+      ['org-ccas_cias', 2, 0],
+      ['org-departement', 2, 1],
+      ['org-france_travail', 2, 2],
+    ]);
+  });
+
+  it('shows every (definition, parameters) pair of the period once when the parameters change too', () => {
+    // The département shortens the follow-up after exit to 1 month from 1 Feb 2026. On 31 Mar 2026 with 1 month: A's exited
+    // cycle (until 30 Nov 2025) and D's (until 28 Mar 2026) are no longer followed: A, B, D once each under both versions → 3.
+    // With the 6 months in force on 1 Oct 2025: 3 under version 2, 5 under version 1 (above).
+    const book = { versions: [{ version: 1, effectiveFrom: '2026-02-01', values: { ...DEFAULT_PARAMETERS, accompanimentAfterExitMonths: 1 } }] };
+    const f = computeIndicators({ ...s, book }, SPANNING, 'departement', [PERSONS]).groups[0].indicators[0];
+    expect(f).toMatchObject({ version: 2, parameters: { accompanimentAfterExitMonths: 1 }, value: 3 });
+    expect(f.otherVersions!.map((o) => [o.definitionVersion, o.parametersVersion, o.value])).toEqual([
+      [2, 0, 3],
+      [1, 1, 3],
+      [1, 0, 5],
+    ]);
+  });
+
+  it('as known at a date before the change, uses version 1 only: version 2 did not exist then', async () => {
+    const store = new MemoryEventStore();
+    for (const [id, h] of Object.entries(histories)) {
+      for (const [i, [e, on]] of h.entries()) {
+        await store.appendToStream(`parcours-${id}`, [{ id: randomUUID(), type: e.type, data: e.data as never, metadata: { recordedAt: `${on}T09:00:00Z` } }], {
+          expectedRevision: i === 0 ? 'no_stream' : i - 1,
+        });
+      }
+    }
+    // Known on 31 Dec 2025: D has not left yet. Under version 1 on 31 Mar 2026: A twice, B, D → 4.
+    const before = computeIndicators(await factsAsOf(store, '2025-12-31'), SPANNING, 'departement', [PERSONS], '2025-12-31');
+    expect(before.groups[0].indicators[0]).toMatchObject({ version: 1, value: 4 });
+    expect(before.groups[0].indicators[0].otherVersions).toBeUndefined();
+    // Known on 1 Apr 2026: everything; version 2 first, version 1 beside it (3 and 5, as above).
+    const after = computeIndicators(await factsAsOf(store, '2026-04-01'), SPANNING, 'departement', [PERSONS], '2026-04-01');
+    expect([after.groups[0].indicators[0].version, after.groups[0].indicators[0].value]).toEqual([2, 3]);
+    expect(after.groups[0].indicators[0].otherVersions!.map((o) => [o.definitionVersion, o.value])).toEqual([[1, 5]]);
+    // The reports name different sets of definitions; the one before the change names version 1 of every indicator.
+    expect(before.definitionsVersion).toBe(definitionsVersionOf(INDICATORS.map((d) => ({ code: d.code, version: 1 }))));
+    expect(after.definitionsVersion).not.toBe(before.definitionsVersion);
+  });
+});
+
+describe('exports name the definition version of every figure', () => {
+  const report = computeIndicators(snapshot(), SPANNING, 'departement');
+  const [calpae] = exportIndicators(report, 'csv');
+  const [calpaeJson] = exportIndicators(report, 'json');
+
+  it('in CSV: the main row under version 2, the row under version 1 beside it, and both texts in the header', () => {
+    const rows = calpae.content.split('\n').filter((l) => l.startsWith(`calpae,${PERSONS},`));
+    // family,code,definition_version,label,unit,group_by,group,breakdown,numerator,denominator,value,…
+    expect(rows.map((r) => r.split(',').slice(2, 3).concat(r.split(',').slice(7, 11)))).toEqual([
+      ['2', '', '3', '', '3'],
+      ['2', 'employment/france_travail', '2', '', '2'],
+      ['2', 'socio_professional/departement', '1', '', '1'],
+      ['1', 'definition_version:1', '5', '', '5'],
+    ]);
+    expect(calpae.content).toContain(`# définition ${PERSONS} version 1 (périodes finissant à partir du 2009-06-01) : À la fin de la période : cycles orientés`);
+    expect(calpae.content).toContain(`# définition ${PERSONS} version 2 (périodes finissant à partir du 2026-01-01) : À la fin de la période : personnes`);
+    // Every other indicator of the family is under version 1 only.
+    expect(calpae.content.split('\n').filter((l) => l.startsWith('calpae,') && !l.startsWith(`calpae,${PERSONS},`)).every((l) => l.split(',')[2] === '1')).toBe(true);
+  });
+
+  it('in JSON: every row names its version, and the definitions used are listed with their effective dates', () => {
+    const body = JSON.parse(calpaeJson.content);
+    const rows = body.rows.filter((r: { code: string }) => r.code === PERSONS);
+    expect(rows.map((r: { definition_version: number; breakdown: string; value: number }) => [r.definition_version, r.breakdown, r.value])).toEqual([
+      [2, '', 3],
+      [2, 'employment/france_travail', 2],
+      [2, 'socio_professional/departement', 1],
+      [1, 'definition_version:1', 5],
+    ]);
+    expect(body.definitions.filter((d: { code: string }) => d.code === PERSONS).map((d: { version: number; effectiveFrom: string }) => [d.version, d.effectiveFrom])).toEqual([
+      [1, '2009-06-01'],
+      [2, '2026-01-01'],
+    ]);
+  });
+
+  it('names a 2025 export under version 1 only', () => {
+    const [file] = exportIndicators(computeIndicators(snapshot(), YEAR_2025, 'departement'), 'csv');
+    expect(file.content).not.toContain('version 2');
+    expect(file.content.split('\n').filter((l) => l.startsWith(`calpae,${PERSONS},`)).map((l) => l.split(',')[2])).toEqual(['1', '1', '1', '1']);
+  });
+});
+
+describe('the catalogue of definitions', () => {
+  it('lists every version with its dates, old ones included (GET /api/indicators/definitions)', () => {
+    const listed = publishedDefinitions().filter((d) => d.code === PERSONS);
+    expect(listed.map((d) => [d.version, d.effectiveFrom, d.effectiveTo, d.change === null])).toEqual([
+      [1, '2009-06-01', '2025-12-31', true],
+      [2, '2026-01-01', null, false],
+    ]);
+    expect(listed[1].definition).toMatch(/compte une fois/);
+    expect(publishedDefinitions()).toHaveLength(INDICATORS.reduce((n, d) => n + d.versions.length, 0));
+  });
+
+  it('chooses the version in force on the last day of the period, among those known at asOf', () => {
+    const d = INDICATORS.find((x) => x.code === PERSONS)!;
+    const pick = (from: string, to: string, asOf?: string) => {
+      const { main, others } = versionsForPeriod(d, { from, to }, asOf);
+      return [main.version, others.map((v) => v.version)];
+    };
+    expect(pick('2025-12-31', '2025-12-31')).toEqual([1, []]);
+    expect(pick('2026-01-01', '2026-01-01')).toEqual([2, []]);
+    expect(pick('2025-12-31', '2026-01-01')).toEqual([2, [1]]);
+    expect(pick('2025-12-31', '2026-01-01', '2025-12-31')).toEqual([1, []]);
+    expect(pick('2026-01-01', '2026-12-31', '2025-06-30')).toEqual([1, []]);
+    // A period older than the RSA has only the first version to apply.
+    expect(pick('2000-01-01', '2000-12-31')).toEqual([1, []]);
+  });
+
+  it('refuses a catalogue whose versions could change a figure silently', () => {
+    const v1 = INDICATORS[0].versions[0];
+    const withVersions = (...versions: Partial<typeof v1>[]): IndicatorDefinition[] => [{ code: 'x', family: 'calpae', versions: versions.map((v) => ({ ...v1, ...v })) }];
+    expect(() => checkCatalogue(withVersions({}, { version: 2, effectiveFrom: '2026-01-01', change: 'why' }))).not.toThrow();
+    expect(() => checkCatalogue([...withVersions({}), ...withVersions({})])).toThrow(/defined twice/);
+    expect(() => checkCatalogue(withVersions({}, { version: 3, effectiveFrom: '2026-01-01', change: 'why' }))).toThrow(/expected/);
+    expect(() => checkCatalogue(withVersions({}, { version: 2, effectiveFrom: FIRST_DEFINITIONS_FROM, change: 'why' }))).toThrow(/after version 1/);
+    expect(() => checkCatalogue(withVersions({}, { version: 2, effectiveFrom: '2026-01-01' }))).toThrow(/what changed/);
+    expect(() => checkCatalogue(withVersions({ effectiveFrom: '2026-01-01' }))).toThrow(/version 1 must apply/);
+  });
+
+  it('never edits a published version in place: a change of text is a new version (this list only grows)', () => {
+    const fingerprint = (v: IndicatorDefinition['versions'][number]) =>
+      createHash('sha256').update([v.label, v.unit, v.definition, v.parameters.join(',')].join('|')).digest('hex').slice(0, 12);
+    const actual = Object.fromEntries(INDICATORS.flatMap((d) => d.versions.map((v) => [`${d.code}@${v.version}`, fingerprint(v)])));
+    expect(actual).toEqual(PUBLISHED);
+  });
+});
+
+/** Fingerprint of the label, unit, text and parameters of every version published. Add a line for a new version; never change one. */
+const PUBLISHED: Record<string, string> = {
+  'calpae.new_entrants@1': 'b18f5199e2f0',
+  'calpae.oriented_within_1_month@1': '9b7d288b085d',
+  'calpae.entry_to_orientation_days_mean@1': '348775fcf531',
+  'calpae.entry_to_orientation_days_median@1': '6a92db08bd49',
+  'calpae.first_appointments_fixed@1': 'e4276785dc17',
+  'calpae.first_appointments_within_2_weeks@1': 'bf068180ddc2',
+  'calpae.first_contracts@1': '001329afd631',
+  'calpae.first_contracts_within_2_months@1': 'e5a1c950a9be',
+  'calpae.orientations_flow@1': '40b8d72135d1',
+  'calpae.persons_in_accompaniment@1': 'c9f6561426cd',
+  'calpae.persons_in_accompaniment@2': '6f81566f9cff',
+  'reseau_emploi.public_description@1': 'c7e8660a5df5',
+  'reseau_emploi.registration_to_contract_days_mean@1': '1ead39d416e1',
+  'reseau_emploi.registration_to_contract_days_median@1': '406c85f2f95f',
+  'reseau_emploi.reorientations@1': '5d9457281dc1',
+  'reseau_emploi.ruptures@1': '71b68c991aae',
+  'reseau_emploi.offer_prescribed@1': 'a717cd4a732c',
+  'reseau_emploi.offer_entered@1': '93cebab2e680',
+  'reseau_emploi.barrier_persistence@1': '8ee255425d08',
+  'reseau_emploi.employment_access@1': '8cc807210b5d',
+  'reseau_emploi.in_employment_at_end@1': '39a287b55c7e',
+  'reseau_emploi.weekly_hours_mean@1': '4ffbd3dc81e1',
+  'reseau_emploi.weekly_hours_target_share@1': '303c574dd193',
+  'reseau_emploi.meetings_per_person_month@1': 'f105b5630c5b',
+  'reseau_emploi.suspensions@1': '102e87abfb2e',
+  'cie.action_beneficiaries@1': '75503dfc1fe3',
+  'cie.action_positive_outcome@1': 'bc52409746f6',
+  'equilibre.first_appointment_within_15_days@1': '0c92613a7b8c',
+  'equilibre.contract_rate@1': '3a6327045495',
+  'equilibre.weekly_hours_respected@1': '3309917a476b',
+  'equilibre.exits_within_12_months@1': '3b0c76aa5067',
+  'drees.subject_to_rights_and_duties@1': 'c1672cd7f998',
+  'drees.oriented@1': '15f7f20214d6',
+  'drees.outside_france_travail_with_contract@1': '1ab42f87e366',
+  'drees.orientation_delay_days_mean@1': 'c16d711d8519',
+  'drees.orientation_to_contract_days_mean@1': 'cbb79ab705d5',
+};
