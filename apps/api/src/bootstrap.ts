@@ -2,8 +2,10 @@ import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@parcours/config';
-import { json } from 'express';
+import { json, NextFunction, Request, Response } from 'express';
 import { AppModule, AppOptions } from './app.module';
+import { completeDocument } from './http/openapi';
+import { Problem } from './http/problem';
 
 /** Builds the HTTP application; shared by main.ts and the end-to-end tests. */
 export async function createApp(config: AppConfig, options: AppOptions & { logger?: false } = {}): Promise<INestApplication> {
@@ -12,10 +14,14 @@ export async function createApp(config: AppConfig, options: AppOptions & { logge
     abortOnError: false,
     bodyParser: false,
   });
-  // A command is small: a larger body is refused before it is parsed.
-  app.use(json({ limit: '100kb' }));
+  // A command is small: a larger body is refused before it is parsed (413), a body
+  // that is not JSON is refused (415), and so is nesting no command has (400), before
+  // anything walks the body recursively.
+  app.use(refuseBodiesNotJson);
+  app.use(json({ limit: '100kb', type: isJsonMediaType }));
+  app.use(refuseDeepBodies);
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
+  const document = completeDocument(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Parcours API')
@@ -23,7 +29,51 @@ export async function createApp(config: AppConfig, options: AppOptions & { logge
       .setVersion('1')
       .addBearerAuth()
       .build(),
-  );
+  ));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
   return app;
+}
+
+/** Nesting of a JSON body: the deepest command is far below (person → household → members…). */
+export const MAX_BODY_DEPTH = 32;
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/** `application/json` or a `+json` type (`application/merge-patch+json`…), parameters (charset) aside. */
+function isJsonMediaType(req: { headers: Record<string, string | string[] | undefined> }): boolean {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return type === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type);
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/** 415 for a write whose body is not declared as JSON (it would otherwise be ignored and judged as empty). */
+function refuseBodiesNotJson(req: Request, _res: Response, next: NextFunction): void {
+  if (WITH_BODY.has(req.method) && hasBody(req) && !isJsonMediaType(req)) {
+    next(new Problem({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Le corps de la requête doit être du JSON (Content-Type: application/json).' }));
+    return;
+  }
+  next();
+}
+
+/** True when a parsed value nests deeper than `max` objects or arrays; walked with a stack of its own, never recursively. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(current)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function refuseDeepBodies(req: Request, _res: Response, next: NextFunction): void {
+  if (nestsDeeperThan(req.body, MAX_BODY_DEPTH)) {
+    next(new Problem({ statusCode: 400, code: 'BODY_TOO_DEEP', message: `Le corps de la requête est imbriqué sur plus de ${MAX_BODY_DEPTH} niveaux.` }));
+    return;
+  }
+  next();
 }

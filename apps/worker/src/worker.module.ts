@@ -2,6 +2,7 @@ import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, 
 import { CommandBus } from '@nestjs/cqrs';
 import type { AppConfig } from '@parcours/config';
 import { parisDate } from '@parcours/domain';
+import { retryDelay } from '@parcours/event-store';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import { CommandGateway, createKafka, InboundConsumer, IntegrationRelay, KafkaSink } from '@parcours/messaging';
 import { createProjectionRunner, ProjectionRunner } from '@parcours/projections';
@@ -30,6 +31,9 @@ export class KafkaFlows {
  */
 export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
+  private shuttingDown = false;
+  private consuming?: Promise<void>;
+  private wakeConsumer?: () => void;
 
   constructor(
     private readonly runner: ProjectionRunner,
@@ -41,6 +45,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationBootstrap() {
     await this.runner.migrate();
     await this.notifier.migrate();
+    // The runner and the relay retry by themselves while the database or the broker is away.
     this.runner.start();
     this.timer = setInterval(() => {
       this.notifier.notifyOverdue(parisDate(this.clock())).catch((error) => logger.error(`deadline scan failed: ${error.message}`));
@@ -50,13 +55,37 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
       await this.kafka.relay.migrate();
       this.kafka.relay.start();
       // The consumer connects in the background: a broker that is down must not stop the API from starting.
-      this.kafka.inbound.start().catch((error) => logger.error(`partner flows not consumed: ${error.message}`));
+      this.consuming = this.startConsumer(this.kafka);
     }
     logger.log(`projections running: ${this.runner.projections.map((p) => p.name).join(', ')}; Kafka ${this.kafka ? 'relay and partner flows on' : 'not configured'}`);
   }
 
+  /** Starts the partner flows' consumer, trying again (1 s, 2 s... up to 30 s apart) until the broker answers or shutdown. */
+  private async startConsumer(kafka: KafkaFlows): Promise<void> {
+    for (let attempt = 1; !this.shuttingDown; attempt++) {
+      try {
+        await kafka.inbound.start();
+        if (attempt > 1) logger.log(`partner flows consumed after ${attempt} attempts`);
+        return;
+      } catch (error) {
+        if (attempt === 1) logger.error(`partner flows not consumed yet, retrying: ${(error as Error).message}`);
+        await kafka.inbound.stop().catch(() => undefined);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, retryDelay(attempt, 1000, 30_000));
+          this.wakeConsumer = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
   async onApplicationShutdown() {
+    this.shuttingDown = true;
     if (this.timer) clearInterval(this.timer);
+    this.wakeConsumer?.();
+    await this.consuming;
     await this.kafka?.inbound.stop();
     await this.kafka?.relay.stop();
     await this.runner.stop();
@@ -81,7 +110,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
         const gateway: CommandGateway = { execute: (id, command, identity, headers) => commands.execute(new ExecuteParcoursCommand(id, command, identity, headers)) };
         return new KafkaFlows(
           new IntegrationRelay(store, sql, new KafkaSink(kafka), { log: (m) => logger.warn(m) }),
-          new InboundConsumer(kafka, gateway, new KafkaSink(kafka), { log: (m) => logger.warn(m) }),
+          new InboundConsumer(kafka, gateway, new KafkaSink(kafka), { deadLetterKey: config.deadLetterKey, log: (m) => logger.warn(m) }),
         );
       },
       inject: [CONFIG, EVENT_STORE, SQL, CommandBus],

@@ -1,46 +1,65 @@
-import { Controller, Get, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
-import type { Stores } from '@parcours/event-store';
+import { Controller, Get, Headers, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ApiBearerAuth, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { authenticate } from '@parcours/auth';
+import type { AppConfig } from '@parcours/config';
+import type { EventStore, SqlClient } from '@parcours/event-store';
+import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
-import { failedProjections } from '../read/projections.controller';
-import { STORES } from '@parcours/runtime';
+import { Operations, ReadinessDto } from './operations';
 
-/** Liveness and readiness for orchestrators; no authentication, no personal data. */
+/**
+ * Liveness and readiness for orchestrators; no authentication, no personal
+ * data. Readiness details name projections and events: only the Département sees them.
+ */
 @Public()
 @Controller()
 export class HealthController {
-  constructor(@Inject(STORES) private readonly stores: Stores) {}
+  private readonly operations: Operations;
+
+  constructor(
+    moduleRef: ModuleRef,
+    @Inject(SQL) sql: SqlClient,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: () => Date,
+  ) {
+    this.operations = new Operations(moduleRef, sql, store, config);
+  }
 
   /** The process is up. */
   @Get('health')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Vivacité' })
+  @ApiResponse({ status: 200, schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
   health() {
     return { status: 'ok' };
   }
 
-  /** The process can serve: the event store answers and is migrated, the read database answers, no projection has stopped. */
+  /**
+   * The process can serve and its read side is sound: the stores answer and
+   * are migrated; no projection (nor, with Kafka, the relay or the consumer)
+   * has failed, is retrying or lags beyond PARCOURS_READY_MAX_LAG.
+   */
   @Get('ready')
-  async ready(@Res({ passthrough: true }) res: Response) {
-    const checks: Record<string, string> = {};
-    await this.check(checks, 'eventStore', () => this.stores.eventStore.ping());
-    await this.check(checks, 'readDatabase', async () => {
-      await this.stores.sql.query('select 1');
-    });
-    await this.check(checks, 'projections', async () => {
-      const failed = await failedProjections(this.stores.sql);
-      if (failed.length) throw new Error(failed.map((p) => `${p.name}: ${p.error}`).join('; '));
-    });
-    const ready = Object.values(checks).every((c) => c === 'ok');
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Disponibilité ; le détail des vérifications avec un jeton Département' })
+  @ApiResponse({ status: 200, type: ReadinessDto, description: 'Prêt' })
+  @ApiResponse({ status: 503, type: ReadinessDto, description: 'Dégradé : base injoignable, projection arrêtée, en nouvel essai ou en retard' })
+  async ready(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
+    const { ready, checks } = await this.operations.readiness();
     res.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ready ? 'ready' : 'not_ready', checks };
+    const status = ready ? 'ready' : 'not_ready';
+    return this.isDepartement(authorization) ? { status, checks } : { status };
   }
 
-  private async check(into: Record<string, string>, name: string, probe: () => Promise<void>) {
+  private isDepartement(authorization: string | undefined): boolean {
+    if (!authorization) return false;
     try {
-      await probe();
-      into[name] = 'ok';
-    } catch (error) {
-      into[name] = `failed: ${(error as Error).message}`;
+      return authenticate(authorization, this.config.jwtSecret, this.clock(), { maxLifetimeSeconds: this.config.jwtMaxLifetimeSeconds }).role === 'departement';
+    } catch {
+      return false; // a bad token on a probe: the status only, as without one
     }
   }
 }

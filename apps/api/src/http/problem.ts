@@ -12,6 +12,9 @@ export interface ProblemBody {
   fields?: { field: string; messages: string[] }[];
 }
 
+/** What a 503 tells the client to wait before retrying (Retry-After). */
+export const RETRY_AFTER_SECONDS = 2;
+
 export class Problem extends HttpException {
   constructor(body: ProblemBody) {
     super(body, body.statusCode);

@@ -1,65 +1,71 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { AppConfig } from '@parcours/config';
+import { IDENTIFIER_PATTERN } from '@parcours/domain';
 import type { EventStore, SqlClient } from '@parcours/event-store';
-import { UNDEFINED_TABLE } from '@parcours/projections';
-import { EVENT_STORE, SQL } from '@parcours/runtime';
+import { CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
+import { ComponentStatusDto, Operations, RebuildResultDto } from '../health/operations';
 import { AllowRoles } from '../http/auth.guard';
 
-export interface ProjectionHealth {
-  name: string;
-  status: string;
-  position: string | null;
-  eventsBehind: number;
-  eventsProcessed: number;
-  error: string | null;
-  updatedAt: string | null;
-}
+const PROBLEM = { $ref: '#/components/schemas/Problem' };
+const NAME = { name: 'name', description: 'Nom de la projection (`parcours`) ou `kafka-relay`', schema: { type: 'string', pattern: IDENTIFIER_PATTERN } };
 
-type CheckpointRow = { name: string; position: string | null; status: string; error: string | null; events_processed: number; updated_at: string | null };
-
-/** The checkpoint table, so it works whether the worker runs in this process or apart; empty before the worker created it. */
-async function checkpoints(sql: SqlClient): Promise<CheckpointRow[]> {
-  try {
-    return await sql.query(`select name, position, status, error, events_processed, updated_at::text as updated_at from projection_checkpoints order by name`);
-  } catch (error) {
-    if ((error as { code?: string }).code === UNDEFINED_TABLE) return [];
-    throw error;
-  }
-}
-
-/** The projections stopped on an error, for readiness: no lag to count. */
-export async function failedProjections(sql: SqlClient): Promise<{ name: string; error: string | null }[]> {
-  return (await checkpoints(sql)).filter((r) => r.status === 'failed').map(({ name, error }) => ({ name, error }));
-}
-
-export async function projectionHealth(sql: SqlClient, store: EventStore): Promise<ProjectionHealth[]> {
-  const rows = await checkpoints(sql);
-  return Promise.all(
-    rows.map(async (r) => ({
-      name: r.name,
-      status: r.status,
-      position: r.position,
-      eventsBehind: await store.countAfter(r.position ?? undefined),
-      eventsProcessed: Number(r.events_processed),
-      error: r.error,
-      updatedAt: r.updated_at,
-    })),
-  );
-}
-
+/**
+ * The read side's machinery, for the Département: where each projection,
+ * the Kafka relay and the partner flows' consumer stand, and the way out
+ * after a failure (resume) or a fix of a projection's code (rebuild).
+ */
 @ApiTags('read models')
 @ApiBearerAuth()
 @Controller('api/projections')
 @AllowRoles('departement')
+@ApiResponse({ status: 401, description: 'Jeton manquant ou invalide', schema: PROBLEM })
+@ApiResponse({ status: 403, description: 'Réservé au Département', schema: PROBLEM })
+@ApiResponse({ status: 503, description: 'Base de données indisponible (STORE_UNAVAILABLE, avec Retry-After)', schema: PROBLEM })
 export class ProjectionsController {
-  constructor(
-    @Inject(SQL) private readonly sql: SqlClient,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  private readonly operations: Operations;
 
-  /** Each projection's position, lag (events behind) and error, if it stopped. */
+  constructor(
+    moduleRef: ModuleRef,
+    @Inject(SQL) sql: SqlClient,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(CONFIG) config: AppConfig,
+  ) {
+    this.operations = new Operations(moduleRef, sql, store, config);
+  }
+
+  /** Each projection's position, lag (events behind), state and error; the relay and the consumer when Kafka is configured. */
   @Get()
-  status() {
-    return projectionHealth(this.sql, this.store);
+  @ApiOperation({ summary: 'État des projections, du relais Kafka et du consommateur des flux partenaires' })
+  @ApiResponse({ status: 200, type: [ComponentStatusDto] })
+  status(): Promise<ComponentStatusDto[]> {
+    return this.operations.components();
+  }
+
+  /** After the fix of what stopped it: the projection (or the relay) starts again from its checkpoint, at the event it stopped on. */
+  @Post(':name/resume')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Relancer une projection (ou le relais) arrêtée sur une erreur, depuis son point de reprise' })
+  @ApiParam(NAME)
+  @ApiResponse({ status: 200, type: ComponentStatusDto, description: 'Son état après la relance' })
+  @ApiResponse({ status: 400, description: 'Nom invalide (VALIDATION_FAILED)', schema: PROBLEM })
+  @ApiResponse({ status: 404, description: 'Aucune projection de ce nom (PROJECTION_UNKNOWN)', schema: PROBLEM })
+  resume(@Param('name') name: string): Promise<ComponentStatusDto> {
+    return this.operations.resume(name);
+  }
+
+  /** Rebuilds from the first event into new tables while the live ones serve, then swaps them in one transaction; answers when done. */
+  @Post(':name/rebuild')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Reconstruire une projection depuis le premier événement, puis basculer' })
+  @ApiParam(NAME)
+  @ApiResponse({ status: 200, type: RebuildResultDto })
+  @ApiResponse({ status: 400, description: 'Nom invalide (VALIDATION_FAILED)', schema: PROBLEM })
+  @ApiResponse({ status: 404, description: 'Aucune projection reconstructible de ce nom (PROJECTION_UNKNOWN)', schema: PROBLEM })
+  @ApiResponse({ status: 409, description: 'Reconstruction déjà en cours (PROJECTION_REBUILDING)', schema: PROBLEM })
+  @ApiResponse({ status: 422, description: 'Un événement arrête la reconstruction (PROJECTION_REBUILD_FAILED) ; les tableaux en service sont inchangés', schema: PROBLEM })
+  rebuild(@Param('name') name: string): Promise<RebuildResultDto> {
+    return this.operations.rebuild(name);
   }
 }

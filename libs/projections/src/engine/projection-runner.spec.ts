@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { ParcoursEvent } from '@parcours/domain';
-import { PgliteSqlClient, SqlClient, SqlEventStore } from '@parcours/event-store';
+import { EventStore, PgliteSqlClient, ReadAllOptions, SqlClient, SqlEventStore } from '@parcours/event-store';
 import { arbitrarySession, play } from '../../../domain/src/testing/random-sessions';
 import { parcoursProjection } from '../parcours-view/parcours.projection';
 import { appendParcours, dumpReadModels } from '../testing/histories';
 import { Projection } from './projection';
-import { ProjectionRunner } from './projection-runner';
+import { ProjectionRunner, ProjectionStatus, ProjectionStoppedError } from './projection-runner';
 
 async function openEmbedded(): Promise<{ sql: SqlClient; store: SqlEventStore }> {
   const sql = await PgliteSqlClient.open({ schema: 'projections' });
@@ -95,6 +95,134 @@ describe('projection runner on the embedded store', () => {
     expect(await dumpReadModels(sql)).toEqual(incremental);
     expect(await sql.query(`select name from projection_checkpoints order by name`)).toEqual([{ name: 'parcours' }]);
     expect((await runner.status())[0].eventsBehind).toBe(0);
+  });
+});
+
+/** PostgreSQL's own errors, as pg reports them. */
+const adminShutdown = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+const deadlock = () => Object.assign(new Error('deadlock detected'), { code: '40P01' });
+
+/** The store, unavailable while `down()` says so. */
+function flaky(store: EventStore, down: () => boolean): EventStore {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'readAll') {
+        return async (options: ReadAllOptions) => {
+          if (down()) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          return target.readAll(options);
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('projection runner when the store goes away (issue 8, §2)', () => {
+  let sql: SqlClient;
+  let store: SqlEventStore;
+  beforeEach(async () => {
+    ({ sql, store } = await openEmbedded());
+  });
+  afterEach(async () => {
+    await sql.close();
+  });
+
+  const statusOf = async (runner: ProjectionRunner, name = 'parcours'): Promise<ProjectionStatus> => (await runner.status()).find((s) => s.name === name)!;
+
+  it('retries a transient failure with capped backoff, shows `retrying` with the last error, and moves again on its own', async () => {
+    let down = true;
+    const runner = new ProjectionRunner(flaky(store, () => down), sql, [parcoursProjection], { idleMs: 5, maxRetryDelayMs: 20 });
+    await runner.migrate();
+    await appendParcours(store, 'p-1', [entered('p-1')]);
+    runner.start();
+    try {
+      await until('a few failed attempts', async () => (await statusOf(runner)).retries >= 3);
+      const retrying = await statusOf(runner);
+      expect(retrying).toMatchObject({ status: 'retrying', eventsBehind: 1, eventsProcessed: 0 });
+      expect(retrying.error).toMatch(/ECONNREFUSED/);
+      // Nothing recorded as failed: the checkpoint does not need a resume.
+      expect(await sql.query(`select status, error from projection_checkpoints`)).toEqual([{ status: 'running', error: null }]);
+      down = false;
+      await until('the catch-up', async () => (await statusOf(runner)).eventsBehind === 0);
+      expect(await statusOf(runner)).toMatchObject({ status: 'running', error: null, retries: 0, eventsProcessed: 1 });
+      // And it keeps following the log.
+      await appendParcours(store, 'p-2', [entered('p-2')]);
+      await until('the next event', async () => (await statusOf(runner)).eventsProcessed === 2);
+    } finally {
+      await runner.stop();
+    }
+    expect((await statusOf(runner)).status).toBe('stopped');
+  });
+
+  it('does not take a connection lost or a deadlock inside the batch for a fault of the handler', async () => {
+    const failures = [adminShutdown(), deadlock()];
+    const wrapped: Projection = {
+      ...parcoursProjection,
+      async apply(tx, events, t) {
+        const failure = failures.shift();
+        if (failure) throw failure;
+        return parcoursProjection.apply(tx, events, t);
+      },
+    };
+    const runner = new ProjectionRunner(store, sql, [wrapped], { batchSize: 10 });
+    await runner.migrate();
+    await appendParcours(store, 'p-1', [entered('p-1')]);
+    await appendParcours(store, 'p-2', [entered('p-2')]);
+    await expect(runner.runBatch('parcours')).rejects.toMatchObject({ code: '57P01' });
+    await expect(runner.runBatch('parcours')).rejects.toMatchObject({ code: '40P01' });
+    expect(await statusOf(runner)).toMatchObject({ eventsBehind: 2, error: null });
+    expect(await runner.catchUp('parcours')).toBe(2);
+  });
+
+  it('a failed projection keeps its loop: resume() restarts it in the running process', async () => {
+    let explode = true;
+    const fragile: Projection = {
+      name: 'fragile',
+      tables: ['rm_fragile'],
+      schema: (t) => [`create table if not exists ${t('rm_fragile')} (id text primary key)`],
+      async apply(tx, events, t) {
+        for (const e of events) {
+          if (explode && e.streamId === 'parcours-p-2') throw new Error('cannot handle this event');
+          await tx.query(`insert into ${t('rm_fragile')} (id) values ($1)`, [e.id]);
+        }
+      },
+    };
+    const runner = new ProjectionRunner(store, sql, [fragile], { idleMs: 5 });
+    await runner.migrate();
+    await appendParcours(store, 'p-1', [entered('p-1')]);
+    await appendParcours(store, 'p-2', [entered('p-2')]);
+    runner.start();
+    try {
+      await until('the failure', async () => (await statusOf(runner, 'fragile')).status === 'failed');
+      expect(await statusOf(runner, 'fragile')).toMatchObject({ eventsBehind: 1, eventsProcessed: 1, retries: 0 });
+      expect((await statusOf(runner, 'fragile')).error).toMatch(/cannot handle this event.*parcours-p-2/);
+      explode = false;
+      await runner.resume('fragile');
+      await until('the catch-up after resume', async () => (await statusOf(runner, 'fragile')).eventsBehind === 0);
+      expect(await statusOf(runner, 'fragile')).toMatchObject({ status: 'running', error: null, eventsProcessed: 2 });
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('names the event at fault in a ProjectionStoppedError, and refuses unknown names', async () => {
+    const broken: Projection = { name: 'broken', tables: [], schema: () => [], apply: async () => Promise.reject(new Error('bug')) };
+    const runner = new ProjectionRunner(store, sql, [broken]);
+    await runner.migrate();
+    await appendParcours(store, 'p-1', [entered('p-1')]);
+    const error = await runner.runBatch('broken').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProjectionStoppedError);
+    expect((error as Error).message).toMatch(/^bug \(event .*, type ParcoursEntered, stream parcours-p-1, position .*\)$/);
+    await expect(runner.resume('nope')).rejects.toThrow('unknown projection: nope');
   });
 });
 

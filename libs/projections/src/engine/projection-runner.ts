@@ -1,24 +1,67 @@
 import type { EventStore, GlobalPosition, SqlClient } from '@parcours/event-store';
-import { quoteIdentifier } from '@parcours/event-store';
+import { isTransientStoreError, quoteIdentifier, retryDelay } from '@parcours/event-store';
 import { liveTables, Projection, rebuildTables, TableNames } from './projection';
+
+/**
+ * - `running`: moving with the log (or idle, caught up);
+ * - `retrying`: the store failed on a passing error (outage, deadlock...): it tries again, waiting longer each time up to a cap;
+ * - `failed`: stopped at an event its handler cannot fold, until `resume` after a fix;
+ * - `stopped`: not run by this process.
+ */
+export type RunState = 'running' | 'retrying' | 'failed' | 'stopped';
 
 export interface ProjectionStatus {
   name: string;
-  status: 'running' | 'failed' | 'stopped';
+  status: RunState;
   position: GlobalPosition | null;
   eventsBehind: number;
   eventsProcessed: number;
+  /** `failed`: the error it stopped on, with the event's id; `retrying`: the last passing error. */
   error: string | null;
+  /** Attempts failed in a row while `retrying`. */
+  retries: number;
   updatedAt: string | null;
 }
 
 export interface RunnerOptions {
   batchSize?: number;
   idleMs?: number;
+  /** Longest wait between two attempts while the store is unavailable. */
+  maxRetryDelayMs?: number;
   log?: (message: string) => void;
 }
 
+/** No projection of that name. */
+export class UnknownProjectionError extends Error {
+  constructor(readonly projection: string) {
+    super(`unknown projection: ${projection}`);
+    this.name = 'UnknownProjectionError';
+  }
+}
+
+/** A rebuild of that projection is already running in this process. */
+export class ProjectionBusyError extends Error {
+  constructor(readonly projection: string) {
+    super(`projection ${projection} is being rebuilt`);
+    this.name = 'ProjectionBusyError';
+  }
+}
+
+/** The projection's handler could not fold an event: it is recorded as failed at that event. */
+export class ProjectionStoppedError extends Error {
+  constructor(
+    readonly projection: string,
+    message: string,
+    /** What the handler threw. */
+    readonly reason: unknown,
+  ) {
+    super(message);
+    this.name = 'ProjectionStoppedError';
+  }
+}
+
 interface CheckpointRow {
+  name: string;
   position: string | null;
   status: string;
   error: string | null;
@@ -26,20 +69,68 @@ interface CheckpointRow {
   updated_at: string | null;
 }
 
-const CHECKPOINTS = 'projection_checkpoints';
+export const CHECKPOINTS = 'projection_checkpoints';
+
+/** The checkpoints of the named projections, as recorded (whichever process runs them). */
+export async function readCheckpoints(sql: SqlClient, names: string[]): Promise<CheckpointRow[]> {
+  return sql.query<CheckpointRow>(
+    `select name, position, status, error, events_processed, updated_at::text as updated_at from ${CHECKPOINTS} where name = any($1::text[]) order by name`,
+    [names],
+  );
+}
+
+/** Events of the log after each position: one count per distinct position, since readers are mostly at the same place. */
+export async function eventsAfter(store: EventStore, positions: (GlobalPosition | null)[]): Promise<Map<GlobalPosition | null, number>> {
+  const distinct = [...new Set(positions)];
+  const counts = await Promise.all(distinct.map((p) => store.countAfter(p ?? undefined)));
+  return new Map(distinct.map((p, i) => [p, counts[i]]));
+}
+
+/**
+ * The status of the named projections read from their checkpoints only:
+ * what a process that does not run them (the API beside a separate worker) can tell.
+ */
+export async function recordedProjectionStatus(sql: SqlClient, store: EventStore, names: string[]): Promise<ProjectionStatus[]> {
+  const rows = await readCheckpoints(sql, names);
+  const behind = await eventsAfter(store, rows.map((r) => r.position));
+  return rows.map((r) => ({
+    name: r.name,
+    status: r.status === 'failed' ? 'failed' : 'running',
+    position: r.position,
+    eventsBehind: behind.get(r.position) ?? 0,
+    eventsProcessed: Number(r.events_processed),
+    error: r.error,
+    retries: 0,
+    updatedAt: r.updated_at,
+  }));
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Feeds projections from the event store's global stream. Each batch and its
  * checkpoint are written in one transaction, so a crash at any point neither
- * loses nor double-counts an event. A projection whose handler throws stops
- * with its error recorded (visible in status() and /ready); it is never skipped.
+ * loses nor double-counts an event.
+ *
+ * Two kinds of failure, told apart by isTransientStoreError:
+ * - the store is unavailable (connection refused or terminated, deadlock...):
+ *   the loop retries the same batch, waiting longer each time up to a cap,
+ *   for as long as it takes, and shows `retrying` with the last error;
+ * - the projection's handler cannot fold an event: it stops at that event
+ *   with its error recorded (`failed`, visible in status() and /ready); the
+ *   event is never skipped. Its loop keeps watching the checkpoint, so
+ *   `resume` (from this process, another one or the CLI) restarts it.
  */
 export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly idleMs: number;
+  private readonly maxRetryDelayMs: number;
   private readonly log: (message: string) => void;
   private running = false;
-  private loops: Promise<void>[] = [];
+  private readonly loops = new Map<string, Promise<void>>();
+  private readonly retrying = new Map<string, { retries: number; error: string }>();
+  private readonly wakers = new Map<string, () => void>();
+  private readonly rebuilding = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
@@ -49,6 +140,7 @@ export class ProjectionRunner {
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.idleMs = options.idleMs ?? 200;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
     this.log = options.log ?? (() => undefined);
   }
 
@@ -70,21 +162,19 @@ export class ProjectionRunner {
 
   private projection(name: string): Projection {
     const p = this.projections.find((x) => x.name === name);
-    if (!p) throw new Error(`unknown projection: ${name}`);
+    if (!p) throw new UnknownProjectionError(name);
     return p;
   }
 
   private async checkpoint(name: string): Promise<CheckpointRow | undefined> {
-    const [row] = await this.sql.query<CheckpointRow>(
-      `select position, status, error, events_processed, updated_at::text as updated_at from ${CHECKPOINTS} where name = $1`,
-      [name],
-    );
+    const [row] = await readCheckpoints(this.sql, [name]);
     return row;
   }
 
   /**
    * Processes one batch for a projection (or its rebuild); returns how many
-   * events it applied. Throws when the projection's handler throws.
+   * events it applied. Throws ProjectionStoppedError when the projection's
+   * handler throws (recorded as failed), or the store's error when the store failed.
    */
   async runBatch(projectionName: string, checkpointName = projectionName, t: TableNames = liveTables, maxCount = this.batchSize): Promise<number> {
     const projection = this.projection(projectionName);
@@ -107,6 +197,8 @@ export class ProjectionRunner {
         return page.events.length;
       });
     } catch (error) {
+      // The store failed, not the handler: the same batch is tried again later, nothing is recorded.
+      if (isTransientStoreError(error)) throw error;
       if (page.events.length > 1) {
         // Find the event at fault: apply the batch again one event at a time,
         // committing those before it, so the projection stops exactly there.
@@ -115,10 +207,10 @@ export class ProjectionRunner {
         return applied;
       }
       const e = page.events[0];
-      const message = `${error instanceof Error ? error.message : String(error)} (event ${e.id}, type ${e.type}, stream ${e.streamId}, position ${e.position})`;
+      const message = `${messageOf(error)} (event ${e.id}, type ${e.type}, stream ${e.streamId}, position ${e.position})`;
       await this.sql.query(`update ${CHECKPOINTS} set status = 'failed', error = $2, updated_at = now() where name = $1`, [checkpointName, message]);
       this.log(`projection ${checkpointName} stopped: ${message}`);
-      throw error;
+      throw new ProjectionStoppedError(checkpointName, message, error);
     }
   }
 
@@ -136,7 +228,13 @@ export class ProjectionRunner {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loops = this.projections.map((p) => this.loop(p.name));
+    for (const p of this.projections) this.startLoop(p.name);
+  }
+
+  private startLoop(name: string): void {
+    if (this.loops.has(name)) return;
+    const loop = this.loop(name).finally(() => this.loops.delete(name));
+    this.loops.set(name, loop);
   }
 
   private async loop(name: string): Promise<void> {
@@ -144,39 +242,74 @@ export class ProjectionRunner {
       let applied = 0;
       try {
         applied = await this.runBatch(name);
-      } catch {
-        return; // recorded as failed; a restart after the fix resumes from the checkpoint
+        const was = this.retrying.get(name);
+        if (was) this.log(`projection ${name}: running again after ${was.retries} failed attempts`);
+        this.retrying.delete(name);
+      } catch (error) {
+        if (!(error instanceof ProjectionStoppedError)) {
+          // Anything but the handler's own failure is retried, never fatal: the loop must outlive an outage.
+          const retries = (this.retrying.get(name)?.retries ?? 0) + 1;
+          this.retrying.set(name, { retries, error: messageOf(error) });
+          if (retries === 1) this.log(`projection ${name}: store unavailable, retrying (${messageOf(error)})`);
+          await this.sleep(name, retryDelay(retries, this.idleMs, this.maxRetryDelayMs));
+          continue;
+        }
+        // Recorded as failed: runBatch answers 0 until the checkpoint is resumed.
+        this.retrying.delete(name);
       }
-      if (applied === 0) await new Promise((r) => setTimeout(r, this.idleMs));
+      if (applied === 0) await this.sleep(name, this.idleMs);
     }
+  }
+
+  private sleep(name: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wakers.get(name) === done) this.wakers.delete(name);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.set(name, done);
+    });
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    await Promise.all(this.loops);
-    this.loops = [];
+    for (const wake of [...this.wakers.values()]) wake();
+    await Promise.all(this.loops.values());
+    this.retrying.clear();
   }
 
-  /** Clears a failure so that the projection resumes from its checkpoint (after a fix). */
+  /**
+   * Clears a failure so that the projection resumes from its checkpoint (after
+   * a fix). Its loop, if it runs in this process, starts again at once; one
+   * running in another process sees the cleared checkpoint within its idle delay.
+   */
   async resume(name: string): Promise<void> {
-    await this.sql.query(`update ${CHECKPOINTS} set status = 'running', error = null where name = $1`, [name]);
+    this.projection(name);
+    await this.sql.query(`update ${CHECKPOINTS} set status = 'running', error = null, updated_at = now() where name = $1`, [name]);
+    if (!this.running) return;
+    this.startLoop(name);
+    this.wakers.get(name)?.();
   }
 
   async status(): Promise<ProjectionStatus[]> {
-    const out: ProjectionStatus[] = [];
-    for (const p of this.projections) {
-      const row = await this.checkpoint(p.name);
-      out.push({
+    const recorded = new Map((await recordedProjectionStatus(this.sql, this.store, this.projections.map((p) => p.name))).map((s) => [s.name, s]));
+    return this.projections.map((p) => {
+      const row = recorded.get(p.name);
+      const retrying = this.running ? this.retrying.get(p.name) : undefined;
+      const failed = row?.status === 'failed';
+      return {
         name: p.name,
-        status: row?.status === 'failed' ? 'failed' : this.running ? 'running' : 'stopped',
+        status: failed ? 'failed' : !this.running ? 'stopped' : retrying ? 'retrying' : 'running',
         position: row?.position ?? null,
-        eventsBehind: await this.store.countAfter(row?.position ?? undefined),
-        eventsProcessed: Number(row?.events_processed ?? 0),
-        error: row?.error ?? null,
-        updatedAt: row?.updated_at ?? null,
-      });
-    }
-    return out;
+        eventsBehind: row?.eventsBehind ?? 0,
+        eventsProcessed: row?.eventsProcessed ?? 0,
+        error: failed ? (row?.error ?? null) : (retrying?.error ?? null),
+        retries: failed ? 0 : (retrying?.retries ?? 0),
+        updatedAt: row?.updatedAt ?? null,
+      };
+    });
   }
 
   /**
@@ -185,6 +318,17 @@ export class ProjectionRunner {
    */
   async rebuild(name: string): Promise<number> {
     const projection = this.projection(name);
+    if (this.rebuilding.has(name)) throw new ProjectionBusyError(name);
+    this.rebuilding.add(name);
+    try {
+      return await this.rebuildInto(projection);
+    } finally {
+      this.rebuilding.delete(name);
+    }
+  }
+
+  private async rebuildInto(projection: Projection): Promise<number> {
+    const name = projection.name;
     const shadow = `${name}#rebuild`;
     await this.sql.transaction(async (tx) => {
       for (const table of projection.tables) await tx.query(`drop table if exists ${quoteIdentifier(rebuildTables(table))}`);
@@ -202,10 +346,12 @@ export class ProjectionRunner {
     // continues from the rebuilt generation's position.
     await this.sql.transaction(async (tx) => {
       await tx.query(`select position from ${CHECKPOINTS} where name = $1 for update`, [name]);
-      const [row] = await tx.query<{ position: string | null; events_processed: number }>(
-        `select position, events_processed from ${CHECKPOINTS} where name = $1`,
+      const [row] = await tx.query<{ position: string | null; events_processed: number; status: string; error: string | null }>(
+        `select position, events_processed, status, error from ${CHECKPOINTS} where name = $1`,
         [shadow],
       );
+      // The rebuild stopped at an event it cannot fold: the live tables stay as they are.
+      if (row.status === 'failed') throw new ProjectionStoppedError(name, row.error ?? 'rebuild failed', undefined);
       for (const table of projection.tables) {
         await tx.query(`drop table if exists ${quoteIdentifier(table)}`);
         await tx.query(`alter table ${quoteIdentifier(rebuildTables(table))} rename to ${quoteIdentifier(table)}`);
@@ -219,6 +365,7 @@ export class ProjectionRunner {
     });
     // Events that arrived after the rebuilt generation's last batch are applied by the live runner.
     this.log(`projection ${name} rebuilt from ${total} events`);
+    if (this.running) this.wakers.get(name)?.();
     return total;
   }
 }
