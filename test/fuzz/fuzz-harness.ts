@@ -104,13 +104,13 @@ async function seedFixtures(api: TestApi): Promise<KnownIds> {
   const contract = await post(`${p}/contracts`, referent, { kind: 'contrat_engagement', signedOn: '2025-02-03', startsOn: '2025-02-03', endsOn: '2025-08-02', weeklyHours: 15, objectives: ['permis_b'] });
   const prescription = await post(`${p}/prescriptions`, referent, { actionId: 'act-mobilite', prescribedOn: '2025-02-10' });
   const request = await post(`${p}/reorientation-requests`, referent, { requestedOn: '2025-03-03', motive: 'situation_changed', requestedTrack: 'employment' });
-  const breach = await post(`${p}/breaches`, referent, { kind: 'unexcused_missed_appointment', occurredOn: '2025-03-12', reportedOn: '2025-03-13' });
+  const breach = await post(`${p}/breaches`, referent, { kind: 'unexcused_missed_appointment', obligation: 'appointments', occurredOn: '2025-03-12', reportedOn: '2025-03-13' });
   const b = `${p}/breaches/${breach.breachId}`;
   await post(`${b}/information`, slai, { informedOn: '2025-03-14' });
   await post(`${b}/observations`, slai, { receivedOn: '2025-03-20' });
   await post(`${b}/ep-opinion`, slai, { givenOn: '2025-03-25', opinion: 'sanction' });
   const decided = await post(`${b}/decision`, slai, { decidedOn: '2025-03-26', decision: 'suspension', sharePercent: 50, months: 1 });
-  const openBreach = await post(`${p}/breaches`, referent, { kind: 'unexcused_missed_appointment', occurredOn: '2025-06-02', reportedOn: '2025-06-03' });
+  const openBreach = await post(`${p}/breaches`, referent, { kind: 'unexcused_missed_appointment', obligation: 'appointments', occurredOn: '2025-06-02', reportedOn: '2025-06-03' });
   const appointment = await post(`${p}/appointments`, referent, { scheduledFor: '2025-07-10', scheduledOn: '2025-06-30', kind: 'individual', channel: 'in_person' });
   return {
     parcours,

@@ -183,6 +183,21 @@ export class ParcoursController {
     return this.run(id, { type: 'LiftSuspension', sanctionId: sid, ...b }, who, h);
   }
 
+  @Post(':id/sanctions/:sid/ep-opinion')
+  suppressionOpinion(@Param('id') id: string, @Param('sid') sid: string, @Body() b: dto.SuppressionEpOpinionDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'GiveSuppressionEpOpinion', sanctionId: sid, ...b }, who, h);
+  }
+
+  @Post(':id/sanctions/:sid/appeal')
+  appeal(@Param('id') id: string, @Param('sid') sid: string, @Body() b: dto.SanctionAppealDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'AppealSanction', sanctionId: sid, ...b }, who, h);
+  }
+
+  @Post(':id/sanctions/:sid/withdrawal')
+  withdraw(@Param('id') id: string, @Param('sid') sid: string, @Body() b: dto.SanctionWithdrawalDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'WithdrawSanction', sanctionId: sid, ...b }, who, h);
+  }
+
   @Post(':id/sanctions/:sid/definitive')
   definitive(@Param('id') id: string, @Param('sid') sid: string, @Body() b: dto.DefinitiveSuspensionDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
     return this.run(id, { type: 'MakeSuspensionDefinitive', sanctionId: sid, ...b }, who, h);

@@ -1,5 +1,9 @@
 import {
   ACTION_OUTCOMES,
+  ACTIVITY_HOURS_OBLIGATION,
+  HOURS_REDUCTION_REASONS,
+  LEGAL_OBLIGATIONS,
+  SANCTION_WITHDRAWAL_KINDS,
   BALANCED_REVIEW_OUTCOMES,
   APPOINTMENT_CHANNELS,
   APPOINTMENT_KINDS,
@@ -44,6 +48,7 @@ export class HouseholdDto {
   @IdField(false, 'Numéro allocataire CAF/MSA', 20) cafNumber?: string;
   @CodeField(HOUSEHOLD_TYPES) type: Code<typeof HOUSEHOLD_TYPES>;
   @IntField(1, 20, true, 'Nombre de personnes du foyer') size: number;
+  @BoolField(false, 'Majoration pour isolement (L262-9) : plafonne la part suspendue') singleParentIncrease?: boolean;
 }
 
 export class EntryDto {
@@ -121,6 +126,7 @@ export class ContractDto {
   @DateField() endsOn: string;
   @NumberField(0, 60, true, "Heures d'activité hebdomadaires") weeklyHours: number;
   @IdListField(20, 'Objectifs : codes ou libellés courts choisis dans une liste') objectives: string[];
+  @CodeField(HOURS_REDUCTION_REASONS, false, 'Motif de réduction sous 15 heures hebdomadaires (loi 2023-1196)') hoursReductionReason?: Code<typeof HOURS_REDUCTION_REASONS>;
 }
 
 export class ContractReviewDto {
@@ -173,6 +179,7 @@ export class ExemptionDto {
 
 export class BreachDto {
   @CodeField(BREACH_KINDS) kind: Code<typeof BREACH_KINDS>;
+  @IdField(true, `Obligation manquée : ${LEGAL_OBLIGATIONS.join(', ')}, ${ACTIVITY_HOURS_OBLIGATION}, ou un objectif du contrat en vigueur (CE n° 418975)`) obligation: string;
   @DateField() occurredOn: string;
   @DateField() reportedOn: string;
 }
@@ -200,6 +207,21 @@ export class BreachDecisionDto {
 
 export class RemobilisationDto {
   @DateField() remobilisedOn: string;
+  @IntField(0, 12, true, 'Mois de suspension à reverser, selon la décision') monthsToRepay: number;
+}
+
+export class SuppressionEpOpinionDto {
+  @DateField() givenOn: string;
+  @CodeField(EP_OPINIONS) opinion: Code<typeof EP_OPINIONS>;
+}
+
+export class SanctionAppealDto {
+  @DateField(true, 'Date du recours administratif préalable (L262-47)') appealedOn: string;
+}
+
+export class SanctionWithdrawalDto {
+  @DateField() decidedOn: string;
+  @CodeField(SANCTION_WITHDRAWAL_KINDS, true, 'Retrait par l’administration ou annulation après recours') kind: Code<typeof SANCTION_WITHDRAWAL_KINDS>;
 }
 
 export class DefinitiveSuspensionDto {

@@ -45,7 +45,7 @@ describe.each(stores)('parcours API on the %s store', (store) => {
     const request = await post(`${p}/reorientation-requests`, referent, { requestedOn: '2025-03-03', motive: 'situation_changed', requestedTrack: 'employment' });
     await post(`${p}/reorientation-requests/${request.body.requestId}/decision`, slai, { decidedOn: '2025-03-10', accepted: false });
 
-    const breach = await post(`${p}/breaches`, referent, { kind: 'unexcused_missed_appointment', occurredOn: '2025-03-12', reportedOn: '2025-03-13' });
+    const breach = await post(`${p}/breaches`, referent, { kind: 'unexcused_missed_appointment', obligation: 'appointments', occurredOn: '2025-03-12', reportedOn: '2025-03-13' });
     const b = `${p}/breaches/${breach.body.breachId}`;
     await post(`${b}/information`, slai, { informedOn: '2025-03-14' });
     await post(`${b}/observations`, slai, { receivedOn: '2025-03-20' });
@@ -54,7 +54,7 @@ describe.each(stores)('parcours API on the %s store', (store) => {
     const refused = await post(`${b}/decision`, slai, { decidedOn: '2025-03-26', decision: 'suspension', sharePercent: 80, months: 1 }, 422);
     expect(refused.body).toMatchObject({ statusCode: 422, code: 'SANCTION_SHARE_ABOVE_HOUSEHOLD_CAP', field: 'sharePercent' });
     const decided = await post(`${b}/decision`, slai, { decidedOn: '2025-03-26', decision: 'suspension', sharePercent: 50, months: 1 });
-    await post(`${p}/sanctions/${decided.body.sanctionId}/remobilisation`, slai, { remobilisedOn: '2025-04-05' });
+    await post(`${p}/sanctions/${decided.body.sanctionId}/remobilisation`, slai, { remobilisedOn: '2025-04-05', monthsToRepay: 1 });
 
     await post(`${p}/balanced-review`, referent, { reviewedOn: '2025-04-15', outcome: 'continue' }, 403);
     await post(`${p}/balanced-review`, slai, { reviewedOn: '2025-04-15', outcome: 'continue' });

@@ -49,8 +49,11 @@ export type ParcoursCommand =
       months?: number;
       startsOn?: BusinessDate;
     }
-  | ({ type: 'LiftSuspension' } & EventData<'SuspensionLiftedByRemobilisation'>)
+  | ({ type: 'LiftSuspension'; monthsToRepay: number } & EventData<'SuspensionLiftedByRemobilisation'>)
+  | ({ type: 'GiveSuppressionEpOpinion' } & EventData<'SuppressionEpOpinionGiven'>)
   | ({ type: 'MakeSuspensionDefinitive' } & EventData<'SuspensionMadeDefinitive'>)
+  | ({ type: 'AppealSanction' } & EventData<'SanctionAppealed'>)
+  | ({ type: 'WithdrawSanction' } & EventData<'SanctionWithdrawn'>)
   | ({ type: 'ExitRsa' } & EventData<'RsaExited'>)
   | ({ type: 'EndAccompaniment' } & EventData<'AccompanimentEnded'>)
   | ({ type: 'Transfer' } & EventData<'TransferredToAnotherDepartement'>);

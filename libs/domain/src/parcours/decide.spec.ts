@@ -272,8 +272,8 @@ describe('manquement and suspension-remobilisation', () => {
   const procedure = (): ParcoursEvent[] => [...followed(), history.breach(), informed, opinion];
 
   it('reports a manquement only on an oriented parcours, not before it happened', () => {
-    given([history.entered()]).when({ type: 'ReportBreach', kind: 'unreachable', occurredOn: '2025-03-01', reportedOn: '2025-03-01' }).thenViolation('ORIENTATION_REQUIRED');
-    given(followed()).when({ type: 'ReportBreach', kind: 'unreachable', occurredOn: '2025-03-02', reportedOn: '2025-03-01' }).thenViolation('REPORT_BEFORE_BREACH');
+    given([history.entered()]).when({ type: 'ReportBreach', kind: 'unreachable', obligation: 'appointments', occurredOn: '2025-03-01', reportedOn: '2025-03-01' }).thenViolation('ORIENTATION_REQUIRED');
+    given(followed()).when({ type: 'ReportBreach', kind: 'unreachable', obligation: 'appointments', occurredOn: '2025-03-02', reportedOn: '2025-03-01' }).thenViolation('REPORT_BEFORE_BREACH');
   });
 
   it('decides a suspension after information, observations period and EP opinion', () => {
@@ -324,12 +324,16 @@ describe('manquement and suspension-remobilisation', () => {
       type: 'SuspensionDecided',
       data: { breachId: 'b-1', sanctionId: 's-1', decidedOn: '2025-03-25', startsOn: '2025-03-25', endsOn: '2025-05-24', sharePercent: 50, months: 2, repeated: false },
     };
-    given([...procedure(), decided]).when({ type: 'LiftSuspension', sanctionId: 's-1', remobilisedOn: '2025-04-10' }).then([{ type: 'SuspensionLiftedByRemobilisation', data: { sanctionId: 's-1', remobilisedOn: '2025-04-10' } }]);
-    given([...procedure(), decided]).when({ type: 'LiftSuspension', sanctionId: 's-1', remobilisedOn: '2025-05-25' }).thenViolation('REMOBILISATION_OUTSIDE_SUSPENSION');
-    const lifted: ParcoursEvent = { type: 'SuspensionLiftedByRemobilisation', data: { sanctionId: 's-1', remobilisedOn: '2025-04-10' } };
+    const lift = { type: 'LiftSuspension', sanctionId: 's-1', remobilisedOn: '2025-04-10', monthsToRepay: 1 } as const;
+    given([...procedure(), decided]).when(lift).then([{ type: 'SuspensionLiftedByRemobilisation', data: { sanctionId: 's-1', remobilisedOn: '2025-04-10', monthsToRepay: 1 } }]);
+    given([...procedure(), decided]).when({ ...lift, remobilisedOn: '2025-05-25' }).thenViolation('REMOBILISATION_OUTSIDE_SUSPENSION');
+    // R262-68-1: the reversement covers at most the months suspended.
+    given([...procedure(), decided]).when({ ...lift, monthsToRepay: 3 }).thenViolation('REPAYMENT_OUT_OF_RANGE', 'monthsToRepay');
+    const lifted: ParcoursEvent = { type: 'SuspensionLiftedByRemobilisation', data: { sanctionId: 's-1', remobilisedOn: '2025-04-10', monthsToRepay: 1 } };
     given([...procedure(), decided, lifted]).when({ type: 'MakeSuspensionDefinitive', sanctionId: 's-1', decidedOn: '2025-06-01', kind: 'suppression' }).thenViolation('SANCTION_NOT_IN_PROGRESS');
-    given([...procedure(), decided]).when({ type: 'MakeSuspensionDefinitive', sanctionId: 's-1', decidedOn: '2025-06-01', kind: 'radiation' }).then([{ type: 'SuspensionMadeDefinitive', data: { sanctionId: 's-1', decidedOn: '2025-06-01', kind: 'radiation' } }]);
-    given(procedure()).when({ type: 'LiftSuspension', sanctionId: 's-9', remobilisedOn: '2025-04-10' }).thenViolation('SANCTION_NOT_FOUND');
+    const suppressionOpinion: ParcoursEvent = { type: 'SuppressionEpOpinionGiven', data: { sanctionId: 's-1', givenOn: '2025-05-20', opinion: 'sanction' } };
+    given([...procedure(), decided, suppressionOpinion]).when({ type: 'MakeSuspensionDefinitive', sanctionId: 's-1', decidedOn: '2025-06-01', kind: 'radiation' }).then([{ type: 'SuspensionMadeDefinitive', data: { sanctionId: 's-1', decidedOn: '2025-06-01', kind: 'radiation' } }]);
+    given(procedure()).when({ ...lift, sanctionId: 's-9' }).thenViolation('SANCTION_NOT_FOUND');
   });
 
   it('decides a manquement once', () => {

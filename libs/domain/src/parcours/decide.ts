@@ -4,8 +4,8 @@ import { NotFound, rule } from '../shared/rule-violation';
 import { lookup } from '../shared/identifiers';
 import { ParcoursCommand } from './commands';
 import { ParcoursEvent } from './events';
-import { contractEnd, ParcoursState } from './state';
-import { OrganisationKind } from './vocabulary';
+import { Breach, contractEnd, contractInForce, exemptionInForce, ParcoursState } from './state';
+import { ACTIVITY_HOURS_OBLIGATION, LEGAL_OBLIGATIONS, OrganisationKind } from './vocabulary';
 
 /** What decide needs besides the state: the date, the rules in force, reference data looked up by the handler. */
 export interface DecisionContext {
@@ -305,7 +305,8 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       pastDateInCycle(s, ctx, c.occurredOn, 'occurredOn');
       pastDateInCycle(s, ctx, c.reportedOn, 'reportedOn');
       notBefore(c.reportedOn, c.occurredOn, 'REPORT_BEFORE_BREACH', 'Le signalement ne peut précéder le manquement.', 'reportedOn');
-      return one({ type: 'BreachReported', data: { breachId: ctx.newId(), kind: c.kind, occurredOn: c.occurredOn, reportedOn: c.reportedOn } });
+      checkObligation(s, c.obligation, c.occurredOn);
+      return one({ type: 'BreachReported', data: { breachId: ctx.newId(), kind: c.kind, obligation: c.obligation, occurredOn: c.occurredOn, reportedOn: c.reportedOn } });
     case 'InformOfBreach':
     case 'ReceiveObservations':
     case 'GiveEpOpinion':
@@ -322,15 +323,57 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
         `La remobilisation doit intervenir pendant la suspension (${sanction.startsOn} – ${sanction.endsOn}).`,
         'remobilisedOn',
       );
-      return one({ type: 'SuspensionLiftedByRemobilisation', data: { sanctionId: c.sanctionId, remobilisedOn: c.remobilisedOn } });
+      // R262-68-1: the decision of reversement names what is paid back, at most the months suspended.
+      rule(
+        Number.isInteger(c.monthsToRepay) && c.monthsToRepay >= 0 && c.monthsToRepay <= sanction.months,
+        'REPAYMENT_OUT_OF_RANGE',
+        `Le reversement porte sur 0 à ${sanction.months} mois de suspension.`,
+        'monthsToRepay',
+      );
+      return one({ type: 'SuspensionLiftedByRemobilisation', data: { sanctionId: c.sanctionId, remobilisedOn: c.remobilisedOn, monthsToRepay: c.monthsToRepay } });
+    }
+    case 'GiveSuppressionEpOpinion': {
+      requireOpen(s, ctx, c.givenOn);
+      const sanction = found(lookup(s.sanctions, c.sanctionId), 'SANCTION_NOT_FOUND', "Cette sanction n'existe pas.");
+      rule(sanction.status === 'in_progress', 'SANCTION_NOT_IN_PROGRESS', "Cette suspension n'est plus en cours.");
+      rule(!sanction.suppressionOpinionOn, 'EP_OPINION_ALREADY_GIVEN', "L'avis de l'équipe pluridisciplinaire sur la suppression est déjà enregistré.");
+      notFuture(ctx, c.givenOn, 'givenOn');
+      notBefore(c.givenOn, sanction.startsOn, 'OPINION_BEFORE_SUSPENSION', "L'avis sur la suppression ne peut précéder le début de la suspension.", 'givenOn');
+      return one({ type: 'SuppressionEpOpinionGiven', data: { sanctionId: c.sanctionId, givenOn: c.givenOn, opinion: c.opinion } });
     }
     case 'MakeSuspensionDefinitive': {
       requireOpen(s, ctx, c.decidedOn);
       const sanction = found(lookup(s.sanctions, c.sanctionId), 'SANCTION_NOT_FOUND', "Cette sanction n'existe pas.");
       rule(sanction.status === 'in_progress', 'SANCTION_NOT_IN_PROGRESS', "Cette suspension n'est plus en cours.");
       notFuture(ctx, c.decidedOn, 'decidedOn');
-      notBefore(c.decidedOn, sanction.startsOn, 'DECISION_BEFORE_SUSPENSION', 'La décision ne peut précéder le début de la suspension.', 'decidedOn');
+      // L262-37 II 1°: only if the person still does not comply at the end of the suspension.
+      rule(
+        c.decidedOn > sanction.endsOn,
+        'SUPPRESSION_BEFORE_SUSPENSION_END',
+        `La suppression ne peut être décidée qu'à l'issue de la suspension (après le ${sanction.endsOn}).`,
+        'decidedOn',
+      );
+      // L262-37 III: the équipe pluridisciplinaire's opinion is required before a suppression.
+      rule(sanction.suppressionOpinionOn, 'EP_OPINION_REQUIRED', "L'avis de l'équipe pluridisciplinaire est requis avant une suppression.");
+      notBefore(c.decidedOn, sanction.suppressionOpinionOn, 'DECISION_BEFORE_EP_OPINION', "La décision ne peut précéder l'avis de l'équipe pluridisciplinaire.", 'decidedOn');
       return one({ type: 'SuspensionMadeDefinitive', data: { sanctionId: c.sanctionId, decidedOn: c.decidedOn, kind: c.kind } });
+    }
+    case 'AppealSanction': {
+      requireParcours(s);
+      const sanction = found(lookup(s.sanctions, c.sanctionId), 'SANCTION_NOT_FOUND', "Cette sanction n'existe pas.");
+      rule(sanction.status !== 'withdrawn', 'SANCTION_WITHDRAWN', 'Cette sanction a été retirée ou annulée.');
+      rule(!sanction.appealedOn, 'SANCTION_ALREADY_APPEALED', 'Un recours est déjà enregistré contre cette sanction.');
+      notFuture(ctx, c.appealedOn, 'appealedOn');
+      notBefore(c.appealedOn, sanction.decidedOn, 'APPEAL_BEFORE_DECISION', 'Le recours ne peut précéder la décision.', 'appealedOn');
+      return one({ type: 'SanctionAppealed', data: { sanctionId: c.sanctionId, appealedOn: c.appealedOn } });
+    }
+    case 'WithdrawSanction': {
+      requireParcours(s);
+      const sanction = found(lookup(s.sanctions, c.sanctionId), 'SANCTION_NOT_FOUND', "Cette sanction n'existe pas.");
+      rule(sanction.status !== 'withdrawn', 'SANCTION_WITHDRAWN', 'Cette sanction a déjà été retirée ou annulée.');
+      notFuture(ctx, c.decidedOn, 'decidedOn');
+      notBefore(c.decidedOn, sanction.decidedOn, 'WITHDRAWAL_BEFORE_DECISION', 'Le retrait ne peut précéder la décision de sanction.', 'decidedOn');
+      return one({ type: 'SanctionWithdrawn', data: { sanctionId: c.sanctionId, decidedOn: c.decidedOn, kind: c.kind } });
     }
     case 'ExitRsa':
       requireParcours(s);
@@ -378,7 +421,22 @@ function signContract(s: ParcoursState, c: Extract<ParcoursCommand, { type: 'Sig
     `Les heures d'activité hebdomadaires doivent être comprises entre ${p.weeklyHoursMin} et ${p.weeklyHoursMax}.`,
     'weeklyHours',
   );
-  const overlapping = Object.values(s.contracts).find((k) => k.startsOn <= c.endsOn && c.startsOn <= contractEnd(k));
+  // DOMAIN.md §4.2 (loi 2023-1196): at least the legal hours, fewer only for a recorded reason, none only when exempted.
+  const exempted = exemptionInForce(s, c.startsOn);
+  rule(
+    c.weeklyHours > 0 || exempted,
+    'ACTIVITY_HOURS_NIL_WITHOUT_EXEMPTION',
+    "Un contrat sans heures d'activité suppose une dispense en vigueur.",
+    'weeklyHours',
+  );
+  rule(
+    c.weeklyHours >= p.activityHoursLegalMin || c.hoursReductionReason || exempted,
+    'ACTIVITY_HOURS_REDUCTION_REASON_REQUIRED',
+    `En dessous de ${p.activityHoursLegalMin} heures par semaine, indiquez le motif de la réduction (santé, handicap, garde d'enfant, aide à un proche).`,
+    'hoursReductionReason',
+  );
+  // A contract of an earlier cycle ended with that cycle's exit: a re-entry starts clean.
+  const overlapping = Object.values(s.contracts).find((k) => k.cycle === s.cycle && k.startsOn <= c.endsOn && c.startsOn <= contractEnd(k));
   rule(
     !overlapping,
     'CONTRACT_ALREADY_OPEN',
@@ -388,8 +446,44 @@ function signContract(s: ParcoursState, c: Extract<ParcoursCommand, { type: 'Sig
   const renewal = Object.values(s.contracts).some((k) => k.cycle === s.cycle);
   return one({
     type: 'ContractSigned',
-    data: { contractId: ctx.newId(), kind: c.kind, signedOn: c.signedOn, startsOn: c.startsOn, endsOn: c.endsOn, weeklyHours: c.weeklyHours, objectives: c.objectives, renewal },
+    data: {
+      contractId: ctx.newId(),
+      kind: c.kind,
+      signedOn: c.signedOn,
+      startsOn: c.startsOn,
+      endsOn: c.endsOn,
+      weeklyHours: c.weeklyHours,
+      objectives: c.objectives,
+      renewal,
+      hoursReductionReason: c.hoursReductionReason,
+    },
   });
+}
+
+/**
+ * L262-37 II 2°, R262-68 2°: repeated when the same obligation was breached
+ * again within the delay after a suspension decided for it, in any cycle of
+ * the person; a withdrawn or annulled sanction counts for nothing.
+ */
+function isRepeated(s: ParcoursState, breach: Breach, delayMonths: number): boolean {
+  return Object.values(s.sanctions).some(
+    (x) => x.status !== 'withdrawn' && x.obligation === breach.obligation && x.breachId !== breach.breachId && x.decidedOn <= breach.occurredOn && breach.occurredOn <= addMonths(x.decidedOn, delayMonths),
+  );
+}
+
+/**
+ * A manquement names an obligation that binds the person on that date: a
+ * legal one, or a step of the contract in force (Conseil d'État n° 418975);
+ * an exemption in force suspends the activity obligations of the contract.
+ */
+function checkObligation(s: ParcoursState, obligation: string, occurredOn: BusinessDate): void {
+  if ((LEGAL_OBLIGATIONS as readonly string[]).includes(obligation)) return;
+  const contract = contractInForce(s, occurredOn);
+  rule(contract, 'BREACH_OBLIGATION_NOT_IN_CONTRACT', `Aucun contrat n'était en vigueur le ${occurredOn} : seule une obligation légale peut être invoquée.`, 'obligation');
+  const inContract = obligation === ACTIVITY_HOURS_OBLIGATION ? contract.weeklyHours > 0 : contract.objectives.includes(obligation);
+  rule(inContract, 'BREACH_OBLIGATION_NOT_IN_CONTRACT', `L'obligation ${obligation} ne figure pas au contrat en vigueur : elle ne peut fonder une sanction.`, 'obligation');
+  const exemption = exemptionInForce(s, occurredOn);
+  rule(!exemption, 'BREACH_OBLIGATION_EXEMPTED', `Une dispense (${exemption?.reason}) était en vigueur le ${occurredOn} : l'obligation était suspendue.`, 'obligation');
 }
 
 type BreachCommand = Extract<ParcoursCommand, { type: 'InformOfBreach' | 'ReceiveObservations' | 'GiveEpOpinion' | 'DecideBreach' }>;
@@ -413,12 +507,19 @@ function decideBreachStep(s: ParcoursState, c: BreachCommand, ctx: DecisionConte
     rule(!breach.observationsOn, 'OBSERVATIONS_ALREADY_RECEIVED', 'Les observations sont déjà enregistrées.');
     return one({ type: 'BreachObservationsReceived', data: { breachId: c.breachId, receivedOn: c.receivedOn } });
   }
+  const p = ctx.parametersOn(on);
+  const observationsDue = addDays(breach.informedOn, p.observationDays);
   if (c.type === 'GiveEpOpinion') {
     rule(!breach.epOpinion, 'EP_OPINION_ALREADY_GIVEN', "L'avis de l'équipe pluridisciplinaire est déjà enregistré.");
+    // The EP weighs the observations: after they came, or once the delay to present them is over (DOMAIN.md §4.1, order).
+    rule(
+      (breach.observationsOn !== undefined && c.givenOn >= breach.observationsOn) || c.givenOn >= observationsDue,
+      'OBSERVATION_PERIOD_RUNNING',
+      `La personne peut présenter ses observations jusqu'au ${observationsDue} : l'avis vient après.`,
+      'givenOn',
+    );
     return one({ type: 'EpOpinionGiven', data: { breachId: c.breachId, givenOn: c.givenOn, opinion: c.opinion } });
   }
-  const p = ctx.parametersOn(c.decidedOn);
-  const observationsDue = addDays(breach.informedOn, p.observationDays);
   rule(
     breach.observationsOn || c.decidedOn >= observationsDue,
     'OBSERVATION_PERIOD_RUNNING',
@@ -435,14 +536,15 @@ function decideBreachStep(s: ParcoursState, c: BreachCommand, ctx: DecisionConte
     `La part suspendue doit être comprise entre ${p.sanctionShareMin} % et ${p.sanctionShareMax} %.`,
     'sharePercent',
   );
+  // R262-68-6: capped for a household of more than one person and for a person receiving the single-parent increase (L262-9).
+  const capped = (s.household?.size ?? 1) > 1 || s.household?.type === 'single_parent' || s.household?.singleParentIncrease === true;
   rule(
-    (s.household?.size ?? 1) <= 1 || share <= p.householdShareCap,
+    !capped || share <= p.householdShareCap,
     'SANCTION_SHARE_ABOVE_HOUSEHOLD_CAP',
-    `Pour un foyer de plus d'une personne, la part suspendue est plafonnée à ${p.householdShareCap} %.`,
+    `Pour un foyer de plus d'une personne ou un parent isolé, la part suspendue est plafonnée à ${p.householdShareCap} %.`,
     'sharePercent',
   );
-  // Repeated: a suspension was already decided in this cycle (project rule).
-  const repeated = Object.values(s.sanctions).some((x) => x.decidedOn >= s.enteredOn!);
+  const repeated = isRepeated(s, breach, p.repeatedBreachDelayMonths);
   const maxMonths = repeated ? p.repeatedBreachMonthsMax : p.firstBreachMonthsMax;
   const months = c.months;
   rule(

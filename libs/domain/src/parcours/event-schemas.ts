@@ -29,6 +29,8 @@ import {
   EXEMPTION_REASONS,
   EXIT_REASONS,
   HOUSEHOLD_TYPES,
+  HOURS_REDUCTION_REASONS,
+  SANCTION_WITHDRAWAL_KINDS,
   ORGANISATION_KINDS,
   REORIENTATION_MOTIVES,
   REVIEW_OUTCOMES,
@@ -50,7 +52,7 @@ const id = identifierSchema();
 /** NIR: what the API (13 characters and the key, Corsica 2A/2B) and the CAF flow accept. */
 const nir = patternSchema('^[12][0-9]{4}[0-9AB]{2}[0-9]{8}$');
 
-const household = objectSchema({ 'cafNumber?': identifierSchema(20), type: codeSchema(HOUSEHOLD_TYPES), size: integerSchema(1, 20) });
+const household = objectSchema({ 'cafNumber?': identifierSchema(20), type: codeSchema(HOUSEHOLD_TYPES), size: integerSchema(1, 20), 'singleParentIncrease?': booleanSchema });
 
 export const PARCOURS_EVENT_SCHEMAS = {
   ParcoursEntered: objectSchema({
@@ -97,6 +99,7 @@ export const PARCOURS_EVENT_SCHEMAS = {
     weeklyHours: numberSchema(0, 60),
     objectives: arraySchema(id, 20),
     renewal: booleanSchema,
+    'hoursReductionReason?': codeSchema(HOURS_REDUCTION_REASONS),
   }),
   BalancedReviewHeld: objectSchema({ reviewedOn: date, outcome: codeSchema(BALANCED_REVIEW_OUTCOMES) }),
   ContractReviewed: objectSchema({ contractId: uuid, reviewedOn: date, outcome: codeSchema(REVIEW_OUTCOMES) }),
@@ -107,7 +110,7 @@ export const PARCOURS_EVENT_SCHEMAS = {
   ReorientationRequested: objectSchema({ requestId: uuid, requestedOn: date, motive: codeSchema(REORIENTATION_MOTIVES), 'requestedTrack?': codeSchema(TRACKS) }),
   ReorientationRefused: objectSchema({ requestId: uuid, decidedOn: date }),
   ExemptionGranted: objectSchema({ exemptionId: uuid, reason: codeSchema(EXEMPTION_REASONS), from: date, 'to?': date }),
-  BreachReported: objectSchema({ breachId: uuid, kind: codeSchema(BREACH_KINDS), occurredOn: date, reportedOn: date }),
+  BreachReported: objectSchema({ breachId: uuid, kind: codeSchema(BREACH_KINDS), obligation: id, occurredOn: date, reportedOn: date }),
   BeneficiaryInformedOfBreach: objectSchema({ breachId: uuid, informedOn: date }),
   BreachObservationsReceived: objectSchema({ breachId: uuid, receivedOn: date }),
   EpOpinionGiven: objectSchema({ breachId: uuid, givenOn: date, opinion: codeSchema(EP_OPINIONS) }),
@@ -122,8 +125,11 @@ export const PARCOURS_EVENT_SCHEMAS = {
     months: integerSchema(1, 12),
     repeated: booleanSchema,
   }),
-  SuspensionLiftedByRemobilisation: objectSchema({ sanctionId: uuid, remobilisedOn: date }),
+  SuspensionLiftedByRemobilisation: objectSchema({ sanctionId: uuid, remobilisedOn: date, 'monthsToRepay?': integerSchema(0, 12) }),
+  SuppressionEpOpinionGiven: objectSchema({ sanctionId: uuid, givenOn: date, opinion: codeSchema(EP_OPINIONS) }),
   SuspensionMadeDefinitive: objectSchema({ sanctionId: uuid, decidedOn: date, kind: codeSchema(DEFINITIVE_KINDS) }),
+  SanctionAppealed: objectSchema({ sanctionId: uuid, appealedOn: date }),
+  SanctionWithdrawn: objectSchema({ sanctionId: uuid, decidedOn: date, kind: codeSchema(SANCTION_WITHDRAWAL_KINDS) }),
   RsaExited: objectSchema({ exitedOn: date, reason: codeSchema(EXIT_REASONS) }),
   AccompanimentEnded: objectSchema({ endedOn: date }),
   TransferredToAnotherDepartement: objectSchema({ transferredOn: date, departementCode: identifierSchema(3) }),

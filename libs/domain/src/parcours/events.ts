@@ -12,6 +12,8 @@ import {
   EXEMPTION_REASONS,
   EXIT_REASONS,
   HouseholdType,
+  HOURS_REDUCTION_REASONS,
+  SANCTION_WITHDRAWAL_KINDS,
   OrganisationKind,
   BALANCED_REVIEW_OUTCOMES,
   REORIENTATION_MOTIVES,
@@ -45,6 +47,8 @@ export interface Household {
   cafNumber?: string;
   type: HouseholdType;
   size: number;
+  /** Majoration pour isolement (L262-9): the sanction cap applies whatever the household size. */
+  singleParentIncrease?: boolean;
 }
 
 export type ParcoursEvent =
@@ -110,6 +114,8 @@ export type ParcoursEvent =
         objectives: string[];
         /** First contract of the cycle, or a renewal. */
         renewal: boolean;
+        /** Why fewer than the legal 15 hours a week are planned (DOMAIN.md §4.2). */
+        hoursReductionReason?: Of<typeof HOURS_REDUCTION_REASONS>;
       };
     }
   /** Review of an équilibré parcours with the SLAI and France Travail (at 12 months without a sortie dynamique). */
@@ -129,8 +135,11 @@ export type ParcoursEvent =
       type: 'ExemptionGranted';
       data: { exemptionId: string; reason: Of<typeof EXEMPTION_REASONS>; from: BusinessDate; to?: BusinessDate };
     }
-  /** Manquement. */
-  | { type: 'BreachReported'; data: { breachId: string; kind: Of<typeof BREACH_KINDS>; occurredOn: BusinessDate; reportedOn: BusinessDate } }
+  /**
+   * Manquement, naming the obligation breached: a legal one, `activity_hours`,
+   * or an objective of the contract in force (Conseil d'État n° 418975).
+   */
+  | { type: 'BreachReported'; data: { breachId: string; kind: Of<typeof BREACH_KINDS>; obligation: string; occurredOn: BusinessDate; reportedOn: BusinessDate } }
   | { type: 'BeneficiaryInformedOfBreach'; data: { breachId: string; informedOn: BusinessDate } }
   | { type: 'BreachObservationsReceived'; data: { breachId: string; receivedOn: BusinessDate } }
   /** Avis de l'équipe pluridisciplinaire. */
@@ -150,9 +159,18 @@ export type ParcoursEvent =
         repeated: boolean;
       };
     }
-  /** Remobilisation: the suspension stops and the withheld sums are paid back (reversement). */
-  | { type: 'SuspensionLiftedByRemobilisation'; data: { sanctionId: string; remobilisedOn: BusinessDate } }
+  /**
+   * Remobilisation: the suspension stops and the withheld sums are paid back
+   * (reversement) for the months the decision names (absent on events recorded before it was asked).
+   */
+  | { type: 'SuspensionLiftedByRemobilisation'; data: { sanctionId: string; remobilisedOn: BusinessDate; monthsToRepay?: number } }
+  /** Avis de l'équipe pluridisciplinaire on a suppression, required before it (L262-37 III). */
+  | { type: 'SuppressionEpOpinionGiven'; data: { sanctionId: string; givenOn: BusinessDate; opinion: Of<typeof EP_OPINIONS> } }
   | { type: 'SuspensionMadeDefinitive'; data: { sanctionId: string; decidedOn: BusinessDate; kind: Of<typeof DEFINITIVE_KINDS> } }
+  /** Recours administratif préalable obligatoire against a sanction (L262-47). */
+  | { type: 'SanctionAppealed'; data: { sanctionId: string; appealedOn: BusinessDate } }
+  /** Retrait or annulation: the sanction no longer counts, as a sanction nor as a first manquement. */
+  | { type: 'SanctionWithdrawn'; data: { sanctionId: string; decidedOn: BusinessDate; kind: Of<typeof SANCTION_WITHDRAWAL_KINDS> } }
   /** End of payment of the RSA. */
   | { type: 'RsaExited'; data: { exitedOn: BusinessDate; reason: Of<typeof EXIT_REASONS> } }
   | { type: 'AccompanimentEnded'; data: { endedOn: BusinessDate } }

@@ -25,12 +25,24 @@ export interface Contract {
   startsOn: BusinessDate;
   endsOn: BusinessDate;
   weeklyHours: number;
+  objectives: string[];
   renewal: boolean;
   reviewedOn?: BusinessDate;
+  /** The exit from the RSA that ended it before its term: an exit ends what binds in its cycle (DOMAIN.md §2.9). */
+  endedByExitOn?: BusinessDate;
+}
+
+export interface Exemption {
+  exemptionId: string;
+  reason: EventData<'ExemptionGranted'>['reason'];
+  from: BusinessDate;
+  to?: BusinessDate;
 }
 
 export interface Breach {
   breachId: string;
+  obligation: string;
+  occurredOn: BusinessDate;
   reportedOn: BusinessDate;
   informedOn?: BusinessDate;
   observationsOn?: BusinessDate;
@@ -41,10 +53,16 @@ export interface Breach {
 export interface Sanction {
   sanctionId: string;
   breachId: string;
+  /** The obligation of its manquement: a later manquement of the same one is repeated. */
+  obligation: string;
   decidedOn: BusinessDate;
   startsOn: BusinessDate;
   endsOn: BusinessDate;
-  status: 'in_progress' | 'lifted' | 'definitive';
+  months: number;
+  status: 'in_progress' | 'lifted' | 'definitive' | 'withdrawn';
+  /** The EP's opinion on a suppression (L262-37 III). */
+  suppressionOpinionOn?: BusinessDate;
+  appealedOn?: BusinessDate;
 }
 
 /**
@@ -75,7 +93,9 @@ export interface ParcoursState {
   prescriptions: Record<string, { actionId: string; prescribedOn: BusinessDate; enteredOn?: BusinessDate; exitedOn?: BusinessDate }>;
   reorientationRequests: Record<string, { requestedOn: BusinessDate; decided: boolean }>;
   breaches: Record<string, Breach>;
+  /** Every sanction of the person, across cycles: a repeated manquement counts across them (DOMAIN.md §4.1). */
   sanctions: Record<string, Sanction>;
+  exemptions: Record<string, Exemption>;
 }
 
 export const initialParcoursState = (): ParcoursState => ({
@@ -90,6 +110,7 @@ export const initialParcoursState = (): ParcoursState => ({
   reorientationRequests: {},
   breaches: {},
   sanctions: {},
+  exemptions: {},
 });
 
 function updateCycle(state: ParcoursState, patch: Partial<CycleSummary>): CycleSummary[] {
@@ -165,7 +186,17 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
         ...s,
         contracts: {
           ...s.contracts,
-          [d.contractId]: { contractId: d.contractId, kind: d.kind, cycle: s.cycle, signedOn: d.signedOn, startsOn: d.startsOn, endsOn: d.endsOn, weeklyHours: d.weeklyHours, renewal: d.renewal },
+          [d.contractId]: {
+            contractId: d.contractId,
+            kind: d.kind,
+            cycle: s.cycle,
+            signedOn: d.signedOn,
+            startsOn: d.startsOn,
+            endsOn: d.endsOn,
+            weeklyHours: d.weeklyHours,
+            objectives: d.objectives,
+            renewal: d.renewal,
+          },
         },
       };
     }
@@ -182,8 +213,11 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       return withPrescription(s, event.data.prescriptionId, { enteredOn: event.data.enteredOn });
     case 'ActionExited':
       return withPrescription(s, event.data.prescriptionId, { exitedOn: event.data.exitedOn });
+    case 'ExemptionGranted': {
+      const d = event.data;
+      return { ...s, exemptions: { ...s.exemptions, [d.exemptionId]: { exemptionId: d.exemptionId, reason: d.reason, from: d.from, to: d.to } } };
+    }
     case 'EmploymentStarted':
-    case 'ExemptionGranted':
     case 'BalancedReviewHeld':
       return s;
     case 'ReorientationRequested':
@@ -191,7 +225,13 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
     case 'ReorientationRefused':
       return { ...s, reorientationRequests: { ...s.reorientationRequests, [event.data.requestId]: { ...s.reorientationRequests[event.data.requestId], decided: true } } };
     case 'BreachReported':
-      return { ...s, breaches: { ...s.breaches, [event.data.breachId]: { breachId: event.data.breachId, reportedOn: event.data.reportedOn } } };
+      return {
+        ...s,
+        breaches: {
+          ...s.breaches,
+          [event.data.breachId]: { breachId: event.data.breachId, obligation: event.data.obligation, occurredOn: event.data.occurredOn, reportedOn: event.data.reportedOn },
+        },
+      };
     case 'BeneficiaryInformedOfBreach':
       return withBreach(s, event.data.breachId, { informedOn: event.data.informedOn });
     case 'BreachObservationsReceived':
@@ -207,16 +247,37 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
         ...withDecision,
         sanctions: {
           ...s.sanctions,
-          [d.sanctionId]: { sanctionId: d.sanctionId, breachId: d.breachId, decidedOn: d.decidedOn, startsOn: d.startsOn, endsOn: d.endsOn, status: 'in_progress' },
+          [d.sanctionId]: {
+            sanctionId: d.sanctionId,
+            breachId: d.breachId,
+            obligation: s.breaches[d.breachId]?.obligation ?? '',
+            decidedOn: d.decidedOn,
+            startsOn: d.startsOn,
+            endsOn: d.endsOn,
+            months: d.months,
+            status: 'in_progress',
+          },
         },
       };
     }
     case 'SuspensionLiftedByRemobilisation':
       return withSanction(s, event.data.sanctionId, 'lifted');
+    case 'SuppressionEpOpinionGiven':
+      return patchSanction(s, event.data.sanctionId, { suppressionOpinionOn: event.data.givenOn });
     case 'SuspensionMadeDefinitive':
       return withSanction(s, event.data.sanctionId, 'definitive');
-    case 'RsaExited':
-      return { ...s, status: 'exited', exitedOn: event.data.exitedOn, cycles: updateCycle(s, { exitedOn: event.data.exitedOn }) };
+    case 'SanctionAppealed':
+      return patchSanction(s, event.data.sanctionId, { appealedOn: event.data.appealedOn });
+    case 'SanctionWithdrawn':
+      return withSanction(s, event.data.sanctionId, 'withdrawn');
+    case 'RsaExited': {
+      const exitedOn = event.data.exitedOn;
+      const contracts = { ...s.contracts };
+      for (const c of Object.values(contracts)) {
+        if (c.cycle === s.cycle && contractEnd(c) > exitedOn) contracts[c.contractId] = { ...c, endedByExitOn: exitedOn };
+      }
+      return { ...s, status: 'exited', exitedOn, contracts, cycles: updateCycle(s, { exitedOn }) };
+    }
     case 'AccompanimentEnded':
       return { ...s, status: 'closed', cycles: updateCycle(s, { accompanimentEndedOn: event.data.endedOn }) };
     case 'TransferredToAnotherDepartement':
@@ -239,18 +300,27 @@ function withBreach(s: ParcoursState, id: string, patch: Partial<Breach>): Parco
   return b ? { ...s, breaches: { ...s.breaches, [id]: { ...b, ...patch } } } : s;
 }
 
-function withSanction(s: ParcoursState, id: string, status: Sanction['status']): ParcoursState {
+function patchSanction(s: ParcoursState, id: string, patch: Partial<Sanction>): ParcoursState {
   const x = s.sanctions[id];
-  return x ? { ...s, sanctions: { ...s.sanctions, [id]: { ...x, status } } } : s;
+  return x ? { ...s, sanctions: { ...s.sanctions, [id]: { ...x, ...patch } } } : s;
+}
+
+function withSanction(s: ParcoursState, id: string, status: Sanction['status']): ParcoursState {
+  return patchSanction(s, id, { status });
 }
 
 export function rebuild(events: ParcoursEvent[], from: ParcoursState = initialParcoursState()): ParcoursState {
   return events.reduce(evolve, from);
 }
 
-/** The last day a contract binds: its end date, or its bilan when that came first. */
+/** The last day a contract binds: its end date, or its bilan or the exit from the RSA when that came first. */
 export function contractEnd(c: Contract): BusinessDate {
-  return c.reviewedOn && c.reviewedOn < c.endsOn ? c.reviewedOn : c.endsOn;
+  return [c.endsOn, c.reviewedOn, c.endedByExitOn].filter((d): d is BusinessDate => d !== undefined).sort()[0];
+}
+
+/** The exemption in force on a date, if any (DOMAIN.md §2: exemptions of the activity obligation). */
+export function exemptionInForce(s: ParcoursState, date: BusinessDate): Exemption | undefined {
+  return Object.values(s.exemptions).find((x) => x.from <= date && (x.to === undefined || date <= x.to));
 }
 
 /** The contract in force on a date, if any. */

@@ -23,8 +23,22 @@ import type { ParcoursEvent } from './events';
 export type UpcastStep = (data: Readonly<Record<string, unknown>>, metadata: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 export type UpcastTable = Readonly<Record<string, readonly UpcastStep[]>>;
 
-/** No parcours event has an older shape yet. */
-export const PARCOURS_UPCASTS: UpcastTable = {};
+/**
+ * A manquement recorded before it had to name its obligation: the one its
+ * kind implies (a missed appointment or an unreachable person breaches the
+ * appointments, a refused contract its signature, the rest the activity hours).
+ */
+const OBLIGATION_OF_KIND: Record<string, string> = {
+  unexcused_missed_appointment: 'appointments',
+  unreachable: 'appointments',
+  contract_refused: 'contract_signature',
+  contract_not_honoured: 'activity_hours',
+  activity_hours_not_done: 'activity_hours',
+};
+
+export const PARCOURS_UPCASTS: UpcastTable = {
+  BreachReported: [(data) => ('obligation' in data ? data : { ...data, obligation: OBLIGATION_OF_KIND[String(data.kind)] ?? 'appointments' })],
+};
 /** No reference event has an older shape yet. */
 export const REFERENCE_UPCASTS: UpcastTable = {};
 

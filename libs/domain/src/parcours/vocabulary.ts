@@ -80,6 +80,21 @@ export const BREACH_KINDS = [
   'unreachable',
 ] as const;
 
+/**
+ * The obligations a manquement may name besides a step of the contract in
+ * force (DOMAIN.md §4.1): the legal ones — being oriented, attending the
+ * appointments, signing the contract — and the activity hours of the contract.
+ * A contract step is named by its objective code.
+ */
+export const LEGAL_OBLIGATIONS = ['orientation', 'appointments', 'contract_signature'] as const;
+export const ACTIVITY_HOURS_OBLIGATION = 'activity_hours';
+
+/** Why a contract plans fewer than the legal weekly hours (loi 2023-1196; DOMAIN.md §4.2). */
+export const HOURS_REDUCTION_REASONS = ['health', 'disability', 'child_care', 'relative_care'] as const;
+
+/** Retrait (by the administration) or annulation (after a recours) of a sanction. */
+export const SANCTION_WITHDRAWAL_KINDS = ['withdrawal', 'annulment'] as const;
+
 export const EP_OPINIONS = ['sanction', 'no_sanction'] as const;
 export const BREACH_DECISIONS = ['dismissed', 'suspension'] as const;
 export const DEFINITIVE_KINDS = ['suppression', 'radiation'] as const;

@@ -45,8 +45,12 @@ export interface Parameters {
   sanctionShareMax: number;
   firstBreachMonthsMax: number;
   repeatedBreachMonthsMax: number;
-  /** Cap on the suspended share for a household of more than one person. */
+  /** Cap on the suspended share for a household of more than one person or with the single-parent increase (R262-68-6). */
   householdShareCap: number;
+  /** A manquement of the same obligation within N months of a suspension decided for it is repeated (L262-37 II 2°; project rule until the decree's figure is known). */
+  repeatedBreachDelayMonths: number;
+  /** Weekly activity hours a contract plans unless a reason of reduction or an exemption applies (loi 2023-1196 pour le plein emploi). */
+  activityHoursLegalMin: number;
   /** Portfolio caps per référent. */
   portfolioCapIntensive: number;
   portfolioCapOther: number;
@@ -79,6 +83,8 @@ export const DEFAULT_PARAMETERS: Parameters = {
   firstBreachMonthsMax: 2,
   repeatedBreachMonthsMax: 4,
   householdShareCap: 50,
+  repeatedBreachDelayMonths: 12,
+  activityHoursLegalMin: 15,
   portfolioCapIntensive: 70,
   portfolioCapOther: 250,
   maxDaysAhead: 366,
@@ -107,7 +113,7 @@ export function parametersAt(versions: ParameterVersion[], date: BusinessDate): 
 }
 
 /** Parameters that may take a fraction (hours); every other number is a whole count of days, weeks, months, % or persons. */
-export const FRACTIONAL_PARAMETERS: ReadonlySet<keyof Parameters> = new Set<keyof Parameters>(['weeklyHoursMin', 'weeklyHoursMax', 'weeklyHoursTarget']);
+export const FRACTIONAL_PARAMETERS: ReadonlySet<keyof Parameters> = new Set<keyof Parameters>(['weeklyHoursMin', 'weeklyHoursMax', 'weeklyHoursTarget', 'activityHoursLegalMin']);
 
 export const PARAMETER_NAMES = Object.keys(DEFAULT_PARAMETERS) as (keyof Parameters)[];
 

@@ -86,7 +86,7 @@ export const history = {
   }),
   breach: (breachId = 'b-1', reportedOn = '2025-03-01'): ParcoursEvent => ({
     type: 'BreachReported',
-    data: { breachId, kind: 'unexcused_missed_appointment', occurredOn: reportedOn, reportedOn },
+    data: { breachId, kind: 'unexcused_missed_appointment', obligation: 'appointments', occurredOn: reportedOn, reportedOn },
   }),
   exited: (exitedOn = '2025-04-30'): ParcoursEvent => ({ type: 'RsaExited', data: { exitedOn, reason: 'employment' } }),
 };

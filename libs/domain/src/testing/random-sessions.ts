@@ -6,7 +6,19 @@ import { ParcoursCommand } from '../parcours/commands';
 import { decide, DecisionContext } from '../parcours/decide';
 import { ParcoursEvent } from '../parcours/events';
 import { evolve, initialParcoursState, ParcoursState } from '../parcours/state';
-import { APPOINTMENT_CHANNELS, APPOINTMENT_KINDS, BARRIERS, CONTRACT_KINDS, DEFINITIVE_KINDS, EXEMPTION_REASONS, HOUSEHOLD_TYPES, SEXES } from '../parcours/vocabulary';
+import {
+  ACTIVITY_HOURS_OBLIGATION,
+  APPOINTMENT_CHANNELS,
+  APPOINTMENT_KINDS,
+  BARRIERS,
+  CONTRACT_KINDS,
+  DEFINITIVE_KINDS,
+  EXEMPTION_REASONS,
+  HOURS_REDUCTION_REASONS,
+  HOUSEHOLD_TYPES,
+  LEGAL_OBLIGATIONS,
+  SEXES,
+} from '../parcours/vocabulary';
 import { lookup } from '../shared/identifiers';
 
 /**
@@ -29,6 +41,7 @@ const KINDS = [
   'ExitAction', 'StartEmployment', 'RequestReorientation', 'DecideReorientation', 'ReportBreach', 'InformOfBreach',
   'ReceiveObservations', 'GiveEpOpinion', 'DecideBreach', 'LiftSuspension', 'MakeSuspensionDefinitive', 'ExitRsa',
   'EndAccompaniment', 'GrantExemption', 'RecordBalancedReview', 'ChangeHousehold', 'RegisterWithFranceTravail', 'Transfer',
+  'GiveSuppressionEpOpinion', 'AppealSanction', 'WithdrawSanction',
 ] as const;
 
 /** Values a client may send (the DTOs accept them), picked by a step's `variant`. */
@@ -53,7 +66,8 @@ export interface Step {
 }
 
 const step: fc.Arbitrary<Step> = fc.record({
-  kind: fc.constantFrom(...KINDS),
+  // The sanction procedure takes several steps in order: weighted, or a suppression would almost never be reached.
+  kind: fc.constantFrom(...KINDS, 'DecideBreach', 'DecideBreach', 'DecideBreach', 'ReportBreach', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive'),
   day: fc.integer({ min: -3, max: 8 }),
   pick: fc.nat({ max: 100 }),
   n: fc.integer({ min: 0, max: 40 }),
@@ -124,6 +138,8 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
         endsOn: addDays(on, 7 * x.n),
         weeklyHours: x.flag ? x.n : x.n + 0.5,
         objectives: pickFrom(OBJECTIVES, x.variant),
+        // Below the legal 15 hours a reason is needed: often given, sometimes not (then refused).
+        ...(x.variant % 3 ? { hoursReductionReason: pickFrom(HOURS_REDUCTION_REASONS, x.n) } : {}),
       };
     case 'ReviewContract':
       return { type: 'ReviewContract', contractId: pickKey(s.contracts, x.pick), reviewedOn: on, outcome: 'renewal' };
@@ -140,7 +156,14 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
     case 'DecideReorientation':
       return { type: 'DecideReorientation', requestId: pickKey(s.reorientationRequests, x.pick), decidedOn: on, accepted: x.flag, track: 'social', organisationId: ORGANISATIONS[x.n % 2].organisationId };
     case 'ReportBreach':
-      return { type: 'ReportBreach', kind: 'unreachable', occurredOn: addDays(on, -(x.n % 5)), reportedOn: on };
+      return {
+        type: 'ReportBreach',
+        kind: 'unreachable',
+        // Mostly a legal obligation; sometimes one of the contract (refused when none is in force, or when exempted).
+        obligation: x.variant % 3 ? pickFrom(LEGAL_OBLIGATIONS, x.n) : x.flag ? ACTIVITY_HOURS_OBLIGATION : pickFrom(OBJECTIVES.flat(), x.variant),
+        occurredOn: addDays(on, -(x.n % 5)),
+        reportedOn: on,
+      };
     case 'InformOfBreach':
       return { type: 'InformOfBreach', breachId: openBreach(s, x.pick), informedOn: on };
     case 'ReceiveObservations':
@@ -154,6 +177,7 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
       const breach = lookup(s.breaches, breachId);
       if (breach && x.variant % 5) {
         if (!breach.informedOn) return { type: 'InformOfBreach', breachId, informedOn: on };
+        if (!breach.observationsOn && x.variant % 3) return { type: 'ReceiveObservations', breachId, receivedOn: on };
         if (!breach.epOpinion) return { type: 'GiveEpOpinion', breachId, givenOn: on, opinion: 'sanction' };
       }
       return {
@@ -168,9 +192,21 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
       };
     }
     case 'LiftSuspension':
-      return { type: 'LiftSuspension', sanctionId: sanctionInProgress(s, x.pick), remobilisedOn: on };
+      return { type: 'LiftSuspension', sanctionId: sanctionInProgress(s, x.pick), remobilisedOn: on, monthsToRepay: x.n % 3 };
+    case 'GiveSuppressionEpOpinion':
+      return { type: 'GiveSuppressionEpOpinion', sanctionId: sanctionInProgress(s, x.pick), givenOn: on, opinion: x.flag ? 'sanction' : 'no_sanction' };
+    case 'AppealSanction':
+      return { type: 'AppealSanction', sanctionId: pickKey(s.sanctions, x.pick), appealedOn: on };
+    case 'WithdrawSanction':
+      return { type: 'WithdrawSanction', sanctionId: pickKey(s.sanctions, x.pick), decidedOn: on, kind: x.flag ? 'withdrawal' : 'annulment' };
     case 'MakeSuspensionDefinitive':
-      return { type: 'MakeSuspensionDefinitive', sanctionId: sanctionInProgress(s, x.pick), decidedOn: on, kind: pickFrom(DEFINITIVE_KINDS, x.variant) };
+    {
+      // Like a decision on a manquement: mostly the missing EP opinion first, or a suppression would never be decided.
+      const sanctionId = sanctionInProgress(s, x.pick);
+      const sanction = lookup(s.sanctions, sanctionId);
+      if (sanction && !sanction.suppressionOpinionOn && x.variant % 5) return { type: 'GiveSuppressionEpOpinion', sanctionId, givenOn: on, opinion: 'sanction' };
+      return { type: 'MakeSuspensionDefinitive', sanctionId, decidedOn: on, kind: pickFrom(DEFINITIVE_KINDS, x.variant) };
+    }
     case 'ExitRsa':
       return { type: 'ExitRsa', exitedOn: on, reason: 'income' };
     case 'EndAccompaniment':

@@ -90,7 +90,11 @@ export const toIntegration: Mapper = (e) => {
     case 'SuspensionDecided':
       return { type: 'parcours.suspension_decided', occurredOn: e.data.decidedOn, data: pick(e.data, 'breachId', 'sanctionId', 'decidedOn', 'startsOn', 'endsOn', 'sharePercent', 'months', 'repeated') };
     case 'SuspensionLiftedByRemobilisation':
-      return { type: 'parcours.suspension_lifted', occurredOn: e.data.remobilisedOn, data: pick(e.data, 'sanctionId', 'remobilisedOn') };
+      return { type: 'parcours.suspension_lifted', occurredOn: e.data.remobilisedOn, data: pick(e.data, 'sanctionId', 'remobilisedOn', 'monthsToRepay') };
+    case 'SanctionAppealed':
+      return { type: 'parcours.sanction_appealed', occurredOn: e.data.appealedOn, data: pick(e.data, 'sanctionId', 'appealedOn') };
+    case 'SanctionWithdrawn':
+      return { type: 'parcours.sanction_withdrawn', occurredOn: e.data.decidedOn, data: pick(e.data, 'sanctionId', 'decidedOn', 'kind') };
     case 'SuspensionMadeDefinitive':
       return { type: 'parcours.suspension_made_definitive', occurredOn: e.data.decidedOn, data: pick(e.data, 'sanctionId', 'decidedOn', 'kind') };
     case 'RsaExited':
@@ -102,6 +106,7 @@ export const toIntegration: Mapper = (e) => {
     case 'BeneficiaryInformedOfBreach':
     case 'BreachObservationsReceived':
     case 'EpOpinionGiven':
+    case 'SuppressionEpOpinionGiven':
       return undefined;
     default:
       // A type the schemas do not know (only written before the store checked them): not part of the contract.

@@ -13,6 +13,7 @@ import {
   ORGANISATION_KINDS,
   REORIENTATION_MOTIVES,
   REVIEW_OUTCOMES,
+  SANCTION_WITHDRAWAL_KINDS,
   TRACKS,
 } from '@parcours/domain';
 import { INBOUND_SCHEMAS } from '../inbound/inbound-messages';
@@ -55,7 +56,9 @@ const DATA: Record<string, Record<string, Schema>> = {
   'parcours.breach_reported': { breachId: id, kind: codes(BREACH_KINDS), occurredOn: date, reportedOn: date },
   'parcours.breach_dismissed': { breachId: id, decidedOn: date },
   'parcours.suspension_decided': { breachId: id, sanctionId: id, decidedOn: date, startsOn: date, endsOn: date, sharePercent: int(0, 100), months: int(1, 12), repeated: { type: 'boolean' } },
-  'parcours.suspension_lifted': { sanctionId: id, remobilisedOn: date },
+  'parcours.suspension_lifted': { sanctionId: id, remobilisedOn: date, 'monthsToRepay?': int(0, 12) },
+  'parcours.sanction_appealed': { sanctionId: id, appealedOn: date },
+  'parcours.sanction_withdrawn': { sanctionId: id, decidedOn: date, kind: codes(SANCTION_WITHDRAWAL_KINDS) },
   'parcours.suspension_made_definitive': { sanctionId: id, decidedOn: date, kind: codes(DEFINITIVE_KINDS) },
   'parcours.rsa_exited': { exitedOn: date, reason: codes(EXIT_REASONS) },
   'parcours.accompaniment_ended': { endedOn: date },

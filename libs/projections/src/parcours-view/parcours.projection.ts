@@ -61,7 +61,7 @@ export function portfolioLine(v: ParcoursView): PortfolioRow {
     last_held_on: held[held.length - 1] ?? null,
     next_appointment_on: open[0] ?? null,
     open_breaches: v.openBreaches.length,
-    sanction_in_progress: c.suspensions.some((s) => !s.liftedOn && !s.definitiveOn),
+    sanction_in_progress: c.suspensions.some((s) => !s.liftedOn && !s.definitiveOn && !s.withdrawnOn),
     open_barriers: c.barriers.filter((b) => !b.liftedOn).map((b) => b.barrier),
   };
 }

@@ -79,7 +79,7 @@ export interface CycleFacts {
   employmentStarts: BusinessDate[];
   barriers: { barrier: string; recordedOn: BusinessDate; liftedOn?: BusinessDate }[];
   reorientationRequests: { id: string; requestedOn: BusinessDate; decidedOn?: BusinessDate; accepted?: boolean }[];
-  suspensions: { id: string; decidedOn: BusinessDate; startsOn: BusinessDate; endsOn: BusinessDate; liftedOn?: BusinessDate; definitiveOn?: BusinessDate }[];
+  suspensions: { id: string; decidedOn: BusinessDate; startsOn: BusinessDate; endsOn: BusinessDate; liftedOn?: BusinessDate; definitiveOn?: BusinessDate; appealedOn?: BusinessDate; withdrawnOn?: BusinessDate }[];
   exitedOn?: BusinessDate;
   accompanimentEndedOn?: BusinessDate;
   transferredOn?: BusinessDate;
@@ -121,6 +121,14 @@ function echeanceId(v: ParcoursView, cycle: number, kind: EcheanceKind, key: str
   let id = base;
   for (let n = 2; v.echeances.some((e) => e.id === id); n++) id = `${base}#${n}`;
   return id;
+}
+
+function anySuspension(v: ParcoursView, sanctionId: string): ParcoursView['cycles'][number]['suspensions'][number] | undefined {
+  for (const c of v.cycles) {
+    const s = c.suspensions.find((x) => x.id === sanctionId);
+    if (s) return s;
+  }
+  return undefined;
 }
 
 /** The key an échéance was opened with (a contract id, a sanction id...). */
@@ -339,7 +347,20 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
     case 'BeneficiaryInformedOfBreach':
     case 'BreachObservationsReceived':
     case 'EpOpinionGiven':
+    case 'SuppressionEpOpinionGiven':
       return v;
+    case 'SanctionAppealed': {
+      const s = anySuspension(v, event.data.sanctionId);
+      if (s) s.appealedOn = event.data.appealedOn;
+      return v;
+    }
+    case 'SanctionWithdrawn': {
+      // A recours may succeed after the cycle of the sanction: look in every cycle.
+      const s = anySuspension(v, event.data.sanctionId);
+      if (s) s.withdrawnOn = event.data.decidedOn;
+      for (const e of openOnes(v, ['suspension_end'])) if (keyOf(v, e) === event.data.sanctionId) e.cancelledOn = event.data.decidedOn;
+      return v;
+    }
     case 'BreachReported':
       v.openBreaches.push(event.data.breachId);
       return v;
