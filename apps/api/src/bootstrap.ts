@@ -39,10 +39,9 @@ export const MAX_BODY_DEPTH = 32;
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
-/** `application/json` or a `+json` type (`application/merge-patch+json`…), parameters (charset) aside. */
+/** `application/json`, parameters (charset) aside: the one media type the published contract declares. */
 function isJsonMediaType(req: { headers: Record<string, string | string[] | undefined> }): boolean {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  return type === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(type);
+  return String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
 }
 
 function hasBody(req: Request): boolean {

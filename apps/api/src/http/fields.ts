@@ -126,7 +126,8 @@ export const NestedField = (type: () => new () => object, required = true, descr
     check('isPlainObject', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), (p) => `${p} doit être un objet`),
     ValidateNested(),
     Type(type),
-    doc(required, { type, description }),
+    // The class itself, not the thunk: the document needs its name for the $ref.
+    doc(required, { type: type(), description }),
   );
 
 export const IdListField = (max: number, description?: string) =>

@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { BARRIERS, IDENTIFIER_PATTERN } from '@parcours/domain';
+import { IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN } from './request-context';
 
 /**
  * Completes the generated OpenAPI document so that it is the contract client
@@ -56,9 +57,10 @@ const ERRORS: Record<string, string> = {
 
 function errorsOf(method: string, isPublic: boolean): string[] {
   const write = method !== 'get';
-  const statuses = ['400', '404', '503'];
+  // Reads answer 422 too when two well-formed values break a rule (a period that ends before it starts).
+  const statuses = ['400', '404', '422', '503'];
   if (!isPublic) statuses.push('401', '403');
-  if (write) statuses.push('409', '413', '415', '422');
+  if (write) statuses.push('409', '413', '415');
   return statuses;
 }
 
@@ -79,7 +81,11 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
   document.components.schemas = { ...document.components.schemas, Problem: PROBLEM, CommandResult: COMMAND_RESULT };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      // The command headers are declared on the parcours controller: they mean nothing to a read.
+      if (method === 'get') op.parameters = op.parameters?.filter((p) => !(p.in === 'header' && (p.name === 'If-Match' || p.name === 'Idempotency-Key')));
       for (const p of op.parameters ?? []) {
+        if (p.in === 'header' && p.name === 'If-Match') p.schema = { type: 'string', pattern: IF_MATCH_PATTERN };
+        if (p.in === 'header' && p.name === 'Idempotency-Key') p.schema = { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN };
         if (p.in !== 'path') continue;
         p.schema =
           p.name === 'code' && path.includes('/barriers/')
@@ -87,6 +93,9 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
             : { type: 'string', pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: 100 };
       }
       const isPublic = path === '/health' || path === '/ready';
+      // /health answers anyone; /ready answers anyone too, with details for a Département token.
+      if (path === '/health') op.security = [];
+      if (path === '/ready') op.security = [{}, { bearer: [] }];
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) >= 300 || response.content) continue;
         // The exports answer a CSV file, or JSON (one file, or several as an array of {name, content}).

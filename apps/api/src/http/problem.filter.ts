@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { NotFound, RuleViolation } from '@parcours/domain';
-import { ConcurrencyError, EventStoreError, isTransientStoreError } from '@parcours/event-store';
+import { ConcurrencyError, EventSchemaViolation, EventStoreError, isTransientStoreError } from '@parcours/event-store';
 import type { Response } from 'express';
 import { ProblemBody, RETRY_AFTER_SECONDS } from './problem';
 
@@ -31,6 +31,16 @@ export class ProblemFilter implements ExceptionFilter {
     if (error instanceof RuleViolation) return { statusCode: 422, code: error.code, message: error.message, field: error.field };
     if (error instanceof ConcurrencyError) {
       return { statusCode: 409, code: 'CONCURRENCY_CONFLICT', message: 'Le parcours a été modifié entre-temps : rechargez-le puis recommencez.' };
+    }
+    if (error instanceof EventSchemaViolation) {
+      // A command the DTOs let through but whose event its schema refuses: nothing written, and a gap to close in a DTO.
+      this.logger.error(`EVENT_SCHEMA_VIOLATION: ${error.eventType} ${error.faults.map((f) => `${f.path || '/'} (${f.rule})`).join('; ')}`);
+      return {
+        statusCode: 422,
+        code: error.code,
+        message: "La commande produirait un événement non conforme à son schéma : rien n'a été enregistré.",
+        fields: error.faults.map((f) => ({ field: f.path.replace(/^\//, '').replace(/\//g, '.') || 'body', messages: [f.rule] })),
+      };
     }
     if (error instanceof EventStoreError) return { statusCode: 400, code: error.code, message: 'Requête invalide.' };
     // The database refused or dropped the connection, or the transaction lost a race: never a 500.

@@ -11,19 +11,24 @@ export interface CommandHeaders {
   idempotencyKey?: string;
 }
 
+/** `If-Match: 3`, `"3"`, `W/"3"`, `*` or empty (no condition): the patterns published in the OpenAPI document. */
+export const IF_MATCH_PATTERN = '^\\s*(?:\\*|(?:W/)?"?(-?[0-9]{1,9})"?)?\\s*$';
+export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_.:-]{1,100}$';
+const IF_MATCH = new RegExp(IF_MATCH_PATTERN);
+const IDEMPOTENCY_KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
+
 export const CommandHeadersOf = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandHeaders => {
   const headers = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers;
   const correlation = headers['x-correlation-id'];
-  const ifMatchRaw = headers['if-match']?.replace(/^W\//, '').replace(/"/g, '').trim();
   let ifMatch: number | undefined;
-  if (ifMatchRaw !== undefined && ifMatchRaw !== '' && ifMatchRaw !== '*') {
-    if (!/^-?\d{1,9}$/.test(ifMatchRaw)) {
-      throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'If-Match doit être une révision (entier).', field: 'If-Match' });
-    }
-    ifMatch = Number(ifMatchRaw);
+  const ifMatchHeader = headers['if-match'];
+  if (ifMatchHeader !== undefined) {
+    const match = IF_MATCH.exec(ifMatchHeader);
+    if (!match) throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'If-Match doit être une révision (entier).', field: 'If-Match' });
+    if (match[1] !== undefined) ifMatch = Number(match[1]);
   }
   const key = headers['idempotency-key'];
-  if (key !== undefined && !/^[\w.:-]{1,100}$/.test(key)) {
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'Idempotency-Key doit être un code de 1 à 100 caractères.', field: 'Idempotency-Key' });
   }
   return {
@@ -31,4 +36,10 @@ export const CommandHeadersOf = createParamDecorator((_: unknown, ctx: Execution
     ifMatch,
     idempotencyKey: key,
   };
+});
+
+/** The correlation id alone, for writes that take no condition nor idempotency key (reference data). */
+export const CorrelationIdOf = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
+  const correlation = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers['x-correlation-id'];
+  return correlation && /^[\w.:-]{1,100}$/.test(correlation) ? correlation : randomUUID();
 });

@@ -82,7 +82,7 @@ export class ReadController {
   @AllowRoles('slai', 'departement')
   async supervision(@CurrentIdentity() who: Identity, @Query() q: SupervisionQuery) {
     const territory = who.role === 'slai' ? who.territory! : q.territory;
-    if (!territory) throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'Indiquez le territoire.', field: 'territory' });
+    if (!territory) throw new Problem({ statusCode: 422, code: 'TERRITORY_REQUIRED', message: 'Indiquez le territoire à superviser.', field: 'territory' });
     if (who.role === 'slai' && q.territory && q.territory !== who.territory) throw Problem.forbidden('Un SLAI ne supervise que son territoire.');
     const on = q.on ?? this.today();
     return querySupervision(this.sql, territory, on, await this.catalog.parametersOn(on));
@@ -102,8 +102,9 @@ export class ReadController {
   }
 
   private checkPeriod(from: string, to: string, asOf?: string) {
-    if (from > to) throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'La période doit commencer avant de finir.', field: 'from' });
-    if (asOf && asOf > this.today()) throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'asOf ne peut être dans le futur.', field: 'asOf' });
+    // Rules between well-formed values (the document cannot say them): 422, as every rule.
+    if (from > to) throw new Problem({ statusCode: 422, code: 'PERIOD_END_BEFORE_START', message: 'La période doit commencer avant de finir.', field: 'from' });
+    if (asOf && asOf > this.today()) throw new Problem({ statusCode: 422, code: 'AS_OF_IN_FUTURE', message: 'asOf ne peut être dans le futur.', field: 'asOf' });
   }
 
   @Get('indicators')
@@ -112,7 +113,7 @@ export class ReadController {
     this.checkPeriod(q.from, q.to, q.asOf);
     const codes = q.codes?.split(',');
     const unknown = codes?.filter((c) => !INDICATORS.some((d) => d.code === c));
-    if (unknown?.length) throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: `Indicateurs inconnus : ${unknown.join(', ')}.`, field: 'codes' });
+    if (unknown?.length) throw new Problem({ statusCode: 422, code: 'INDICATOR_UNKNOWN', message: `Indicateurs inconnus : ${unknown.join(', ')}.`, field: 'codes' });
     return computeIndicators(await this.snapshot(who, q.asOf), { from: q.from, to: q.to }, q.groupBy ?? 'departement', codes, q.asOf);
   }
 

@@ -115,7 +115,7 @@ describe.each(stores)('read side on the %s store', (store) => {
     expect(before.body.groups[0].indicators.map((i: { numerator: number }) => i.numerator)).toEqual([1, 1, 0]);
     const defs = await api.http.get('/api/indicators/definitions').set(etat).expect(200);
     expect(defs.body.find((d: { code: string }) => d.code === 'calpae.oriented_within_1_month').definition).toMatch(/1 mois/);
-    await api.http.get('/api/indicators?from=2025-04-01&to=2025-03-31').set(etat).expect(400);
+    await api.http.get('/api/indicators?from=2025-04-01&to=2025-03-31').set(etat).expect(422);
     await api.http.get('/api/indicators?from=2025-01-01&to=2025-03-31').set(bearer(tokens.referent())).expect(403);
   });
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
 import { DEFAULT_PARAMETERS, parisDate, parametersAt, ReferenceCommand } from '@parcours/domain';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
-import { CommandHeaders, CommandHeadersOf } from '../http/request-context';
+import { CorrelationIdOf } from '../http/request-context';
 import { CLOCK } from '@parcours/runtime';
 import { ReferenceCatalog } from './reference-catalog';
 import { InsertionActionDto, OrganisationDto, OrganisationPatchDto, ParametersDto, ReferentDto, ReferentPatchDto, TerritoryDto } from './reference.dto';
@@ -22,8 +22,8 @@ export class ReferenceController {
     @Inject(CLOCK) private readonly clock: () => Date,
   ) {}
 
-  private async write(command: ReferenceCommand, identity: Identity, headers: CommandHeaders) {
-    const { revision } = await this.catalog.execute(command, { actor: identity.sub, role: identity.role, correlationId: headers.correlationId });
+  private async write(command: ReferenceCommand, identity: Identity, correlationId: string) {
+    const { revision } = await this.catalog.execute(command, { actor: identity.sub, role: identity.role, correlationId });
     return { revision };
   }
 
@@ -34,8 +34,8 @@ export class ReferenceController {
 
   @Post('territories')
   @AllowRoles('departement')
-  defineTerritory(@Body() body: TerritoryDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
-    return this.write({ type: 'DefineTerritory', ...body }, who, h);
+  defineTerritory(@Body() body: TerritoryDto, @CurrentIdentity() who: Identity, @CorrelationIdOf() correlationId: string) {
+    return this.write({ type: 'DefineTerritory', ...body }, who, correlationId);
   }
 
   @Get('organisations')
@@ -45,14 +45,14 @@ export class ReferenceController {
 
   @Post('organisations')
   @AllowRoles('departement')
-  registerOrganisation(@Body() body: OrganisationDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
-    return this.write({ type: 'RegisterOrganisation', ...body }, who, h);
+  registerOrganisation(@Body() body: OrganisationDto, @CurrentIdentity() who: Identity, @CorrelationIdOf() correlationId: string) {
+    return this.write({ type: 'RegisterOrganisation', ...body }, who, correlationId);
   }
 
   @Patch('organisations/:id')
   @AllowRoles('departement')
-  updateOrganisation(@Param('id') id: string, @Body() body: OrganisationPatchDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
-    return this.write({ type: 'UpdateOrganisation', organisationId: id, ...body }, who, h);
+  updateOrganisation(@Param('id') id: string, @Body() body: OrganisationPatchDto, @CurrentIdentity() who: Identity, @CorrelationIdOf() correlationId: string) {
+    return this.write({ type: 'UpdateOrganisation', organisationId: id, ...body }, who, correlationId);
   }
 
   @Get('referents')
@@ -62,14 +62,14 @@ export class ReferenceController {
 
   @Post('referents')
   @AllowRoles('departement')
-  registerReferent(@Body() body: ReferentDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
-    return this.write({ type: 'RegisterReferent', ...body }, who, h);
+  registerReferent(@Body() body: ReferentDto, @CurrentIdentity() who: Identity, @CorrelationIdOf() correlationId: string) {
+    return this.write({ type: 'RegisterReferent', ...body }, who, correlationId);
   }
 
   @Patch('referents/:id')
   @AllowRoles('departement')
-  updateReferent(@Param('id') id: string, @Body() body: ReferentPatchDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
-    return this.write({ type: 'UpdateReferent', referentId: id, ...body }, who, h);
+  updateReferent(@Param('id') id: string, @Body() body: ReferentPatchDto, @CurrentIdentity() who: Identity, @CorrelationIdOf() correlationId: string) {
+    return this.write({ type: 'UpdateReferent', referentId: id, ...body }, who, correlationId);
   }
 
   @Get('actions')
@@ -79,8 +79,8 @@ export class ReferenceController {
 
   @Post('actions')
   @AllowRoles('departement')
-  registerAction(@Body() body: InsertionActionDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
-    return this.write({ type: 'RegisterInsertionAction', ...body }, who, h);
+  registerAction(@Body() body: InsertionActionDto, @CurrentIdentity() who: Identity, @CorrelationIdOf() correlationId: string) {
+    return this.write({ type: 'RegisterInsertionAction', ...body }, who, correlationId);
   }
 
   /** The versions, and the values in force today. */
@@ -92,7 +92,7 @@ export class ReferenceController {
 
   @Post('parameters')
   @AllowRoles('departement')
-  setParameters(@Body() body: ParametersDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
-    return this.write({ type: 'SetParameters', effectiveFrom: body.effectiveFrom, values: body.values }, who, h);
+  setParameters(@Body() body: ParametersDto, @CurrentIdentity() who: Identity, @CorrelationIdOf() correlationId: string) {
+    return this.write({ type: 'SetParameters', effectiveFrom: body.effectiveFrom, values: body.values }, who, correlationId);
   }
 }

@@ -5,13 +5,22 @@
  * Names JavaScript gives a meaning to (`__proto__`, `constructor`...) are
  * refused even though they match, so that no lookup can answer for them.
  */
-export const IDENTIFIER_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$';
-const IDENTIFIER = new RegExp(IDENTIFIER_PATTERN);
+const IDENTIFIER_SHAPE = '[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$';
 
 /** Object.prototype's own names, lower-cased: `constructor`, `__proto__`, `toString`, `hasOwnProperty`... */
 export const RESERVED_IDENTIFIERS: ReadonlySet<string> = new Set(
   [...Object.getOwnPropertyNames(Object.prototype), 'prototype', '__proto__'].map((n) => n.toLowerCase()),
 );
+
+const caseInsensitive = (name: string): string =>
+  [...name].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+
+/**
+ * The pattern itself refuses the reserved names, in any case, so that the
+ * published contract (OpenAPI, JSON Schemas) is exactly as strict as the server.
+ */
+export const IDENTIFIER_PATTERN = `^(?!(?:${[...RESERVED_IDENTIFIERS].map(caseInsensitive).join('|')})$)${IDENTIFIER_SHAPE}`;
+const IDENTIFIER = new RegExp(IDENTIFIER_PATTERN);
 
 export function isReservedIdentifier(value: string): boolean {
   return RESERVED_IDENTIFIERS.has(value.toLowerCase());

@@ -1,5 +1,5 @@
 import { BUSINESS_DATE_PATTERN } from './dates';
-import { IDENTIFIER_PATTERN, RESERVED_IDENTIFIERS } from './identifiers';
+import { IDENTIFIER_PATTERN } from './identifiers';
 
 /**
  * A small builder of JSON Schemas (draft 2020-12) for the stored events. The
@@ -36,14 +36,8 @@ export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
  */
 export const TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]*$';
 
-const caseInsensitive = (name: string): string =>
-  [...name].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-
-/**
- * IDENTIFIER_PATTERN with the reserved names (`constructor`, `__proto__`...,
- * in any case) refused, as isIdentifier does: a pattern, so the schema alone says it.
- */
-export const SAFE_IDENTIFIER_PATTERN = `^(?!(?:${[...RESERVED_IDENTIFIERS].map(caseInsensitive).join('|')})$)${IDENTIFIER_PATTERN.replace(/^\^/, '')}`;
+/** The identifier pattern, reserved names (`constructor`, `__proto__`..., in any case) refused by the pattern itself. */
+export const SAFE_IDENTIFIER_PATTERN = IDENTIFIER_PATTERN;
 
 export const dateSchema: JsonSchema<string> = { type: 'string', format: 'date', pattern: BUSINESS_DATE_PATTERN };
 /** An id the product generates (parcours, appointment, contract...). */

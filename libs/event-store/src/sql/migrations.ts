@@ -1,4 +1,4 @@
-import { SqlClient } from './sql-client';
+import { SqlClient, sqlErrorCode } from './sql-client';
 
 /**
  * Schema migrations, applied in order by the application at start-up.
@@ -67,8 +67,10 @@ export async function isMigrated(client: SqlClient, migrations: Migration[], tab
     const rows = await client.query<{ id: number }>(`select id from ${table}`);
     const done = new Set(rows.map((r) => Number(r.id)));
     return migrations.every((m) => done.has(m.id));
-  } catch {
-    return false;
+  } catch (error) {
+    // Only a missing table means "not migrated"; an outage is an outage, said as such.
+    if (sqlErrorCode(error) === '42P01') return false;
+    throw error;
   }
 }
 
