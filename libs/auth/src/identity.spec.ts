@@ -30,6 +30,19 @@ describe('bearer tokens', () => {
     expect(() => identityFromClaims({ sub: 'u', role: 'referent' })).toThrow(/referentId/);
     expect(() => identityFromClaims({ sub: 'u', role: 'slai' })).toThrow(/territory/);
     expect(() => identityFromClaims({ sub: 'u', role: 'king' })).toThrow(/role/);
-    expect(() => authenticate(`Bearer ${signJwt({ role: 'etat' }, secret)}`, secret)).toThrow(/sub/);
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    expect(() => authenticate(`Bearer ${signJwt({ role: 'etat', exp }, secret)}`, secret)).toThrow(/sub/);
+  });
+
+  it('requires a numeric exp, and a lifetime within the maximum (issue 8 §3)', () => {
+    const now = new Date('2025-06-30T10:00:00Z');
+    const iat = now.getTime() / 1000;
+    const token = (claims: object) => `Bearer ${signJwt({ sub: 'u', role: 'etat', ...claims }, secret)}`;
+    expect(() => authenticate(token({ iat }), secret, now)).toThrow(/exp/);
+    expect(() => authenticate(token({ iat, exp: String(iat + 60) }), secret, now)).toThrow(/exp/);
+    expect(() => authenticate(token({ iat: 'yesterday', exp: iat + 60 }), secret, now)).toThrow(/iat/);
+    expect(() => authenticate(token({ iat, exp: iat + 7200 }), secret, now, { maxLifetimeSeconds: 3600 })).toThrow(/longer/);
+    expect(() => authenticate(token({ exp: iat + 7200 }), secret, now, { maxLifetimeSeconds: 3600 })).toThrow(/longer/);
+    expect(authenticate(token({ iat, exp: iat + 3600 }), secret, now, { maxLifetimeSeconds: 3600 })).toMatchObject({ sub: 'u', role: 'etat' });
   });
 });

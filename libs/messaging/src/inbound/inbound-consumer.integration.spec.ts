@@ -117,7 +117,7 @@ describeWithKafka('the inbound consumer on the real broker: poison messages, pas
     const byId = (id: string) => letters.find((l) => l.headers['message-id'] === `${run}-${id}`)!.headers;
     expect(byId('nul-byte')).toMatchObject({ 'error-code': 'INVALID_MESSAGE', 'error-message': '/person/lastName (pattern)', attempts: '1', 'original-topic': topics.caf });
     expect(byId('store-refuses')).toMatchObject({ 'error-code': 'SQLSTATE_22P05', 'error-message': 'SQLSTATE_22P05', attempts: '1' });
-    expect(byId('reserved-territory')).toMatchObject({ 'error-code': 'INVALID_MESSAGE', 'error-message': '/territory (identifier)' });
+    expect(byId('reserved-territory')).toMatchObject({ 'error-code': 'INVALID_MESSAGE', 'error-message': '/territory (pattern)' });
     expect(letters.filter((l) => !l.headers['message-id']).map((l) => l.headers['error-code'])).toEqual(['MALFORMED_JSON']);
 
     // Nothing personal in clear, in the value, the key or the headers.

@@ -47,7 +47,7 @@ describe('partner messages', () => {
   });
 
   it('refuses a reserved name as message id', () => {
-    expect(refusal(FRANCE_TRAVAIL_TOPIC, { messageId: 'constructor', type: 'employment_start', parcoursId: '8a0b6c4e-1f6e-4b7e-9a57-3c1f2d9e0a11', startedOn: '2025-04-01', kind: 'permanent' }).message).toBe('/messageId (identifier)');
+    expect(refusal(FRANCE_TRAVAIL_TOPIC, { messageId: 'constructor', type: 'employment_start', parcoursId: '8a0b6c4e-1f6e-4b7e-9a57-3c1f2d9e0a11', startedOn: '2025-04-01', kind: 'permanent' }).message).toBe('/messageId (pattern)');
   });
 
   it('describes every fault by its path and rule, never by a value', () => {

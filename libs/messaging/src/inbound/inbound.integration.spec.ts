@@ -132,7 +132,7 @@ describeWithKafka('partner flows from Kafka', () => {
         [unknown.messageId, 'PARCOURS_NOT_FOUND', 'PARCOURS_NOT_FOUND'],
         [invalid.messageId, 'INVALID_MESSAGE', '/enteredOn (format)'],
         [nulByte.messageId, 'INVALID_MESSAGE', '/person/lastName (pattern)'],
-        [reserved.messageId, 'INVALID_MESSAGE', '/territory (identifier)'],
+        [reserved.messageId, 'INVALID_MESSAGE', '/territory (pattern)'],
       ].sort(),
     );
     // No name, NIR or birth date in clear: not in any value, key or header read, nor in ours.

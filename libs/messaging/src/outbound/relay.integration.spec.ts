@@ -7,7 +7,7 @@ import { bearer, entryBody, projectionsCaughtUp, seedReferenceData, startApi, to
 import { deduplicate, privateBroker, readTopic, Received, waitUntil } from '../../../../test/support/kafka';
 import { describeWithKafka, kafkaBroker } from '../../../../test/support/services';
 import { createKafka } from '../kafka-client';
-import { PARCOURS_TOPIC } from './integration-events';
+import { envelopeOf, PARCOURS_TOPIC, toIntegration } from './integration-events';
 import { KafkaSink } from './kafka-sink';
 import { IntegrationRelay } from './relay';
 
@@ -73,7 +73,7 @@ describeWithKafka('Kafka relay against the real broker', () => {
       if (!events.length) continue;
       await appendParcours(store, id, events);
       ids.add(id);
-      expected += events.filter((e) => !['BeneficiaryInformedOfBreach', 'BreachObservationsReceived', 'EpOpinionGiven'].includes(e.type)).length;
+      expected += events.filter((e) => toIntegration(e) !== undefined).length;
     }
     let crashes = 1;
     const crashing = new IntegrationRelay(store, sql, new KafkaSink(kafka), {
@@ -98,51 +98,54 @@ describeWithKafka('Kafka relay against the real broker', () => {
 
   it('catches up after the broker was stopped under load, losing nothing', async () => {
     const broker = privateBroker(9192);
+    // A broker left running by an interrupted run would keep its old messages: start from an empty one.
+    await broker.stop().catch(() => undefined);
     await broker.start();
-    const { sql, store } = await embeddedStore();
-    const kafka = createKafka([broker.address], 'relay-outage');
-    const relay = new IntegrationRelay(store, sql, new KafkaSink(kafka), { batchSize: 50, idleMs: 50 });
-    await relay.migrate();
-    relay.start();
-    const ids = new Set<string>();
     try {
-      const writer = (async () => {
-        for (let i = 0; i < 60; i++) {
-          const id = randomUUID();
-          ids.add(id);
-          const { events } = play(fc.sample(arbitrarySession, { numRuns: 1, seed: 100 + i })[0], id);
-          if (events.length) await appendParcours(store, id, events.slice(0, 6));
-          else ids.delete(id);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      })();
-      await new Promise((r) => setTimeout(r, 700));
-      await broker.stop();
-      await new Promise((r) => setTimeout(r, 3000));
-      await broker.start(true);
-      await writer;
-      await waitUntil(async () => (await store.countAfter(await relay.position())) === 0, 'the relay to catch up', 90_000);
-    } finally {
-      await relay.stop();
-    }
-    const all = await store.countAfter(undefined);
-    const messages = await readTopic(kafka, PARCOURS_TOPIC, (m) => deduplicate(m).length >= all, 60_000);
-    const delivered = new Set(deduplicate(messages).map((m) => m.messageId));
-    let published = 0;
-    let after: string | undefined;
-    for (;;) {
-      const page = await store.readAll({ after, maxCount: 1000 });
-      if (!page.events.length) break;
-      after = page.position;
-      for (const e of page.events) {
-        if (['BeneficiaryInformedOfBreach', 'BreachObservationsReceived', 'EpOpinionGiven'].includes(e.type)) continue;
-        published++;
-        expect(delivered.has(e.id)).toBe(true);
+      const { sql, store } = await embeddedStore();
+      const kafka = createKafka([broker.address], 'relay-outage');
+      const relay = new IntegrationRelay(store, sql, new KafkaSink(kafka), { batchSize: 50, idleMs: 50 });
+      await relay.migrate();
+      relay.start();
+      const ids = new Set<string>();
+      try {
+        const writer = (async () => {
+          for (let i = 0; i < 60; i++) {
+            const id = randomUUID();
+            ids.add(id);
+            const { events } = play(fc.sample(arbitrarySession, { numRuns: 1, seed: 100 + i })[0], id);
+            if (events.length) await appendParcours(store, id, events.slice(0, 6));
+            else ids.delete(id);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        })();
+        await new Promise((r) => setTimeout(r, 700));
+        await broker.stop();
+        await new Promise((r) => setTimeout(r, 3000));
+        await broker.start(true);
+        await writer;
+        await waitUntil(async () => (await store.countAfter(await relay.position())) === 0, 'the relay to catch up', 90_000);
+      } finally {
+        await relay.stop();
       }
+      // What must have been published: every event of the log that is part of the public contract.
+      const expected: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await store.readAll({ after, maxCount: 1000 });
+        if (!page.events.length) break;
+        after = page.position;
+        for (const e of page.events) if (envelopeOf(e)) expected.push(e.id);
+      }
+      const messages = await readTopic(kafka, PARCOURS_TOPIC, (m) => deduplicate(m).length >= expected.length, 60_000);
+      const delivered = new Set(deduplicate(messages).map((m) => m.messageId));
+      for (const id of expected) expect(delivered.has(id)).toBe(true);
+      const published = expected.length;
+      expect(delivered.size).toBe(published);
+      for (const revisions of byParcours(messages, ids).values()) expect(increasing(revisions)).toBe(true);
+      await sql.close();
+    } finally {
+      await broker.stop();
     }
-    expect(delivered.size).toBe(published);
-    for (const revisions of byParcours(messages, ids).values()) expect(increasing(revisions)).toBe(true);
-    await sql.close();
-    await broker.stop();
   });
 });
