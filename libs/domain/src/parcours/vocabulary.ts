@@ -82,8 +82,9 @@ export const BREACH_KINDS = [
 
 /**
  * The obligations a manquement may name besides a step of the contract in
- * force (DOMAIN.md §4.1): the legal ones — being oriented, attending the
- * appointments, signing the contract — and the activity hours of the contract.
+ * force (DOMAIN.md §4.1): the legal ones — being oriented, coming to the
+ * appointments the référent fixes (the first one above all), signing the
+ * contract — and the activity hours of the contract.
  * A contract step is named by its objective code.
  */
 export const LEGAL_OBLIGATIONS = ['orientation', 'appointments', 'contract_signature'] as const;

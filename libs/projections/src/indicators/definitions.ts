@@ -339,23 +339,52 @@ export const INDICATORS: IndicatorDefinition[] = [
       return { numerator: held, denominator: a.length, value: a.length ? held / a.length / months : null };
     },
   }),
-  first({
-    code: 'reseau_emploi.suspensions', family: 'reseau_emploi', label: 'Non-versement du RSA (suspensions-remobilisation)', unit: 'count', parameters: [],
-    definition: 'Suspensions décidées dans la période ; détail : décidées, en cours à la fin de la période, levées par remobilisation, rendues définitives dans la période.',
-    compute: (f, period) => {
-      const s = f.flatMap((c) => c.suspensions);
-      const decided = s.filter((x) => inPeriod(x.decidedOn, period)).length;
-      return {
-        ...count(decided),
-        breakdown: {
-          decided,
-          in_progress: s.filter((x) => x.startsOn <= period.to && x.endsOn >= period.to && !(x.liftedOn && x.liftedOn <= period.to) && !(x.definitiveOn && x.definitiveOn <= period.to)).length,
-          lifted_by_remobilisation: s.filter((x) => inPeriod(x.liftedOn, period)).length,
-          made_definitive: s.filter((x) => inPeriod(x.definitiveOn, period)).length,
+  {
+    code: 'reseau_emploi.suspensions',
+    family: 'reseau_emploi',
+    versions: [
+      {
+        version: 1, effectiveFrom: FIRST_DEFINITIONS_FROM, label: 'Non-versement du RSA (suspensions-remobilisation)', unit: 'count', parameters: [],
+        definition: 'Suspensions décidées dans la période ; détail : décidées, en cours à la fin de la période, levées par remobilisation, rendues définitives dans la période.',
+        compute: (f, period) => {
+          const s = f.flatMap((c) => c.suspensions);
+          const decided = s.filter((x) => inPeriod(x.decidedOn, period)).length;
+          return {
+            ...count(decided),
+            breakdown: {
+              decided,
+              in_progress: s.filter((x) => x.startsOn <= period.to && x.endsOn >= period.to && !(x.liftedOn && x.liftedOn <= period.to) && !(x.definitiveOn && x.definitiveOn <= period.to)).length,
+              lifted_by_remobilisation: s.filter((x) => inPeriod(x.liftedOn, period)).length,
+              made_definitive: s.filter((x) => inPeriod(x.definitiveOn, period)).length,
+            },
+          };
         },
-      };
-    },
-  }),
+      },
+      {
+        // From the next reporting year: the dashboard's 2026 figures already sent stay those of version 1.
+        version: 2, effectiveFrom: '2027-01-01', label: 'Non-versement du RSA (suspensions-remobilisation)', unit: 'count', parameters: [],
+        definition:
+          'Suspensions décidées dans la période, hors sanctions retirées ou annulées (L262-47) ; détail : décidées, en cours à la fin de la période, ' +
+          'levées par remobilisation, rendues définitives dans la période, retirées ou annulées dans la période.',
+        change: "La version 1 comptait aussi les sanctions retirées ou annulées après recours : une sanction annulée ne compte plus comme sanction.",
+        compute: (f, period) => {
+          const all = f.flatMap((c) => c.suspensions);
+          const s = all.filter((x) => !x.withdrawnOn);
+          const decided = s.filter((x) => inPeriod(x.decidedOn, period)).length;
+          return {
+            ...count(decided),
+            breakdown: {
+              decided,
+              in_progress: s.filter((x) => x.startsOn <= period.to && x.endsOn >= period.to && !(x.liftedOn && x.liftedOn <= period.to) && !(x.definitiveOn && x.definitiveOn <= period.to)).length,
+              lifted_by_remobilisation: s.filter((x) => inPeriod(x.liftedOn, period)).length,
+              made_definitive: s.filter((x) => inPeriod(x.definitiveOn, period)).length,
+              withdrawn: all.filter((x) => inPeriod(x.withdrawnOn, period)).length,
+            },
+          };
+        },
+      },
+    ],
+  },
   first({
     code: 'cie.action_beneficiaries', family: 'cie', label: 'Personnes bénéficiaires des actions (dont BRSA)', unit: 'count', parameters: [],
     definition: "Entrées en action d'insertion dans la période, par dispositif ; toutes les personnes suivies sont bénéficiaires du RSA.",

@@ -229,6 +229,42 @@ describe('the catalogue of definitions', () => {
 });
 
 /** Fingerprint of the label, unit, text and parameters of every version published. Add a line for a new version; never change one. */
+describe('suspensions, version 2 from 2027: a withdrawn or annulled sanction no longer counts (L262-47)', () => {
+  // One parcours, two suspensions: s-1 decided 10 Dec 2026 and annulled 5 Jan 2027; s-2 decided 15 Jan 2027, still running on 31 Jan 2027.
+  const events: ParcoursEvent[] = [
+    entered('S', '2026-09-01'),
+    oriented('2026-09-10', 'ccas_cias', 'social'),
+    { type: 'BreachReported', data: { breachId: 'b-1', kind: 'unreachable', obligation: 'appointments', occurredOn: '2026-11-02', reportedOn: '2026-11-02' } },
+    { type: 'SuspensionDecided', data: { breachId: 'b-1', sanctionId: 's-1', decidedOn: '2026-12-10', startsOn: '2026-12-10', endsOn: '2027-02-09', sharePercent: 50, months: 2, repeated: false } },
+    { type: 'SanctionWithdrawn', data: { sanctionId: 's-1', decidedOn: '2027-01-05', kind: 'annulment' } },
+    { type: 'BreachReported', data: { breachId: 'b-2', kind: 'unreachable', obligation: 'contract_signature', occurredOn: '2026-12-20', reportedOn: '2026-12-20' } },
+    { type: 'SuspensionDecided', data: { breachId: 'b-2', sanctionId: 's-2', decidedOn: '2027-01-15', startsOn: '2027-01-15', endsOn: '2027-02-14', sharePercent: 30, months: 1, repeated: false } },
+  ];
+  const facts = (): FactsSnapshot => {
+    const book = { versions: [] };
+    return { facts: events.reduce<ParcoursView | undefined>((v, e) => evolveView(v, e, book), undefined)!.cycles, book };
+  };
+  const suspensions = (period: { from: string; to: string }) => computeIndicators(facts(), period, 'departement', ['reseau_emploi.suspensions']).groups[0].indicators[0];
+
+  it('December 2026 under version 1: s-1 counts as decided (figures already sent stay as they were)', () => {
+    expect(suspensions({ from: '2026-12-01', to: '2026-12-31' })).toMatchObject({ version: 1, value: 1 });
+  });
+
+  it('January 2027 under version 2: s-2 only; in progress at the end: s-2 (s-1 annulled); one withdrawn in the period', () => {
+    expect(suspensions({ from: '2027-01-01', to: '2027-01-31' })).toMatchObject({
+      version: 2,
+      value: 1,
+      breakdown: { decided: 1, in_progress: 1, lifted_by_remobilisation: 0, made_definitive: 0, withdrawn: 1 },
+    });
+  });
+
+  it('December 2026 to January 2027 under version 2 (in force at the end): s-1 no longer counts; version 1 beside it counts both', () => {
+    const f = suspensions({ from: '2026-12-01', to: '2027-01-31' });
+    expect(f).toMatchObject({ version: 2, value: 1 });
+    expect(f.otherVersions).toEqual([expect.objectContaining({ definitionVersion: 1, value: 2 })]);
+  });
+});
+
 const PUBLISHED: Record<string, string> = {
   'calpae.new_entrants@1': 'b18f5199e2f0',
   'calpae.oriented_within_1_month@1': '9b7d288b085d',
@@ -255,6 +291,7 @@ const PUBLISHED: Record<string, string> = {
   'reseau_emploi.weekly_hours_target_share@1': '303c574dd193',
   'reseau_emploi.meetings_per_person_month@1': 'f105b5630c5b',
   'reseau_emploi.suspensions@1': '102e87abfb2e',
+  'reseau_emploi.suspensions@2': '63dc531ebadf',
   'cie.action_beneficiaries@1': '75503dfc1fe3',
   'cie.action_positive_outcome@1': 'bc52409746f6',
   'equilibre.first_appointment_within_15_days@1': '0c92613a7b8c',

@@ -18,6 +18,38 @@ function fold(events: ParcoursEvent[], book = { versions: [] as never[] }): Parc
 const open = (v: ParcoursView) => v.echeances.filter((e) => !e.metOn && !e.cancelledOn).map((e) => [e.kind, e.dueOn]);
 
 describe('échéances of a parcours', () => {
+  it('an exit closes the contact gap and the suspension end; a re-entry starts clean (DOMAIN.md §2.9)', () => {
+    const held: ParcoursEvent[] = [
+      { type: 'AppointmentScheduled', data: { appointmentId: 'a', scheduledFor: '2025-02-03', scheduledOn: '2025-01-31', kind: 'individual', channel: 'in_person', referentId: 'r' } },
+      { type: 'AppointmentHeld', data: { appointmentId: 'a', heldOn: '2025-02-03' } },
+    ];
+    const suspended: ParcoursEvent[] = [
+      { type: 'BreachReported', data: { breachId: 'b', kind: 'unreachable', obligation: 'appointments', occurredOn: '2025-03-01', reportedOn: '2025-03-01' } },
+      { type: 'SuspensionDecided', data: { breachId: 'b', sanctionId: 's', decidedOn: '2025-03-20', startsOn: '2025-03-20', endsOn: '2025-05-19', sharePercent: 50, months: 2, repeated: false } },
+    ];
+    const before = fold([entered, oriented('2025-01-31', 'social'), ...held, ...suspended]);
+    expect(open(before).map(([kind]) => kind)).toEqual(expect.arrayContaining(['contact_gap', 'suspension_end']));
+    const exited = fold([entered, oriented('2025-01-31', 'social'), ...held, ...suspended, { type: 'RsaExited', data: { exitedOn: '2025-04-30', reason: 'income' } }]);
+    expect(open(exited)).toEqual([['accompaniment_end', '2025-10-30']]);
+    const reentered = fold([
+      entered, oriented('2025-01-31', 'social'), ...held, ...suspended,
+      { type: 'RsaExited', data: { exitedOn: '2025-04-30', reason: 'income' } },
+      { ...entered, data: { ...(entered.data as Extract<ParcoursEvent, { type: 'ParcoursEntered' }>['data']), cycle: 2, demandOn: '2025-06-01', rightOpenedOn: '2025-06-01', enteredOn: '2025-06-02' } } as ParcoursEvent,
+    ]);
+    expect(open(reentered).map(([kind]) => kind)).toEqual(['orientation_legal', 'orientation_target']);
+  });
+
+  it('a withdrawn or annulled sanction closes its suspension end (L262-47)', () => {
+    const v = fold([
+      entered, oriented('2025-01-31', 'social'),
+      { type: 'BreachReported', data: { breachId: 'b', kind: 'unreachable', obligation: 'appointments', occurredOn: '2025-03-01', reportedOn: '2025-03-01' } },
+      { type: 'SuspensionDecided', data: { breachId: 'b', sanctionId: 's', decidedOn: '2025-03-20', startsOn: '2025-03-20', endsOn: '2025-05-19', sharePercent: 50, months: 2, repeated: false } },
+      { type: 'SanctionWithdrawn', data: { sanctionId: 's', decidedOn: '2025-04-02', kind: 'annulment' } },
+    ]);
+    expect(v.echeances.find((e) => e.kind === 'suspension_end')).toMatchObject({ cancelledOn: '2025-04-02' });
+    expect(v.cycles[0].suspensions[0]).toMatchObject({ withdrawnOn: '2025-04-02' });
+  });
+
   it('opens the orientation deadlines at entry: 6 weeks (legal) and 15 days (target)', () => {
     expect(open(fold([entered]))).toEqual([
       ['orientation_legal', '2025-02-17'],

@@ -208,7 +208,7 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       const view: ParcoursView = v
         ? { ...v, territory: d.territory, status: 'in_rsa', cycles: [...v.cycles, cycle] }
         : { parcoursId: d.parcoursId, lastName: d.person.lastName, firstName: d.person.firstName, territory: d.territory, status: 'in_rsa', cycles: [cycle], echeances: [], openBreaches: [] };
-      cancel(view, ['accompaniment_end', ...FOLLOW_UP], d.enteredOn);
+      cancel(view, ['accompaniment_end', 'suspension_end', ...FOLLOW_UP], d.enteredOn);
       open(view, book, 'orientation_legal', 'entry', d.enteredOn, (p) => addDays(d.enteredOn, 7 * p.orientationLegalWeeks));
       open(view, book, 'orientation_target', 'entry', d.enteredOn, (p) => addDays(d.enteredOn, p.orientationTargetDays));
       return view;
@@ -390,7 +390,8 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       const d = event.data;
       currentCycle(v).exitedOn = d.exitedOn;
       v.status = 'exited';
-      cancel(v, ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'balanced_review'], d.exitedOn);
+      // An exit ends what binds in its cycle (DOMAIN.md §2.9): no contact is due, no suspension runs on an allocation no longer paid.
+      cancel(v, ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'balanced_review', 'contact_gap', 'suspension_end'], d.exitedOn);
       open(v, book, 'accompaniment_end', 'exit', d.exitedOn, (p) => addMonths(d.exitedOn, p.accompanimentAfterExitMonths));
       return v;
     }
