@@ -42,7 +42,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 }
 
 /**
- * Issue 8, §2, against the real PostgreSQL and the real API process
+ * Database outages against the real PostgreSQL and the real API process
  * (apps/api/src/main.ts in a child process, worker inside): its connections
  * are terminated repeatedly under write load (pg_terminate_backend, 57P01,
  * once an "Unhandled 'error' event" that ended the process), then the

@@ -48,7 +48,7 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20
 }
 
 /**
- * Issue 8, §1 and §2: the Kafka relay retries a broker or a store that is
+ * The Kafka relay retries a broker or a store that is
  * away, for as long as it takes, showing `retrying`; it stops at an event it
  * cannot map, visibly, and resume() restarts it after the fix.
  */

@@ -9,7 +9,7 @@ import { createTestSchema, describeWithPostgres, postgresUrl } from '../support/
 import { TcpProxy } from './tcp-proxy';
 
 /**
- * Issue 8, §2: while the store is unreachable (connections refused, open ones
+ * While the store is unreachable (connections refused, open ones
  * cut) the API answers 503 STORE_UNAVAILABLE with Retry-After, never a 500,
  * and /ready says why; when it is back, everything works again by itself.
  */

@@ -634,7 +634,7 @@ export function singleDefectArb(validator: DocumentValidator, op: Operation, kno
 }
 
 /**
- * The examples of issue 8, sent first on every run (a route that no longer
+ * The known bad examples, sent first on every run (a route that no longer
  * exists is skipped): each was a 500, a wrong acceptance or a frozen projection.
  */
 export function issueExamples(ops: Operation[], known: KnownIds): FuzzRequest[] {
@@ -646,7 +646,7 @@ export function issueExamples(ops: Operation[], known: KnownIds): FuzzRequest[] 
     const body = parts.raw ?? (parts.body === undefined ? undefined : toJsonText(parts.body));
     const headers = { ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...parts.headers };
     const pathParams = Object.fromEntries(op.pathParams.map((p) => [p.name, parts.pathParams?.[p.name] ?? (p.name === 'id' && op.path.startsWith('/api/parcours') ? parcours : 'unknown')]));
-    out.push({ op, method: op.method, pathParams, query: parts.query ?? '', headers, body, auth, defect: 'issue 8 example' });
+    out.push({ op, method: op.method, pathParams, query: parts.query ?? '', headers, body, auth, defect: 'known example' });
   };
   const { person: _person, ...withoutPerson } = entryBody();
   const { household: _household, ...withoutHousehold } = entryBody();

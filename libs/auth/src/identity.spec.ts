@@ -34,7 +34,7 @@ describe('bearer tokens', () => {
     expect(() => authenticate(`Bearer ${signJwt({ role: 'etat', exp }, secret)}`, secret)).toThrow(/sub/);
   });
 
-  it('requires a numeric exp, and a lifetime within the maximum (issue 8 §3)', () => {
+  it('requires a numeric exp, and a lifetime within the maximum', () => {
     const now = new Date('2025-06-30T10:00:00Z');
     const iat = now.getTime() / 1000;
     const token = (claims: object) => `Bearer ${signJwt({ sub: 'u', role: 'etat', ...claims }, secret)}`;

@@ -37,7 +37,7 @@ describe('loadConfig', () => {
     expect(config.store).toBe('postgres');
   });
 
-  describe('production refuses unsafe settings, naming the variable (issue 8 §7)', () => {
+  describe('production refuses unsafe settings, naming the variable', () => {
     const secret = 'a-production-secret-of-more-than-32-characters';
     const key = 'a-production-dead-letter-key-of-32-characters-or-more';
     const problemsOf = (env: Record<string, string>) => {

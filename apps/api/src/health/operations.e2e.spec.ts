@@ -16,7 +16,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 /**
- * Issue 8, §1 and §2: a projection that meets an event it cannot handle stops
+ * Operations: a projection that meets an event it cannot handle stops
  * there, visibly; `resume` restarts its loop in the running process after the
  * fix; `rebuild` gives a way out; /ready tells it, in detail to the Département only.
  */

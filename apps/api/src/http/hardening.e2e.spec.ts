@@ -6,7 +6,7 @@ import { bearer, entryBody, followedParcours, NOW, seedReferenceData, startApi, 
 const stores: StoreUnderTest[] = process.env.PARCOURS_TEST_POSTGRES_MISSING ? ['embedded'] : ['embedded', 'postgres'];
 
 /**
- * Regression tests of issue 8, sections 1, 3, 4 and 5: each example that once
+ * Regression tests of input handling: each example that once
  * got through (or gave a 500) is refused with a clear error and writes nothing.
  */
 describe.each(stores)('hardened input on the %s store', (store) => {

@@ -3,7 +3,7 @@ import { bearer, entryBody, seedReferenceData, startApi, StoreUnderTest, TestApi
 const stores: StoreUnderTest[] = process.env.PARCOURS_TEST_POSTGRES_MISSING ? ['embedded'] : ['embedded', 'postgres'];
 
 /**
- * Issue 9 §1 through the HTTP API: each sanction the API once accepted against
+ * The sanction procedure through the HTTP API: each sanction the API once accepted against
  * the law (DOMAIN.md §4.1; L262-37, R262-68, R262-68-6, L262-47; loi 2023-1196)
  * is refused with its rule code, and the procedure's new steps are routes.
  */

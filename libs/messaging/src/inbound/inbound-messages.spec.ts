@@ -28,7 +28,7 @@ describe('partner messages', () => {
     expect(decodeInbound(CAF_TOPIC, encode(entry({ lastName: "N'Diaye-Lefèvre", firstName: 'Zoé' })))).toMatchObject({ type: 'entry', territory: 'ARRAGEOIS' });
   });
 
-  // Regression (issue 8 §6): a NUL byte in the last name passed the schema, and PostgreSQL refused it (22P05) for ever.
+  // Regression: a NUL byte in the last name passed the schema, and PostgreSQL refused it (22P05) for ever.
   it.each([
     ['a NUL byte', 'Du\u0000rand'],
     ['a control character', 'Du\u001brand'],

@@ -104,7 +104,7 @@ describeWithKafka('partner flows from Kafka', () => {
     const after = entry(run, 5002);
     const unknown = { messageId: `${run}-exit-5003`, type: 'exit', person: { cafNumber: `${run.slice(-6).toUpperCase()}5003`, rank: 1 }, exitedOn: '2025-03-01', reason: 'income' };
     const invalid = { ...personal(5004), enteredOn: 'tomorrow' };
-    // Regression (issue 8 §6): a NUL byte in the last name passed the schema, PostgreSQL refused it (22P05) and the partition waited for ever.
+    // Regression: a NUL byte in the last name passed the schema, PostgreSQL refused it (22P05) and the partition waited for ever.
     const nulByte = personal(5005, { lastName: `Du\u0000rand${run}` });
     const reserved = { ...personal(5006), territory: 'constructor' };
     const garbage = `{"run": "${run}", "lastName": "${lastName}", "nir": "${nir}", not json`;

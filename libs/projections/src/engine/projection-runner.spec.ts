@@ -126,7 +126,7 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20
   }
 }
 
-describe('projection runner when the store goes away (issue 8, §2)', () => {
+describe('projection runner when the store goes away', () => {
   let sql: SqlClient;
   let store: SqlEventStore;
   beforeEach(async () => {

@@ -7,10 +7,10 @@ import { checkCatalogue, FIRST_DEFINITIONS_FROM, IndicatorDefinition, INDICATORS
 import { exportIndicators } from './export';
 
 /**
- * Issue 9 §4: a definition's version has an effective date, old versions stay,
+ * Versioned definitions: a definition's version has an effective date, old versions stay,
  * a period spanning a change gives both side by side, and "as known at" a date
  * uses the definitions then in force. The case the versioning exists for
- * (issue 9 §2, DOMAIN.md §5.1 "Persons in accompaniment"): from 2026 a person
+ * (DOMAIN.md §5.1 "Persons in accompaniment"): from 2026 a person
  * is counted once (a person = a parcours) although an exit and a re-entry
  * fall in the period; 2025 figures already sent stay those of version 1.
  * Every expected figure is counted by hand from the histories below.
