@@ -4,7 +4,7 @@ import { nestsDeeperThan } from '../../apps/api/src/bootstrap';
 import { bearer, entryBody, startApi, TestApi, tokens } from '../support/api';
 
 /**
- * a body over the limit answers 413 PAYLOAD_TOO_LARGE, a body
+ * A body over the limit answers 413 PAYLOAD_TOO_LARGE, a body
  * that is not JSON 415 UNSUPPORTED_MEDIA_TYPE, JSON nested 5,000 levels deep
  * (once a 500) 400 BODY_TOO_DEEP; nothing is written, the server stays up.
  */
