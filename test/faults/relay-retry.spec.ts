@@ -1,8 +1,9 @@
-import { EventStore, PgliteSqlClient, ReadAllOptions, SqlClient, SqlEventStore } from '@parcours/event-store';
+import { EventStore, PgliteSqlClient, SqlClient, SqlEventStore } from '@parcours/event-store';
 import { IntegrationRelay, MessageSink, OutgoingMessage, PARCOURS_TOPIC, RelayStatus } from '@parcours/messaging';
 import type { ParcoursEvent } from '@parcours/domain';
 import * as integration from '../../libs/messaging/src/outbound/integration-events';
 import { appendParcours } from '../../libs/projections/src/testing/histories';
+import { flakyStore, until } from '../support/faults';
 
 const entered = (id: string): ParcoursEvent => ({
   type: 'ParcoursEntered',
@@ -24,28 +25,7 @@ class FlakySink implements MessageSink {
 }
 
 /** The store, unavailable while `down()` says so. */
-function flaky(store: EventStore, down: () => boolean): EventStore {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'readAll') {
-        return async (options: ReadAllOptions) => {
-          if (down()) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
-          return target.readAll(options);
-        };
-      }
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const flaky = (store: EventStore, down: () => boolean): EventStore => flakyStore(store, down, () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
 
 /**
  * The Kafka relay retries a broker or a store that is

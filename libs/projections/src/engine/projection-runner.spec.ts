@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { ParcoursEvent } from '@parcours/domain';
-import { EventStore, PgliteSqlClient, ReadAllOptions, SqlClient, SqlEventStore } from '@parcours/event-store';
+import { EventStore, PgliteSqlClient, SqlClient, SqlEventStore } from '@parcours/event-store';
 import { arbitrarySession, play } from '../../../domain/src/testing/random-sessions';
 import { parcoursProjection } from '../parcours-view/parcours.projection';
 import { appendParcours, dumpReadModels } from '../testing/histories';
 import { Projection } from './projection';
 import { ProjectionRunner, ProjectionStatus, ProjectionStoppedError } from './projection-runner';
+import { flakyStore, until } from '../../../../test/support/faults';
 
 async function openEmbedded(): Promise<{ sql: SqlClient; store: SqlEventStore }> {
   const sql = await PgliteSqlClient.open({ schema: 'projections' });
@@ -103,28 +104,7 @@ const adminShutdown = () => Object.assign(new Error('terminating connection due 
 const deadlock = () => Object.assign(new Error('deadlock detected'), { code: '40P01' });
 
 /** The store, unavailable while `down()` says so. */
-function flaky(store: EventStore, down: () => boolean): EventStore {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'readAll') {
-        return async (options: ReadAllOptions) => {
-          if (down()) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-          return target.readAll(options);
-        };
-      }
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await probe())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const flaky = (store: EventStore, down: () => boolean): EventStore => flakyStore(store, down, () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
 
 describe('projection runner when the store goes away', () => {
   let sql: SqlClient;

@@ -92,6 +92,20 @@ const average = (values: number[]): IndicatorResult => ({ numerator: values.redu
 const middle = (values: number[]): IndicatorResult => ({ numerator: null, denominator: values.length, value: median(values) });
 const tally = (keys: string[]): Breakdown => keys.reduce<Breakdown>((b, k) => ((b[k] = (b[k] ?? 0) + 1), b), {});
 
+/** Suspensions decided in the period, with those in progress at its end, lifted and made definitive in it. */
+function suspensionsFigure(s: CycleFacts['suspensions'], period: Period): IndicatorResult & { breakdown: Breakdown } {
+  const decided = s.filter((x) => inPeriod(x.decidedOn, period)).length;
+  return {
+    ...count(decided),
+    breakdown: {
+      decided,
+      in_progress: s.filter((x) => x.startsOn <= period.to && x.endsOn >= period.to && !(x.liftedOn && x.liftedOn <= period.to) && !(x.definitiveOn && x.definitiveOn <= period.to)).length,
+      lifted_by_remobilisation: s.filter((x) => inPeriod(x.liftedOn, period)).length,
+      made_definitive: s.filter((x) => inPeriod(x.definitiveOn, period)).length,
+    },
+  };
+}
+
 const newEntrants = (facts: CycleFacts[], period: Period) => facts.filter((c) => inPeriod(c.enteredOn, period));
 const entryToOrientation = (facts: CycleFacts[], period: Period) =>
   newEntrants(facts, period).filter((c) => firstOrientation(c)).map((c) => daysBetween(c.enteredOn, firstOrientation(c)!.notifiedOn));
@@ -346,19 +360,7 @@ export const INDICATORS: IndicatorDefinition[] = [
       {
         version: 1, effectiveFrom: FIRST_DEFINITIONS_FROM, label: 'Non-versement du RSA (suspensions-remobilisation)', unit: 'count', parameters: [],
         definition: 'Suspensions décidées dans la période ; détail : décidées, en cours à la fin de la période, levées par remobilisation, rendues définitives dans la période.',
-        compute: (f, period) => {
-          const s = f.flatMap((c) => c.suspensions);
-          const decided = s.filter((x) => inPeriod(x.decidedOn, period)).length;
-          return {
-            ...count(decided),
-            breakdown: {
-              decided,
-              in_progress: s.filter((x) => x.startsOn <= period.to && x.endsOn >= period.to && !(x.liftedOn && x.liftedOn <= period.to) && !(x.definitiveOn && x.definitiveOn <= period.to)).length,
-              lifted_by_remobilisation: s.filter((x) => inPeriod(x.liftedOn, period)).length,
-              made_definitive: s.filter((x) => inPeriod(x.definitiveOn, period)).length,
-            },
-          };
-        },
+        compute: (f, period) => suspensionsFigure(f.flatMap((c) => c.suspensions), period),
       },
       {
         // From the next reporting year: the dashboard's 2026 figures already sent stay those of version 1.
@@ -369,18 +371,8 @@ export const INDICATORS: IndicatorDefinition[] = [
         change: "La version 1 comptait aussi les sanctions retirées ou annulées après recours : une sanction annulée ne compte plus comme sanction.",
         compute: (f, period) => {
           const all = f.flatMap((c) => c.suspensions);
-          const s = all.filter((x) => !x.withdrawnOn);
-          const decided = s.filter((x) => inPeriod(x.decidedOn, period)).length;
-          return {
-            ...count(decided),
-            breakdown: {
-              decided,
-              in_progress: s.filter((x) => x.startsOn <= period.to && x.endsOn >= period.to && !(x.liftedOn && x.liftedOn <= period.to) && !(x.definitiveOn && x.definitiveOn <= period.to)).length,
-              lifted_by_remobilisation: s.filter((x) => inPeriod(x.liftedOn, period)).length,
-              made_definitive: s.filter((x) => inPeriod(x.definitiveOn, period)).length,
-              withdrawn: all.filter((x) => inPeriod(x.withdrawnOn, period)).length,
-            },
-          };
+          const figure = suspensionsFigure(all.filter((x) => !x.withdrawnOn), period);
+          return { ...figure, breakdown: { ...figure.breakdown, withdrawn: all.filter((x) => inPeriod(x.withdrawnOn, period)).length } };
         },
       },
     ],
