@@ -69,6 +69,14 @@ describe.each(stores)('hardened input on the %s store', (store) => {
       await refused(() => api.http.post('/api/parameters').set(dep()).send({ effectiveFrom: '2025-06-01', values }), 400);
     });
 
+    it('GET /api/parameters shows every parameter with its default and its source', async () => {
+      const res = await api.http.get('/api/parameters').set(dep()).expect(200);
+      expect(Object.keys(res.body.sources).sort()).toEqual(Object.keys(res.body.defaults).sort());
+      expect(res.body.defaults).toMatchObject({ repeatedBreachDelayMonths: 12, activityHoursLegalMin: 15, maxDaysAhead: 366 });
+      expect(res.body.sources.repeatedBreachDelayMonths).toMatch(/règle de projet/);
+      expect(res.body.sources.householdShareCap).toMatch(/R262-68-6/);
+    });
+
     it('weekly hours may be a fraction (17.5 h)', async () => {
       await api.http.post('/api/parameters').set(dep()).send({ effectiveFrom: '2025-01-01', values: { weeklyHoursTarget: 17.5 } }).expect(201);
     });

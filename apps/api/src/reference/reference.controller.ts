@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
-import { DEFAULT_PARAMETERS, parisDate, parametersAt, ReferenceCommand } from '@parcours/domain';
+import { DEFAULT_PARAMETERS, PARAMETER_SOURCES, parisDate, parametersAt, ReferenceCommand } from '@parcours/domain';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { CorrelationIdOf } from '../http/request-context';
 import { CLOCK } from '@parcours/runtime';
@@ -83,11 +83,11 @@ export class ReferenceController {
     return this.write({ type: 'RegisterInsertionAction', ...body }, who, correlationId);
   }
 
-  /** The versions, and the values in force today. */
+  /** The defaults with their source (a text or a project rule), the versions set by the Département, and the values in force today. */
   @Get('parameters')
   async parameters() {
     const versions = (await this.catalog.current()).parameterVersions;
-    return { defaults: DEFAULT_PARAMETERS, versions, inForce: parametersAt(versions, parisDate(this.clock())) };
+    return { defaults: DEFAULT_PARAMETERS, sources: PARAMETER_SOURCES, versions, inForce: parametersAt(versions, parisDate(this.clock())) };
   }
 
   @Post('parameters')

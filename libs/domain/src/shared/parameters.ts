@@ -150,3 +150,40 @@ export function validateParameters(values: Partial<Record<keyof Parameters, unkn
   if (merged.householdShareCap > 100) problems.householdShareCap = 'ne peut dépasser 100';
   return problems;
 }
+
+/**
+ * Where each default comes from: a text (law, decree, the Département's
+ * deliberations) or a project rule a Département may change. Published with
+ * the parameters (GET /api/parameters) and in docs/DOMAIN.md §4.3.
+ */
+export const PARAMETER_SOURCES: Readonly<Record<keyof Parameters, string>> = {
+  orientationLegalWeeks: 'décret n° 2024-1244 du 30 décembre 2024',
+  orientationCalpaeMonths: 'indicateur CALPAE (socle d’indicateurs)',
+  orientationTargetDays: 'objectif départemental (Pas-de-Calais : 15 jours)',
+  firstAppointmentDays: 'objectif départemental (Pas-de-Calais : 15 jours)',
+  firstAppointmentIndicatorDays: 'indicateur CALPAE (« 2 semaines »)',
+  firstContractLegalMonths: 'décret n° 2024-1244 du 30 décembre 2024',
+  firstContractCalpaeMonths: 'indicateur CALPAE',
+  contractEndWarningDays: 'règle de projet',
+  dueSoonDays: 'règle de projet',
+  contractMinMonths: 'règle de projet',
+  contractMaxMonths: 'règle de projet',
+  weeklyHoursMin: 'règle de projet (borne de saisie)',
+  weeklyHoursMax: 'règle de projet (borne de saisie)',
+  weeklyHoursTarget: 'loi n° 2023-1196 pour le plein emploi (15 heures)',
+  balancedReviewMonths: 'délibération départementale (parcours équilibré, revue à 12 mois)',
+  contactGapMonths: 'règle de projet',
+  accompanimentAfterExitMonths: 'délibération départementale (accompagnement 6 mois après la fin de droit)',
+  observationDays: 'règle de projet (la loi ne fixe pas de délai)',
+  epOpinionRequired: 'choix du Département (avis requis avant une suppression : L262-37 III)',
+  sanctionShareMin: 'R262-68-1 (au moins 30 %)',
+  sanctionShareMax: 'R262-68-1',
+  firstBreachMonthsMax: 'R262-68 1°, R262-68-1 (1 ou 2 mois)',
+  repeatedBreachMonthsMax: 'R262-68 2° (1 à 4 mois)',
+  householdShareCap: 'R262-68-6 (50 %)',
+  repeatedBreachDelayMonths: 'règle de projet (L262-37 II 2° ; délai du décret non retrouvé)',
+  activityHoursLegalMin: 'loi n° 2023-1196 pour le plein emploi (15 heures)',
+  portfolioCapIntensive: 'délibération départementale (70 en accompagnement intensif)',
+  portfolioCapOther: 'délibération départementale (150 à 250)',
+  maxDaysAhead: 'règle de projet',
+};
