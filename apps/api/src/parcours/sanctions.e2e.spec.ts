@@ -118,4 +118,13 @@ describe.each(stores)('the sanction procedure by the law, on the %s store', (sto
     const res = await post(`${again}/decision`, slai(), { decidedOn: '2025-05-25', decision: 'suspension', sharePercent: 50, months: 3 }).expect(422);
     expect(res.body.code).toBe('SANCTION_DURATION_OUT_OF_SCALE');
   });
+
+  it('lets a person who left during a contract and came back sign a new contract in the new cycle (DOMAIN.md §2.9)', async () => {
+    const p = await parcours();
+    await post(`${p}/exit`, bearer(tokens.system()), { exitedOn: '2025-04-30', reason: 'income' }).expect(201);
+    await post(`${p}/reentry`, bearer(tokens.system()), { demandOn: '2025-05-20', rightOpenedOn: '2025-05-20', enteredOn: '2025-05-20' }).expect(201);
+    await post(`${p}/orientations`, slai(), { track: 'social', organisationId: 'org-ccas', decidedOn: '2025-05-22', notifiedOn: '2025-05-22' }).expect(201);
+    await post(`${p}/referent`, slai(), { referentId: 'ref-ccas-1', assignedOn: '2025-05-23' }).expect(201);
+    await post(`${p}/contracts`, referent(), { kind: 'contrat_engagement', signedOn: '2025-06-01', startsOn: '2025-06-01', endsOn: '2025-11-30', weeklyHours: 15, objectives: [] }).expect(201);
+  });
 });
