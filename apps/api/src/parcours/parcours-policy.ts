@@ -30,6 +30,7 @@ export const COMMAND_ROLES: Record<ParcoursCommandType, Role[]> = {
   EnterAction: FOLLOW_UP,
   ExitAction: FOLLOW_UP,
   StartEmployment: ['system', ...FOLLOW_UP],
+  EndEmployment: ['system', ...FOLLOW_UP],
   RequestReorientation: FOLLOW_UP,
   DecideReorientation: SLAI_DECISION,
   GrantExemption: SLAI_DECISION,

@@ -138,6 +138,11 @@ export class ParcoursController {
     return this.run(id, { type: 'StartEmployment', ...b }, who, h);
   }
 
+  @Post(':id/employment/:eid/end')
+  endEmployment(@Param('id') id: string, @Param('eid') eid: string, @Body() b: dto.EmploymentEndDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'EndEmployment', employmentId: eid, ...b }, who, h);
+  }
+
   @Post(':id/reorientation-requests')
   requestReorientation(@Param('id') id: string, @Body() b: dto.ReorientationRequestDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
     return this.run(id, { type: 'RequestReorientation', ...b }, who, h);

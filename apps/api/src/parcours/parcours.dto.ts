@@ -158,6 +158,10 @@ export class EmploymentDto {
   @CodeField(EMPLOYMENT_KINDS) kind: Code<typeof EMPLOYMENT_KINDS>;
 }
 
+export class EmploymentEndDto {
+  @DateField(true, "Dernier jour de l'emploi") endedOn: string;
+}
+
 export class ReorientationRequestDto {
   @DateField() requestedOn: string;
   @CodeField(REORIENTATION_MOTIVES) motive: Code<typeof REORIENTATION_MOTIVES>;

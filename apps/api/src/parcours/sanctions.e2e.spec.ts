@@ -127,4 +127,13 @@ describe.each(stores)('the sanction procedure by the law, on the %s store', (sto
     await post(`${p}/referent`, slai(), { referentId: 'ref-ccas-1', assignedOn: '2025-05-23' }).expect(201);
     await post(`${p}/contracts`, referent(), { kind: 'contrat_engagement', signedOn: '2025-06-01', startsOn: '2025-06-01', endsOn: '2025-11-30', weeklyHours: 15, objectives: [] }).expect(201);
   });
+
+  it('records the end of an employment, from the référent or the France Travail flow', async () => {
+    const p = await parcours();
+    const started = await post(`${p}/employment`, bearer(tokens.system()), { startedOn: '2025-03-01', kind: 'fixed_term_under_6_months' }).expect(201);
+    const end = `${p}/employment/${started.body.employmentId}/end`;
+    expect((await post(end, referent(), { endedOn: '2025-02-01' }).expect(422)).body.code).toBe('EMPLOYMENT_END_BEFORE_START');
+    await post(end, bearer(tokens.system()), { endedOn: '2025-05-31' }).expect(201);
+    expect((await post(end, referent(), { endedOn: '2025-06-30' }).expect(422)).body.code).toBe('EMPLOYMENT_ALREADY_ENDED');
+  });
 });

@@ -26,6 +26,7 @@ export type ParcoursCommand =
   | ({ type: 'EnterAction' } & EventData<'ActionEntered'>)
   | ({ type: 'ExitAction' } & EventData<'ActionExited'>)
   | ({ type: 'StartEmployment' } & Omit<EventData<'EmploymentStarted'>, 'employmentId'>)
+  | ({ type: 'EndEmployment' } & EventData<'EmploymentEnded'>)
   | ({ type: 'RequestReorientation' } & Omit<EventData<'ReorientationRequested'>, 'requestId'>)
   | {
       type: 'DecideReorientation';

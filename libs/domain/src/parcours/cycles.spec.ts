@@ -62,3 +62,15 @@ describe('the 6-month window after an exit, on the business date and on today’
       .thenViolation('ACCOMPANIMENT_WINDOW_CLOSED');
   });
 });
+
+describe('employment and its end (France Travail flow or the référent)', () => {
+  const started: ParcoursEvent = { type: 'EmploymentStarted', data: { employmentId: 'e-1', startedOn: '2025-03-01', kind: 'fixed_term_under_6_months' } };
+  const end = (endedOn: string, employmentId = 'e-1'): ParcoursCommand => ({ type: 'EndEmployment', employmentId, endedOn });
+
+  it('records the end of a known employment, once, not before its start', () => {
+    given([...followed(), started]).when(end('2025-05-31')).then([{ type: 'EmploymentEnded', data: { employmentId: 'e-1', endedOn: '2025-05-31' } }]);
+    given([...followed(), started]).when(end('2025-02-28')).thenViolation('EMPLOYMENT_END_BEFORE_START', 'endedOn');
+    given([...followed(), started, { type: 'EmploymentEnded', data: { employmentId: 'e-1', endedOn: '2025-05-31' } }]).when(end('2025-06-30')).thenViolation('EMPLOYMENT_ALREADY_ENDED');
+    given([...followed(), started]).when(end('2025-05-31', 'e-9')).thenViolation('EMPLOYMENT_NOT_FOUND');
+  });
+});

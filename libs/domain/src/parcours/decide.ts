@@ -260,6 +260,14 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       requireOpen(s, ctx, c.startedOn);
       pastDateInCycle(s, ctx, c.startedOn, 'startedOn');
       return one({ type: 'EmploymentStarted', data: { employmentId: ctx.newId(), startedOn: c.startedOn, kind: c.kind } });
+    case 'EndEmployment': {
+      requireOpen(s, ctx, c.endedOn);
+      const job = found(lookup(s.employments, c.employmentId), 'EMPLOYMENT_NOT_FOUND', "Cet emploi n'est pas connu du parcours.");
+      rule(!job.endedOn, 'EMPLOYMENT_ALREADY_ENDED', `La fin de cet emploi est déjà enregistrée (${job.endedOn}).`);
+      notFuture(ctx, c.endedOn, 'endedOn');
+      notBefore(c.endedOn, job.startedOn, 'EMPLOYMENT_END_BEFORE_START', "La fin de l'emploi ne peut précéder son début.", 'endedOn');
+      return one({ type: 'EmploymentEnded', data: { employmentId: c.employmentId, endedOn: c.endedOn } });
+    }
     case 'RequestReorientation':
       requireOpen(s, ctx, c.requestedOn);
       requireInRsa(s);

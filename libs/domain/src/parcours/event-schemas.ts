@@ -107,6 +107,7 @@ export const PARCOURS_EVENT_SCHEMAS = {
   ActionEntered: objectSchema({ prescriptionId: uuid, enteredOn: date }),
   ActionExited: objectSchema({ prescriptionId: uuid, exitedOn: date, outcome: codeSchema(ACTION_OUTCOMES) }),
   EmploymentStarted: objectSchema({ employmentId: uuid, startedOn: date, kind: codeSchema(EMPLOYMENT_KINDS) }),
+  EmploymentEnded: objectSchema({ employmentId: uuid, endedOn: date }),
   ReorientationRequested: objectSchema({ requestId: uuid, requestedOn: date, motive: codeSchema(REORIENTATION_MOTIVES), 'requestedTrack?': codeSchema(TRACKS) }),
   ReorientationRefused: objectSchema({ requestId: uuid, decidedOn: date }),
   ExemptionGranted: objectSchema({ exemptionId: uuid, reason: codeSchema(EXEMPTION_REASONS), from: date, 'to?': date }),

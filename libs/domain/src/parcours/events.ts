@@ -126,6 +126,8 @@ export type ParcoursEvent =
   | { type: 'ActionEntered'; data: { prescriptionId: string; enteredOn: BusinessDate } }
   | { type: 'ActionExited'; data: { prescriptionId: string; exitedOn: BusinessDate; outcome: Of<typeof ACTION_OUTCOMES> } }
   | { type: 'EmploymentStarted'; data: { employmentId: string; startedOn: BusinessDate; kind: Of<typeof EMPLOYMENT_KINDS> } }
+  /** End of an employment (France Travail flow or the référent): the person is no longer in employment from the next day. */
+  | { type: 'EmploymentEnded'; data: { employmentId: string; endedOn: BusinessDate } }
   | {
       type: 'ReorientationRequested';
       data: { requestId: string; requestedOn: BusinessDate; motive: Of<typeof REORIENTATION_MOTIVES>; requestedTrack?: Track };

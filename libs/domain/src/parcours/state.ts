@@ -96,6 +96,7 @@ export interface ParcoursState {
   /** Every sanction of the person, across cycles: a repeated manquement counts across them (DOMAIN.md §4.1). */
   sanctions: Record<string, Sanction>;
   exemptions: Record<string, Exemption>;
+  employments: Record<string, { startedOn: BusinessDate; endedOn?: BusinessDate }>;
 }
 
 export const initialParcoursState = (): ParcoursState => ({
@@ -111,6 +112,7 @@ export const initialParcoursState = (): ParcoursState => ({
   breaches: {},
   sanctions: {},
   exemptions: {},
+  employments: {},
 });
 
 function updateCycle(state: ParcoursState, patch: Partial<CycleSummary>): CycleSummary[] {
@@ -218,6 +220,11 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       return { ...s, exemptions: { ...s.exemptions, [d.exemptionId]: { exemptionId: d.exemptionId, reason: d.reason, from: d.from, to: d.to } } };
     }
     case 'EmploymentStarted':
+      return { ...s, employments: { ...s.employments, [event.data.employmentId]: { startedOn: event.data.startedOn } } };
+    case 'EmploymentEnded': {
+      const job = s.employments[event.data.employmentId];
+      return job ? { ...s, employments: { ...s.employments, [event.data.employmentId]: { ...job, endedOn: event.data.endedOn } } } : s;
+    }
     case 'BalancedReviewHeld':
       return s;
     case 'ReorientationRequested':

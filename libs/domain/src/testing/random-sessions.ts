@@ -41,7 +41,7 @@ const KINDS = [
   'ExitAction', 'StartEmployment', 'RequestReorientation', 'DecideReorientation', 'ReportBreach', 'InformOfBreach',
   'ReceiveObservations', 'GiveEpOpinion', 'DecideBreach', 'LiftSuspension', 'MakeSuspensionDefinitive', 'ExitRsa',
   'EndAccompaniment', 'GrantExemption', 'RecordBalancedReview', 'ChangeHousehold', 'RegisterWithFranceTravail', 'Transfer',
-  'GiveSuppressionEpOpinion', 'AppealSanction', 'WithdrawSanction',
+  'GiveSuppressionEpOpinion', 'AppealSanction', 'WithdrawSanction', 'EndEmployment',
 ] as const;
 
 /** Values a client may send (the DTOs accept them), picked by a step's `variant`. */
@@ -151,6 +151,8 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
       return { type: 'ExitAction', prescriptionId: pickKey(s.prescriptions, x.pick), exitedOn: on, outcome: 'training' };
     case 'StartEmployment':
       return { type: 'StartEmployment', startedOn: on, kind: 'permanent' };
+    case 'EndEmployment':
+      return { type: 'EndEmployment', employmentId: pickKey(s.employments, x.pick), endedOn: on };
     case 'RequestReorientation':
       return { type: 'RequestReorientation', requestedOn: on, motive: 'other' };
     case 'DecideReorientation':

@@ -50,6 +50,9 @@ export async function applyInbound(m: InboundMessage, gateway: CommandGateway): 
     case 'employment_start':
       await gateway.execute(m.parcoursId, { type: 'StartEmployment', startedOn: m.startedOn, kind: m.kind as never }, FRANCE_TRAVAIL_IDENTITY, headers);
       return;
+    case 'employment_end':
+      await gateway.execute(m.parcoursId, { type: 'EndEmployment', employmentId: m.employmentId, endedOn: m.endedOn }, FRANCE_TRAVAIL_IDENTITY, headers);
+      return;
   }
 }
 

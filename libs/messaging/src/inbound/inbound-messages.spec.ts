@@ -24,6 +24,12 @@ function refusal(topic: string, value: unknown): UnprocessableMessage {
 }
 
 describe('partner messages', () => {
+  it('reads the end of an employment from France Travail, with the employment id of parcours.employment_started', () => {
+    const end = { messageId: 'ft-end-1', type: 'employment_end', parcoursId: '8a0b6c4e-1f6e-4b7e-9a57-3c1f2d9e0a11', employmentId: '1c9d6d3e-2b7a-4f4e-9d21-7f0e8b5a6c33', endedOn: '2025-05-31' };
+    expect(decodeInbound(FRANCE_TRAVAIL_TOPIC, encode(end))).toMatchObject({ type: 'employment_end', endedOn: '2025-05-31' });
+    expect(refusal(FRANCE_TRAVAIL_TOPIC, { ...end, employmentId: 'e-1' }).code).toBe('INVALID_MESSAGE');
+  });
+
   it('accepts a CAF entry with accents and apostrophes in the names', () => {
     expect(decodeInbound(CAF_TOPIC, encode(entry({ lastName: "N'Diaye-Lefèvre", firstName: 'Zoé' })))).toMatchObject({ type: 'entry', territory: 'ARRAGEOIS' });
   });

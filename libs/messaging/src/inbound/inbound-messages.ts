@@ -6,7 +6,7 @@ import { EMPLOYMENT_KINDS, EXIT_REASONS, HOUSEHOLD_TYPES, IDENTIFIER_PATTERN, is
  * What the partners send (JSON, one message per fact), and their schemas.
  * - topic caf.rights.v1 (CAF/MSA daily flow): entry, exit, household_change;
  *   a person is known by numéro allocataire + rank in the foyer (1 demandeur, 2 conjoint);
- * - topic francetravail.flows.v1: registration, employment_start, by parcours id
+ * - topic francetravail.flows.v1: registration, employment_start, employment_end, by parcours id
  *   (France Travail learns it from the parcours.entered integration event).
  */
 export const CAF_TOPIC = 'caf.rights.v1';
@@ -47,6 +47,10 @@ export const INBOUND_SCHEMAS: Record<string, Schema> = {
   'francetravail.employment_start.v1.json': object(['messageId', 'type', 'parcoursId', 'startedOn', 'kind'], {
     messageId, type: { const: 'employment_start' }, parcoursId: { type: 'string', format: 'uuid' }, startedOn: date, kind: { enum: [...EMPLOYMENT_KINDS] },
   }),
+  // The employment id is the one of the parcours.employment_started integration event.
+  'francetravail.employment_end.v1.json': object(['messageId', 'type', 'parcoursId', 'employmentId', 'endedOn'], {
+    messageId, type: { const: 'employment_end' }, parcoursId: { type: 'string', format: 'uuid' }, employmentId: { type: 'string', format: 'uuid' }, endedOn: date,
+  }),
 };
 
 export interface CafPersonKey {
@@ -59,7 +63,8 @@ export type InboundMessage =
   | { topic: typeof CAF_TOPIC; messageId: string; type: 'exit'; person: CafPersonKey; exitedOn: string; reason: string }
   | { topic: typeof CAF_TOPIC; messageId: string; type: 'household_change'; person: CafPersonKey; household: { type: string; size: number }; changedOn: string }
   | { topic: typeof FRANCE_TRAVAIL_TOPIC; messageId: string; type: 'registration'; parcoursId: string; registeredOn: string; franceTravailId?: string }
-  | { topic: typeof FRANCE_TRAVAIL_TOPIC; messageId: string; type: 'employment_start'; parcoursId: string; startedOn: string; kind: string };
+  | { topic: typeof FRANCE_TRAVAIL_TOPIC; messageId: string; type: 'employment_start'; parcoursId: string; startedOn: string; kind: string }
+  | { topic: typeof FRANCE_TRAVAIL_TOPIC; messageId: string; type: 'employment_end'; parcoursId: string; employmentId: string; endedOn: string };
 
 /** A message that can never succeed as it is: it goes to the dead-letter topic with this reason. */
 export class UnprocessableMessage extends Error {

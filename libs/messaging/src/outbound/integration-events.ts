@@ -77,6 +77,8 @@ export const toIntegration: Mapper = (e) => {
       return { type: 'parcours.action_exited', occurredOn: e.data.exitedOn, data: pick(e.data, 'prescriptionId', 'exitedOn', 'outcome') };
     case 'EmploymentStarted':
       return { type: 'parcours.employment_started', occurredOn: e.data.startedOn, data: pick(e.data, 'employmentId', 'startedOn', 'kind') };
+    case 'EmploymentEnded':
+      return { type: 'parcours.employment_ended', occurredOn: e.data.endedOn, data: pick(e.data, 'employmentId', 'endedOn') };
     case 'ReorientationRequested':
       return { type: 'parcours.reorientation_requested', occurredOn: e.data.requestedOn, data: pick(e.data, 'requestId', 'requestedOn', 'motive', 'requestedTrack') };
     case 'ReorientationRefused':

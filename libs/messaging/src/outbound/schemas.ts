@@ -50,6 +50,7 @@ const DATA: Record<string, Record<string, Schema>> = {
   'parcours.action_entered': { prescriptionId: id, enteredOn: date },
   'parcours.action_exited': { prescriptionId: id, exitedOn: date, outcome: codes(ACTION_OUTCOMES) },
   'parcours.employment_started': { employmentId: id, startedOn: date, kind: codes(EMPLOYMENT_KINDS) },
+  'parcours.employment_ended': { employmentId: id, endedOn: date },
   'parcours.reorientation_requested': { requestId: id, requestedOn: date, motive: codes(REORIENTATION_MOTIVES), 'requestedTrack?': codes(TRACKS) },
   'parcours.reorientation_refused': { requestId: id, decidedOn: date },
   'parcours.exemption_granted': { exemptionId: id, from: date, 'to?': date },

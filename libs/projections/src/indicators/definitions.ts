@@ -322,14 +322,33 @@ export const INDICATORS: IndicatorDefinition[] = [
       return share(a.filter((c) => c.employmentStarts.some((d) => inPeriod(d, period))).length, a.length);
     },
   }),
-  first({
-    code: 'reseau_emploi.in_employment_at_end', family: 'reseau_emploi', label: 'Taux de présence en emploi à la fin de la période', unit: 'share', parameters: ['accompanimentAfterExitMonths'],
-    definition: "Part des personnes accompagnées dans la période dont une reprise d'emploi du cycle est antérieure ou égale à la fin de la période (la fin d'emploi n'est pas encore transmise).",
-    compute: (f, period, p) => {
-      const a = accompanied(f, period, p);
-      return share(a.filter((c) => c.employmentStarts.some((d) => d <= period.to)).length, a.length);
-    },
-  }),
+  {
+    code: 'reseau_emploi.in_employment_at_end',
+    family: 'reseau_emploi',
+    versions: [
+      {
+        version: 1, effectiveFrom: FIRST_DEFINITIONS_FROM, label: 'Taux de présence en emploi à la fin de la période', unit: 'share', parameters: ['accompanimentAfterExitMonths'],
+        definition: "Part des personnes accompagnées dans la période dont une reprise d'emploi du cycle est antérieure ou égale à la fin de la période (la fin d'emploi n'est pas encore transmise).",
+        compute: (f, period, p) => {
+          const a = accompanied(f, period, p);
+          return share(a.filter((c) => c.employmentStarts.some((d) => d <= period.to)).length, a.length);
+        },
+      },
+      {
+        // From the next reporting year, as the other changes of 2027: figures already sent stay those of version 1.
+        version: 2, effectiveFrom: '2027-01-01', label: 'Taux de présence en emploi à la fin de la période', unit: 'share', parameters: ['accompanimentAfterExitMonths'],
+        definition:
+          "Part des personnes accompagnées dans la période qui, le dernier jour de la période, occupent un emploi repris pendant le cycle : " +
+          "commencé au plus tard ce jour-là et dont la fin (flux France Travail ou saisie du référent) n'est pas antérieure.",
+        change: "La version 1 tenait tout emploi repris pour durable, faute de fin d'emploi transmise ; les fins d'emploi sont désormais enregistrées.",
+        compute: (f, period, p) => {
+          const a = accompanied(f, period, p);
+          const employedOn = (c: CycleFacts, day: BusinessDate) => (c.employments ?? []).some((x) => x.startedOn <= day && (x.endedOn === undefined || x.endedOn >= day));
+          return share(a.filter((c) => employedOn(c, period.to)).length, a.length);
+        },
+      },
+    ],
+  },
   first({
     code: 'reseau_emploi.weekly_hours_mean', family: 'reseau_emploi', label: 'Intensité : heures hebdomadaires prévues (moyenne)', unit: 'hours', parameters: [],
     definition: 'Contrats en vigueur à la fin de la période : moyenne des heures d’activité hebdomadaires prévues.',

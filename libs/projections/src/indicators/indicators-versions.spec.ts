@@ -265,6 +265,36 @@ describe('suspensions, version 2 from 2027: a withdrawn or annulled sanction no 
   });
 });
 
+describe('presence in employment at the end, version 2 from 2027: an employment that ended no longer counts', () => {
+  // E: employed 1 Nov 2026, end recorded on 31 Jan 2027. F: employed 15 Jan 2027, still employed. G: never employed.
+  const events: Record<string, ParcoursEvent[]> = {
+    E: [
+      entered('E', '2026-09-01'), oriented('2026-09-10', 'ccas_cias', 'social'),
+      { type: 'EmploymentStarted', data: { employmentId: 'e-1', startedOn: '2026-11-01', kind: 'fixed_term_under_6_months' } },
+      { type: 'EmploymentEnded', data: { employmentId: 'e-1', endedOn: '2027-01-31' } },
+    ],
+    F: [entered('F', '2026-09-01'), oriented('2026-09-10', 'ccas_cias', 'social'), { type: 'EmploymentStarted', data: { employmentId: 'f-1', startedOn: '2027-01-15', kind: 'permanent' } }],
+    G: [entered('G', '2026-09-01'), oriented('2026-09-10', 'ccas_cias', 'social')],
+  };
+  const facts = (): FactsSnapshot => {
+    const book = { versions: [] };
+    return { facts: Object.values(events).flatMap((h) => h.reduce<ParcoursView | undefined>((v, e) => evolveView(v, e, book), undefined)!.cycles), book };
+  };
+  const figure = (period: { from: string; to: string }) => computeIndicators(facts(), period, 'departement', ['reseau_emploi.in_employment_at_end']).groups[0].indicators[0];
+
+  it('on 31 Jan 2027 (the last day of E’s employment) E and F are employed: 2 of 3', () => {
+    expect(figure({ from: '2027-01-01', to: '2027-01-31' })).toMatchObject({ version: 2, numerator: 2, denominator: 3 });
+  });
+
+  it('on 28 Feb 2027 only F is: 1 of 3 (version 1 would still count E)', () => {
+    expect(figure({ from: '2027-02-01', to: '2027-02-28' })).toMatchObject({ version: 2, numerator: 1, denominator: 3 });
+  });
+
+  it('December 2026 under version 1: E counts as employed, ends being unknown to it', () => {
+    expect(figure({ from: '2026-12-01', to: '2026-12-31' })).toMatchObject({ version: 1, numerator: 1, denominator: 3 });
+  });
+});
+
 const PUBLISHED: Record<string, string> = {
   'calpae.new_entrants@1': 'b18f5199e2f0',
   'calpae.oriented_within_1_month@1': '9b7d288b085d',
@@ -287,6 +317,7 @@ const PUBLISHED: Record<string, string> = {
   'reseau_emploi.barrier_persistence@1': '8ee255425d08',
   'reseau_emploi.employment_access@1': '8cc807210b5d',
   'reseau_emploi.in_employment_at_end@1': '39a287b55c7e',
+  'reseau_emploi.in_employment_at_end@2': '5d8a36a680c1',
   'reseau_emploi.weekly_hours_mean@1': '4ffbd3dc81e1',
   'reseau_emploi.weekly_hours_target_share@1': '303c574dd193',
   'reseau_emploi.meetings_per_person_month@1': 'f105b5630c5b',

@@ -77,6 +77,8 @@ export interface CycleFacts {
   referentOrganisationId?: string;
   prescriptions: { id: string; actionId: string; dispositifCode: string; prescribedOn: BusinessDate; enteredOn?: BusinessDate; exitedOn?: BusinessDate; outcome?: string }[];
   employmentStarts: BusinessDate[];
+  /** Each employment with its end when known (absent from facts built before ends were recorded: rebuild). */
+  employments?: { id: string; startedOn: BusinessDate; endedOn?: BusinessDate }[];
   barriers: { barrier: string; recordedOn: BusinessDate; liftedOn?: BusinessDate }[];
   reorientationRequests: { id: string; requestedOn: BusinessDate; decidedOn?: BusinessDate; accepted?: boolean }[];
   suspensions: { id: string; decidedOn: BusinessDate; startsOn: BusinessDate; endsOn: BusinessDate; liftedOn?: BusinessDate; definitiveOn?: BusinessDate; appealedOn?: BusinessDate; withdrawnOn?: BusinessDate }[];
@@ -201,6 +203,7 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
         contracts: [],
         prescriptions: [],
         employmentStarts: [],
+        employments: [],
         barriers: [],
         reorientationRequests: [],
         suspensions: [],
@@ -332,9 +335,18 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       if (x) Object.assign(x, { exitedOn: event.data.exitedOn, outcome: event.data.outcome });
       return v;
     }
-    case 'EmploymentStarted':
-      currentCycle(v).employmentStarts.push(event.data.startedOn);
+    case 'EmploymentStarted': {
+      const c = currentCycle(v);
+      c.employmentStarts.push(event.data.startedOn);
+      (c.employments ??= []).push({ id: event.data.employmentId, startedOn: event.data.startedOn });
       return v;
+    }
+    case 'EmploymentEnded': {
+      // An employment may end after an exit and a re-entry: look in every cycle.
+      const job = v.cycles.flatMap((c) => c.employments ?? []).find((x) => x.id === event.data.employmentId);
+      if (job) job.endedOn = event.data.endedOn;
+      return v;
+    }
     case 'ReorientationRequested':
       currentCycle(v).reorientationRequests.push({ id: event.data.requestId, requestedOn: event.data.requestedOn });
       return v;
