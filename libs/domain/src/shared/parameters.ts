@@ -4,6 +4,13 @@ import { BusinessDate } from './dates';
  * Every number a département may set differently (DOMAIN.md §3–4), stored as
  * versions with an effective date, so that 2024's figures use 2024's rules.
  */
+/**
+ * Persons already in the RSA on 1 January 2025 sign a contrat d'engagement by
+ * 31 December 2026 (décret n° 2024-1244 du 30 décembre 2024): dates of the
+ * law, not a choice of the Département.
+ */
+export const LEGACY_CONTRACT_DEADLINE = { inRsaOn: '2025-01-01', dueOn: '2026-12-31' } as const;
+
 export interface Parameters {
   /** Orientation within N weeks of entry (décret n° 2024-1244). */
   orientationLegalWeeks: number;

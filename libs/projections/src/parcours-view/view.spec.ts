@@ -39,6 +39,18 @@ describe('échéances of a parcours', () => {
     expect(open(reentered).map(([kind]) => kind)).toEqual(['orientation_legal', 'orientation_target']);
   });
 
+  it('a person already in the RSA on 1 January 2025 owes a contract by 31 December 2026 (décret n° 2024-1244)', () => {
+    const before2025: ParcoursEvent = { ...entered, data: { ...(entered.data as Extract<ParcoursEvent, { type: 'ParcoursEntered' }>['data']), enteredOn: '2024-06-03', demandOn: '2024-06-01', rightOpenedOn: '2024-06-01' } } as ParcoursEvent;
+    const contract = (signedOn: string): ParcoursEvent => ({ type: 'ContractSigned', data: { contractId: `c-${signedOn}`, kind: 'cer', signedOn, startsOn: signedOn, endsOn: '2026-12-31', weeklyHours: 15, objectives: [], renewal: false } });
+    const legacy = (v: ParcoursView) => v.echeances.find((e) => e.kind === 'legacy_contract');
+    expect(legacy(fold([before2025]))).toMatchObject({ startsOn: '2025-01-01', dueOn: '2026-12-31' });
+    // A contract of 2024 (a CER) does not meet it; one signed in 2025 does.
+    expect(legacy(fold([before2025, oriented('2024-07-01', 'social'), contract('2024-09-01')]))?.metOn).toBeUndefined();
+    expect(legacy(fold([before2025, oriented('2024-07-01', 'social'), contract('2025-03-03')]))).toMatchObject({ metOn: '2025-03-03' });
+    // Entered in 2025: not concerned.
+    expect(legacy(fold([entered]))).toBeUndefined();
+  });
+
   it('a withdrawn or annulled sanction closes its suspension end (L262-47)', () => {
     const v = fold([
       entered, oriented('2025-01-31', 'social'),

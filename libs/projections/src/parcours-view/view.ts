@@ -3,6 +3,7 @@ import {
   addMonths,
   BusinessDate,
   DEFAULT_PARAMETERS,
+  LEGACY_CONTRACT_DEADLINE,
   Parameters,
   ParameterVersion,
   parameterVersionAt,
@@ -26,6 +27,8 @@ export const ECHEANCE_KINDS = [
   'balanced_review',
   'accompaniment_end',
   'suspension_end',
+  /** A contract for a person already in the RSA on 1 January 2025 (décret n° 2024-1244). */
+  'legacy_contract',
 ] as const;
 export type EcheanceKind = (typeof ECHEANCE_KINDS)[number];
 
@@ -212,6 +215,10 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
         ? { ...v, territory: d.territory, status: 'in_rsa', cycles: [...v.cycles, cycle] }
         : { parcoursId: d.parcoursId, lastName: d.person.lastName, firstName: d.person.firstName, territory: d.territory, status: 'in_rsa', cycles: [cycle], echeances: [], openBreaches: [] };
       cancel(view, ['accompaniment_end', 'suspension_end', ...FOLLOW_UP], d.enteredOn);
+      // Already in the RSA when the reform began: a contrat d'engagement by the end of 2026.
+      if (d.enteredOn < LEGACY_CONTRACT_DEADLINE.inRsaOn) {
+        open(view, book, 'legacy_contract', 'reform', LEGACY_CONTRACT_DEADLINE.inRsaOn, () => LEGACY_CONTRACT_DEADLINE.dueOn, (p) => p.contractEndWarningDays);
+      }
       open(view, book, 'orientation_legal', 'entry', d.enteredOn, (p) => addDays(d.enteredOn, 7 * p.orientationLegalWeeks));
       open(view, book, 'orientation_target', 'entry', d.enteredOn, (p) => addDays(d.enteredOn, p.orientationTargetDays));
       return view;
@@ -303,6 +310,7 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       currentCycle(v).contracts.push({ id: d.contractId, signedOn: d.signedOn, startsOn: d.startsOn, endsOn: d.endsOn, weeklyHours: d.weeklyHours, renewal: d.renewal });
       meet(v, ['first_contract'], d.signedOn);
       meet(v, ['contract_end'], d.signedOn);
+      if (d.signedOn >= LEGACY_CONTRACT_DEADLINE.inRsaOn) meet(v, ['legacy_contract'], d.signedOn);
       open(v, book, 'contract_end', d.contractId, d.startsOn, () => d.endsOn, (p) => p.contractEndWarningDays);
       return v;
     }
@@ -403,7 +411,7 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       currentCycle(v).exitedOn = d.exitedOn;
       v.status = 'exited';
       // An exit ends what binds in its cycle (DOMAIN.md §2.9): no contact is due, no suspension runs on an allocation no longer paid.
-      cancel(v, ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'balanced_review', 'contact_gap', 'suspension_end'], d.exitedOn);
+      cancel(v, ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'balanced_review', 'contact_gap', 'suspension_end', 'legacy_contract'], d.exitedOn);
       open(v, book, 'accompaniment_end', 'exit', d.exitedOn, (p) => addMonths(d.exitedOn, p.accompanimentAfterExitMonths));
       return v;
     }
