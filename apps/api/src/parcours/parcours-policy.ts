@@ -26,6 +26,8 @@ export const COMMAND_ROLES: Record<ParcoursCommandType, Role[]> = {
   SignContract: FOLLOW_UP,
   ReviewContract: FOLLOW_UP,
   RecordBalancedReview: SLAI_DECISION,
+  StartIntensiveAccompaniment: FOLLOW_UP,
+  EndIntensiveAccompaniment: FOLLOW_UP,
   PrescribeAction: FOLLOW_UP,
   EnterAction: FOLLOW_UP,
   ExitAction: FOLLOW_UP,

@@ -113,6 +113,16 @@ export class ParcoursController {
     return this.run(id, { type: 'ReviewContract', contractId: cid, ...b }, who, h);
   }
 
+  @Post(':id/intensive-accompaniment')
+  startIntensive(@Param('id') id: string, @Body() b: dto.IntensiveStartDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'StartIntensiveAccompaniment', ...b }, who, h);
+  }
+
+  @Post(':id/intensive-accompaniment/end')
+  endIntensive(@Param('id') id: string, @Body() b: dto.IntensiveEndDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'EndIntensiveAccompaniment', ...b }, who, h);
+  }
+
   @Post(':id/balanced-review')
   balancedReview(@Param('id') id: string, @Body() b: dto.BalancedReviewDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
     return this.run(id, { type: 'RecordBalancedReview', ...b }, who, h);

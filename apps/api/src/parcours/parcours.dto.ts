@@ -134,6 +134,14 @@ export class ContractReviewDto {
   @CodeField(REVIEW_OUTCOMES) outcome: Code<typeof REVIEW_OUTCOMES>;
 }
 
+export class IntensiveStartDto {
+  @DateField(true, "Début de l'accompagnement intensif (durée : paramètre intensiveMonths)") startedOn: string;
+}
+
+export class IntensiveEndDto {
+  @DateField() endedOn: string;
+}
+
 export class BalancedReviewDto {
   @DateField() reviewedOn: string;
   @CodeField(BALANCED_REVIEW_OUTCOMES) outcome: Code<typeof BALANCED_REVIEW_OUTCOMES>;

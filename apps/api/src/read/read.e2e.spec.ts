@@ -88,7 +88,8 @@ describe.each(stores)('read side on the %s store', (store) => {
       overdueByKind: { first_appointment: 1, first_contract: 1, contact_gap: 1 },
     });
     expect(res.body.referents).toEqual([
-      expect.objectContaining({ referentId: 'ref-ccas-1', caseload: 2, overdue: 3, cap: 70, overCap: false }),
+      // No parcours in intensive accompaniment: the larger cap (portfolioCapOther).
+      expect.objectContaining({ referentId: 'ref-ccas-1', caseload: 2, overdue: 3, cap: 250, overCap: false }),
     ]);
     await api.http.get('/api/supervision?territory=CALAISIS').set(bearer(tokens.slai())).expect(403);
   });

@@ -22,6 +22,8 @@ export type ParcoursCommand =
   | ({ type: 'SignContract' } & Omit<EventData<'ContractSigned'>, 'contractId' | 'renewal'>)
   | ({ type: 'ReviewContract' } & EventData<'ContractReviewed'>)
   | ({ type: 'RecordBalancedReview' } & EventData<'BalancedReviewHeld'>)
+  | { type: 'StartIntensiveAccompaniment'; startedOn: BusinessDate }
+  | ({ type: 'EndIntensiveAccompaniment' } & EventData<'IntensiveAccompanimentEnded'>)
   | { type: 'PrescribeAction'; actionId: string; prescribedOn: BusinessDate }
   | ({ type: 'EnterAction' } & EventData<'ActionEntered'>)
   | ({ type: 'ExitAction' } & EventData<'ActionExited'>)

@@ -74,3 +74,16 @@ describe('employment and its end (France Travail flow or the référent)', () =>
     given([...followed(), started]).when(end('2025-05-31', 'e-9')).thenViolation('EMPLOYMENT_NOT_FOUND');
   });
 });
+
+describe('intensive accompaniment: a modality of the accompaniment, for intensiveMonths (DOMAIN.md §2.5, §3)', () => {
+  it('starts with a référent, for the planned period, once at a time, and ends not before its start', () => {
+    given(followed())
+      .when({ type: 'StartIntensiveAccompaniment', startedOn: '2025-02-10' })
+      .then([{ type: 'IntensiveAccompanimentStarted', data: { startedOn: '2025-02-10', plannedEndOn: '2025-08-09' } }]);
+    given([...followed().slice(0, 2)]).when({ type: 'StartIntensiveAccompaniment', startedOn: '2025-02-10' }).thenViolation('REFERENT_REQUIRED');
+    const running: ParcoursEvent = { type: 'IntensiveAccompanimentStarted', data: { startedOn: '2025-02-10', plannedEndOn: '2025-08-09' } };
+    given([...followed(), running]).when({ type: 'StartIntensiveAccompaniment', startedOn: '2025-03-01' }).thenViolation('INTENSIVE_ALREADY_RUNNING');
+    given([...followed(), running]).when({ type: 'EndIntensiveAccompaniment', endedOn: '2025-02-01' }).thenViolation('INTENSIVE_END_BEFORE_START', 'endedOn');
+    given(followed()).when({ type: 'EndIntensiveAccompaniment', endedOn: '2025-03-01' }).thenViolation('INTENSIVE_NOT_RUNNING');
+  });
+});

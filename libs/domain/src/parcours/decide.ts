@@ -69,6 +69,12 @@ function requireOpen(s: ParcoursState, ctx: DecisionContext, date: BusinessDate)
   }
 }
 
+/** Whether the intensive modality runs on a date: started, not ended, within its planned period. */
+function intensiveOn(s: ParcoursState, date: BusinessDate): boolean {
+  const x = s.intensive;
+  return x !== undefined && x.startedOn <= date && date <= x.plannedEndOn && (x.endedOn === undefined || date <= x.endedOn);
+}
+
 function requireOrientation(s: ParcoursState): void {
   rule(s.orientation, 'ORIENTATION_REQUIRED', "Le parcours doit d'abord être orienté.");
 }
@@ -228,6 +234,22 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       pastDateInCycle(s, ctx, c.reviewedOn, 'reviewedOn');
       notBefore(c.reviewedOn, s.orientation!.notifiedOn, 'REVIEW_BEFORE_ORIENTATION', "La revue ne peut précéder l'orientation.", 'reviewedOn');
       return one({ type: 'BalancedReviewHeld', data: { reviewedOn: c.reviewedOn, outcome: c.outcome } });
+    case 'StartIntensiveAccompaniment': {
+      requireOpen(s, ctx, c.startedOn);
+      requireInRsa(s);
+      requireReferent(s);
+      pastDateInCycle(s, ctx, c.startedOn, 'startedOn');
+      rule(!intensiveOn(s, c.startedOn), 'INTENSIVE_ALREADY_RUNNING', "L'accompagnement intensif est déjà en cours.");
+      const plannedEndOn = addDays(addMonths(c.startedOn, ctx.parametersOn(c.startedOn).intensiveMonths), -1);
+      return one({ type: 'IntensiveAccompanimentStarted', data: { startedOn: c.startedOn, plannedEndOn } });
+    }
+    case 'EndIntensiveAccompaniment': {
+      requireOpen(s, ctx, c.endedOn);
+      rule(s.intensive && !s.intensive.endedOn, 'INTENSIVE_NOT_RUNNING', "Aucun accompagnement intensif n'est en cours.");
+      pastDateInCycle(s, ctx, c.endedOn, 'endedOn');
+      notBefore(c.endedOn, s.intensive.startedOn, 'INTENSIVE_END_BEFORE_START', "La fin de l'accompagnement intensif ne peut précéder son début.", 'endedOn');
+      return one({ type: 'IntensiveAccompanimentEnded', data: { endedOn: c.endedOn } });
+    }
     case 'PrescribeAction': {
       requireOpen(s, ctx, c.prescribedOn);
       requireReferent(s);

@@ -101,6 +101,8 @@ export const PARCOURS_EVENT_SCHEMAS = {
     renewal: booleanSchema,
     'hoursReductionReason?': codeSchema(HOURS_REDUCTION_REASONS),
   }),
+  IntensiveAccompanimentStarted: objectSchema({ startedOn: date, plannedEndOn: date }),
+  IntensiveAccompanimentEnded: objectSchema({ endedOn: date }),
   BalancedReviewHeld: objectSchema({ reviewedOn: date, outcome: codeSchema(BALANCED_REVIEW_OUTCOMES) }),
   ContractReviewed: objectSchema({ contractId: uuid, reviewedOn: date, outcome: codeSchema(REVIEW_OUTCOMES) }),
   ActionPrescribed: objectSchema({ prescriptionId: uuid, actionId: id, dispositifCode: identifierSchema(20), prescribedOn: date }),

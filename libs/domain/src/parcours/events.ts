@@ -118,6 +118,12 @@ export type ParcoursEvent =
         hoursReductionReason?: Of<typeof HOURS_REDUCTION_REASONS>;
       };
     }
+  /**
+   * Intensive accompaniment: a modality of the accompaniment, not a track, for
+   * a planned period, with at least two entretiens each calendar month (DOMAIN.md §2.5, §3).
+   */
+  | { type: 'IntensiveAccompanimentStarted'; data: { startedOn: BusinessDate; plannedEndOn: BusinessDate } }
+  | { type: 'IntensiveAccompanimentEnded'; data: { endedOn: BusinessDate } }
   /** Review of an équilibré parcours with the SLAI and France Travail (at 12 months without a sortie dynamique). */
   | { type: 'BalancedReviewHeld'; data: { reviewedOn: BusinessDate; outcome: Of<typeof BALANCED_REVIEW_OUTCOMES> } }
   /** Bilan of a contract. */

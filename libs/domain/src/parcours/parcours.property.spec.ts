@@ -88,7 +88,7 @@ describe('parcours invariants over random command sessions', () => {
         const { events, before } = play(steps);
         events.forEach((e, i) => {
           // Appointments, contract and suspension periods may lie ahead; entry dates precede entry by nature.
-          const ahead = ['startsOn', 'endsOn', 'scheduledFor', 'demandOn', 'rightOpenedOn'];
+          const ahead = ['startsOn', 'endsOn', 'plannedEndOn', 'scheduledFor', 'demandOn', 'rightOpenedOn'];
           const dates = Object.entries(e.data).filter(([k, v]) => typeof v === 'string' && /On$|^from$/.test(k) && !ahead.includes(k));
           for (const [key, value] of dates) {
             expect(value <= TODAY).toBe(true);
@@ -113,7 +113,7 @@ describe('parcours invariants over random command sessions', () => {
           if (s.status !== 'exited' || e.type === 'ParcoursEntered') return;
           const limit = addMonths(s.exitedOn!, DEFAULT_PARAMETERS.accompanimentAfterExitMonths);
           if (TODAY > limit) expect(e.type).toBe('AccompanimentEnded');
-          for (const [k, v] of Object.entries(e.data)) if (/On$|^from$/.test(k) && k !== 'endsOn' && k !== 'startsOn') expect([k, v <= limit]).toEqual([k, true]);
+          for (const [k, v] of Object.entries(e.data)) if (/On$|^from$/.test(k) && k !== 'endsOn' && k !== 'startsOn' && k !== 'plannedEndOn') expect([k, v <= limit]).toEqual([k, true]);
         });
       }),
       runs,

@@ -97,6 +97,8 @@ export interface ParcoursState {
   sanctions: Record<string, Sanction>;
   exemptions: Record<string, Exemption>;
   employments: Record<string, { startedOn: BusinessDate; endedOn?: BusinessDate }>;
+  /** The intensive accompaniment of the current cycle, if one was started. */
+  intensive?: { startedOn: BusinessDate; plannedEndOn: BusinessDate; endedOn?: BusinessDate };
 }
 
 export const initialParcoursState = (): ParcoursState => ({
@@ -139,6 +141,7 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
         exitedOn: undefined,
         // A new cycle is oriented anew; its history stays in the stream.
         orientation: undefined,
+        intensive: undefined,
         referentId: undefined,
         referentOrganisationId: undefined,
       };
@@ -225,6 +228,10 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       const job = s.employments[event.data.employmentId];
       return job ? { ...s, employments: { ...s.employments, [event.data.employmentId]: { ...job, endedOn: event.data.endedOn } } } : s;
     }
+    case 'IntensiveAccompanimentStarted':
+      return { ...s, intensive: { startedOn: event.data.startedOn, plannedEndOn: event.data.plannedEndOn } };
+    case 'IntensiveAccompanimentEnded':
+      return s.intensive ? { ...s, intensive: { ...s.intensive, endedOn: event.data.endedOn } } : s;
     case 'BalancedReviewHeld':
       return s;
     case 'ReorientationRequested':

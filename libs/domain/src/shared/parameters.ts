@@ -58,6 +58,9 @@ export interface Parameters {
   repeatedBreachDelayMonths: number;
   /** Weekly activity hours a contract plans unless a reason of reduction or an exemption applies (loi 2023-1196 pour le plein emploi). */
   activityHoursLegalMin: number;
+  /** Length of an intensive accompaniment, in months, and the entretiens it needs each calendar month. */
+  intensiveMonths: number;
+  intensiveMonthlyEntretiens: number;
   /** Portfolio caps per référent. */
   portfolioCapIntensive: number;
   portfolioCapOther: number;
@@ -92,6 +95,8 @@ export const DEFAULT_PARAMETERS: Parameters = {
   householdShareCap: 50,
   repeatedBreachDelayMonths: 12,
   activityHoursLegalMin: 15,
+  intensiveMonths: 6,
+  intensiveMonthlyEntretiens: 2,
   portfolioCapIntensive: 70,
   portfolioCapOther: 250,
   maxDaysAhead: 366,
@@ -190,6 +195,8 @@ export const PARAMETER_SOURCES: Readonly<Record<keyof Parameters, string>> = {
   householdShareCap: 'R262-68-6 (50 %)',
   repeatedBreachDelayMonths: 'règle de projet (L262-37 II 2° ; délai du décret non retrouvé)',
   activityHoursLegalMin: 'loi n° 2023-1196 pour le plein emploi (15 heures)',
+  intensiveMonths: 'délibération départementale (accompagnement intensif de 6 mois)',
+  intensiveMonthlyEntretiens: 'délibération départementale (au moins 2 entretiens par mois)',
   portfolioCapIntensive: 'délibération départementale (70 en accompagnement intensif)',
   portfolioCapOther: 'délibération départementale (150 à 250)',
   maxDaysAhead: 'règle de projet',

@@ -41,7 +41,8 @@ const KINDS = [
   'ExitAction', 'StartEmployment', 'RequestReorientation', 'DecideReorientation', 'ReportBreach', 'InformOfBreach',
   'ReceiveObservations', 'GiveEpOpinion', 'DecideBreach', 'LiftSuspension', 'MakeSuspensionDefinitive', 'ExitRsa',
   'EndAccompaniment', 'GrantExemption', 'RecordBalancedReview', 'ChangeHousehold', 'RegisterWithFranceTravail', 'Transfer',
-  'GiveSuppressionEpOpinion', 'AppealSanction', 'WithdrawSanction', 'EndEmployment',
+  'GiveSuppressionEpOpinion', 'AppealSanction', 'WithdrawSanction', 'EndEmployment', 'StartIntensiveAccompaniment',
+  'EndIntensiveAccompaniment',
 ] as const;
 
 /** Values a client may send (the DTOs accept them), picked by a step's `variant`. */
@@ -67,7 +68,7 @@ export interface Step {
 
 const step: fc.Arbitrary<Step> = fc.record({
   // The sanction procedure takes several steps in order: weighted, or a suppression would almost never be reached.
-  kind: fc.constantFrom(...KINDS, 'DecideBreach', 'DecideBreach', 'DecideBreach', 'ReportBreach', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive'),
+  kind: fc.constantFrom(...KINDS, 'DecideBreach', 'DecideBreach', 'DecideBreach', 'ReportBreach', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive'),
   day: fc.integer({ min: -3, max: 8 }),
   pick: fc.nat({ max: 100 }),
   n: fc.integer({ min: 0, max: 40 }),
@@ -151,6 +152,10 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
       return { type: 'ExitAction', prescriptionId: pickKey(s.prescriptions, x.pick), exitedOn: on, outcome: 'training' };
     case 'StartEmployment':
       return { type: 'StartEmployment', startedOn: on, kind: 'permanent' };
+    case 'StartIntensiveAccompaniment':
+      return { type: 'StartIntensiveAccompaniment', startedOn: on };
+    case 'EndIntensiveAccompaniment':
+      return { type: 'EndIntensiveAccompaniment', endedOn: on };
     case 'EndEmployment':
       return { type: 'EndEmployment', employmentId: pickKey(s.employments, x.pick), endedOn: on };
     case 'RequestReorientation':

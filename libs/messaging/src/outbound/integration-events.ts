@@ -109,6 +109,9 @@ export const toIntegration: Mapper = (e) => {
     case 'BreachObservationsReceived':
     case 'EpOpinionGiven':
     case 'SuppressionEpOpinionGiven':
+    // A modality of the référent's work, not a fact partners act on.
+    case 'IntensiveAccompanimentStarted':
+    case 'IntensiveAccompanimentEnded':
       return undefined;
     default:
       // A type the schemas do not know (only written before the store checked them): not part of the contract.

@@ -34,6 +34,8 @@ export interface PortfolioRow {
   open_breaches: number;
   sanction_in_progress: boolean;
   open_barriers: string[];
+  /** Last day of the intensive accompaniment (its end, or its planned end), null when none. */
+  intensive_until: string | null;
 }
 
 /** The portfolio line of a parcours, as a référent's screen shows it. */
@@ -63,6 +65,7 @@ export function portfolioLine(v: ParcoursView): PortfolioRow {
     open_breaches: v.openBreaches.length,
     sanction_in_progress: c.suspensions.some((s) => !s.liftedOn && !s.definitiveOn && !s.withdrawnOn),
     open_barriers: c.barriers.filter((b) => !b.liftedOn).map((b) => b.barrier),
+    intensive_until: c.intensive ? (c.intensive.endedOn ?? c.intensive.plannedEndOn) : null,
   };
 }
 
@@ -76,7 +79,9 @@ export const parcoursProjection: Projection = {
        last_name text not null, first_name text not null, track text, status text not null, cycle int not null,
        entered_on date not null, oriented_on date, contract_id text, contract_ends_on date, contract_status text not null,
        last_held_on date, next_appointment_on date, open_breaches int not null, sanction_in_progress boolean not null,
-       open_barriers jsonb not null)`,
+       open_barriers jsonb not null, intensive_until date)`,
+    // Added with the intensive modality: tables created before it gain the column.
+    `alter table ${t('rm_portfolio')} add column if not exists intensive_until date`,
     `create index if not exists ${t('rm_portfolio')}_referent on ${t('rm_portfolio')} (referent_id)`,
     `create index if not exists ${t('rm_portfolio')}_territory on ${t('rm_portfolio')} (territory)`,
     `create table if not exists ${t('rm_echeances')} (

@@ -51,6 +51,25 @@ describe('échéances of a parcours', () => {
     expect(legacy(fold([entered]))).toBeUndefined();
   });
 
+  it('intensive accompaniment: one échéance per calendar month, met by its second entretien held, the months after an early end cancelled', () => {
+    const held = (id: string, on: string): ParcoursEvent[] => [
+      { type: 'AppointmentScheduled', data: { appointmentId: id, scheduledFor: on, scheduledOn: on, kind: 'individual', channel: 'phone', referentId: 'r' } },
+      { type: 'AppointmentHeld', data: { appointmentId: id, heldOn: on } },
+    ];
+    const v = fold([
+      entered, oriented('2025-01-31', 'social'),
+      { type: 'IntensiveAccompanimentStarted', data: { startedOn: '2025-02-10', plannedEndOn: '2025-04-09' } },
+      ...held('a1', '2025-02-12'), ...held('a2', '2025-02-26'), ...held('a3', '2025-03-05'),
+      { type: 'IntensiveAccompanimentEnded', data: { endedOn: '2025-03-20' } },
+    ]);
+    const months = v.echeances.filter((e) => e.kind === 'intensive_contact').map((e) => [e.startsOn, e.dueOn, e.metOn ?? null, e.cancelledOn ?? null]);
+    expect(months).toEqual([
+      ['2025-02-10', '2025-02-28', '2025-02-26', null],
+      ['2025-03-01', '2025-03-31', null, null],
+      ['2025-04-01', '2025-04-30', null, '2025-03-20'],
+    ]);
+  });
+
   it('a withdrawn or annulled sanction closes its suspension end (L262-47)', () => {
     const v = fold([
       entered, oriented('2025-01-31', 'social'),

@@ -29,6 +29,8 @@ export const ECHEANCE_KINDS = [
   'suspension_end',
   /** A contract for a person already in the RSA on 1 January 2025 (décret n° 2024-1244). */
   'legacy_contract',
+  /** The entretiens of one calendar month of an intensive accompaniment. */
+  'intensive_contact',
 ] as const;
 export type EcheanceKind = (typeof ECHEANCE_KINDS)[number];
 
@@ -82,6 +84,8 @@ export interface CycleFacts {
   employmentStarts: BusinessDate[];
   /** Each employment with its end when known (absent from facts built before ends were recorded: rebuild). */
   employments?: { id: string; startedOn: BusinessDate; endedOn?: BusinessDate }[];
+  /** The intensive accompaniment of the cycle (a modality, not a track). */
+  intensive?: { startedOn: BusinessDate; plannedEndOn: BusinessDate; endedOn?: BusinessDate };
   barriers: { barrier: string; recordedOn: BusinessDate; liftedOn?: BusinessDate }[];
   reorientationRequests: { id: string; requestedOn: BusinessDate; decidedOn?: BusinessDate; accepted?: boolean }[];
   suspensions: { id: string; decidedOn: BusinessDate; startsOn: BusinessDate; endsOn: BusinessDate; liftedOn?: BusinessDate; definitiveOn?: BusinessDate; appealedOn?: BusinessDate; withdrawnOn?: BusinessDate }[];
@@ -214,7 +218,7 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       const view: ParcoursView = v
         ? { ...v, territory: d.territory, status: 'in_rsa', cycles: [...v.cycles, cycle] }
         : { parcoursId: d.parcoursId, lastName: d.person.lastName, firstName: d.person.firstName, territory: d.territory, status: 'in_rsa', cycles: [cycle], echeances: [], openBreaches: [] };
-      cancel(view, ['accompaniment_end', 'suspension_end', ...FOLLOW_UP], d.enteredOn);
+      cancel(view, ['accompaniment_end', 'suspension_end', 'intensive_contact', ...FOLLOW_UP], d.enteredOn);
       // Already in the RSA when the reform began: a contrat d'engagement by the end of 2026.
       if (d.enteredOn < LEGACY_CONTRACT_DEADLINE.inRsaOn) {
         open(view, book, 'legacy_contract', 'reform', LEGACY_CONTRACT_DEADLINE.inRsaOn, () => LEGACY_CONTRACT_DEADLINE.dueOn, (p) => p.contractEndWarningDays);
@@ -280,6 +284,10 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       if (a) a.heldOn = d.heldOn;
       meet(v, ['first_appointment'], d.heldOn);
       meet(v, ['contact_gap'], d.heldOn);
+      // Intensive: the month's échéance is met by its n-th entretien held (parameter intensiveMonthlyEntretiens).
+      const month = d.heldOn.slice(0, 7);
+      const heldInMonth = currentCycle(v).appointments.filter((x) => x.heldOn?.startsWith(month)).length;
+      if (heldInMonth >= paramsOn(book, d.heldOn).p.intensiveMonthlyEntretiens) meet(v, ['intensive_contact'], d.heldOn, (e) => keyOf(v, e) === month);
       open(v, book, 'contact_gap', d.appointmentId, d.heldOn, (p) => addMonths(d.heldOn, p.contactGapMonths));
       return v;
     }
@@ -312,6 +320,23 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       meet(v, ['contract_end'], d.signedOn);
       if (d.signedOn >= LEGACY_CONTRACT_DEADLINE.inRsaOn) meet(v, ['legacy_contract'], d.signedOn);
       open(v, book, 'contract_end', d.contractId, d.startsOn, () => d.endsOn, (p) => p.contractEndWarningDays);
+      return v;
+    }
+    case 'IntensiveAccompanimentStarted': {
+      const d = event.data;
+      currentCycle(v).intensive = { startedOn: d.startedOn, plannedEndOn: d.plannedEndOn };
+      // One échéance per calendar month of the planned period, due on its last day.
+      for (let month = d.startedOn.slice(0, 7); `${month}-01` <= d.plannedEndOn; month = addMonths(`${month}-01`, 1).slice(0, 7)) {
+        const startsOn = month === d.startedOn.slice(0, 7) ? d.startedOn : `${month}-01`;
+        open(v, book, 'intensive_contact', month, startsOn, () => addDays(addMonths(`${month}-01`, 1), -1));
+      }
+      return v;
+    }
+    case 'IntensiveAccompanimentEnded': {
+      const x = currentCycle(v).intensive;
+      if (x) x.endedOn = event.data.endedOn;
+      // The months after the end are moot; the month of the end keeps its échéance.
+      for (const e of openOnes(v, ['intensive_contact'])) if (e.startsOn > event.data.endedOn) e.cancelledOn = event.data.endedOn;
       return v;
     }
     case 'BalancedReviewHeld': {
@@ -411,7 +436,7 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       currentCycle(v).exitedOn = d.exitedOn;
       v.status = 'exited';
       // An exit ends what binds in its cycle (DOMAIN.md §2.9): no contact is due, no suspension runs on an allocation no longer paid.
-      cancel(v, ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'balanced_review', 'contact_gap', 'suspension_end', 'legacy_contract'], d.exitedOn);
+      cancel(v, ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'balanced_review', 'contact_gap', 'suspension_end', 'legacy_contract', 'intensive_contact'], d.exitedOn);
       open(v, book, 'accompaniment_end', 'exit', d.exitedOn, (p) => addMonths(d.exitedOn, p.accompanimentAfterExitMonths));
       return v;
     }

@@ -13,7 +13,7 @@ export async function querySupervision(sql: SqlQueryable, territory: string, on:
   const referents = await sql.query<Record<string, unknown>>(
     `select p.referent_id, p.organisation_id,
             count(*)::int as caseload,
-            count(*) filter (where p.track = 'employment')::int as employment_track,
+            count(*) filter (where p.intensive_until >= $2::date)::int as intensive,
             count(*) filter (where p.contract_status = 'signed' and p.contract_ends_on between $2::date and $3::date)::int as contracts_ending_soon,
             coalesce(sum(p.open_breaches), 0)::int as open_breaches,
             count(*) filter (where p.sanction_in_progress)::int as sanctions_in_progress,
@@ -55,8 +55,8 @@ export async function querySupervision(sql: SqlQueryable, territory: string, on:
     overdueByKind: Object.fromEntries(overdueByKind.map((r) => [r.kind, r.overdue])),
     organisations: [...byOrganisation.values()].sort((a, b) => b.overdue - a.overdue || b.caseload - a.caseload),
     referents: referents.map((r) => {
-      // Mostly employment-track portfolios follow the larger cap (DOMAIN.md §3, portfolio size).
-      const cap = Number(r.employment_track) * 2 > Number(r.caseload) ? params.portfolioCapOther : params.portfolioCapIntensive;
+      // A portfolio mostly in intensive accompaniment follows the smaller cap (DOMAIN.md §3, portfolio size).
+      const cap = Number(r.intensive) * 2 > Number(r.caseload) ? params.portfolioCapIntensive : params.portfolioCapOther;
       return {
         referentId: r.referent_id,
         organisationId: r.organisation_id,
