@@ -70,6 +70,8 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 }
 
 function refuseDeepBodies(req: Request, _res: Response, next: NextFunction): void {
+  // No bytes is no body, not an empty object: a route that needs a body then refuses it (as the document does).
+  if (!hasBody(req)) req.body = undefined;
   if (nestsDeeperThan(req.body, MAX_BODY_DEPTH)) {
     next(new Problem({ statusCode: 400, code: 'BODY_TOO_DEEP', message: `Le corps de la requête est imbriqué sur plus de ${MAX_BODY_DEPTH} niveaux.` }));
     return;

@@ -115,6 +115,12 @@ function requireTerritory(s: ReferenceState, territoryId: string, field: string)
   rule(lookup(s.territories, territoryId), 'TERRITORY_UNKNOWN', `Le territoire ${territoryId} n'existe pas.`, field);
 }
 
+/** An update names at least one field to change: an empty one would record nothing but noise. */
+function requireChange(data: object, idField: string): void {
+  const changed = Object.entries(data).filter(([k, v]) => k !== idField && v !== undefined);
+  rule(changed.length > 0, 'NOTHING_TO_UPDATE', 'Indiquez au moins une valeur à modifier.');
+}
+
 export function decideReference(s: ReferenceState, c: ReferenceCommand): ReferenceEvent[] {
   switch (c.type) {
     case 'DefineTerritory': {
@@ -130,6 +136,7 @@ export function decideReference(s: ReferenceState, c: ReferenceCommand): Referen
     }
     case 'UpdateOrganisation': {
       const { type: _, ...data } = c;
+      requireChange(data, 'organisationId');
       if (!lookup(s.organisations, c.organisationId)) throw new NotFound('ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.");
       for (const t of c.territories ?? []) requireTerritory(s, t, 'territories');
       return [{ type: 'OrganisationUpdated', data }];
@@ -143,6 +150,7 @@ export function decideReference(s: ReferenceState, c: ReferenceCommand): Referen
     }
     case 'UpdateReferent': {
       const { type: _, ...data } = c;
+      requireChange(data, 'referentId');
       if (!lookup(s.referents, c.referentId)) throw new NotFound('REFERENT_UNKNOWN', "Ce référent n'existe pas.");
       if (c.organisationId) rule(lookup(s.organisations, c.organisationId), 'ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.", 'organisationId');
       if (c.territory) requireTerritory(s, c.territory, 'territory');
