@@ -44,5 +44,7 @@ describe('bearer tokens', () => {
     expect(() => authenticate(token({ iat, exp: iat + 7200 }), secret, now, { maxLifetimeSeconds: 3600 })).toThrow(/longer/);
     expect(() => authenticate(token({ exp: iat + 7200 }), secret, now, { maxLifetimeSeconds: 3600 })).toThrow(/longer/);
     expect(authenticate(token({ iat, exp: iat + 3600 }), secret, now, { maxLifetimeSeconds: 3600 })).toMatchObject({ sub: 'u', role: 'etat' });
+    // A future iat would stretch a ten-year token under the cap: refused.
+    expect(() => authenticate(token({ iat: iat + 10 * 365 * 86400 - 60, exp: iat + 10 * 365 * 86400 }), secret, now, { maxLifetimeSeconds: 3600 })).toThrow(/future/);
   });
 });

@@ -57,6 +57,8 @@ export function verifyJwt(token: string, secret: string, now: Date = new Date(),
     if (payload[claim] !== undefined && !isNumericDate(payload[claim])) throw new InvalidTokenError(`claim ${claim} must be a number`);
   }
   if (isNumericDate(payload.nbf) && payload.nbf > nowSeconds) throw new InvalidTokenError('token not yet valid');
+  // A token issued in the future (beyond a minute of clock skew) would stretch its lifetime: refused.
+  if (isNumericDate(payload.iat) && payload.iat > nowSeconds + 60) throw new InvalidTokenError('token issued in the future');
   if (options.maxLifetimeSeconds !== undefined) {
     const issued = isNumericDate(payload.iat) ? payload.iat : nowSeconds;
     if (payload.exp - issued > options.maxLifetimeSeconds) throw new InvalidTokenError('token lives longer than allowed');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Identity } from '@parcours/auth';
 import { decide, DecisionContext, lookup, ParcoursCommand, ParcoursEvent, parametersAt, parisDate, RuleViolation } from '@parcours/domain';
-import { ConcurrencyError, RecordedEvent } from '@parcours/event-store';
+import { ConcurrencyError, EventSchemaViolation, RecordedEvent } from '@parcours/event-store';
 import { deterministicUuid, idSource } from '@parcours/runtime';
 import { Problem } from '../http/problem';
 import { CommandHeaders } from '../http/request-context';
@@ -86,8 +86,10 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
     try {
       return await this.decideAndAppend(request, fingerprint);
     } catch (error) {
-      // Refused by a rule or a right: nothing was recorded, the key may serve a corrected request.
-      if (error instanceof RuleViolation || error instanceof HttpException) await this.idempotencyKeys.release(identity.sub, key, fingerprint);
+      // Refused (a rule, a right, a schema, a lost race): nothing was recorded, the key may serve a corrected request.
+      // A store error may hide a commit: then the key stays bound, and a retry replays.
+      const refused = error instanceof RuleViolation || error instanceof HttpException || error instanceof EventSchemaViolation || error instanceof ConcurrencyError;
+      if (refused) await this.idempotencyKeys.release(identity.sub, key, fingerprint);
       throw error;
     }
   }

@@ -45,11 +45,15 @@ export class IdempotencyKeys implements OnModuleInit {
   constructor(@Inject(SQL) private readonly sql: SqlClient) {}
 
   async onModuleInit(): Promise<void> {
-    await this.sql.query(
-      `create table if not exists idempotency_keys (
-         actor text not null, key text not null, fingerprint text not null, created_at timestamptz not null default now(),
-         primary key (actor, key))`,
-    );
+    // The API and a worker may start together: concurrent `create table if not exists` collide in PostgreSQL.
+    await this.sql.transaction(async (tx) => {
+      await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || 'idempotency_keys'))`);
+      await tx.query(
+        `create table if not exists idempotency_keys (
+           actor text not null, key text not null, fingerprint text not null, created_at timestamptz not null default now(),
+           primary key (actor, key))`,
+      );
+    });
   }
 
   /** Binds the key to this request; throws 422 IDEMPOTENCY_KEY_REUSED when it is bound to another. */

@@ -56,9 +56,10 @@ describe('the 6-month window after an exit, on the business date and on today’
     given(exited).when(sign('2025-03-01', '2025-08-31'), ctx).thenViolation('ACCOMPANIMENT_WINDOW_CLOSED');
   });
 
-  it('refuses a business date beyond the window', () => {
-    given([...exited, history.appointment('a-1', '2025-08-05')])
-      .when({ type: 'RecordAppointmentHeld', appointmentId: 'a-1', heldOn: '2025-08-05' }, testContext({ today: '2025-08-10' }))
+  it('refuses a business date beyond the window while today is still inside it', () => {
+    // Today 15 Jul is inside the window (to 31 Jul); an exemption from 5 Aug is not.
+    given(exited)
+      .when({ type: 'GrantExemption', reason: 'health', from: '2025-08-05' }, testContext({ today: '2025-07-15' }))
       .thenViolation('ACCOMPANIMENT_WINDOW_CLOSED');
   });
 });

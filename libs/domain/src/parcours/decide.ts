@@ -137,7 +137,11 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
     case 'ChangeHousehold':
       requireOpen(s, ctx, c.changedOn);
       pastDateInCycle(s, ctx, c.changedOn, 'changedOn');
-      return one({ type: 'HouseholdChanged', data: { household: c.household, changedOn: c.changedOn } });
+      // The single-parent increase is a fact of the CAF's: a change that does not state it keeps it (R262-68-6 cap).
+      return one({
+        type: 'HouseholdChanged',
+        data: { household: { ...c.household, singleParentIncrease: c.household.singleParentIncrease ?? s.household?.singleParentIncrease }, changedOn: c.changedOn },
+      });
     case 'RegisterWithFranceTravail':
       requireOpen(s, ctx, c.registeredOn);
       notFuture(ctx, c.registeredOn, 'registeredOn');
@@ -524,6 +528,8 @@ function decideBreachStep(s: ParcoursState, c: BreachCommand, ctx: DecisionConte
   const field = c.type === 'InformOfBreach' ? 'informedOn' : c.type === 'ReceiveObservations' ? 'receivedOn' : c.type === 'GiveEpOpinion' ? 'givenOn' : 'decidedOn';
   requireOpen(s, ctx, on);
   const breach = found(lookup(s.breaches, c.breachId), 'BREACH_NOT_FOUND', "Ce manquement n'existe pas.");
+  // A manquement of an earlier cycle ended with it: a re-entry starts clean (DOMAIN.md §2.9).
+  rule(breach.cycle === s.cycle, 'BREACH_OF_PREVIOUS_CYCLE', "Ce manquement relève d'un cycle précédent, clos par la sortie du RSA.");
   rule(!breach.decision, 'BREACH_ALREADY_DECIDED', 'Ce manquement a déjà fait l\'objet d\'une décision.');
   pastDateInCycle(s, ctx, on, field);
   if (c.type === 'InformOfBreach') {
@@ -556,6 +562,9 @@ function decideBreachStep(s: ParcoursState, c: BreachCommand, ctx: DecisionConte
     `La personne peut présenter ses observations jusqu'au ${observationsDue}.`,
     'decidedOn',
   );
+  // The decision weighs the observations and the EP's opinion: it cannot precede them.
+  notBefore(c.decidedOn, breach.observationsOn, 'DECISION_BEFORE_OBSERVATIONS', 'La décision ne peut précéder les observations de la personne.', 'decidedOn');
+  notBefore(c.decidedOn, breach.epOpinionOn, 'DECISION_BEFORE_EP_OPINION', "La décision ne peut précéder l'avis de l'équipe pluridisciplinaire.", 'decidedOn');
   if (c.decision === 'dismissed') return one({ type: 'BreachDismissed', data: { breachId: c.breachId, decidedOn: c.decidedOn } });
 
   rule(!p.epOpinionRequired || breach.epOpinion, 'EP_OPINION_REQUIRED', "L'avis de l'équipe pluridisciplinaire est requis avant une suspension.");

@@ -92,7 +92,9 @@ describe('parcours invariants over random command sessions', () => {
           const dates = Object.entries(e.data).filter(([k, v]) => typeof v === 'string' && /On$|^from$/.test(k) && !ahead.includes(k));
           for (const [key, value] of dates) {
             expect(value <= TODAY).toBe(true);
-            if (e.type !== 'ParcoursEntered' && e.type !== 'FranceTravailRegistered') expect([key, value >= before[i].enteredOn!]).toEqual([key, true]);
+            // A recours, or the end of an employment, may concern what happened in an earlier cycle.
+            const mayPrecedeEntry = ['ParcoursEntered', 'FranceTravailRegistered', 'SanctionAppealed', 'SanctionWithdrawn', 'EmploymentEnded'];
+            if (!mayPrecedeEntry.includes(e.type)) expect([key, value >= before[i].enteredOn!]).toEqual([key, true]);
           }
         });
       }),

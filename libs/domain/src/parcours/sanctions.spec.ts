@@ -76,6 +76,35 @@ describe('order of the procedure (DOMAIN.md §4.1: information, observations, th
   });
 });
 
+describe('the decision weighs the observations and the opinion: it cannot precede them', () => {
+  it('refuses a suspension dated before the observations or before the EP opinion', () => {
+    // Informed 3 March, observations 12 March, EP opinion 20 March.
+    const steps = [...followed(), breach('b-1', 'appointments', '2025-03-03'), informed('b-1', '2025-03-03'), observations('b-1', '2025-03-12'), opinion('b-1', '2025-03-20')];
+    given(steps).when(decide('b-1', '2025-03-05')).thenViolation('DECISION_BEFORE_OBSERVATIONS', 'decidedOn');
+    given(steps).when(decide('b-1', '2025-03-14')).thenViolation('DECISION_BEFORE_EP_OPINION', 'decidedOn');
+    expect(given(steps).when(decide('b-1', '2025-03-20')).events()).toHaveLength(1);
+  });
+});
+
+describe('a re-entry starts clean: nothing of the previous cycle binds (DOMAIN.md §2.9)', () => {
+  const exitAndReturn: ParcoursEvent[] = [
+    { type: 'RsaExited', data: { exitedOn: '2025-05-31', reason: 'income' } },
+    { type: 'ParcoursEntered', data: { ...(history.entered().data as Extract<ParcoursEvent, { type: 'ParcoursEntered' }>['data']), cycle: 2, demandOn: '2025-06-02', rightOpenedOn: '2025-06-02', enteredOn: '2025-06-02' } },
+    history.oriented('2025-06-03'),
+    history.referent('ref-1', '2025-06-03'),
+  ];
+
+  it('a manquement of the previous cycle cannot be sanctioned in the new one', () => {
+    given([...followed(), ...procedure('b-1', 'appointments'), ...exitAndReturn]).when(decide('b-1', '2025-06-10')).thenViolation('BREACH_OF_PREVIOUS_CYCLE');
+  });
+
+  it('an open-ended exemption of the previous cycle exempts nothing in the new one', () => {
+    const exemption: ParcoursEvent = { type: 'ExemptionGranted', data: { exemptionId: 'x-1', reason: 'health', from: '2025-02-01' } };
+    const sign: ParcoursCommand = { type: 'SignContract', kind: 'contrat_engagement', signedOn: '2025-06-05', startsOn: '2025-06-05', endsOn: '2025-12-04', weeklyHours: 0, objectives: [] };
+    given([...followed(), exemption, ...exitAndReturn]).when(sign).thenViolation('ACTIVITY_HOURS_NIL_WITHOUT_EXEMPTION');
+  });
+});
+
 describe('repeated manquement (L262-37 II 2°, R262-68 2°): the same obligation again within the delay, across cycles', () => {
   const first = [...followed(), ...procedure('b-1', 'appointments'), suspension('b-1', 's-1', '2025-03-25', '2025-05-24')];
 
@@ -115,6 +144,13 @@ describe('repeated manquement (L262-37 II 2°, R262-68 2°): the same obligation
 });
 
 describe('cap of the suspended share (R262-68-6)', () => {
+  it('keeps the single-parent increase through a household change that does not state it (a CAF change carries no such flag)', () => {
+    const events: ParcoursEvent[] = [history.entered('2025-01-06', { household: { type: 'single', size: 1, singleParentIncrease: true } }), history.oriented(), history.referent()];
+    expect(given(events).when({ type: 'ChangeHousehold', household: { type: 'single', size: 1 }, changedOn: '2025-02-01' }).events()[0]).toMatchObject({
+      data: { household: { singleParentIncrease: true } },
+    });
+  });
+
   const single = (household: object) => [history.entered('2025-01-06', { household: household as never }), history.oriented(), history.referent(), ...procedure('b-1', 'appointments')];
 
   it.each([

@@ -34,6 +34,8 @@ export interface Contract {
 
 export interface Exemption {
   exemptionId: string;
+  /** An exemption binds in its cycle only: a re-entry starts clean. */
+  cycle: number;
   reason: EventData<'ExemptionGranted'>['reason'];
   from: BusinessDate;
   to?: BusinessDate;
@@ -47,6 +49,9 @@ export interface Breach {
   informedOn?: BusinessDate;
   observationsOn?: BusinessDate;
   epOpinion?: 'sanction' | 'no_sanction';
+  epOpinionOn?: BusinessDate;
+  /** The cycle it was reported in: a re-entry starts clean (DOMAIN.md §2.9). */
+  cycle: number;
   decision?: 'dismissed' | 'suspension';
 }
 
@@ -220,7 +225,7 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       return withPrescription(s, event.data.prescriptionId, { exitedOn: event.data.exitedOn });
     case 'ExemptionGranted': {
       const d = event.data;
-      return { ...s, exemptions: { ...s.exemptions, [d.exemptionId]: { exemptionId: d.exemptionId, reason: d.reason, from: d.from, to: d.to } } };
+      return { ...s, exemptions: { ...s.exemptions, [d.exemptionId]: { exemptionId: d.exemptionId, cycle: s.cycle, reason: d.reason, from: d.from, to: d.to } } };
     }
     case 'EmploymentStarted':
       return { ...s, employments: { ...s.employments, [event.data.employmentId]: { startedOn: event.data.startedOn } } };
@@ -243,7 +248,13 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
         ...s,
         breaches: {
           ...s.breaches,
-          [event.data.breachId]: { breachId: event.data.breachId, obligation: event.data.obligation, occurredOn: event.data.occurredOn, reportedOn: event.data.reportedOn },
+          [event.data.breachId]: {
+            breachId: event.data.breachId,
+            obligation: event.data.obligation,
+            occurredOn: event.data.occurredOn,
+            reportedOn: event.data.reportedOn,
+            cycle: s.cycle,
+          },
         },
       };
     case 'BeneficiaryInformedOfBreach':
@@ -251,7 +262,7 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
     case 'BreachObservationsReceived':
       return withBreach(s, event.data.breachId, { observationsOn: event.data.receivedOn });
     case 'EpOpinionGiven':
-      return withBreach(s, event.data.breachId, { epOpinion: event.data.opinion });
+      return withBreach(s, event.data.breachId, { epOpinion: event.data.opinion, epOpinionOn: event.data.givenOn });
     case 'BreachDismissed':
       return withBreach(s, event.data.breachId, { decision: 'dismissed' });
     case 'SuspensionDecided': {
@@ -334,7 +345,7 @@ export function contractEnd(c: Contract): BusinessDate {
 
 /** The exemption in force on a date, if any (DOMAIN.md §2: exemptions of the activity obligation). */
 export function exemptionInForce(s: ParcoursState, date: BusinessDate): Exemption | undefined {
-  return Object.values(s.exemptions).find((x) => x.from <= date && (x.to === undefined || date <= x.to));
+  return Object.values(s.exemptions).find((x) => x.cycle === s.cycle && x.from <= date && (x.to === undefined || date <= x.to));
 }
 
 /** The contract in force on a date, if any. */

@@ -32,9 +32,11 @@ export async function applyInbound(m: InboundMessage, gateway: CommandGateway): 
       try {
         await gateway.execute(id, { type: 'Enter', person, household, territory: m.territory, demandOn: m.demandOn, rightOpenedOn: m.rightOpenedOn, enteredOn: m.enteredOn }, CAF_IDENTITY, headers);
       } catch (error) {
-        // A person known already comes back: a re-entry, a new cycle of the same parcours.
+        // A person known already comes back: a re-entry, a new cycle of the same parcours. It is another
+        // request than the entry, so it has a key of its own: a message delivered again replays it.
         if (!(error instanceof RuleViolation && error.code === 'PARCOURS_ALREADY_EXISTS')) throw error;
-        await gateway.execute(id, { type: 'Reenter', household, territory: m.territory, demandOn: m.demandOn, rightOpenedOn: m.rightOpenedOn, enteredOn: m.enteredOn }, CAF_IDENTITY, headers);
+        const reentry = { type: 'Reenter' as const, household, territory: m.territory, demandOn: m.demandOn, rightOpenedOn: m.rightOpenedOn, enteredOn: m.enteredOn };
+        await gateway.execute(id, reentry, CAF_IDENTITY, { ...headers, idempotencyKey: `${m.messageId}:reenter` });
       }
       return;
     }

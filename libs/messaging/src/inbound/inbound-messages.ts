@@ -25,7 +25,7 @@ const object = (required: string[], properties: Record<string, Schema>): Schema 
 const identifier: Schema = { type: 'string', pattern: IDENTIFIER_PATTERN, description: 'an identifier: letters, digits and _ . : -; names such as constructor or __proto__ are refused' };
 const messageId = identifier;
 const personKey = { cafNumber: { type: 'string', pattern: '^[0-9A-Z]{1,20}$' }, rank: { type: 'integer', minimum: 1, maximum: 9 } };
-const household = object(['type', 'size'], { type: { enum: [...HOUSEHOLD_TYPES] }, size: { type: 'integer', minimum: 1, maximum: 20 } });
+const household = object(['type', 'size'], { type: { enum: [...HOUSEHOLD_TYPES] }, size: { type: 'integer', minimum: 1, maximum: 20 }, singleParentIncrease: { type: 'boolean' } });
 
 export const INBOUND_SCHEMAS: Record<string, Schema> = {
   'caf.entry.v1.json': object(['messageId', 'type', 'person', 'household', 'territory', 'demandOn', 'rightOpenedOn', 'enteredOn'], {
