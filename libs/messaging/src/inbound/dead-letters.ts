@@ -130,7 +130,8 @@ export async function replayDeadLetters(kafka: Kafka, sink: MessageSink, options
   await ensureTopic(kafka, topic);
   const admin = kafka.admin();
   await admin.connect();
-  const groupId = options.groupId ?? 'parcours-dead-letter-replay';
+  // One position per code replayed: a replay of one code must not move past the letters of the others.
+  const groupId = options.groupId ?? `parcours-dead-letter-replay${options.filterCode ? `-${options.filterCode}` : ''}`;
   let ends: { partition: number; high: string }[];
   let committed: { partitions: { partition: number; offset: string }[] } | undefined;
   try {

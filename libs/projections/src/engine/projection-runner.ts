@@ -70,6 +70,8 @@ interface CheckpointRow {
 }
 
 export const CHECKPOINTS = 'projection_checkpoints';
+/** A rebuild whose shadow checkpoint has not moved for this long is taken for dead (its process crashed). */
+const REBUILD_STALE_SECONDS = 300;
 
 /** The checkpoints of the named projections, as recorded (whichever process runs them). */
 export async function readCheckpoints(sql: SqlClient, names: string[]): Promise<CheckpointRow[]> {
@@ -331,10 +333,18 @@ export class ProjectionRunner {
     const name = projection.name;
     const shadow = `${name}#rebuild`;
     await this.sql.transaction(async (tx) => {
+      // Another process (a worker apart, a second API) may be rebuilding: its shadow checkpoint moves
+      // at every batch. One rebuild at a time; a shadow left by a crash is taken over once it stands still.
+      await tx.query('select pg_advisory_xact_lock(hashtext(current_schema() || $1))', [shadow]);
+      const [running] = await tx.query(
+        `select 1 from ${CHECKPOINTS} where name = $1 and status <> 'failed' and updated_at > now() - interval '${REBUILD_STALE_SECONDS} seconds'`,
+        [shadow],
+      );
+      if (running) throw new ProjectionBusyError(name);
       for (const table of projection.tables) await tx.query(`drop table if exists ${quoteIdentifier(rebuildTables(table))}`);
       for (const ddl of projection.schema(rebuildTables)) await tx.query(ddl);
       await tx.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);
-      await tx.query(`insert into ${CHECKPOINTS} (name) values ($1)`, [shadow]);
+      await tx.query(`insert into ${CHECKPOINTS} (name, updated_at) values ($1, now())`, [shadow]);
     });
     let total = 0;
     for (;;) {
@@ -350,6 +360,8 @@ export class ProjectionRunner {
         `select position, events_processed, status, error from ${CHECKPOINTS} where name = $1`,
         [shadow],
       );
+      // Taken over by another process meanwhile (after standing still): that one swaps, not this one.
+      if (!row) throw new ProjectionBusyError(name);
       // The rebuild stopped at an event it cannot fold: the live tables stay as they are.
       if (row.status === 'failed') throw new ProjectionStoppedError(name, row.error ?? 'rebuild failed', undefined);
       for (const table of projection.tables) {
