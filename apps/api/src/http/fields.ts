@@ -10,6 +10,7 @@ import {
   isIdentifier,
   PARAMETER_MAX,
   PARAMETER_NAMES,
+  PERSON_NAME_PATTERN,
   parameterTypeProblem,
 } from '@parcours/domain';
 import { Type } from 'class-transformer';
@@ -89,7 +90,6 @@ export const IdField = (required = true, description?: string, max = 100) =>
 
 /** The shape of a label, shared with the published pattern: letters, digits, spaces and common punctuation. */
 const LABEL_PATTERN = "^[\\p{L}\\p{N}][\\p{L}\\p{N} '’.,:()/&_-]*$";
-const PERSON_NAME_PATTERN = "^[\\p{L}][\\p{L} '’.-]*$";
 
 /** A label of the Département's reference data (a territoire's or an organisme's name, a theme): digits allowed ("MDS 62"). */
 export const LabelField = (required = true, description?: string, max = 200) =>

@@ -3,6 +3,7 @@ import {
   ACTIVITY_HOURS_OBLIGATION,
   HOURS_REDUCTION_REASONS,
   LEGAL_OBLIGATIONS,
+  NIR_PATTERN,
   SANCTION_WITHDRAWAL_KINDS,
   BALANCED_REVIEW_OUTCOMES,
   APPOINTMENT_CHANNELS,
@@ -24,7 +25,7 @@ import {
 } from '@parcours/domain';
 import { IsOptional, IsString, Matches } from 'class-validator';
 
-const NIR_PATTERN = '^[12][0-9]{2}(0[1-9]|1[0-2]|[2-9][0-9])([0-9]{2}|2[AB])[0-9]{6}[0-9]{2}$';
+
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { BoolField, CodeField, CodeListField, DateField, IdField, IdListField, IntField, NameField, NestedField, NumberField } from '../http/fields';
 

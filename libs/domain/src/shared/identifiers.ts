@@ -39,3 +39,9 @@ export const IDENTIFIER_RULE = "un identifiant : 1 à 100 lettres, chiffres ou _
 export function lookup<T>(record: Record<string, T>, id: string): T | undefined {
   return Object.hasOwn(record, id) ? record[id] : undefined;
 }
+
+/** A person's name: letters, spaces, apostrophes, dots and hyphens (no digit, no formula, no control character). */
+export const PERSON_NAME_PATTERN = "^[\\p{L}][\\p{L} '’.-]*$";
+
+/** NIR: sex, year, month (or 20–99 for an unknown month), département (2A/2B for Corsica), commune, order, key. */
+export const NIR_PATTERN = '^[12][0-9]{2}(0[1-9]|1[0-2]|[2-9][0-9])([0-9]{2}|2[AB])[0-9]{6}[0-9]{2}$';

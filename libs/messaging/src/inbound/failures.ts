@@ -1,5 +1,5 @@
 import { RuleViolation } from '@parcours/domain';
-import { ConcurrencyError, EventStoreError } from '@parcours/event-store';
+import { ConcurrencyError, EventSchemaViolation, EventStoreError } from '@parcours/event-store';
 import { UnprocessableMessage } from './inbound-messages';
 
 /**
@@ -48,6 +48,9 @@ export function classifyFailure(error: unknown): Failure {
   if (error instanceof RuleViolation) return { kind: 'permanent', code: error.code, detail: error.field ? `/${error.field} (${error.code})` : error.code };
   // The write path's own retries on a concurrent write were not enough: later they will be.
   if (error instanceof ConcurrencyError) return { kind: 'transient', code: error.code, detail: error.code };
+  if (error instanceof EventSchemaViolation) {
+    return { kind: 'permanent', code: error.code, detail: error.faults.map((f) => `${f.path || '/'} (${f.rule})`).join('; ') || error.code };
+  }
   if (error instanceof EventStoreError) {
     // An event refused by its schema will be refused again: the message is bad, not the moment.
     const kind = ['DUPLICATE_EVENT_ID', 'INVALID_ARGUMENT', 'STREAM_NOT_FOUND', 'EVENT_SCHEMA_VIOLATION'].includes(error.code) ? 'permanent' : 'unknown';

@@ -56,9 +56,16 @@ describe('partner messages', () => {
     expect(refusal(FRANCE_TRAVAIL_TOPIC, { messageId: 'constructor', type: 'employment_start', parcoursId: '8a0b6c4e-1f6e-4b7e-9a57-3c1f2d9e0a11', startedOn: '2025-04-01', kind: 'permanent' }).message).toBe('/messageId (pattern)');
   });
 
+  it('is as strict as the API and the stored events: dates 1900–2100, names without digits or formulas, a NIR with a real month', () => {
+    expect(refusal(CAF_TOPIC, entry({ birthDate: '1850-01-01' })).message).toBe('/person/birthDate (pattern)');
+    expect(refusal(CAF_TOPIC, entry({ lastName: '=HYPERLINK("x")' })).message).toBe('/person/lastName (pattern)');
+    expect(refusal(CAF_TOPIC, entry({ firstName: 'Léa2' })).message).toBe('/person/firstName (pattern)');
+    expect(refusal(CAF_TOPIC, entry({ nir: '288006212345678' })).message).toBe('/person/nir (pattern)');
+  });
+
   it('describes every fault by its path and rule, never by a value', () => {
     const error = refusal(CAF_TOPIC, entry({ birthDate: '03/02/1988', nir: 'Durand-1988', extra: 'Durand' }, { household: { type: 'single' } }));
-    expect(error.message.split('; ').sort()).toEqual(['/household/size (required)', '/person (additionalProperties)', '/person/birthDate (format)', '/person/nir (pattern)']);
+    expect(error.message.split('; ').sort()).toEqual(['/household/size (required)', '/person (additionalProperties)', '/person/birthDate (format)', '/person/birthDate (pattern)', '/person/nir (pattern)']);
     expect(error.message).not.toMatch(/Durand|1988/);
     expect(refusal(CAF_TOPIC, { messageId: 'x', type: 'Durand 1988-02-03' }).message).not.toMatch(/Durand|1988/);
     expect(refusal(CAF_TOPIC, 'Durand 1988-02-03 {').code).toBe('MALFORMED_JSON');

@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { EMPLOYMENT_KINDS, EXIT_REASONS, HOUSEHOLD_TYPES, IDENTIFIER_PATTERN, isIdentifier, SEXES, TEXT_PATTERN } from '@parcours/domain';
+import { BUSINESS_DATE_PATTERN, EMPLOYMENT_KINDS, EXIT_REASONS, HOUSEHOLD_TYPES, IDENTIFIER_PATTERN, isIdentifier, NIR_PATTERN, PERSON_NAME_PATTERN, SEXES } from '@parcours/domain';
 
 /**
  * What the partners send (JSON, one message per fact), and their schemas.
@@ -14,12 +14,10 @@ export const FRANCE_TRAVAIL_TOPIC = 'francetravail.flows.v1';
 export const DEAD_LETTER_TOPIC = 'parcours.dead-letters.v1';
 
 type Schema = Record<string, unknown>;
-const date: Schema = { type: 'string', format: 'date' };
-/**
- * Free text (names): no control characters (NUL included, which PostgreSQL
- * refuses in text and jsonb) and no lone UTF-16 surrogate (ECMA-262 pattern, "u" flag).
- */
-const text = (max: number): Schema => ({ type: 'string', minLength: 1, maxLength: max, pattern: TEXT_PATTERN });
+/** The same bounds as the API and the stored events: a calendar date between 1900 and 2100. */
+const date: Schema = { type: 'string', format: 'date', pattern: BUSINESS_DATE_PATTERN };
+/** A person's name as the API takes it (letters, spaces, apostrophes, dots, hyphens). */
+const name: Schema = { type: 'string', minLength: 1, maxLength: 100, pattern: PERSON_NAME_PATTERN };
 const object = (required: string[], properties: Record<string, Schema>): Schema => ({ type: 'object', additionalProperties: false, required, properties });
 /** The one identifier pattern of the product; names such as `constructor` or `__proto__` are refused too (decodeInbound). */
 const identifier: Schema = { type: 'string', pattern: IDENTIFIER_PATTERN, description: 'an identifier: letters, digits and _ . : -; names such as constructor or __proto__ are refused' };
@@ -31,7 +29,7 @@ export const INBOUND_SCHEMAS: Record<string, Schema> = {
   'caf.entry.v1.json': object(['messageId', 'type', 'person', 'household', 'territory', 'demandOn', 'rightOpenedOn', 'enteredOn'], {
     messageId, type: { const: 'entry' },
     person: object(['cafNumber', 'rank', 'lastName', 'firstName', 'birthDate', 'sex'], {
-      ...personKey, lastName: text(100), firstName: text(100), birthDate: date, sex: { enum: [...SEXES] }, nir: { type: 'string', pattern: '^[12][0-9]{2}[0-9]{2}[0-9AB]{2}[0-9]{6}[0-9]{2}$' },
+      ...personKey, lastName: name, firstName: name, birthDate: date, sex: { enum: [...SEXES] }, nir: { type: 'string', pattern: NIR_PATTERN },
     }),
     household, territory: identifier, demandOn: date, rightOpenedOn: date, enteredOn: date,
   }),
