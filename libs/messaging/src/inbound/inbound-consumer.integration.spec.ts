@@ -50,8 +50,9 @@ describeWithKafka('the inbound consumer on the real broker: poison messages, pas
   /** Personal data of this run, none of which may appear in a dead letter. */
   const person = {
     cafNumber: `${randomInt(1_000_000, 9_999_999)}`,
-    lastName: `Kowalczyk${run}`,
-    firstName: `Apolline${run}`,
+    // Names are letters only: the digits of the run become letters.
+    lastName: `Kowalczyk${run.replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)])}`,
+    firstName: `Apolline${run.replace(/[0-9]/g, (d) => 'qrstuvwxyz'[Number(d)])}`,
     birthDate: `19${randomInt(40, 99)}-0${randomInt(1, 9)}-1${randomInt(0, 9)}`,
     nir: `2${randomInt(40, 99)}0${randomInt(1, 9)}62${randomInt(100_000, 999_999)}${randomInt(10, 99)}`,
   };
