@@ -168,6 +168,18 @@ describe.each(stores)('hardened input on the %s store', (store) => {
       expect(replay.body).toEqual(first.body);
     });
 
+    it('the same request sent twice at once with If-Match: both answer as the one recorded', async () => {
+      const other = await followedParcours(api);
+      const state = await api.http.get(`/api/parcours/${other}`).set(dep()).expect(200);
+      const send = () =>
+        api.http.post(`/api/parcours/${other}/diagnostics`).set(dep()).set(key('twice')).set('If-Match', String(state.body.revision)).send({ diagnosedOn: '2025-02-01', barriers: ['mobility'] });
+      const answers = await Promise.all([send(), send(), send()]);
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
+      expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
+      const history = await api.http.get(`/api/parcours/${other}/history`).set(dep()).expect(200);
+      expect(history.body.filter((e: { type: string }) => e.type === 'DiagnosticRecorded')).toHaveLength(1);
+    });
+
     it('a key whose request a rule refused may serve the corrected request', async () => {
       await refused(() => api.http.post(`/api/parcours/${id}/employment`).set(dep()).set(key('emp')).send({ startedOn: '2025-07-01', kind: 'permanent' }), 422);
       await api.http.post(`/api/parcours/${id}/employment`).set(dep()).set(key('emp')).send({ startedOn: '2025-03-01', kind: 'permanent' }).expect(201);

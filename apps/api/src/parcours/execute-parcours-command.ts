@@ -120,6 +120,11 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
         return resultOf(parcoursId, revision, events as unknown as { type: string; data: Record<string, unknown> }[]);
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
+        if (headers.ifMatch !== undefined && key) {
+          // The same request sent twice at once: the one that lost the race answers as the one that won.
+          const replay = this.previousAnswer(parcoursId, (await this.repository.load(parcoursId)).events, identity, key, fingerprint);
+          if (replay) return replay;
+        }
         if (headers.ifMatch !== undefined || attempt >= MAX_ATTEMPTS) throw error;
         await pause(attempt);
       }
