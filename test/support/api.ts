@@ -12,6 +12,9 @@ export const NOW = new Date('2025-06-30T10:00:00Z');
 
 export type StoreUnderTest = 'embedded' | 'postgres';
 
+/** The clock of the API under test: tokens are issued by it, so that a test moving "today" still holds valid ones. */
+let tokenClock: () => Date = () => NOW;
+
 export interface TestApi {
   app: INestApplication;
   http: ReturnType<typeof request>;
@@ -20,6 +23,7 @@ export interface TestApi {
 
 /** The API on a fresh store: an in-memory PGlite, or a schema of its own in the real PostgreSQL. */
 export async function startApi(store: StoreUnderTest, clock: () => Date = () => NOW, env: Record<string, string> = {}): Promise<TestApi> {
+  tokenClock = clock;
   let stores: Stores;
   let drop: () => Promise<void> = async () => undefined;
   if (store === 'embedded') {
@@ -47,13 +51,13 @@ export async function startApi(store: StoreUnderTest, clock: () => Date = () => 
 }
 
 export const tokens = {
-  departement: () => mintToken({ sub: 'dep-1', role: 'departement' }, TEST_SECRET, 3600, NOW),
-  slai: (territory = 'ARRAGEOIS') => mintToken({ sub: `slai-${territory}`, role: 'slai', territory }, TEST_SECRET, 3600, NOW),
+  departement: () => mintToken({ sub: 'dep-1', role: 'departement' }, TEST_SECRET, 3600, tokenClock()),
+  slai: (territory = 'ARRAGEOIS') => mintToken({ sub: `slai-${territory}`, role: 'slai', territory }, TEST_SECRET, 3600, tokenClock()),
   referent: (referentId = 'ref-ccas-1', organisationId = 'org-ccas') =>
-    mintToken({ sub: `user-${referentId}`, role: 'referent', referentId, organisationId }, TEST_SECRET, 3600, NOW),
-  system: () => mintToken({ sub: 'caf-flow', role: 'system' }, TEST_SECRET, 3600, NOW),
-  etat: () => mintToken({ sub: 'drees', role: 'etat' }, TEST_SECRET, 3600, NOW),
-  of: (identity: Identity) => mintToken(identity, TEST_SECRET, 3600, NOW),
+    mintToken({ sub: `user-${referentId}`, role: 'referent', referentId, organisationId }, TEST_SECRET, 3600, tokenClock()),
+  system: () => mintToken({ sub: 'caf-flow', role: 'system' }, TEST_SECRET, 3600, tokenClock()),
+  etat: () => mintToken({ sub: 'drees', role: 'etat' }, TEST_SECRET, 3600, tokenClock()),
+  of: (identity: Identity) => mintToken(identity, TEST_SECRET, 3600, tokenClock()),
 };
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
