@@ -58,7 +58,12 @@ export class IdempotencyKeys implements OnModuleInit {
 
   /** Binds the key to this request; throws 422 IDEMPOTENCY_KEY_REUSED when it is bound to another. */
   async claim(actor: string, key: string, fingerprint: string): Promise<void> {
-    await this.sql.query(`insert into idempotency_keys (actor, key, fingerprint) values ($1, $2, $3) on conflict (actor, key) do nothing`, [actor, key, fingerprint]);
+    // The first use of a key (the common case) costs one statement; only a key seen before is read back.
+    const inserted = await this.sql.query(
+      `insert into idempotency_keys (actor, key, fingerprint) values ($1, $2, $3) on conflict (actor, key) do nothing returning 1`,
+      [actor, key, fingerprint],
+    );
+    if (inserted.length) return;
     const [row] = await this.sql.query<{ fingerprint: string }>(`select fingerprint from idempotency_keys where actor = $1 and key = $2`, [actor, key]);
     if (row && row.fingerprint !== fingerprint) throw keyReused();
   }

@@ -27,7 +27,7 @@ export function isReservedIdentifier(value: string): boolean {
 }
 
 export function isIdentifier(value: unknown): value is string {
-  return typeof value === 'string' && IDENTIFIER.test(value) && !isReservedIdentifier(value);
+  return typeof value === 'string' && IDENTIFIER.test(value);
 }
 
 export const IDENTIFIER_RULE = "un identifiant : 1 à 100 lettres, chiffres ou _ . : -, commençant par une lettre ou un chiffre (noms réservés refusés)";
