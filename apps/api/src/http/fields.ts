@@ -130,6 +130,17 @@ export const NestedField = (type: () => new () => object, required = true, descr
     doc(required, { type: type(), description }),
   );
 
+/** A list of nested objects, each checked as its class (at most `max`). */
+export const NestedListField = (type: () => new () => object, max: number, description?: string) =>
+  applyDecorators(
+    IsArray(),
+    ArrayMaxSize(max),
+    check('isPlainObject', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), (p) => `chaque élément de ${p} doit être un objet`, true),
+    ValidateNested({ each: true }),
+    Type(type),
+    ApiProperty({ type: type(), isArray: true, maxItems: max, description }),
+  );
+
 export const IdListField = (max: number, description?: string) =>
   applyDecorators(
     IsArray(),

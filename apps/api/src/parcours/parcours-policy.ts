@@ -28,6 +28,13 @@ export const COMMAND_ROLES: Record<ParcoursCommandType, Role[]> = {
   RecordBalancedReview: SLAI_DECISION,
   StartIntensiveAccompaniment: FOLLOW_UP,
   EndIntensiveAccompaniment: FOLLOW_UP,
+  // The équipe pluridisciplinaire's review, prepared by the SLAI (L262-31).
+  HoldJointReview: SLAI_DECISION,
+  ExtendJointReview: SLAI_DECISION,
+  OrientToGlobalAccompaniment: SLAI_DECISION,
+  StartGlobalAccompaniment: FOLLOW_UP,
+  EndGlobalAccompaniment: FOLLOW_UP,
+  InterruptAccompaniment: FOLLOW_UP,
   PrescribeAction: FOLLOW_UP,
   EnterAction: FOLLOW_UP,
   ExitAction: FOLLOW_UP,

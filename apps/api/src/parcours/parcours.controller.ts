@@ -123,6 +123,36 @@ export class ParcoursController {
     return this.run(id, { type: 'EndIntensiveAccompaniment', ...b }, who, h);
   }
 
+  @Post(':id/joint-review')
+  jointReview(@Param('id') id: string, @Body() b: dto.JointReviewDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'HoldJointReview', ...b }, who, h);
+  }
+
+  @Post(':id/joint-review/extension')
+  extendJointReview(@Param('id') id: string, @Body() b: dto.JointReviewExtensionDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'ExtendJointReview', ...b }, who, h);
+  }
+
+  @Post(':id/global-accompaniment/orientation')
+  orientToGlobal(@Param('id') id: string, @Body() b: dto.GlobalAccompanimentOrientationDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'OrientToGlobalAccompaniment', ...b }, who, h);
+  }
+
+  @Post(':id/global-accompaniment/start')
+  startGlobal(@Param('id') id: string, @Body() b: dto.GlobalAccompanimentStartDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'StartGlobalAccompaniment', ...b }, who, h);
+  }
+
+  @Post(':id/global-accompaniment/end')
+  endGlobal(@Param('id') id: string, @Body() b: dto.GlobalAccompanimentEndDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'EndGlobalAccompaniment', ...b }, who, h);
+  }
+
+  @Post(':id/interruption')
+  interrupt(@Param('id') id: string, @Body() b: dto.InterruptionDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
+    return this.run(id, { type: 'InterruptAccompaniment', ...b }, who, h);
+  }
+
   @Post(':id/balanced-review')
   balancedReview(@Param('id') id: string, @Body() b: dto.BalancedReviewDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
     return this.run(id, { type: 'RecordBalancedReview', ...b }, who, h);

@@ -18,6 +18,9 @@ import {
   EXEMPTION_REASONS,
   EXIT_REASONS,
   HOUSEHOLD_TYPES,
+  INTERRUPTION_REASONS,
+  JOINT_REVIEW_OUTCOMES,
+  TRANSFER_HISTORY_STEPS,
   REORIENTATION_MOTIVES,
   REVIEW_OUTCOMES,
   SEXES,
@@ -27,7 +30,7 @@ import { IsOptional, IsString, Matches } from 'class-validator';
 
 
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { BoolField, CodeField, CodeListField, DateField, IdField, IdListField, IntField, NameField, NestedField, NumberField } from '../http/fields';
+import { BoolField, CodeField, CodeListField, DateField, IdField, IdListField, IntField, NameField, NestedField, NestedListField, NumberField } from '../http/fields';
 
 /** Request bodies of the parcours routes: one class per route, the names are the client app's contract. */
 type Code<T extends readonly string[]> = T[number];
@@ -52,13 +55,25 @@ export class HouseholdDto {
   @BoolField(false, 'Majoration pour isolement (L262-9) : plafonne la part suspendue') singleParentIncrease?: boolean;
 }
 
+export class TransferHistoryStepDto {
+  @CodeField(TRANSFER_HISTORY_STEPS) step: Code<typeof TRANSFER_HISTORY_STEPS>;
+  @DateField() on: string;
+  @CodeField(TRACKS, false) track?: Code<typeof TRACKS>;
+}
+
+export class TransferredFromDto {
+  @IdField(true, 'Code du département d’origine', 3) departementCode: string;
+  @NestedListField(() => TransferHistoryStepDto, 100, 'Étapes du parcours dans le département d’origine (historique : les délais légaux repartent de l’arrivée)') history: TransferHistoryStepDto[];
+}
+
 export class EntryDto {
   @NestedField(() => PersonDto) person: PersonDto;
   @NestedField(() => HouseholdDto) household: HouseholdDto;
   @IdField(true, 'Code du territoire') territory: string;
   @DateField(true, 'Date de la demande de RSA') demandOn: string;
   @DateField(true, "Date d'ouverture du droit") rightOpenedOn: string;
-  @DateField(true, "Date de transmission CAF : date d'entrée") enteredOn: string;
+  @DateField(true, "Date de transmission CAF : date d'entrée (pour une mutation : date d'arrivée)") enteredOn: string;
+  @NestedField(() => TransferredFromDto, false, "Mutation depuis un autre département, où le droit a été ouvert") transferredFrom?: TransferredFromDto;
 }
 
 export class ReentryDto {
@@ -141,6 +156,33 @@ export class IntensiveStartDto {
 
 export class IntensiveEndDto {
   @DateField() endedOn: string;
+}
+
+export class JointReviewDto {
+  @DateField() reviewedOn: string;
+  @CodeField(JOINT_REVIEW_OUTCOMES) outcome: Code<typeof JOINT_REVIEW_OUTCOMES>;
+}
+
+export class JointReviewExtensionDto {
+  @DateField(true, "Décision de porter l'examen à 12 mois, la situation le justifiant (L262-31)") decidedOn: string;
+}
+
+export class GlobalAccompanimentOrientationDto {
+  @DateField() orientedOn: string;
+}
+
+export class GlobalAccompanimentStartDto {
+  @DateField() startedOn: string;
+  @IdField(true, 'Binôme conseiller France Travail et travailleur social') binomeId: string;
+}
+
+export class GlobalAccompanimentEndDto {
+  @DateField() endedOn: string;
+}
+
+export class InterruptionDto {
+  @DateField() interruptedOn: string;
+  @CodeField(INTERRUPTION_REASONS) reason: Code<typeof INTERRUPTION_REASONS>;
 }
 
 export class BalancedReviewDto {

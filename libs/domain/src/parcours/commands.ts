@@ -24,6 +24,12 @@ export type ParcoursCommand =
   | ({ type: 'RecordBalancedReview' } & EventData<'BalancedReviewHeld'>)
   | { type: 'StartIntensiveAccompaniment'; startedOn: BusinessDate }
   | ({ type: 'EndIntensiveAccompaniment' } & EventData<'IntensiveAccompanimentEnded'>)
+  | ({ type: 'HoldJointReview' } & EventData<'JointReviewHeld'>)
+  | ({ type: 'ExtendJointReview' } & EventData<'JointReviewExtended'>)
+  | ({ type: 'OrientToGlobalAccompaniment' } & EventData<'GlobalAccompanimentOriented'>)
+  | ({ type: 'StartGlobalAccompaniment' } & EventData<'GlobalAccompanimentStarted'>)
+  | ({ type: 'EndGlobalAccompaniment' } & EventData<'GlobalAccompanimentEnded'>)
+  | ({ type: 'InterruptAccompaniment' } & EventData<'AccompanimentInterrupted'>)
   | { type: 'PrescribeAction'; actionId: string; prescribedOn: BusinessDate }
   | ({ type: 'EnterAction' } & EventData<'ActionEntered'>)
   | ({ type: 'ExitAction' } & EventData<'ActionExited'>)

@@ -111,6 +111,10 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       notFuture(ctx, c.enteredOn, 'enteredOn');
       checkEntryDates(c);
       rule(c.person.birthDate < c.enteredOn, 'BIRTH_DATE_AFTER_ENTRY', "La date de naissance doit précéder l'entrée.", 'person.birthDate');
+      // A transfer brings the steps of the other département, all before the arrival here.
+      for (const [i, step] of (c.transferredFrom?.history ?? []).entries()) {
+        rule(step.on <= c.enteredOn, 'TRANSFER_HISTORY_AFTER_ARRIVAL', `Une étape de l'historique transmis (${step.on}) suit l'arrivée dans le département.`, `transferredFrom.history.${i}.on`);
+      }
       const { type: _, ...data } = c;
       return one({ type: 'ParcoursEntered', data: { parcoursId: ctx.parcoursId, cycle: 1, ...data } });
     }
@@ -154,6 +158,7 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       rule(!s.orientation, 'ALREADY_ORIENTED', 'Le parcours est déjà orienté : demandez une réorientation.');
       pastDateInCycle(s, ctx, c.decidedOn, 'decidedOn');
       pastDateInCycle(s, ctx, c.notifiedOn, 'notifiedOn');
+      notBefore(c.notifiedOn, s.interruptedOn, 'ORIENTATION_BEFORE_INTERRUPTION', `La nouvelle orientation ne peut précéder la fin de l'accompagnement précédent (${s.interruptedOn}).`, 'notifiedOn');
       notBefore(c.notifiedOn, c.decidedOn, 'NOTIFICATION_BEFORE_DECISION', "La notification ne peut précéder la décision d'orientation.", 'notifiedOn');
       const org = requireOrganisation(ctx);
       return one({
@@ -253,6 +258,65 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       pastDateInCycle(s, ctx, c.endedOn, 'endedOn');
       notBefore(c.endedOn, s.intensive.startedOn, 'INTENSIVE_END_BEFORE_START', "La fin de l'accompagnement intensif ne peut précéder son début.", 'endedOn');
       return one({ type: 'IntensiveAccompanimentEnded', data: { endedOn: c.endedOn } });
+    }
+    case 'HoldJointReview': {
+      requireOpen(s, ctx, c.reviewedOn);
+      requireInRsa(s);
+      const review = s.jointReview;
+      rule(review, 'JOINT_REVIEW_NOT_AWAITED', "Aucun examen de situation n'est attendu : il suit un contrat du parcours social (L262-31).");
+      pastDateInCycle(s, ctx, c.reviewedOn, 'reviewedOn');
+      notBefore(c.reviewedOn, review.from, 'JOINT_REVIEW_BEFORE_CONTRACT', `L'examen ne peut précéder le contrat ou l'examen précédent (${review.from}).`, 'reviewedOn');
+      return one({ type: 'JointReviewHeld', data: { reviewedOn: c.reviewedOn, outcome: c.outcome } });
+    }
+    case 'ExtendJointReview': {
+      requireOpen(s, ctx, c.decidedOn);
+      requireInRsa(s);
+      const review = s.jointReview;
+      rule(review, 'JOINT_REVIEW_NOT_AWAITED', "Aucun examen de situation n'est attendu : il suit un contrat du parcours social (L262-31).");
+      rule(!review.extended, 'JOINT_REVIEW_ALREADY_EXTENDED', "Le délai de l'examen de situation est déjà porté à son maximum.");
+      pastDateInCycle(s, ctx, c.decidedOn, 'decidedOn');
+      notBefore(c.decidedOn, review.from, 'JOINT_REVIEW_BEFORE_CONTRACT', `Le report ne peut précéder le contrat (${review.from}).`, 'decidedOn');
+      // L262-31: twelve months "si la situation le justifie", decided while the six months run.
+      const due = addMonths(review.from, ctx.parametersOn(review.from).jointReviewMonths);
+      rule(c.decidedOn <= due, 'JOINT_REVIEW_EXTENSION_TOO_LATE', `Le report doit être décidé avant le terme de l'examen (${due}).`, 'decidedOn');
+      return one({ type: 'JointReviewExtended', data: { decidedOn: c.decidedOn } });
+    }
+    case 'OrientToGlobalAccompaniment': {
+      requireOpen(s, ctx, c.orientedOn);
+      requireInRsa(s);
+      requireOrientation(s);
+      pastDateInCycle(s, ctx, c.orientedOn, 'orientedOn');
+      notBefore(c.orientedOn, s.orientation!.notifiedOn, 'GLOBAL_BEFORE_ORIENTATION', "L'orientation vers l'accompagnement global ne peut précéder l'orientation du parcours.", 'orientedOn');
+      const g = s.globalAccompaniment;
+      rule(!g || g.endedOn, 'GLOBAL_ACCOMPANIMENT_ALREADY_OPEN', "Une orientation vers l'accompagnement global est déjà en cours.");
+      notBefore(c.orientedOn, g?.endedOn, 'GLOBAL_BEFORE_PREVIOUS_END', "L'orientation ne peut précéder la fin de l'accompagnement global précédent.", 'orientedOn');
+      return one({ type: 'GlobalAccompanimentOriented', data: { orientedOn: c.orientedOn } });
+    }
+    case 'StartGlobalAccompaniment': {
+      requireOpen(s, ctx, c.startedOn);
+      requireInRsa(s);
+      const g = s.globalAccompaniment;
+      rule(g && !g.endedOn && !g.startedOn, 'GLOBAL_ACCOMPANIMENT_NOT_ORIENTED', "La personne n'est pas en attente d'un accompagnement global.");
+      pastDateInCycle(s, ctx, c.startedOn, 'startedOn');
+      notBefore(c.startedOn, g.orientedOn, 'GLOBAL_START_BEFORE_ORIENTATION', "Le démarrage ne peut précéder l'orientation vers l'accompagnement global.", 'startedOn');
+      return one({ type: 'GlobalAccompanimentStarted', data: { startedOn: c.startedOn, binomeId: c.binomeId } });
+    }
+    case 'EndGlobalAccompaniment': {
+      requireOpen(s, ctx, c.endedOn);
+      const g = s.globalAccompaniment;
+      rule(g && !g.endedOn, 'GLOBAL_ACCOMPANIMENT_NOT_OPEN', "Aucun accompagnement global n'est en cours.");
+      pastDateInCycle(s, ctx, c.endedOn, 'endedOn');
+      notBefore(c.endedOn, g.startedOn ?? g.orientedOn, 'GLOBAL_END_BEFORE_START', "La fin ne peut précéder le début de l'accompagnement global.", 'endedOn');
+      return one({ type: 'GlobalAccompanimentEnded', data: { endedOn: c.endedOn } });
+    }
+    case 'InterruptAccompaniment': {
+      requireOpen(s, ctx, c.interruptedOn);
+      // After an exit, the accompaniment ends (EndAccompaniment): an interruption keeps the person in the RSA.
+      requireInRsa(s);
+      requireOrientation(s);
+      pastDateInCycle(s, ctx, c.interruptedOn, 'interruptedOn');
+      notBefore(c.interruptedOn, s.orientation!.notifiedOn, 'INTERRUPTION_BEFORE_ORIENTATION', "La fin d'accompagnement ne peut précéder l'orientation.", 'interruptedOn');
+      return one({ type: 'AccompanimentInterrupted', data: { interruptedOn: c.interruptedOn, reason: c.reason } });
     }
     case 'PrescribeAction': {
       requireOpen(s, ctx, c.prescribedOn);

@@ -13,6 +13,9 @@ import {
   EXIT_REASONS,
   HouseholdType,
   HOURS_REDUCTION_REASONS,
+  INTERRUPTION_REASONS,
+  JOINT_REVIEW_OUTCOMES,
+  TRANSFER_HISTORY_STEPS,
   SANCTION_WITHDRAWAL_KINDS,
   OrganisationKind,
   BALANCED_REVIEW_OUTCOMES,
@@ -51,6 +54,16 @@ export interface Household {
   singleParentIncrease?: boolean;
 }
 
+/**
+ * A parcours arriving from another département (mutation): the steps it had
+ * there, kept as history. The legal clocks (orientation, first appointment,
+ * first contract) run from the arrival here, the `enteredOn` of the entry.
+ */
+export interface TransferredFrom {
+  departementCode: string;
+  history: { step: Of<typeof TRANSFER_HISTORY_STEPS>; on: BusinessDate; track?: Track }[];
+}
+
 export type ParcoursEvent =
   /** Entry into the RSA, soumis aux droits et devoirs; also a re-entry (a new cycle). */
   | {
@@ -65,8 +78,10 @@ export type ParcoursEvent =
         demandOn: BusinessDate;
         /** Ouverture du droit. */
         rightOpenedOn: BusinessDate;
-        /** Transmission CAF quotidienne: the entry date (CALPAE measures from it). */
+        /** Transmission CAF quotidienne: the entry date (CALPAE measures from it); for a transfer, the arrival. */
         enteredOn: BusinessDate;
+        /** Set when the person comes from another département, where the right was opened. */
+        transferredFrom?: TransferredFrom;
       };
     }
   | { type: 'HouseholdChanged'; data: { household: Household; changedOn: BusinessDate } }
@@ -124,6 +139,27 @@ export type ParcoursEvent =
    */
   | { type: 'IntensiveAccompanimentStarted'; data: { startedOn: BusinessDate; plannedEndOn: BusinessDate } }
   | { type: 'IntensiveAccompanimentEnded'; data: { endedOn: BusinessDate } }
+  /**
+   * Examen de la situation of a person in the social parcours, 6 months after
+   * the contract (12 when the situation warrants it: `JointReviewExtended`), by
+   * the équipe pluridisciplinaire with France Travail (L262-31, D262-65-2-1).
+   */
+  | { type: 'JointReviewHeld'; data: { reviewedOn: BusinessDate; outcome: Of<typeof JOINT_REVIEW_OUTCOMES> } }
+  | { type: 'JointReviewExtended'; data: { decidedOn: BusinessDate } }
+  /**
+   * Accompagnement global: a France Travail adviser and a social worker in a
+   * binôme (a modality, not a track). Oriented to it, then started: the délai
+   * between the two is a CALPAE indicator (target 21 days).
+   */
+  | { type: 'GlobalAccompanimentOriented'; data: { orientedOn: BusinessDate } }
+  | { type: 'GlobalAccompanimentStarted'; data: { startedOn: BusinessDate; binomeId: string } }
+  | { type: 'GlobalAccompanimentEnded'; data: { endedOn: BusinessDate } }
+  /**
+   * Fin d'accompagnement by the organisme référent while the person stays in
+   * the RSA: no orientation binds any more; without a new one within a month it
+   * is a rupture (tableau de bord national, DOMAIN.md §5.2).
+   */
+  | { type: 'AccompanimentInterrupted'; data: { interruptedOn: BusinessDate; reason: Of<typeof INTERRUPTION_REASONS> } }
   /** Review of an équilibré parcours with the SLAI and France Travail (at 12 months without a sortie dynamique). */
   | { type: 'BalancedReviewHeld'; data: { reviewedOn: BusinessDate; outcome: Of<typeof BALANCED_REVIEW_OUTCOMES> } }
   /** Bilan of a contract. */

@@ -104,6 +104,15 @@ export interface ParcoursState {
   employments: Record<string, { startedOn: BusinessDate; endedOn?: BusinessDate }>;
   /** The intensive accompaniment of the current cycle, if one was started. */
   intensive?: { startedOn: BusinessDate; plannedEndOn: BusinessDate; endedOn?: BusinessDate };
+  /**
+   * The joint review awaited in the social parcours (L262-31): counted from the
+   * contract that opened it, or from the last review that kept the person there.
+   */
+  jointReview?: { from: BusinessDate; extended: boolean };
+  /** The accompagnement global of the current cycle: oriented to it, then started by a binôme. */
+  /** The last interruption of the accompaniment in the cycle (a new orientation may not precede it). */
+  interruptedOn?: BusinessDate;
+  globalAccompaniment?: { orientedOn: BusinessDate; startedOn?: BusinessDate; endedOn?: BusinessDate };
 }
 
 export const initialParcoursState = (): ParcoursState => ({
@@ -147,6 +156,9 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
         // A new cycle is oriented anew; its history stays in the stream.
         orientation: undefined,
         intensive: undefined,
+        jointReview: undefined,
+        globalAccompaniment: undefined,
+        interruptedOn: undefined,
         referentId: undefined,
         referentOrganisationId: undefined,
       };
@@ -164,6 +176,8 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
         // A référent belongs to the organisme: a new organisme names a new one.
         referentId: changedOrganisation ? undefined : s.referentId,
         referentOrganisationId: changedOrganisation ? undefined : s.referentOrganisationId,
+        // The joint review concerns the social parcours only.
+        jointReview: d.track === 'social' ? s.jointReview : undefined,
         reorientationRequests: d.reorientationRequestId
           ? { ...s.reorientationRequests, [d.reorientationRequestId]: { ...s.reorientationRequests[d.reorientationRequestId], decided: true } }
           : s.reorientationRequests,
@@ -208,6 +222,7 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
             renewal: d.renewal,
           },
         },
+        jointReview: s.jointReview ?? (s.orientation?.track === 'social' ? { from: d.signedOn, extended: false } : undefined),
       };
     }
     case 'ContractReviewed': {
@@ -239,6 +254,20 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       return s.intensive ? { ...s, intensive: { ...s.intensive, endedOn: event.data.endedOn } } : s;
     case 'BalancedReviewHeld':
       return s;
+    case 'JointReviewHeld':
+      // Kept in the social parcours: the next review counts from this one.
+      return { ...s, jointReview: event.data.outcome === 'social_track_maintained' ? { from: event.data.reviewedOn, extended: false } : undefined };
+    case 'JointReviewExtended':
+      return s.jointReview ? { ...s, jointReview: { ...s.jointReview, extended: true } } : s;
+    case 'GlobalAccompanimentOriented':
+      return { ...s, globalAccompaniment: { orientedOn: event.data.orientedOn } };
+    case 'GlobalAccompanimentStarted':
+      return s.globalAccompaniment ? { ...s, globalAccompaniment: { ...s.globalAccompaniment, startedOn: event.data.startedOn } } : s;
+    case 'GlobalAccompanimentEnded':
+      return s.globalAccompaniment ? { ...s, globalAccompaniment: { ...s.globalAccompaniment, endedOn: event.data.endedOn } } : s;
+    case 'AccompanimentInterrupted':
+      // No organisme référent any more: a new orientation is due; what only the référent could follow stops.
+      return { ...s, orientation: undefined, referentId: undefined, referentOrganisationId: undefined, jointReview: undefined, intensive: undefined, interruptedOn: event.data.interruptedOn };
     case 'ReorientationRequested':
       return { ...s, reorientationRequests: { ...s.reorientationRequests, [event.data.requestId]: { requestedOn: event.data.requestedOn, decided: false } } };
     case 'ReorientationRefused':
@@ -301,7 +330,7 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       for (const c of Object.values(contracts)) {
         if (c.cycle === s.cycle && contractEnd(c) > exitedOn) contracts[c.contractId] = { ...c, endedByExitOn: exitedOn };
       }
-      return { ...s, status: 'exited', exitedOn, contracts, cycles: updateCycle(s, { exitedOn }) };
+      return { ...s, status: 'exited', exitedOn, contracts, jointReview: undefined, cycles: updateCycle(s, { exitedOn }) };
     }
     case 'AccompanimentEnded':
       return { ...s, status: 'closed', cycles: updateCycle(s, { accompanimentEndedOn: event.data.endedOn }) };

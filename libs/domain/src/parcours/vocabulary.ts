@@ -104,3 +104,12 @@ export const EXIT_REASONS = ['employment', 'income', 'moved_out', 'death', 'sanc
 
 /** What the 12-month review of an équilibré parcours, with the SLAI and France Travail, concludes. */
 export const BALANCED_REVIEW_OUTCOMES = ['continue', 'reorientation', 'exit_planned'] as const;
+
+/** What the joint review of a social-track contract concludes (L262-31): the social parcours goes on, or a réorientation is proposed. */
+export const JOINT_REVIEW_OUTCOMES = ['social_track_maintained', 'reorientation_proposed'] as const;
+
+/** Why an organisme référent ends an accompaniment while the person stays in the RSA (a rupture unless a new orientation follows). */
+export const INTERRUPTION_REASONS = ['organisation_withdrawn', 'person_unreachable', 'person_request', 'other'] as const;
+
+/** Steps a parcours transferred from another département brings as history (informative: the legal clocks restart). */
+export const TRANSFER_HISTORY_STEPS = ['orientation', 'contract', 'appointment', 'suspension', 'exemption'] as const;

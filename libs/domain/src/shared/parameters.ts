@@ -61,6 +61,13 @@ export interface Parameters {
   /** Length of an intensive accompaniment, in months, and the entretiens it needs each calendar month. */
   intensiveMonths: number;
   intensiveMonthlyEntretiens: number;
+  /** Joint review of a social-track contract N months after it, or after the extended delay when the situation warrants it (L262-31). */
+  jointReviewMonths: number;
+  jointReviewExtendedMonths: number;
+  /** An accompaniment interrupted without exit is a rupture unless a new orientation follows within N months (project rule on the national dashboard's name). */
+  ruptureFollowUpMonths: number;
+  /** Target délai from the orientation to the start of an accompagnement global, in days (CALPAE). */
+  globalStartTargetDays: number;
   /** Portfolio caps per référent. */
   portfolioCapIntensive: number;
   portfolioCapOther: number;
@@ -97,6 +104,10 @@ export const DEFAULT_PARAMETERS: Parameters = {
   activityHoursLegalMin: 15,
   intensiveMonths: 6,
   intensiveMonthlyEntretiens: 2,
+  jointReviewMonths: 6,
+  jointReviewExtendedMonths: 12,
+  ruptureFollowUpMonths: 1,
+  globalStartTargetDays: 21,
   portfolioCapIntensive: 70,
   portfolioCapOther: 250,
   maxDaysAhead: 366,
@@ -159,6 +170,7 @@ export function validateParameters(values: Partial<Record<keyof Parameters, unkn
   if (merged.weeklyHoursMin > merged.weeklyHoursMax) problems.weeklyHoursMin = 'ne peut dépasser weeklyHoursMax';
   if (merged.sanctionShareMin > merged.sanctionShareMax) problems.sanctionShareMin = 'ne peut dépasser sanctionShareMax';
   if (merged.sanctionShareMax > 100) problems.sanctionShareMax = 'ne peut dépasser 100';
+  if (merged.jointReviewMonths > merged.jointReviewExtendedMonths) problems.jointReviewMonths = 'ne peut dépasser jointReviewExtendedMonths';
   if (merged.householdShareCap > 100) problems.householdShareCap = 'ne peut dépasser 100';
   return problems;
 }
@@ -197,6 +209,10 @@ export const PARAMETER_SOURCES: Readonly<Record<keyof Parameters, string>> = {
   activityHoursLegalMin: 'loi n° 2023-1196 pour le plein emploi (15 heures)',
   intensiveMonths: 'délibération départementale (accompagnement intensif de 6 mois)',
   intensiveMonthlyEntretiens: 'délibération départementale (au moins 2 entretiens par mois)',
+  jointReviewMonths: 'L262-31, D262-65-2-1 (six mois)',
+  jointReviewExtendedMonths: 'L262-31 (douze mois si la situation le justifie)',
+  ruptureFollowUpMonths: 'règle de projet (tableau de bord national du réseau pour l’emploi : « ruptures d’accompagnement »)',
+  globalStartTargetDays: 'indicateur CALPAE (démarrage de l’accompagnement global en moins de 3 semaines)',
   portfolioCapIntensive: 'délibération départementale (70 en accompagnement intensif)',
   portfolioCapOther: 'délibération départementale (150 à 250)',
   maxDaysAhead: 'règle de projet',

@@ -16,7 +16,11 @@ import {
   EXEMPTION_REASONS,
   HOURS_REDUCTION_REASONS,
   HOUSEHOLD_TYPES,
+  INTERRUPTION_REASONS,
+  JOINT_REVIEW_OUTCOMES,
   LEGAL_OBLIGATIONS,
+  TRACKS,
+  TRANSFER_HISTORY_STEPS,
   SEXES,
 } from '../parcours/vocabulary';
 import { lookup } from '../shared/identifiers';
@@ -42,7 +46,8 @@ const KINDS = [
   'ReceiveObservations', 'GiveEpOpinion', 'DecideBreach', 'LiftSuspension', 'MakeSuspensionDefinitive', 'ExitRsa',
   'EndAccompaniment', 'GrantExemption', 'RecordBalancedReview', 'ChangeHousehold', 'RegisterWithFranceTravail', 'Transfer',
   'GiveSuppressionEpOpinion', 'AppealSanction', 'WithdrawSanction', 'EndEmployment', 'StartIntensiveAccompaniment',
-  'EndIntensiveAccompaniment',
+  'EndIntensiveAccompaniment', 'HoldJointReview', 'ExtendJointReview', 'OrientToGlobalAccompaniment', 'StartGlobalAccompaniment',
+  'EndGlobalAccompaniment', 'InterruptAccompaniment',
 ] as const;
 
 /** Values a client may send (the DTOs accept them), picked by a step's `variant`. */
@@ -68,7 +73,7 @@ export interface Step {
 
 const step: fc.Arbitrary<Step> = fc.record({
   // The sanction procedure takes several steps in order: weighted, or a suppression would almost never be reached.
-  kind: fc.constantFrom(...KINDS, 'DecideBreach', 'DecideBreach', 'DecideBreach', 'ReportBreach', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive'),
+  kind: fc.constantFrom(...KINDS, 'DecideBreach', 'DecideBreach', 'DecideBreach', 'ReportBreach', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive', 'SignContract', 'SignContract', 'HoldJointReview', 'HoldJointReview'),
   day: fc.integer({ min: -3, max: 8 }),
   pick: fc.nat({ max: 100 }),
   n: fc.integer({ min: 0, max: 40 }),
@@ -95,7 +100,15 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
     case 'Enter': {
       const nir = pickFrom(NIRS, x.variant);
       const person = { lastName: pickFrom(LAST_NAMES, x.variant), firstName: 'Y', birthDate: '1980-01-01', sex: pickFrom(SEXES, x.variant), ...(nir ? { nir } : {}) };
-      return { type: 'Enter', person, household: householdFor(x), territory: pickFrom(TERRITORIES, x.variant), demandOn: addDays(on, -4), rightOpenedOn: addDays(on, -2), enteredOn: on };
+      // Sometimes a transfer in from another département, with the history it brings (a step after the arrival is refused).
+      const transferredFrom =
+        x.variant % 4 === 1
+          ? { departementCode: pickFrom(DEPARTEMENTS, x.pick), history: [{ step: pickFrom(TRANSFER_HISTORY_STEPS, x.n), on: addDays(on, x.flag ? -30 : 1), track: pickFrom(TRACKS, x.pick) }] }
+          : undefined;
+      return {
+        type: 'Enter', person, household: householdFor(x), territory: pickFrom(TERRITORIES, x.variant), demandOn: addDays(on, -4), rightOpenedOn: addDays(on, -2), enteredOn: on,
+        ...(transferredFrom ? { transferredFrom } : {}),
+      };
     }
     case 'Reenter':
       return {
@@ -156,6 +169,20 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
       return { type: 'StartIntensiveAccompaniment', startedOn: on };
     case 'EndIntensiveAccompaniment':
       return { type: 'EndIntensiveAccompaniment', endedOn: on };
+    case 'HoldJointReview':
+      return { type: 'HoldJointReview', reviewedOn: on, outcome: pickFrom(JOINT_REVIEW_OUTCOMES, x.variant) };
+    case 'ExtendJointReview':
+      return { type: 'ExtendJointReview', decidedOn: on };
+    case 'OrientToGlobalAccompaniment':
+      return { type: 'OrientToGlobalAccompaniment', orientedOn: on };
+    case 'StartGlobalAccompaniment':
+      return { type: 'StartGlobalAccompaniment', startedOn: on, binomeId: x.flag ? 'binome-1' : 'binome-2' };
+    case 'EndGlobalAccompaniment':
+      return { type: 'EndGlobalAccompaniment', endedOn: on };
+    case 'InterruptAccompaniment':
+      // Rarer: an interruption takes the orientation away, which most other steps need.
+      if (x.n % 4) return { type: 'HoldJointReview', reviewedOn: on, outcome: pickFrom(JOINT_REVIEW_OUTCOMES, x.variant) };
+      return { type: 'InterruptAccompaniment', interruptedOn: on, reason: pickFrom(INTERRUPTION_REASONS, x.variant) };
     case 'EndEmployment':
       return { type: 'EndEmployment', employmentId: pickKey(s.employments, x.pick), endedOn: on };
     case 'RequestReorientation':

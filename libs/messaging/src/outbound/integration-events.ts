@@ -37,7 +37,12 @@ export const toIntegration: Mapper = (e) => {
       return {
         type: 'parcours.entered',
         occurredOn: e.data.enteredOn,
-        data: { ...pick(e.data, 'cycle', 'territory', 'demandOn', 'rightOpenedOn', 'enteredOn'), householdType: e.data.household.type, householdSize: e.data.household.size },
+        data: {
+          ...pick(e.data, 'cycle', 'territory', 'demandOn', 'rightOpenedOn', 'enteredOn'),
+          householdType: e.data.household.type,
+          householdSize: e.data.household.size,
+          ...(e.data.transferredFrom ? { transferredFromDepartement: e.data.transferredFrom.departementCode } : {}),
+        },
       };
     case 'HouseholdChanged':
       return { type: 'parcours.household_changed', occurredOn: e.data.changedOn, data: { householdType: e.data.household.type, householdSize: e.data.household.size, changedOn: e.data.changedOn } };
@@ -67,6 +72,14 @@ export const toIntegration: Mapper = (e) => {
       return { type: 'parcours.contract_signed', occurredOn: e.data.signedOn, data: pick(e.data, 'contractId', 'kind', 'signedOn', 'startsOn', 'endsOn', 'weeklyHours', 'renewal') };
     case 'BalancedReviewHeld':
       return { type: 'parcours.balanced_review_held', occurredOn: e.data.reviewedOn, data: pick(e.data, 'reviewedOn', 'outcome') };
+    case 'JointReviewHeld':
+      return { type: 'parcours.joint_review_held', occurredOn: e.data.reviewedOn, data: pick(e.data, 'reviewedOn', 'outcome') };
+    case 'GlobalAccompanimentStarted':
+      return { type: 'parcours.global_accompaniment_started', occurredOn: e.data.startedOn, data: pick(e.data, 'startedOn', 'binomeId') };
+    case 'GlobalAccompanimentEnded':
+      return { type: 'parcours.global_accompaniment_ended', occurredOn: e.data.endedOn, data: pick(e.data, 'endedOn') };
+    case 'AccompanimentInterrupted':
+      return { type: 'parcours.accompaniment_interrupted', occurredOn: e.data.interruptedOn, data: pick(e.data, 'interruptedOn', 'reason') };
     case 'ContractReviewed':
       return { type: 'parcours.contract_reviewed', occurredOn: e.data.reviewedOn, data: pick(e.data, 'contractId', 'reviewedOn', 'outcome') };
     case 'ActionPrescribed':
@@ -112,6 +125,9 @@ export const toIntegration: Mapper = (e) => {
     // A modality of the référent's work, not a fact partners act on.
     case 'IntensiveAccompanimentStarted':
     case 'IntensiveAccompanimentEnded':
+    // Steps on the way to a published one (the review held, the accompaniment started).
+    case 'JointReviewExtended':
+    case 'GlobalAccompanimentOriented':
       return undefined;
     default:
       // A type the schemas do not know (only written before the store checked them): not part of the contract.

@@ -10,6 +10,8 @@ import {
   EMPLOYMENT_KINDS,
   EXIT_REASONS,
   HOUSEHOLD_TYPES,
+  INTERRUPTION_REASONS,
+  JOINT_REVIEW_OUTCOMES,
   ORGANISATION_KINDS,
   REORIENTATION_MOTIVES,
   REVIEW_OUTCOMES,
@@ -32,7 +34,7 @@ const int = (minimum: number, maximum: number): Schema => ({ type: 'integer', mi
 
 /** Each type's data: field → schema; a field ending in "?" is optional. */
 const DATA: Record<string, Record<string, Schema>> = {
-  'parcours.entered': { cycle: int(1, 1000), territory: id, demandOn: date, rightOpenedOn: date, enteredOn: date, householdType: codes(HOUSEHOLD_TYPES), householdSize: int(1, 20) },
+  'parcours.entered': { cycle: int(1, 1000), territory: id, demandOn: date, rightOpenedOn: date, enteredOn: date, householdType: codes(HOUSEHOLD_TYPES), householdSize: int(1, 20), 'transferredFromDepartement?': id },
   'parcours.household_changed': { householdType: codes(HOUSEHOLD_TYPES), householdSize: int(1, 20), changedOn: date },
   'parcours.france_travail_registered': { registeredOn: date, 'franceTravailId?': id },
   'parcours.oriented': { orientationId: id, track: codes(TRACKS), organisationId: id, organisationKind: codes(ORGANISATION_KINDS), decidedOn: date, notifiedOn: date, reorientation: { type: 'boolean' } },
@@ -45,6 +47,10 @@ const DATA: Record<string, Record<string, Schema>> = {
   'parcours.barrier_lifted': { barrier: codes(BARRIERS), liftedOn: date },
   'parcours.contract_signed': { contractId: id, kind: codes(CONTRACT_KINDS), signedOn: date, startsOn: date, endsOn: date, weeklyHours: { type: 'number', minimum: 0, maximum: 60 }, renewal: { type: 'boolean' } },
   'parcours.balanced_review_held': { reviewedOn: date, outcome: codes(BALANCED_REVIEW_OUTCOMES) },
+  'parcours.joint_review_held': { reviewedOn: date, outcome: codes(JOINT_REVIEW_OUTCOMES) },
+  'parcours.global_accompaniment_started': { startedOn: date, binomeId: id },
+  'parcours.global_accompaniment_ended': { endedOn: date },
+  'parcours.accompaniment_interrupted': { interruptedOn: date, reason: codes(INTERRUPTION_REASONS) },
   'parcours.contract_reviewed': { contractId: id, reviewedOn: date, outcome: codes(REVIEW_OUTCOMES) },
   'parcours.action_prescribed': { prescriptionId: id, actionId: id, dispositifCode: id, prescribedOn: date },
   'parcours.action_entered': { prescriptionId: id, enteredOn: date },

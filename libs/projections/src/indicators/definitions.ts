@@ -134,6 +134,32 @@ function onePerPerson(f: CycleFacts[], period: Period, p: Parameters, population
   const counted = new Set<string>();
   return stock(f, period, p).filter((c) => latest.get(c.parcoursId) === c.cycle && !counted.has(c.parcoursId) && counted.add(c.parcoursId));
 }
+/** Of the cycles in stock, those oriented for at least contactGapMonths, and among them those with no appointment held since. */
+function withoutRecentContact(f: CycleFacts[], period: Period, p: Parameters, inStock: CycleFacts[]) {
+  const since = addMonths(period.to, -p.contactGapMonths);
+  const eligible = inStock.filter((c) => firstOrientation(c)!.notifiedOn <= since);
+  return { eligible, without: eligible.filter((c) => !c.appointments.some((a) => a.heldOn && a.heldOn > since && a.heldOn <= period.to)) };
+}
+
+/**
+ * An accompaniment interrupted in the period (the person stays in the RSA)
+ * with no new orientation within the following months (DOMAIN.md §5.2).
+ */
+function interruptedWithoutFollowUp(c: CycleFacts, period: Period, months: number): boolean {
+  return (c.interruptions ?? []).some((i) => {
+    if (!inPeriod(i.on, period)) return false;
+    const next = c.orientations[i.afterOrientations];
+    return !next || next.notifiedOn > addMonths(i.on, months);
+  });
+}
+
+/** The accompagnements globaux of the cycles: each with its cycle, for the CALPAE rows (S002). */
+const globalAccompaniments = (facts: CycleFacts[]) => facts.flatMap((c) => (c.globalAccompaniments ?? []).map((g) => ({ c, g })));
+const globalInProgress = (facts: CycleFacts[], period: Period, p: Parameters) =>
+  globalAccompaniments(facts).filter(
+    ({ c, g }) => g.startedOn && g.startedOn <= period.to && !(g.endedOn && g.endedOn <= period.to) && accompaniedOn(c, period.to, p.accompanimentAfterExitMonths),
+  );
+
 const POSITIVE_OUTCOMES = ['durable_employment', 'transition_employment', 'training', 'iae', 'immersion', 'business_creation'];
 
 /** Action entries of the period, with whether the person reached a positive outcome during it or within 6 months after. */
@@ -217,6 +243,33 @@ export const INDICATORS: IndicatorDefinition[] = [
       return { ...count(keys.length), breakdown: tally(keys) };
     },
   }),
+  first({
+    code: 'calpae.global_accompaniment_orientations', family: 'calpae', label: 'Orientations vers l’accompagnement global', unit: 'count', parameters: [],
+    definition: "Orientations vers l'accompagnement global (binôme conseiller France Travail et travailleur social) décidées dans la période.",
+    compute: (f, period) => count(globalAccompaniments(f).filter(({ g }) => inPeriod(g.orientedOn, period)).length),
+  }),
+  first({
+    code: 'calpae.global_accompaniment_stock', family: 'calpae', label: 'Personnes en accompagnement global (stock)', unit: 'count', parameters: ['accompanimentAfterExitMonths'],
+    definition: "À la fin de la période : personnes en accompagnement dont l'accompagnement global a démarré et n'est pas terminé.",
+    compute: (f, period, p) => count(new Set(globalInProgress(f, period, p).map(({ c }) => c.parcoursId)).size),
+  }),
+  first({
+    code: 'calpae.global_accompaniment_persons_per_binome', family: 'calpae', label: 'Personnes accompagnées par binôme d’accompagnement global', unit: 'count', parameters: ['accompanimentAfterExitMonths'],
+    definition: "À la fin de la période : personnes en accompagnement global rapportées au nombre de binômes qui en suivent au moins une (objectif : 70 par binôme).",
+    compute: (f, period, p) => {
+      const inProgress = globalInProgress(f, period, p);
+      const binomes = new Set(inProgress.map(({ g }) => g.binomeId));
+      return { numerator: inProgress.length, denominator: binomes.size, value: binomes.size ? inProgress.length / binomes.size : null };
+    },
+  }),
+  first({
+    code: 'calpae.global_accompaniment_days_to_start', family: 'calpae', label: 'Délai moyen de démarrage de l’accompagnement global', unit: 'days', parameters: ['globalStartTargetDays'],
+    definition: "Accompagnements globaux démarrés dans la période : jours de l'orientation vers l'accompagnement global au démarrage ; moyenne (objectif : moins de 3 semaines). Détail : démarrés dans l'objectif.",
+    compute: (f, period, p) => {
+      const delays = globalAccompaniments(f).filter(({ g }) => inPeriod(g.startedOn, period)).map(({ g }) => daysBetween(g.orientedOn, g.startedOn!));
+      return { ...average(delays), breakdown: { within_target: delays.filter((d) => d <= p.globalStartTargetDays).length, started: delays.length } };
+    },
+  }),
   {
     code: 'calpae.persons_in_accompaniment',
     family: 'calpae',
@@ -281,15 +334,41 @@ export const INDICATORS: IndicatorDefinition[] = [
       return { ...share(moves.length, accompanied(f, period, p).length), breakdown: tally(moves) };
     },
   }),
-  first({
-    code: 'reseau_emploi.ruptures', family: 'reseau_emploi', label: 'Ruptures d’accompagnement', unit: 'share', parameters: ['contactGapMonths', 'accompanimentAfterExitMonths'],
-    definition: "Personnes en accompagnement à la fin de la période, orientées depuis au moins 3 mois, sans aucun rendez-vous tenu dans les 3 derniers mois.",
-    compute: (f, period, p) => {
-      const since = addMonths(period.to, -p.contactGapMonths);
-      const eligible = stock(f, period, p).filter((c) => firstOrientation(c)!.notifiedOn <= since);
-      return share(eligible.filter((c) => !c.appointments.some((a) => a.heldOn && a.heldOn > since && a.heldOn <= period.to)).length, eligible.length);
-    },
-  }),
+  {
+    code: 'reseau_emploi.ruptures',
+    family: 'reseau_emploi',
+    versions: [
+      {
+        version: 1, effectiveFrom: FIRST_DEFINITIONS_FROM, label: 'Ruptures d’accompagnement', unit: 'share', parameters: ['contactGapMonths', 'accompanimentAfterExitMonths'],
+        definition: "Personnes en accompagnement à la fin de la période, orientées depuis au moins 3 mois, sans aucun rendez-vous tenu dans les 3 derniers mois.",
+        compute: (f, period, p) => {
+          const eligible = withoutRecentContact(f, period, p, stock(f, period, p));
+          return share(eligible.without.length, eligible.eligible.length);
+        },
+      },
+      {
+        // From the next reporting year: the dashboard's 2026 figures already sent stay those of version 1.
+        version: 2, effectiveFrom: '2027-01-01', label: 'Ruptures d’accompagnement', unit: 'share',
+        parameters: ['contactGapMonths', 'ruptureFollowUpMonths', 'accompanimentAfterExitMonths'],
+        definition:
+          'Personnes (une personne = un parcours) accompagnées dans la période dont l’accompagnement a été interrompu dans la période sans sortie du RSA ' +
+          'et sans nouvelle orientation dans le mois qui suit, ou qui, en accompagnement à la fin de la période et orientées depuis au moins 3 mois, ' +
+          "n'ont tenu aucun rendez-vous dans les 3 derniers mois ; rapportées aux personnes accompagnées dans la période. " +
+          'Détail : interruptions sans suite, absences de rendez-vous (une personne peut figurer dans les deux).',
+        change:
+          "La version 1 ne comptait que la seconde moitié de la définition du tableau de bord (pas de rendez-vous depuis 3 mois), rapportée au stock orienté depuis 3 mois. " +
+          "Elle compte désormais aussi les accompagnements interrompus sans sortie du RSA ni réorientation dans le mois, et rapporte les personnes aux personnes accompagnées dans la période.",
+        compute: (f, period, p) => {
+          const persons = (cs: CycleFacts[]) => new Set(cs.map((c) => c.parcoursId));
+          const accompaniedPersons = persons(accompanied(f, period, p));
+          const interrupted = persons(f.filter((c) => interruptedWithoutFollowUp(c, period, p.ruptureFollowUpMonths) && accompaniedPersons.has(c.parcoursId)));
+          const noContact = persons(withoutRecentContact(f, period, p, stock(f, period, p)).without);
+          const ruptures = new Set([...interrupted, ...noContact]);
+          return { ...share(ruptures.size, accompaniedPersons.size), breakdown: { interrupted_without_follow_up: interrupted.size, no_appointment: noContact.size } };
+        },
+      },
+    ],
+  },
   first({
     code: 'reseau_emploi.offer_prescribed', family: 'reseau_emploi', label: 'Mobilisation de l’offre : au moins une prescription', unit: 'share', parameters: ['accompanimentAfterExitMonths'],
     definition: 'Part des personnes accompagnées dans la période ayant au moins une prescription sur une action d’insertion dans la période.',

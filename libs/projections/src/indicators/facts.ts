@@ -1,4 +1,4 @@
-import { addMonths, BusinessDate, daysBetween } from '@parcours/domain';
+import { addDays, addMonths, BusinessDate, daysBetween } from '@parcours/domain';
 import type { CycleFacts } from '../parcours-view/view';
 
 /** Questions asked of a cycle's facts by several indicators. */
@@ -15,6 +15,17 @@ export const firstOrientation = (c: CycleFacts) => c.orientations[0];
 /** The orientation in force on a date. */
 export function orientationOn(c: CycleFacts, date: BusinessDate) {
   return [...c.orientations].reverse().find((o) => o.notifiedOn <= date);
+}
+
+/** Whether the cycle's n-th orientation (1-based) was interrupted on or before a date: no organisme référent since. */
+function interruptedAfter(c: CycleFacts, orientations: number, date: BusinessDate): boolean {
+  return (c.interruptions ?? []).some((i) => i.afterOrientations === orientations && i.on <= date);
+}
+
+/** The orientation binding on a date: the last notified, unless the accompaniment was interrupted since. */
+export function orientationInForceOn(c: CycleFacts, date: BusinessDate) {
+  const n = c.orientations.filter((o) => o.notifiedOn <= date).length;
+  return n > 0 && !interruptedAfter(c, n, date) ? c.orientations[n - 1] : undefined;
 }
 
 /** The first appointment after the first orientation: the earliest set on or after it, held or not. */
@@ -36,7 +47,7 @@ export function subjectOn(c: CycleFacts, date: BusinessDate): boolean {
  * after exit with the accompaniment not ended.
  */
 export function accompaniedOn(c: CycleFacts, date: BusinessDate, monthsAfterExit: number): boolean {
-  if (c.enteredOn > date || !orientationOn(c, date)) return false;
+  if (c.enteredOn > date || !orientationInForceOn(c, date)) return false;
   if (c.transferredOn && c.transferredOn <= date) return false;
   if (!c.exitedOn || c.exitedOn > date) return true;
   return date <= addMonths(c.exitedOn, monthsAfterExit) && !(c.accompanimentEndedOn && c.accompanimentEndedOn <= date);
@@ -47,6 +58,8 @@ export function accompaniedDuring(c: CycleFacts, p: Period, monthsAfterExit: num
   const o = firstOrientation(c);
   if (!o || o.notifiedOn > p.to || c.enteredOn > p.to) return false;
   if (c.transferredOn && c.transferredOn < p.from) return false;
+  // Interrupted before the period and not oriented again by its end.
+  if (interruptedAfter(c, c.orientations.filter((x) => x.notifiedOn <= p.to).length, addDays(p.from, -1))) return false;
   if (!c.exitedOn || c.exitedOn >= p.from) return true;
   const end = c.accompanimentEndedOn && c.accompanimentEndedOn < addMonths(c.exitedOn, monthsAfterExit) ? c.accompanimentEndedOn : addMonths(c.exitedOn, monthsAfterExit);
   return end >= p.from;

@@ -296,6 +296,11 @@ describe('presence in employment at the end, version 2 from 2027: an employment 
 });
 
 const PUBLISHED: Record<string, string> = {
+  'calpae.global_accompaniment_days_to_start@1': '9f3997cec63c',
+  'calpae.global_accompaniment_orientations@1': '5ed60aa5940e',
+  'calpae.global_accompaniment_persons_per_binome@1': '99d7dc44dad3',
+  'calpae.global_accompaniment_stock@1': '9535cf27e16e',
+  'reseau_emploi.ruptures@2': '2ded94f76de7',
   'calpae.new_entrants@1': 'b18f5199e2f0',
   'calpae.oriented_within_1_month@1': '9b7d288b085d',
   'calpae.entry_to_orientation_days_mean@1': '348775fcf531',

@@ -15,7 +15,13 @@ const oriented = (notifiedOn: string, track: string, reorientationRequestId?: st
 function fold(events: ParcoursEvent[], book = { versions: [] as never[] }): ParcoursView {
   return events.reduce<ParcoursView | undefined>((v, e) => evolveView(v, e, book), undefined)!;
 }
-const open = (v: ParcoursView) => v.echeances.filter((e) => !e.metOn && !e.cancelledOn).map((e) => [e.kind, e.dueOn]);
+/** The last date the view knows of: when an échéance opened, was met or cancelled (the end of accompaniment is met ahead, on its due date). */
+const lastKnown = (v: ParcoursView) =>
+  v.echeances.flatMap((e) => [e.startsOn, e.cancelledOn ?? '', e.kind === 'accompaniment_end' ? '' : (e.metOn ?? '')]).sort().at(-1)!;
+/** The échéances still to meet on a date (upcoming, due soon or overdue), by default the last the view knows of. */
+const open = (v: ParcoursView, on = lastKnown(v)) =>
+  v.echeances.filter((e) => ['upcoming', 'due_soon', 'overdue'].includes(echeanceStatus(e, on))).map((e) => [e.kind, e.dueOn]);
+const statusOf = (v: ParcoursView, kind: string, on: string) => v.echeances.filter((e) => e.kind === kind).map((e) => echeanceStatus(e, on));
 
 describe('échéances of a parcours', () => {
   it('an exit closes the contact gap and the suspension end; a re-entry starts clean (DOMAIN.md §2.9)', () => {
@@ -143,6 +149,55 @@ describe('échéances of a parcours', () => {
     const v = fold([entered, oriented('2025-01-20', 'social'), signed, { type: 'ContractReviewed', data: { contractId: 'c', reviewedOn: '2025-07-20', outcome: 'exit' } }, { type: 'RsaExited', data: { exitedOn: '2025-07-31', reason: 'income' } }]);
     expect(v.echeances.find((e) => e.kind === 'contract_end')).toMatchObject({ dueOn: '2025-07-31', warnFrom: '2025-07-01', metOn: '2025-07-20' });
     expect(open(v)).toEqual([['accompaniment_end', '2026-01-31']]);
+  });
+
+  // S001: the accompaniment goes on at most 6 months after the end of payment, then ends by itself (DOMAIN.md §3).
+  it('the end of accompaniment after exit is met by law at the window end, or earlier when recorded, and never stays overdue', () => {
+    const exited: ParcoursEvent[] = [entered, oriented('2025-01-20', 'social'), { type: 'RsaExited', data: { exitedOn: '2025-03-31', reason: 'income' } }];
+    const lapsed = fold(exited);
+    expect(statusOf(lapsed, 'accompaniment_end', '2025-09-22')).toEqual(['upcoming']);
+    expect(statusOf(lapsed, 'accompaniment_end', '2025-09-29')).toEqual(['due_soon']);
+    expect(statusOf(lapsed, 'accompaniment_end', '2025-09-30')).toEqual(['met_on_time']);
+    expect(statusOf(lapsed, 'accompaniment_end', '2027-01-01')).toEqual(['met_on_time']);
+    const ended = fold([...exited, { type: 'AccompanimentEnded', data: { endedOn: '2025-05-15' } }]);
+    expect(ended.echeances.find((e) => e.kind === 'accompaniment_end')).toMatchObject({ dueOn: '2025-09-30', metOn: '2025-05-15' });
+    const reentered = fold([...exited, { ...entered, data: { ...(entered.data as Extract<ParcoursEvent, { type: 'ParcoursEntered' }>['data']), cycle: 2, demandOn: '2025-06-01', rightOpenedOn: '2025-06-01', enteredOn: '2025-06-02' } } as ParcoursEvent]);
+    expect(reentered.echeances.find((e) => e.kind === 'accompaniment_end')).toMatchObject({ metOn: undefined, cancelledOn: '2025-06-02' });
+    expect(statusOf(reentered, 'accompaniment_end', '2025-06-01')).toEqual(['upcoming']);
+  });
+
+  const contract = (signedOn: string): ParcoursEvent => ({ type: 'ContractSigned', data: { contractId: `c-${signedOn}`, kind: 'contrat_engagement', signedOn, startsOn: signedOn, endsOn: '2026-12-31', weeklyHours: 15, objectives: [], renewal: false } });
+  const joint = (v: ParcoursView) => v.echeances.filter((e) => e.kind === 'joint_review').map((e) => ({ dueOn: e.dueOn, metOn: e.metOn, cancelledOn: e.cancelledOn }));
+
+  it('a contract of the social parcours is reviewed jointly 6 months later, 12 when the situation warrants it (L262-31, D262-65-2-1)', () => {
+    expect(joint(fold([entered, oriented('2025-01-20', 'social'), contract('2025-02-03')]))).toEqual([{ dueOn: '2025-08-03', metOn: undefined, cancelledOn: undefined }]);
+    // Not for the other parcours.
+    expect(joint(fold([entered, oriented('2025-01-20', 'employment'), contract('2025-02-03')]))).toEqual([]);
+    // Extended: the six-month one is replaced by one at twelve months from the same contract.
+    expect(joint(fold([entered, oriented('2025-01-20', 'social'), contract('2025-02-03'), { type: 'JointReviewExtended', data: { decidedOn: '2025-07-01' } }]))).toEqual([
+      { dueOn: '2025-08-03', metOn: undefined, cancelledOn: '2025-07-01' },
+      { dueOn: '2026-02-03', metOn: undefined, cancelledOn: undefined },
+    ]);
+    // Held and kept in the social parcours: the next one 6 months on; a réorientation elsewhere cancels it.
+    const held = fold([entered, oriented('2025-01-20', 'social'), contract('2025-02-03'), { type: 'JointReviewHeld', data: { reviewedOn: '2025-08-01', outcome: 'social_track_maintained' } }]);
+    expect(joint(held)).toEqual([{ dueOn: '2025-08-03', metOn: '2025-08-01', cancelledOn: undefined }, { dueOn: '2026-02-01', metOn: undefined, cancelledOn: undefined }]);
+    const moved = fold([entered, oriented('2025-01-20', 'social'), contract('2025-02-03'), oriented('2025-04-01', 'employment', 'r')]);
+    expect(joint(moved)).toEqual([{ dueOn: '2025-08-03', metOn: undefined, cancelledOn: '2025-04-01' }]);
+    // An exit ends what binds in the cycle (DOMAIN.md §2.9).
+    expect(joint(fold([entered, oriented('2025-01-20', 'social'), contract('2025-02-03'), { type: 'RsaExited', data: { exitedOn: '2025-05-31', reason: 'income' } }]))[0].cancelledOn).toBe('2025-05-31');
+  });
+
+  it('an accompaniment interrupted without exit awaits a new orientation within a month, and stops what only a référent could meet (DOMAIN.md §5.2)', () => {
+    const held: ParcoursEvent[] = [
+      { type: 'AppointmentScheduled', data: { appointmentId: 'a', scheduledFor: '2025-02-03', scheduledOn: '2025-01-31', kind: 'individual', channel: 'in_person', referentId: 'r' } },
+      { type: 'AppointmentHeld', data: { appointmentId: 'a', heldOn: '2025-02-03' } },
+    ];
+    const interrupted = fold([entered, oriented('2025-01-20', 'social'), ...held, { type: 'AccompanimentInterrupted', data: { interruptedOn: '2025-03-10', reason: 'person_unreachable' } }]);
+    expect(open(interrupted, '2025-03-11').map(([kind]) => kind)).toEqual(['first_contract', 'orientation_after_interruption']);
+    expect(interrupted.echeances.find((e) => e.kind === 'orientation_after_interruption')).toMatchObject({ dueOn: '2025-04-10' });
+    expect(interrupted.cycles[0].interruptions).toEqual([{ on: '2025-03-10', afterOrientations: 1 }]);
+    const reoriented = fold([entered, oriented('2025-01-20', 'social'), ...held, { type: 'AccompanimentInterrupted', data: { interruptedOn: '2025-03-10', reason: 'person_unreachable' } }, oriented('2025-04-02', 'employment')]);
+    expect(reoriented.echeances.find((e) => e.kind === 'orientation_after_interruption')).toMatchObject({ metOn: '2025-04-02' });
   });
 });
 

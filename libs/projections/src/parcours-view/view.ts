@@ -31,6 +31,10 @@ export const ECHEANCE_KINDS = [
   'legacy_contract',
   /** The entretiens of one calendar month of an intensive accompaniment. */
   'intensive_contact',
+  /** Examen de situation in the social parcours, 6 (or 12) months after the contract (L262-31). */
+  'joint_review',
+  /** A new orientation after an accompaniment interrupted without exit (a rupture otherwise, DOMAIN.md §5.2). */
+  'orientation_after_interruption',
 ] as const;
 export type EcheanceKind = (typeof ECHEANCE_KINDS)[number];
 
@@ -92,6 +96,12 @@ export interface CycleFacts {
   exitedOn?: BusinessDate;
   accompanimentEndedOn?: BusinessDate;
   transferredOn?: BusinessDate;
+  /** The département the cycle came from, for a transfer in (its right opened there). */
+  transferredFromDepartement?: string;
+  /** Accompaniments interrupted without exit, each after the n-th orientation of the cycle (absent before interruptions were recorded). */
+  interruptions?: { on: BusinessDate; afterOrientations: number }[];
+  /** The accompagnements globaux of the cycle (absent before they were recorded). */
+  globalAccompaniments?: { orientedOn: BusinessDate; startedOn?: BusinessDate; binomeId?: string; endedOn?: BusinessDate }[];
 }
 
 export interface ParcoursView {
@@ -140,6 +150,11 @@ function anySuspension(v: ParcoursView, sanctionId: string): ParcoursView['cycle
   return undefined;
 }
 
+/** Whether the orientation in force of the cycle was interrupted (no new one since). */
+function interrupted(c: CycleFacts): boolean {
+  return (c.interruptions ?? []).some((i) => i.afterOrientations === c.orientations.length);
+}
+
 /** The key an échéance was opened with (a contract id, a sanction id...). */
 function keyOf(v: ParcoursView, e: Echeance): string {
   return e.id.slice(`${v.parcoursId}:${e.cycle}:${e.kind}:`.length).replace(/#\d+$/, '');
@@ -172,7 +187,10 @@ function cancel(v: ParcoursView, kinds: EcheanceKind[], on: BusinessDate): void 
   for (const e of openOnes(v, kinds)) e.cancelledOn = on;
 }
 
-const FOLLOW_UP: EcheanceKind[] = ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'contact_gap', 'balanced_review'];
+const FOLLOW_UP: EcheanceKind[] = ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'contact_gap', 'balanced_review', 'joint_review'];
+
+/** What only an organisme référent can meet: moot once the accompaniment is interrupted. */
+const NEEDS_REFERENT: EcheanceKind[] = ['first_appointment', 'contact_gap', 'balanced_review', 'joint_review', 'intensive_contact'];
 
 /**
  * Folds one event of a parcours into its view. Mutates a copy and returns it;
@@ -205,6 +223,7 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
         demandOn: d.demandOn,
         rightOpenedOn: d.rightOpenedOn,
         enteredOn: d.enteredOn,
+        ...(d.transferredFrom ? { transferredFromDepartement: d.transferredFrom.departementCode } : {}),
         orientations: [],
         appointments: [],
         contracts: [],
@@ -214,11 +233,15 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
         barriers: [],
         reorientationRequests: [],
         suspensions: [],
+        interruptions: [],
+        globalAccompaniments: [],
       };
       const view: ParcoursView = v
         ? { ...v, territory: d.territory, status: 'in_rsa', cycles: [...v.cycles, cycle] }
         : { parcoursId: d.parcoursId, lastName: d.person.lastName, firstName: d.person.firstName, territory: d.territory, status: 'in_rsa', cycles: [cycle], echeances: [], openBreaches: [] };
-      cancel(view, ['accompaniment_end', 'suspension_end', 'intensive_contact', ...FOLLOW_UP], d.enteredOn);
+      cancel(view, ['suspension_end', 'intensive_contact', 'orientation_after_interruption', ...FOLLOW_UP], d.enteredOn);
+      // The post-exit accompaniment of the previous cycle ends with the new entry, if its window still ran.
+      for (const e of view.echeances) if (e.kind === 'accompaniment_end' && !e.cancelledOn && e.metOn! > d.enteredOn) Object.assign(e, { metOn: undefined, cancelledOn: d.enteredOn });
       // Already in the RSA when the reform began: a contrat d'engagement by the end of 2026.
       if (d.enteredOn < LEGACY_CONTRACT_DEADLINE.inRsaOn) {
         open(view, book, 'legacy_contract', 'reform', LEGACY_CONTRACT_DEADLINE.inRsaOn, () => LEGACY_CONTRACT_DEADLINE.dueOn, (p) => p.contractEndWarningDays);
@@ -256,6 +279,8 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       } else if (d.track !== 'socio_professional') {
         cancel(v, ['balanced_review'], d.notifiedOn);
       }
+      meet(v, ['orientation_after_interruption'], d.notifiedOn);
+      if (d.track !== 'social') cancel(v, ['joint_review'], d.notifiedOn);
       if (first) {
         meet(v, ['orientation_legal', 'orientation_target'], d.notifiedOn);
         open(v, book, 'first_appointment', 'orientation', d.notifiedOn, (p) => addDays(d.notifiedOn, p.firstAppointmentDays));
@@ -320,6 +345,48 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       meet(v, ['contract_end'], d.signedOn);
       if (d.signedOn >= LEGACY_CONTRACT_DEADLINE.inRsaOn) meet(v, ['legacy_contract'], d.signedOn);
       open(v, book, 'contract_end', d.contractId, d.startsOn, () => d.endsOn, (p) => p.contractEndWarningDays);
+      // L262-31: a contract of the social parcours opens its joint review, unless one is awaited already.
+      const c = currentCycle(v);
+      if (c.orientations[c.orientations.length - 1]?.track === 'social' && !interrupted(c) && openOnes(v, ['joint_review']).length === 0) {
+        open(v, book, 'joint_review', d.signedOn, d.signedOn, (p) => addMonths(d.signedOn, p.jointReviewMonths));
+      }
+      return v;
+    }
+    case 'JointReviewHeld': {
+      const d = event.data;
+      meet(v, ['joint_review'], d.reviewedOn);
+      if (d.outcome === 'social_track_maintained') open(v, book, 'joint_review', d.reviewedOn, d.reviewedOn, (p) => addMonths(d.reviewedOn, p.jointReviewMonths));
+      return v;
+    }
+    case 'JointReviewExtended': {
+      // Twelve months from the same start: the six-month one is replaced, not met.
+      for (const e of openOnes(v, ['joint_review'])) {
+        e.cancelledOn = event.data.decidedOn;
+        open(v, book, 'joint_review', `${keyOf(v, e)}:extended`, e.startsOn, (p) => addMonths(e.startsOn, p.jointReviewExtendedMonths));
+      }
+      return v;
+    }
+    case 'GlobalAccompanimentOriented':
+      (currentCycle(v).globalAccompaniments ??= []).push({ orientedOn: event.data.orientedOn });
+      return v;
+    case 'GlobalAccompanimentStarted': {
+      const g = currentCycle(v).globalAccompaniments?.at(-1);
+      if (g) Object.assign(g, { startedOn: event.data.startedOn, binomeId: event.data.binomeId });
+      return v;
+    }
+    case 'GlobalAccompanimentEnded': {
+      const g = currentCycle(v).globalAccompaniments?.at(-1);
+      if (g) g.endedOn = event.data.endedOn;
+      return v;
+    }
+    case 'AccompanimentInterrupted': {
+      const d = event.data;
+      const c = currentCycle(v);
+      (c.interruptions ??= []).push({ on: d.interruptedOn, afterOrientations: c.orientations.length });
+      c.referentId = undefined;
+      c.referentOrganisationId = undefined;
+      cancel(v, NEEDS_REFERENT, d.interruptedOn);
+      open(v, book, 'orientation_after_interruption', d.interruptedOn, d.interruptedOn, (p) => addMonths(d.interruptedOn, p.ruptureFollowUpMonths));
       return v;
     }
     case 'IntensiveAccompanimentStarted': {
@@ -436,14 +503,18 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       currentCycle(v).exitedOn = d.exitedOn;
       v.status = 'exited';
       // An exit ends what binds in its cycle (DOMAIN.md §2.9): no contact is due, no suspension runs on an allocation no longer paid.
-      cancel(v, ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'balanced_review', 'contact_gap', 'suspension_end', 'legacy_contract', 'intensive_contact'], d.exitedOn);
+      cancel(v, [...FOLLOW_UP, 'suspension_end', 'legacy_contract', 'intensive_contact', 'orientation_after_interruption'], d.exitedOn);
+      // The accompaniment after exit ends by itself at the window's end (S001): met then, never overdue,
+      // unless its end is recorded earlier or a re-entry comes first.
       open(v, book, 'accompaniment_end', 'exit', d.exitedOn, (p) => addMonths(d.exitedOn, p.accompanimentAfterExitMonths));
+      const end = v.echeances[v.echeances.length - 1];
+      end.metOn = end.dueOn;
       return v;
     }
     case 'AccompanimentEnded':
       currentCycle(v).accompanimentEndedOn = event.data.endedOn;
       v.status = 'closed';
-      meet(v, ['accompaniment_end'], event.data.endedOn);
+      for (const e of v.echeances) if (e.kind === 'accompaniment_end' && !e.cancelledOn && e.metOn! > event.data.endedOn) e.metOn = event.data.endedOn;
       cancel(v, FOLLOW_UP, event.data.endedOn);
       return v;
     case 'TransferredToAnotherDepartement':

@@ -2,6 +2,9 @@ import type { BusinessDate } from '@parcours/domain';
 import type { SqlQueryable } from '@parcours/event-store';
 import { Page, ReadScope, scopeCondition, statusSql } from './scope';
 
+/** Neither met nor cancelled on the date (an échéance that ends by itself, like the post-exit accompaniment, is met on its due date). */
+const PENDING = "('upcoming', 'due_soon', 'overdue')";
+
 export const PORTFOLIO_SORTS = ['overdue', 'name', 'track', 'next_appointment', 'contract_end'] as const;
 export type PortfolioSort = (typeof PORTFOLIO_SORTS)[number];
 
@@ -42,9 +45,9 @@ export async function queryPortfolio(sql: SqlQueryable, scope: ReadScope, filter
     `with lines as (
        select p.*,
          (select count(*)::int from rm_echeances e where e.parcours_id = p.parcours_id and e.starts_on <= $1::date and ${statusSql('$1::date')} = 'overdue') as overdue,
-         (select min(e.due_on)::text from rm_echeances e where e.parcours_id = p.parcours_id and e.met_on is null and e.cancelled_on is null) as next_due_on,
+         (select min(e.due_on)::text from rm_echeances e where e.parcours_id = p.parcours_id and ${statusSql('$1::date')} in ${PENDING}) as next_due_on,
          (select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'dueOn', e.due_on::text, 'status', ${statusSql('$1::date')}) order by e.due_on), '[]'::jsonb)
-            from rm_echeances e where e.parcours_id = p.parcours_id and e.starts_on <= $1::date and e.met_on is null and e.cancelled_on is null) as echeances
+            from rm_echeances e where e.parcours_id = p.parcours_id and e.starts_on <= $1::date and ${statusSql('$1::date')} in ${PENDING}) as echeances
        from rm_portfolio p)
      select parcours_id, last_name, first_name, track, organisation_id, status, cycle, entered_on::text, oriented_on::text,
             contract_status, contract_ends_on::text, last_held_on::text, next_appointment_on::text, open_breaches,
