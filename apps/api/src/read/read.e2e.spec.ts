@@ -49,6 +49,8 @@ describe.each(stores)('read side on the %s store', (store) => {
     expect(line3.echeances.map((e: { kind: string; status: string }) => [e.kind, e.status])).toEqual([
       ['contact_gap', 'overdue'],
       ['contract_end', 'upcoming'],
+      // A contract of the social parcours: its joint review 6 months on (L262-31).
+      ['joint_review', 'upcoming'],
     ]);
     const byName = await api.http.get('/api/referents/ref-ccas-1/portfolio?sort=name&pageSize=1&page=2').set(bearer(tokens.slai())).expect(200);
     expect(byName.body).toMatchObject({ total: 2, page: 2 });
