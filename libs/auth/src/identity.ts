@@ -6,9 +6,11 @@ import { InvalidTokenError, signJwt, verifyJwt, VerifyOptions } from './jwt';
  * - `slai`: an agent of the SLAI of one territoire;
  * - `departement`: the Département's services, everything;
  * - `etat`: statistical extraction, indicators only, never a parcours;
- * - `system`: partner flows (CAF/MSA, France Travail).
+ * - `system`: partner flows (CAF/MSA, France Travail);
+ * - `dpo`: the data protection officer, who reads the audit of reads and the
+ *   access reports, and nothing else personal.
  */
-export const ROLES = ['referent', 'slai', 'departement', 'etat', 'system'] as const;
+export const ROLES = ['referent', 'slai', 'departement', 'etat', 'system', 'dpo'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Identity {

@@ -69,6 +69,7 @@ function inScope(who: Identity, state: ParcoursState, territory: string | undefi
     case 'referent':
       return state.referentId !== undefined && state.referentId === who.referentId;
     case 'etat':
+    case 'dpo':
       return false;
   }
 }
