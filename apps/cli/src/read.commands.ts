@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AppConfig } from '@parcours/config';
 import { isBusinessDate, parametersAt, parisDate } from '@parcours/domain';
 import { openStores } from '@parcours/event-store';
+import { schemaCheckedStores } from '@parcours/runtime';
 import {
   computeIndicators,
   createProjectionRunner,
@@ -117,7 +118,8 @@ async function direct(command: ReadCommand, config: AppConfig): Promise<string> 
   if ((command.kind === 'rebuild' || command.kind === 'resume') && !PROJECTIONS.some((p) => p.name === command.name)) {
     throw new UsageError(`unknown projection "${command.name}" (known: ${PROJECTIONS.map((p) => p.name).join(', ')})`);
   }
-  const stores = await openStores(config);
+  // Sealed personal data is opened on the way, as in the API and the worker.
+  const stores = schemaCheckedStores(await openStores(config));
   try {
     const runner = createProjectionRunner(stores.eventStore, stores.sql, { batchSize: config.projectionBatchSize });
     await runner.migrate();

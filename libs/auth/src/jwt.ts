@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Minimal HS256 JSON Web Tokens (RFC 7519), enough for bearer tokens signed
- * with the Département's secret. Only HS256 is accepted: a token announcing
- * any other algorithm (including "none") is refused.
+ * Minimal HS256 JSON Web Tokens (RFC 7519), for development and tests: tokens
+ * signed with a local secret. Production tokens come from the Département's
+ * identity provider (oidc.ts), and HS256 is refused there. Only HS256 is
+ * accepted here: a token announcing any other algorithm (including "none") is refused.
  */
 export class InvalidTokenError extends Error {
   constructor(reason: string) {
@@ -57,11 +58,21 @@ export function verifyJwt(token: string, secret: string, now: Date = new Date(),
     if (payload[claim] !== undefined && !isNumericDate(payload[claim])) throw new InvalidTokenError(`claim ${claim} must be a number`);
   }
   if (isNumericDate(payload.nbf) && payload.nbf > nowSeconds) throw new InvalidTokenError('token not yet valid');
+  checkLifetime(payload, nowSeconds, options);
+  return payload;
+}
+
+/**
+ * The lifetime rules every bearer token follows, whoever signed it: not issued
+ * in the future, and living no longer than the maximum. `exp` and `iat`, when
+ * present, are already known to be numbers.
+ */
+export function checkLifetime(payload: { exp?: unknown; iat?: unknown }, nowSeconds: number, options: VerifyOptions = {}): void {
+  if (!isNumericDate(payload.exp)) throw new InvalidTokenError('claim exp must be a number');
   // A token issued in the future (beyond a minute of clock skew) would stretch its lifetime: refused.
   if (isNumericDate(payload.iat) && payload.iat > nowSeconds + 60) throw new InvalidTokenError('token issued in the future');
   if (options.maxLifetimeSeconds !== undefined) {
     const issued = isNumericDate(payload.iat) ? payload.iat : nowSeconds;
     if (payload.exp - issued > options.maxLifetimeSeconds) throw new InvalidTokenError('token lives longer than allowed');
   }
-  return payload;
 }

@@ -3,7 +3,29 @@
  * value stops the process with a message naming the variable, instead of
  * failing later in the middle of a request.
  */
+import { isIP } from 'node:net';
+import { ClaimMapping, DEFAULT_CLAIM_MAPPING, isClaimPath, OIDC_ALGORITHMS, OidcAlgorithm, Role, ROLES } from '@parcours/auth';
+
 export type StoreKind = 'embedded' | 'postgres' | 'eventstoredb' | 'memory';
+
+/** The Département's OpenID Connect provider (Keycloak, ProConnect). */
+export interface OidcConfig {
+  issuer: string;
+  audience: string[];
+  /** Without it, the jwks_uri of the issuer's .well-known/openid-configuration. */
+  jwksUri?: string;
+  algorithms: OidcAlgorithm[];
+  claims: ClaimMapping;
+}
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  windowSeconds: number;
+  /** Requests per window for one identity (the token's sub), on every route together. */
+  perIdentity: number;
+  /** Requests per window from one client address (an IPv6 /64), authenticated or not. */
+  perIp: number;
+}
 
 export interface AppConfig {
   host: string;
@@ -18,9 +40,19 @@ export interface AppConfig {
   /** Kafka brokers; empty when Kafka is not configured (integration events wait in the store). */
   kafkaBrokers: string[];
   kafkaClientId: string;
+  /** Secret of the HS256 tokens of development and tests. */
   jwtSecret: string;
-  /** True when the JWT secret is the development one (refused in production). */
+  /** True when HS256 tokens are accepted with the published development secret (never in production). */
   jwtSecretIsDevelopmentDefault: boolean;
+  /** HS256 tokens signed with jwtSecret are accepted: never when NODE_ENV=production. */
+  hs256Enabled: boolean;
+  /** The identity provider whose tokens are accepted; required when NODE_ENV=production. */
+  oidc?: OidcConfig;
+  /** Origins allowed to call from a browser; empty: no CORS headers at all. */
+  corsOrigins: string[];
+  /** Express's `trust proxy`: false, a number of proxy hops, or the proxies' addresses (for the client address of the rate limit). */
+  trustProxy: false | number | string[];
+  rateLimit: RateLimitConfig;
   production: boolean;
   /** Runs projections, relay and schedulers inside the API process. */
   workerInProcess: boolean;
@@ -45,7 +77,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Only for local use: a deployment must set PARCOURS_JWT_SECRET. */
+/** Only for development and tests: HS256 tokens are refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'parcours-development-secret-do-not-use-in-production';
 
 /** Only for local use: a deployment with Kafka must set PARCOURS_DEAD_LETTER_KEY. */
@@ -77,10 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const kafkaBrokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
   for (const b of kafkaBrokers) if (!/^[\w.-]+:\d{1,5}$/.test(b)) problems.push(`KAFKA_BROKERS entry "${b}" must be host:port`);
 
-  const jwtSecretIsDevelopmentDefault = !env.PARCOURS_JWT_SECRET;
+  // HS256 with a local secret is for development and tests: production takes its tokens from the identity provider.
+  const jwtSecretIsDevelopmentDefault = !production && !env.PARCOURS_JWT_SECRET;
   const jwtSecret = env.PARCOURS_JWT_SECRET || DEVELOPMENT_JWT_SECRET;
-  if (production && jwtSecretIsDevelopmentDefault) problems.push('PARCOURS_JWT_SECRET is required when NODE_ENV=production');
   if (jwtSecret.length < 32) problems.push('PARCOURS_JWT_SECRET must be at least 32 characters');
+  const oidc = loadOidc(env, production, problems);
 
   const worker = env.PARCOURS_WORKER_IN_PROCESS ?? 'true';
   if (!['true', 'false'].includes(worker)) problems.push('PARCOURS_WORKER_IN_PROCESS must be true or false');
@@ -105,8 +138,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const deadLetterKey = env.PARCOURS_DEAD_LETTER_KEY || DEVELOPMENT_DEAD_LETTER_KEY;
   if (deadLetterKey.length < 32) problems.push('PARCOURS_DEAD_LETTER_KEY must be at least 32 characters');
 
+  const corsOrigins = list(env.PARCOURS_CORS_ORIGINS);
+  for (const origin of corsOrigins) {
+    if (!isOrigin(origin)) problems.push(`PARCOURS_CORS_ORIGINS entry "${origin}" must be an origin such as https://parcours.departement.fr (scheme, host, port; no path, no *)`);
+    else if (production && !origin.startsWith('https://')) problems.push(`PARCOURS_CORS_ORIGINS entry "${origin}" must be https when NODE_ENV=production`);
+  }
+
+  const trustProxy = loadTrustProxy(env.PARCOURS_TRUST_PROXY, problems);
+
+  const rateLimitFlag = env.PARCOURS_RATE_LIMIT ?? (production ? 'true' : 'false');
+  if (!['true', 'false'].includes(rateLimitFlag)) problems.push('PARCOURS_RATE_LIMIT must be true or false');
+  const rateLimit: RateLimitConfig = {
+    // Off by default outside production: the test suites fire thousands of requests from one address in seconds.
+    enabled: rateLimitFlag === 'true',
+    windowSeconds: integer(env, 'PARCOURS_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3600, problems),
+    perIdentity: integer(env, 'PARCOURS_RATE_LIMIT_PER_IDENTITY', 1200, 1, 1_000_000, problems),
+    perIp: integer(env, 'PARCOURS_RATE_LIMIT_PER_IP', 6000, 1, 1_000_000, problems),
+  };
+
   if (production) {
-    if (env.PARCOURS_JWT_SECRET === DEVELOPMENT_JWT_SECRET) problems.push('PARCOURS_JWT_SECRET must not be the published development secret when NODE_ENV=production');
+    if (env.PARCOURS_JWT_SECRET) {
+      problems.push('PARCOURS_JWT_SECRET is refused when NODE_ENV=production: HS256 tokens are for development and tests only; tokens come from the identity provider (PARCOURS_OIDC_ISSUER)');
+    }
+    if (!env.PARCOURS_OIDC_ISSUER) {
+      problems.push('PARCOURS_OIDC_ISSUER and PARCOURS_OIDC_AUDIENCE are required when NODE_ENV=production: HS256 tokens are refused there, bearer tokens come from the identity provider');
+    }
     if (store === 'memory') problems.push('PARCOURS_STORE=memory keeps nothing and is refused when NODE_ENV=production');
     if (kafkaBrokers.length > 0 && (deadLetterKeyIsDevelopmentDefault || deadLetterKey === DEVELOPMENT_DEAD_LETTER_KEY)) {
       problems.push('PARCOURS_DEAD_LETTER_KEY is required with KAFKA_BROKERS when NODE_ENV=production');
@@ -126,6 +182,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     kafkaClientId: env.KAFKA_CLIENT_ID ?? 'parcours',
     jwtSecret,
     jwtSecretIsDevelopmentDefault,
+    hs256Enabled: !production,
+    oidc,
+    corsOrigins,
+    trustProxy,
+    rateLimit,
     production,
     workerInProcess: worker === 'true',
     pseudonymisationKey,
@@ -135,6 +196,105 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     deadLetterKey,
     deadLetterKeyIsDevelopmentDefault,
   };
+}
+
+const list = (value: string | undefined): string[] => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const value = Number(env[name] ?? String(fallback));
+  if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+}
+
+/** An absolute http(s) URL; https when NODE_ENV=production (tokens and keys must not travel in clear). */
+function checkUrl(name: string, value: string, production: boolean, problems: string[]): void {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol) || new URL(value).search || new URL(value).hash) {
+    problems.push(`${name} must be an absolute http(s) URL without query, got "${value}"`);
+  } else if (production && new URL(value).protocol !== 'https:') {
+    problems.push(`${name} must be https when NODE_ENV=production`);
+  }
+}
+
+const OIDC_VARIABLES = [
+  'PARCOURS_OIDC_AUDIENCE',
+  'PARCOURS_OIDC_JWKS_URI',
+  'PARCOURS_OIDC_ALGORITHMS',
+  'PARCOURS_OIDC_ROLE_CLAIM',
+  'PARCOURS_OIDC_ROLE_MAP',
+  'PARCOURS_OIDC_REFERENT_ID_CLAIM',
+  'PARCOURS_OIDC_ORGANISATION_ID_CLAIM',
+  'PARCOURS_OIDC_TERRITORY_CLAIM',
+] as const;
+
+function loadOidc(env: NodeJS.ProcessEnv, production: boolean, problems: string[]): OidcConfig | undefined {
+  const issuer = env.PARCOURS_OIDC_ISSUER || undefined;
+  if (!issuer) {
+    // A provider half configured would silently leave the API on HS256 (or refuse everything): named instead.
+    for (const name of OIDC_VARIABLES) if (env[name]) problems.push(`${name} needs PARCOURS_OIDC_ISSUER`);
+    return undefined;
+  }
+  checkUrl('PARCOURS_OIDC_ISSUER', issuer, production, problems);
+  const audience = list(env.PARCOURS_OIDC_AUDIENCE);
+  if (audience.length === 0) problems.push('PARCOURS_OIDC_ISSUER needs PARCOURS_OIDC_AUDIENCE (the audience of the tokens meant for this API)');
+  const jwksUri = env.PARCOURS_OIDC_JWKS_URI || undefined;
+  if (jwksUri) checkUrl('PARCOURS_OIDC_JWKS_URI', jwksUri, production, problems);
+
+  const algorithms = env.PARCOURS_OIDC_ALGORITHMS ? list(env.PARCOURS_OIDC_ALGORITHMS) : [...OIDC_ALGORITHMS];
+  const unknown = algorithms.filter((a) => !(OIDC_ALGORITHMS as readonly string[]).includes(a));
+  if (unknown.length || algorithms.length === 0) problems.push(`PARCOURS_OIDC_ALGORITHMS must list some of ${OIDC_ALGORITHMS.join(', ')}, got "${env.PARCOURS_OIDC_ALGORITHMS}"`);
+
+  const claim = (name: string, fallback: string) => {
+    const path = env[name] || fallback;
+    if (!isClaimPath(path)) problems.push(`${name} must be a claim name or a dotted path of claim names (letters, digits, _ - :), got "${path}"`);
+    return path;
+  };
+  const claims: ClaimMapping = {
+    role: claim('PARCOURS_OIDC_ROLE_CLAIM', DEFAULT_CLAIM_MAPPING.role),
+    roleMap: env.PARCOURS_OIDC_ROLE_MAP ? loadRoleMap(env.PARCOURS_OIDC_ROLE_MAP, problems) : undefined,
+    referentId: claim('PARCOURS_OIDC_REFERENT_ID_CLAIM', DEFAULT_CLAIM_MAPPING.referentId),
+    organisationId: claim('PARCOURS_OIDC_ORGANISATION_ID_CLAIM', DEFAULT_CLAIM_MAPPING.organisationId),
+    territory: claim('PARCOURS_OIDC_TERRITORY_CLAIM', DEFAULT_CLAIM_MAPPING.territory),
+  };
+  return { issuer, audience, jwksUri, algorithms: algorithms as OidcAlgorithm[], claims };
+}
+
+/** `provider-name=parcours-role,…`: e.g. `parcours-referent=referent,parcours-cd=departement`. */
+function loadRoleMap(value: string, problems: string[]): Record<string, Role> {
+  const map: Record<string, Role> = Object.create(null);
+  for (const entry of list(value)) {
+    const [name, role, ...rest] = entry.split('=').map((part) => part.trim());
+    if (!name || rest.length || !(ROLES as readonly string[]).includes(role)) {
+      problems.push(`PARCOURS_OIDC_ROLE_MAP entry "${entry}" must be provider-role=parcours-role, the latter one of ${ROLES.join(', ')}`);
+      continue;
+    }
+    map[name] = role as Role;
+  }
+  return map;
+}
+
+/** Express's `trust proxy`: hops, or addresses and subnets of the proxies (and loopback, linklocal, uniquelocal). */
+function loadTrustProxy(value: string | undefined, problems: string[]): false | number | string[] {
+  if (!value || value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops < 1 || hops > 10) problems.push('PARCOURS_TRUST_PROXY as a number of proxy hops must be from 1 to 10');
+    return hops;
+  }
+  const entries = list(value);
+  for (const entry of entries) {
+    const [address, prefix, ...rest] = entry.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    if (!named && (rest.length || !isIP(address) || (prefix !== undefined && !/^\d{1,3}$/.test(prefix)))) {
+      problems.push(`PARCOURS_TRUST_PROXY entry "${entry}" must be an address, a subnet (address/prefix), loopback, linklocal or uniquelocal`);
+    }
+  }
+  return entries;
 }
 
 /** For a process entry point: the configuration, or exit code 2 with every problem named. */

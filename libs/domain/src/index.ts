@@ -13,3 +13,4 @@ export * from './parcours/event-schemas';
 export * from './parcours/stored-events';
 export * from './parcours/upcast';
 export * from './reference/reference-event-schemas';
+export * from './parcours/personal-data';

@@ -8,3 +8,6 @@ export * from './memory/memory-event-store';
 export * from './eventstoredb/eventstoredb-event-store';
 export * from './open-stores';
 export * from './schema-checked-event-store';
+export * from './privacy/master-key';
+export * from './privacy/person-keys';
+export * from './privacy/personal-data-event-store';

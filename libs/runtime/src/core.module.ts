@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@parcours/config';
-import { STORED_EVENT_RULES } from '@parcours/domain';
-import { openStores, SchemaCheckedEventStore, Stores } from '@parcours/event-store';
+import { PARCOURS_PERSONAL_DATA, STORED_EVENT_RULES } from '@parcours/domain';
+import { EnvironmentMasterKey, MasterKey, openStores, PersonalDataEventStore, PersonKeys, SchemaCheckedEventStore, Stores } from '@parcours/event-store';
 import { CLOCK, CONFIG, EVENT_STORE, SQL, STORES } from './tokens';
 
 /** Closes the stores when Nest shuts down (SIGTERM, tests' app.close()). */
@@ -17,9 +17,18 @@ class StoresLifecycle implements OnApplicationShutdown {
  * (libs/domain: event-schemas.ts, reference-event-schemas.ts): whatever the
  * API, a partner flow or a test through the app writes, the read side can fold.
  */
-export function schemaCheckedStores(stores: Stores): Stores {
+export function schemaCheckedStores(stores: Stores, masterKey: MasterKey = EnvironmentMasterKey.fromEnvironment()): Stores {
   if (stores.eventStore instanceof SchemaCheckedEventStore) return stores;
-  return { ...stores, eventStore: new SchemaCheckedEventStore(stores.eventStore, STORED_EVENT_RULES), close: () => stores.close() };
+  // Checked in clear, then sealed: the personal fields reach the database encrypted with the person's key (DOMAIN.md §7).
+  const sealed = new PersonalDataEventStore(stores.eventStore, PARCOURS_PERSONAL_DATA, new PersonKeys(stores.sql, masterKey));
+  return { ...stores, eventStore: new SchemaCheckedEventStore(sealed, STORED_EVENT_RULES), close: () => stores.close() };
+}
+
+/** The person keys behind the product's event store (erasure, retention, the access report). */
+export function personKeysOf(stores: Stores): PersonKeys {
+  const sealed = stores.eventStore instanceof SchemaCheckedEventStore ? stores.eventStore.inner : undefined;
+  if (!(sealed instanceof PersonalDataEventStore)) throw new Error('the event store does not seal personal data');
+  return sealed.keys;
 }
 
 export interface CoreOptions {

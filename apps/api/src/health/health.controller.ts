@@ -1,12 +1,13 @@
 import { Controller, Get, Headers, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiBearerAuth, ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { authenticate } from '@parcours/auth';
+import { authenticateWith, TokenVerifier } from '@parcours/auth';
 import type { AppConfig } from '@parcours/config';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
+import { tokenVerifierOf } from '../http/token-verifier';
 import { Operations, ReadinessDto } from './operations';
 
 /**
@@ -17,15 +18,17 @@ import { Operations, ReadinessDto } from './operations';
 @Controller()
 export class HealthController {
   private readonly operations: Operations;
+  private readonly verifier: TokenVerifier;
 
   constructor(
     moduleRef: ModuleRef,
     @Inject(SQL) sql: SqlClient,
     @Inject(EVENT_STORE) store: EventStore,
-    @Inject(CONFIG) private readonly config: AppConfig,
-    @Inject(CLOCK) private readonly clock: () => Date,
+    @Inject(CONFIG) config: AppConfig,
+    @Inject(CLOCK) clock: () => Date,
   ) {
     this.operations = new Operations(moduleRef, sql, store, config);
+    this.verifier = tokenVerifierOf(config, clock);
   }
 
   /** The process is up. */
@@ -51,15 +54,15 @@ export class HealthController {
     const { ready, checks } = await this.operations.readiness();
     res.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     const status = ready ? 'ready' : 'not_ready';
-    return this.isDepartement(authorization) ? { status, checks } : { status };
+    return (await this.isDepartement(authorization)) ? { status, checks } : { status };
   }
 
-  private isDepartement(authorization: string | undefined): boolean {
+  private async isDepartement(authorization: string | undefined): Promise<boolean> {
     if (!authorization) return false;
     try {
-      return authenticate(authorization, this.config.jwtSecret, this.clock(), { maxLifetimeSeconds: this.config.jwtMaxLifetimeSeconds }).role === 'departement';
+      return (await authenticateWith(this.verifier, authorization)).role === 'departement';
     } catch {
-      return false; // a bad token on a probe: the status only, as without one
+      return false; // a bad token (or an unreachable provider) on a probe: the status only, as without one
     }
   }
 }

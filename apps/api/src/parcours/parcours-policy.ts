@@ -56,6 +56,8 @@ export const COMMAND_ROLES: Record<ParcoursCommandType, Role[]> = {
   ExitRsa: PARTNER_FLOW,
   EndAccompaniment: FOLLOW_UP,
   Transfer: SLAI_DECISION,
+  // The Département, responsible for the processing (RGPD art. 17), and its retention job.
+  ErasePerson: ['departement'],
 };
 
 /** Whether the caller's scope covers this parcours (the territory of a new one for an entry). */

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
 import { Barrier, BARRIERS, ParcoursCommand } from '@parcours/domain';
+import { parcoursInPath, PersonalData } from '../audit/personal-data';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { Problem } from '../http/problem';
 import { CommandHeaders, CommandHeadersOf } from '../http/request-context';
@@ -36,11 +37,13 @@ export class ParcoursController {
   }
 
   @Get(':id')
+  @PersonalData(parcoursInPath('id'))
   get(@Param('id') id: string, @CurrentIdentity() who: Identity) {
     return this.queries.execute(new GetParcours(id, who));
   }
 
   @Get(':id/history')
+  @PersonalData(parcoursInPath('id'))
   history(@Param('id') id: string, @CurrentIdentity() who: Identity) {
     return this.queries.execute(new GetParcoursHistory(id, who));
   }

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { ProjectionsController } from '../read/projections.controller';
 import { ReadController } from '../read/read.controller';
 import { ReferenceController } from '../reference/reference.controller';
+import { PersonsController } from '../persons/persons.controller';
 import { ParcoursController } from './parcours.controller';
 import { GetParcoursHandler, GetParcoursHistoryHandler } from './parcours.queries';
 import { ParcoursWriteModule } from './parcours-write.module';
 
 @Module({
-  imports: [ParcoursWriteModule],
-  controllers: [ParcoursController, ReferenceController, ReadController, ProjectionsController],
+  imports: [ParcoursWriteModule, AuditModule],
+  controllers: [ParcoursController, ReferenceController, ReadController, ProjectionsController, PersonsController],
   providers: [GetParcoursHandler, GetParcoursHistoryHandler],
 })
 export class ParcoursModule {}

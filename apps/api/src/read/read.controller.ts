@@ -19,6 +19,7 @@ import {
 } from '@parcours/projections';
 import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import type { Response } from 'express';
+import { parcoursOfItems, PersonalData } from '../audit/personal-data';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { Problem } from '../http/problem';
 import { ReferenceCatalog } from '../reference/reference-catalog';
@@ -47,12 +48,14 @@ export class ReadController {
 
   @Get('me/portfolio')
   @AllowRoles('referent')
+  @PersonalData(parcoursOfItems)
   myPortfolio(@CurrentIdentity() who: Identity, @Query() q: PortfolioQuery) {
     return this.portfolio(who.referentId!, who, q);
   }
 
   @Get('referents/:id/portfolio')
   @AllowRoles('referent', 'slai', 'departement')
+  @PersonalData(parcoursOfItems)
   async portfolio(@Param('id') id: string, @CurrentIdentity() who: Identity, @Query() q: PortfolioQuery) {
     if (who.role === 'referent' && who.referentId !== id) throw Problem.forbidden('Un référent ne consulte que son propre portefeuille.');
     if (who.role === 'slai') {
@@ -69,6 +72,7 @@ export class ReadController {
 
   @Get('echeances')
   @AllowRoles('referent', 'slai', 'departement')
+  @PersonalData(parcoursOfItems)
   echeances(@CurrentIdentity() who: Identity, @Query() q: EcheancesQuery) {
     return queryEcheances(
       this.sql,

@@ -65,6 +65,7 @@ export type ParcoursCommand =
   | ({ type: 'WithdrawSanction' } & EventData<'SanctionWithdrawn'>)
   | ({ type: 'ExitRsa' } & EventData<'RsaExited'>)
   | ({ type: 'EndAccompaniment' } & EventData<'AccompanimentEnded'>)
-  | ({ type: 'Transfer' } & EventData<'TransferredToAnotherDepartement'>);
+  | ({ type: 'Transfer' } & EventData<'TransferredToAnotherDepartement'>)
+  | { type: 'ErasePerson'; reason: EventData<'PersonErased'>['reason'] };
 
 export type ParcoursCommandType = ParcoursCommand['type'];

@@ -49,6 +49,7 @@ function notBefore(date: BusinessDate, earliest: BusinessDate | undefined, code:
 
 function requireParcours(s: ParcoursState): void {
   if (s.status === 'none') throw new NotFound('PARCOURS_NOT_FOUND', "Ce parcours n'existe pas.");
+  rule(!s.erased, 'PERSON_ERASED', 'Les données de cette personne ont été effacées : son parcours ne peut plus évoluer.');
   rule(s.status !== 'transferred', 'PARCOURS_TRANSFERRED', 'Ce parcours a été transféré vers un autre département.');
 }
 
@@ -487,6 +488,11 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       rule(c.endedOn <= limit, 'ACCOMPANIMENT_END_TOO_LATE', `L'accompagnement prend fin au plus tard le ${limit}.`, 'endedOn');
       return one({ type: 'AccompanimentEnded', data: { endedOn: c.endedOn } });
     }
+    case 'ErasePerson':
+      // Any parcours may be erased, transferred or not; only once.
+      if (s.status === 'none') throw new NotFound('PARCOURS_NOT_FOUND', "Ce parcours n'existe pas.");
+      rule(!s.erased, 'PERSON_ERASED', 'Les données de cette personne sont déjà effacées.');
+      return one({ type: 'PersonErased', data: { erasedOn: ctx.today, reason: c.reason } });
     case 'Transfer':
       requireOpen(s, ctx, c.transferredOn);
       pastDateInCycle(s, ctx, c.transferredOn, 'transferredOn');

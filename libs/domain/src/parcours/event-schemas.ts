@@ -26,6 +26,7 @@ import {
   DEFINITIVE_KINDS,
   EMPLOYMENT_KINDS,
   EP_OPINIONS,
+  ERASURE_REASONS,
   EXEMPTION_REASONS,
   EXIT_REASONS,
   HOUSEHOLD_TYPES,
@@ -61,7 +62,7 @@ export const PARCOURS_EVENT_SCHEMAS = {
   ParcoursEntered: objectSchema({
     parcoursId: uuid,
     cycle: integerSchema(1, 1000),
-    person: objectSchema({ lastName: textSchema(100), firstName: textSchema(100), birthDate: date, sex: codeSchema(SEXES), 'nir?': nir }),
+    person: objectSchema({ lastName: textSchema(100), firstName: textSchema(100), birthDate: date, sex: codeSchema(SEXES), 'nir?': nir, 'erased?': booleanSchema }),
     household,
     territory: id,
     demandOn: date,
@@ -148,6 +149,7 @@ export const PARCOURS_EVENT_SCHEMAS = {
   SanctionWithdrawn: objectSchema({ sanctionId: uuid, decidedOn: date, kind: codeSchema(SANCTION_WITHDRAWAL_KINDS) }),
   RsaExited: objectSchema({ exitedOn: date, reason: codeSchema(EXIT_REASONS) }),
   AccompanimentEnded: objectSchema({ endedOn: date }),
+  PersonErased: objectSchema({ erasedOn: date, reason: codeSchema(ERASURE_REASONS) }),
   TransferredToAnotherDepartement: objectSchema({ transferredOn: date, departementCode: identifierSchema(3) }),
 } satisfies Record<ParcoursEventType, JsonSchema>;
 

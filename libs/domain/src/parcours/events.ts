@@ -9,6 +9,7 @@ import {
   DEFINITIVE_KINDS,
   EMPLOYMENT_KINDS,
   EP_OPINIONS,
+  ERASURE_REASONS,
   EXEMPTION_REASONS,
   EXIT_REASONS,
   HouseholdType,
@@ -43,6 +44,11 @@ export interface Person {
   sex: Of<typeof SEXES>;
   /** Numéro d'inscription au répertoire; optional, never logged nor exported. */
   nir?: string;
+  /**
+   * Set when read after the person's erasure (DOMAIN.md §7): the names are
+   * placeholders and the birth date is the first day of the month of birth.
+   */
+  erased?: boolean;
 }
 
 export interface Household {
@@ -218,6 +224,11 @@ export type ParcoursEvent =
   /** End of payment of the RSA. */
   | { type: 'RsaExited'; data: { exitedOn: BusinessDate; reason: Of<typeof EXIT_REASONS> } }
   | { type: 'AccompanimentEnded'; data: { endedOn: BusinessDate } }
+  /**
+   * Erasure of the person's data (right to erasure, end of retention): the
+   * person's key is destroyed after this event is recorded; the facts stay.
+   */
+  | { type: 'PersonErased'; data: { erasedOn: BusinessDate; reason: Of<typeof ERASURE_REASONS> } }
   | { type: 'TransferredToAnotherDepartement'; data: { transferredOn: BusinessDate; departementCode: string } };
 
 export type ParcoursEventType = ParcoursEvent['type'];

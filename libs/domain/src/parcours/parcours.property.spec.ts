@@ -106,8 +106,8 @@ describe('parcours invariants over random command sessions', () => {
     fc.assert(
       fc.property(arbitrarySession, (steps) => {
         const { events, before } = play(steps);
-        // A recours against a sanction (L262-47) may come after the accompaniment: it is not part of it.
-        const recours = ['SanctionAppealed', 'SanctionWithdrawn'];
+        // A recours against a sanction (L262-47) may come after the accompaniment: it is not part of it; nor is an erasure (DOMAIN.md §7).
+        const recours = ['SanctionAppealed', 'SanctionWithdrawn', 'PersonErased'];
         events.forEach((e, i) => {
           const s = before[i];
           if (recours.includes(e.type)) return;

@@ -82,6 +82,8 @@ export interface ParcoursState {
   household?: Household;
   territory?: string;
   status: 'none' | 'in_rsa' | 'exited' | 'closed' | 'transferred';
+  /** The person's data were erased: nothing more is recorded. */
+  erased?: boolean;
   cycle: number;
   cycles: CycleSummary[];
   demandOn?: BusinessDate;
@@ -145,6 +147,7 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
         ...s,
         parcoursId: d.parcoursId,
         person: d.person,
+        erased: d.person.erased || undefined,
         household: d.household,
         territory: d.territory,
         status: 'in_rsa',
@@ -336,6 +339,8 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       return { ...s, status: 'closed', cycles: updateCycle(s, { accompanimentEndedOn: event.data.endedOn }) };
     case 'TransferredToAnotherDepartement':
       return { ...s, status: 'transferred' };
+    case 'PersonErased':
+      return { ...s, erased: true, person: s.person && { ...s.person, erased: true } };
   }
 }
 

@@ -113,3 +113,6 @@ export const INTERRUPTION_REASONS = ['organisation_withdrawn', 'person_unreachab
 
 /** Steps a parcours transferred from another département brings as history (informative: the legal clocks restart). */
 export const TRANSFER_HISTORY_STEPS = ['orientation', 'contract', 'appointment', 'suspension', 'exemption'] as const;
+
+/** Why a person's data are erased: the end of the retention period, the person's request (RGPD art. 17), a court or CNIL decision. */
+export const ERASURE_REASONS = ['retention_expired', 'person_request', 'legal_decision'] as const;

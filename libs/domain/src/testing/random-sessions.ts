@@ -13,6 +13,7 @@ import {
   BARRIERS,
   CONTRACT_KINDS,
   DEFINITIVE_KINDS,
+  ERASURE_REASONS,
   EXEMPTION_REASONS,
   HOURS_REDUCTION_REASONS,
   HOUSEHOLD_TYPES,
@@ -47,7 +48,7 @@ const KINDS = [
   'EndAccompaniment', 'GrantExemption', 'RecordBalancedReview', 'ChangeHousehold', 'RegisterWithFranceTravail', 'Transfer',
   'GiveSuppressionEpOpinion', 'AppealSanction', 'WithdrawSanction', 'EndEmployment', 'StartIntensiveAccompaniment',
   'EndIntensiveAccompaniment', 'HoldJointReview', 'ExtendJointReview', 'OrientToGlobalAccompaniment', 'StartGlobalAccompaniment',
-  'EndGlobalAccompaniment', 'InterruptAccompaniment',
+  'EndGlobalAccompaniment', 'InterruptAccompaniment', 'ErasePerson',
 ] as const;
 
 /** Values a client may send (the DTOs accept them), picked by a step's `variant`. */
@@ -179,6 +180,10 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
       return { type: 'StartGlobalAccompaniment', startedOn: on, binomeId: x.flag ? 'binome-1' : 'binome-2' };
     case 'EndGlobalAccompaniment':
       return { type: 'EndGlobalAccompaniment', endedOn: on };
+    case 'ErasePerson':
+      // Rare: an erased parcours refuses every later command.
+      if (x.n > 1) return { type: 'RecordAppointmentHeld', appointmentId: pickKey(s.appointments, x.pick), heldOn: on };
+      return { type: 'ErasePerson', reason: pickFrom(ERASURE_REASONS, x.variant) };
     case 'InterruptAccompaniment':
       // Rarer: an interruption takes the orientation away, which most other steps need.
       if (x.n % 4) return { type: 'HoldJointReview', reviewedOn: on, outcome: pickFrom(JOINT_REVIEW_OUTCOMES, x.variant) };

@@ -116,6 +116,9 @@ export const toIntegration: Mapper = (e) => {
       return { type: 'parcours.rsa_exited', occurredOn: e.data.exitedOn, data: pick(e.data, 'exitedOn', 'reason') };
     case 'AccompanimentEnded':
       return { type: 'parcours.accompaniment_ended', occurredOn: e.data.endedOn, data: pick(e.data, 'endedOn') };
+    case 'PersonErased':
+      // Partners holding the person's data erase theirs too.
+      return { type: 'parcours.person_erased', occurredOn: e.data.erasedOn, data: pick(e.data, 'erasedOn', 'reason') };
     case 'TransferredToAnotherDepartement':
       return { type: 'parcours.transferred', occurredOn: e.data.transferredOn, data: pick(e.data, 'transferredOn', 'departementCode') };
     case 'BeneficiaryInformedOfBreach':

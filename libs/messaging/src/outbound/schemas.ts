@@ -8,6 +8,7 @@ import {
   CONTRACT_KINDS,
   DEFINITIVE_KINDS,
   EMPLOYMENT_KINDS,
+  ERASURE_REASONS,
   EXIT_REASONS,
   HOUSEHOLD_TYPES,
   INTERRUPTION_REASONS,
@@ -70,6 +71,7 @@ const DATA: Record<string, Record<string, Schema>> = {
   'parcours.rsa_exited': { exitedOn: date, reason: codes(EXIT_REASONS) },
   'parcours.accompaniment_ended': { endedOn: date },
   'parcours.transferred': { transferredOn: date, departementCode: id },
+  'parcours.person_erased': { erasedOn: date, reason: codes(ERASURE_REASONS) },
 };
 
 function objectSchema(fields: Record<string, Schema>): Schema {

@@ -3,6 +3,7 @@ import {
   addMonths,
   BusinessDate,
   DEFAULT_PARAMETERS,
+  ERASED_NAME,
   LEGACY_CONTRACT_DEADLINE,
   Parameters,
   ParameterVersion,
@@ -217,7 +218,8 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
         cycle: Math.max(d.cycle, last + 1),
         territory: d.territory,
         sex: d.person.sex,
-        birthDate: d.person.birthDate,
+        // The month of birth only: ages are counted from its first day, the same before and after an erasure (DOMAIN.md §7).
+        birthDate: `${d.person.birthDate.slice(0, 7)}-01`,
         householdType: d.household.type,
         householdSize: d.household.size,
         demandOn: d.demandOn,
@@ -516,6 +518,11 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       v.status = 'closed';
       for (const e of v.echeances) if (e.kind === 'accompaniment_end' && !e.cancelledOn && e.metOn! > event.data.endedOn) e.metOn = event.data.endedOn;
       cancel(v, FOLLOW_UP, event.data.endedOn);
+      return v;
+    case 'PersonErased':
+      // The names leave the read side; the facts stay for the figures.
+      v.lastName = ERASED_NAME;
+      v.firstName = ERASED_NAME;
       return v;
     case 'TransferredToAnotherDepartement':
       currentCycle(v).transferredOn = event.data.transferredOn;
