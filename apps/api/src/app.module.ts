@@ -5,6 +5,7 @@ import type { AppConfig } from '@parcours/config';
 import { HealthController } from './health/health.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
+import { guardsAround, rateLimitModule } from './http/rate-limit';
 import { validationPipe } from './http/validation';
 import { ParcoursModule } from './parcours/parcours.module';
 import { CoreModule, CoreOptions } from '@parcours/runtime';
@@ -18,10 +19,17 @@ export class AppModule {
   static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, options), CqrsModule.forRoot(), ParcoursModule, ...(config.workerInProcess ? [WorkerModule] : [])],
+      imports: [
+        CoreModule.forRoot(config, options),
+        CqrsModule.forRoot(),
+        ParcoursModule,
+        ...(config.workerInProcess ? [WorkerModule] : []),
+        ...(config.rateLimit.enabled ? [rateLimitModule(config)] : []),
+      ],
       controllers: [HealthController],
       providers: [
-        { provide: APP_GUARD, useClass: AuthGuard },
+        // Global guards run in this order: address limit, authentication, identity limit (when rate limiting is on).
+        ...guardsAround(config, { provide: APP_GUARD, useClass: AuthGuard }),
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useValue: validationPipe },
       ],

@@ -6,6 +6,7 @@ import { json, NextFunction, Request, Response } from 'express';
 import { AppModule, AppOptions } from './app.module';
 import { completeDocument } from './http/openapi';
 import { Problem } from './http/problem';
+import { applySecurity } from './http/security';
 
 /** Builds the HTTP application; shared by main.ts and the end-to-end tests. */
 export async function createApp(config: AppConfig, options: AppOptions & { logger?: false } = {}): Promise<INestApplication> {
@@ -14,6 +15,8 @@ export async function createApp(config: AppConfig, options: AppOptions & { logge
     abortOnError: false,
     bodyParser: false,
   });
+  // Security headers, CORS and trusted proxies first: every answer below carries them, refusals included.
+  applySecurity(app, config);
   // A command is small: a larger body is refused before it is parsed (413), a body
   // that is not JSON is refused (415), and so is nesting no command has (400), before
   // anything walks the body recursively.
@@ -27,7 +30,7 @@ export async function createApp(config: AppConfig, options: AppOptions & { logge
       .setTitle('Parcours API')
       .setDescription("Parcours des bénéficiaires du RSA soumis aux droits et devoirs : commandes, consultations et données de référence.")
       .setVersion('1')
-      .addBearerAuth()
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "Jeton d'accès du fournisseur d'identité du Département (OpenID Connect, RS256 ou ES256)" })
       .build(),
   ));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });

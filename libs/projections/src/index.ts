@@ -11,3 +11,4 @@ export * from './indicators/definitions';
 export * from './indicators/compute';
 export * from './indicators/export';
 export * from './projections';
+export * from './persons/person-index';

@@ -1,9 +1,10 @@
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import { ProjectionRunner, RunnerOptions } from './engine/projection-runner';
 import { parcoursProjection } from './parcours-view/parcours.projection';
+import { personIndexProjection } from './persons/person-index';
 
 /** Every projection of the product: what the worker runs and the CLI rebuilds. */
-export const PROJECTIONS = [parcoursProjection];
+export const PROJECTIONS = [parcoursProjection, personIndexProjection()];
 
 export function createProjectionRunner(store: EventStore, sql: SqlClient, options: RunnerOptions = {}): ProjectionRunner {
   return new ProjectionRunner(store, sql, PROJECTIONS, options);

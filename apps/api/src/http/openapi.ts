@@ -9,7 +9,12 @@ import { IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN } from './request-context';
  * whole document rather than route by route, so a new route cannot forget it.
  */
 type Schema = Record<string, unknown>;
-type Operation = { parameters?: { in: string; name: string; schema?: Schema }[]; responses: Record<string, { description: string; content?: unknown }>; security?: unknown[]; requestBody?: unknown };
+type Operation = {
+  parameters?: { in: string; name: string; schema?: Schema }[];
+  responses: Record<string, { description: string; content?: unknown; headers?: Record<string, unknown> }>;
+  security?: unknown[];
+  requestBody?: unknown;
+};
 
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -43,6 +48,8 @@ const REVISION: Schema = { type: 'object', required: ['revision'], properties: {
 const OBJECT: Schema = { type: 'object', additionalProperties: true };
 const LIST: Schema = { type: 'array', items: OBJECT };
 
+const RETRY_AFTER = { description: 'Secondes à attendre avant de réessayer', schema: { type: 'integer', minimum: 1 } };
+
 const ERRORS: Record<string, string> = {
   '400': 'Requête invalide (champ, paramètre ou corps) ; rien n’est enregistré',
   '401': 'Jeton manquant, invalide ou expiré',
@@ -52,13 +59,15 @@ const ERRORS: Record<string, string> = {
   '413': 'Corps trop volumineux',
   '415': 'Le corps doit être du JSON',
   '422': 'Règle métier refusée (code de la règle)',
+  '429': 'Trop de requêtes pour ce jeton ou cette adresse (RATE_LIMITED) : réessayer après Retry-After',
   '503': 'Stockage indisponible ou tableaux en construction : réessayer (Retry-After)',
 };
 
 function errorsOf(method: string, isPublic: boolean): string[] {
   const write = method !== 'get';
   // Reads answer 422 too when two well-formed values break a rule (a period that ends before it starts).
-  const statuses = ['400', '404', '422', '503'];
+  // 429: the rate limits (per address, and per identity on authenticated routes) apply to every route when enabled.
+  const statuses = ['400', '404', '422', '429', '503'];
   if (!isPublic) statuses.push('401', '403');
   if (write) statuses.push('409', '413', '415');
   return statuses;
@@ -104,7 +113,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
           : json(successSchema(method, path));
       }
       for (const status of errorsOf(method, isPublic)) {
-        op.responses[status] ??= { description: ERRORS[status], content: json(ref('Problem')) };
+        op.responses[status] ??= { description: ERRORS[status], content: json(ref('Problem')), ...(status === '429' ? { headers: { 'Retry-After': RETRY_AFTER } } : {}) };
       }
     }
   }

@@ -1,12 +1,18 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
-import { ERASURE_REASONS } from '@parcours/domain';
+import { ERASURE_REASONS, NIR_PATTERN } from '@parcours/domain';
+import { searchKeyFromEnvironment, searchPersons } from '@parcours/projections';
 import type { Stores } from '@parcours/event-store';
 import { personKeysOf, STORES } from '@parcours/runtime';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
-import { CodeField } from '../http/fields';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { parcoursOfItems, PersonalData } from '../audit/personal-data';
+import { CodeField, DateField, IdField, NameField } from '../http/fields';
+import { Paged } from '../read/read.dto';
+import { readScopeOf } from '../read/read-scope';
 import { Problem } from '../http/problem';
 import { RuleViolation } from '@parcours/domain';
 import { CommandHeaders, CommandHeadersOf } from '../http/request-context';
@@ -20,6 +26,18 @@ export class ErasureDto {
   reason: (typeof ERASURE_REASONS)[number];
 }
 
+export class PersonSearchQuery extends Paged {
+  @NameField(false, 'Nom de naissance ou d’usage ; casse et accents indifférents') lastName?: string;
+  @NameField(false, 'Prénom ; casse et accents indifférents') firstName?: string;
+  @DateField(false, 'Date de naissance') birthDate?: string;
+  @ApiPropertyOptional({ description: 'NIR (13 caractères et clé)', pattern: NIR_PATTERN })
+  @IsOptional()
+  @IsString()
+  @Matches(new RegExp(NIR_PATTERN), { message: 'nir doit être un NIR de 15 caractères' })
+  nir?: string;
+  @IdField(false, 'Numéro allocataire CAF/MSA', 20) cafNumber?: string;
+}
+
 /**
  * The person behind a parcours (one person, one parcours): erasure of their
  * data by destroying their key (crypto-shredding, DOMAIN.md §7).
@@ -28,10 +46,28 @@ export class ErasureDto {
 @ApiBearerAuth()
 @Controller('api/persons')
 export class PersonsController {
+  private readonly searchKey = searchKeyFromEnvironment();
+
   constructor(
     private readonly commands: CommandBus,
     @Inject(STORES) private readonly stores: Stores,
   ) {}
+
+  /**
+   * Finds the parcours of a person by name (with the first name or the birth
+   * date to narrow it), by NIR or by CAF number, among those the caller may
+   * see: a référent's own, a SLAI's territoire, all for the Département.
+   */
+  @Get()
+  @AllowRoles('referent', 'slai', 'departement')
+  @PersonalData(parcoursOfItems)
+  async search(@CurrentIdentity() who: Identity, @Query() q: PersonSearchQuery) {
+    if (!q.lastName && !q.nir && !q.cafNumber) {
+      throw new Problem({ statusCode: 422, code: 'SEARCH_CRITERIA_REQUIRED', message: 'Indiquez un nom, un NIR ou un numéro allocataire.', field: 'lastName' });
+    }
+    const { items, total } = await searchPersons(this.stores.sql, this.searchKey, q, readScopeOf(who), { page: q.page, pageSize: q.pageSize });
+    return { items, total, page: q.page, pageSize: q.pageSize };
+  }
 
   /**
    * Records the erasure in the parcours (a `PersonErased` event, so that every

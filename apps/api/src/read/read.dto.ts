@@ -10,7 +10,7 @@ import { CodeField, DateField, IdField } from '../http/fields';
 /** Far beyond any real list (500 × 10 000 rows): bounds the offset the database is asked for. */
 const MAX_PAGE = 10_000;
 
-class Paged {
+export class Paged {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @Type(() => Number)
