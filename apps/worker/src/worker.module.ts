@@ -5,7 +5,7 @@ import { parisDate } from '@parcours/domain';
 import { retryDelay } from '@parcours/event-store';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import { CommandGateway, createKafka, InboundConsumer, IntegrationRelay, KafkaSink } from '@parcours/messaging';
-import { createProjectionRunner, ProjectionRunner } from '@parcours/projections';
+import { createProjectionRunner, ProjectionRunner, SqlPersonDirectory } from '@parcours/projections';
 import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import { ExecuteParcoursCommand } from '../../api/src/parcours/execute-parcours-command';
 import { ParcoursWriteModule } from '../../api/src/parcours/parcours-write.module';
@@ -110,7 +110,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
         const gateway: CommandGateway = { execute: (id, command, identity, headers) => commands.execute(new ExecuteParcoursCommand(id, command, identity, headers)) };
         return new KafkaFlows(
           new IntegrationRelay(store, sql, new KafkaSink(kafka), { log: (m) => logger.warn(m) }),
-          new InboundConsumer(kafka, gateway, new KafkaSink(kafka), { deadLetterKey: config.deadLetterKey, log: (m) => logger.warn(m) }),
+          new InboundConsumer(kafka, gateway, new KafkaSink(kafka), { deadLetterKey: config.deadLetterKey, people: new SqlPersonDirectory(sql), log: (m) => logger.warn(m) }),
         );
       },
       inject: [CONFIG, EVENT_STORE, SQL, CommandBus],

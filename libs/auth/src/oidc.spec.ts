@@ -1,8 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, exportSPKI, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
+import { exportSPKI, SignJWT } from 'jose';
 import { InvalidTokenError } from './jwt';
 import { OidcOptions, OidcVerifier } from './oidc';
+import { FakeOidcProvider, signingKey, SigningKey } from './testing/oidc-provider';
 import { IdentityProviderUnavailableError } from './verifier';
 
 /** "Today" of the verifier: tokens are issued by this clock, not the machine's. */
@@ -10,69 +9,8 @@ const NOW = new Date('2025-06-30T10:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
 const AUDIENCE = 'parcours-api';
 
-interface SigningKey {
-  kid: string;
-  alg: 'RS256' | 'ES256';
-  privateKey: KeyLike;
-  publicKey: KeyLike;
-  jwk: JWK;
-}
-
-async function signingKey(kid: string, alg: 'RS256' | 'ES256'): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg);
-  return { kid, alg, privateKey, publicKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
-}
-
-/** A provider on an ephemeral loopback port: discovery document and key set, counting the key-set fetches. */
-class FakeProvider {
-  keys: SigningKey[] = [];
-  jwksFetches = 0;
-  discoveryIssuer?: string;
-  private server = http.createServer((req, res) => {
-    if (req.url === '/realms/cd62/.well-known/openid-configuration') {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ issuer: this.discoveryIssuer ?? this.issuer, jwks_uri: this.jwksUri }));
-    } else if (req.url === '/realms/cd62/certs') {
-      this.jwksFetches += 1;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: this.keys.map((k) => k.jwk) }));
-    } else {
-      res.statusCode = 404;
-      res.end();
-    }
-  });
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  get issuer(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/realms/cd62`;
-  }
-
-  get jwksUri(): string {
-    return `${this.issuer}/certs`;
-  }
-
-  token(key: SigningKey, claims: Record<string, unknown> = {}, over: { issuer?: string; audience?: string; iat?: number; exp?: number } = {}): Promise<string> {
-    return new SignJWT({ role: 'departement', ...claims })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-      .setSubject('agent-42')
-      .setIssuer(over.issuer ?? this.issuer)
-      .setAudience(over.audience ?? AUDIENCE)
-      .setIssuedAt(over.iat ?? NOW_S)
-      .setExpirationTime(over.exp ?? NOW_S + 300)
-      .sign(key.privateKey);
-  }
-}
-
 describe('bearer tokens of an OpenID Connect provider', () => {
-  const provider = new FakeProvider();
+  const provider = new FakeOidcProvider(AUDIENCE, () => NOW);
   let rsa: SigningKey;
   let ec: SigningKey;
   const verifier = (over: Partial<OidcOptions> = {}) =>

@@ -12,3 +12,4 @@ export * from './indicators/compute';
 export * from './indicators/export';
 export * from './projections';
 export * from './persons/person-index';
+export * from './persons/person-directory';

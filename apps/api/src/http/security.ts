@@ -29,6 +29,8 @@ export function applySecurity(app: INestApplication, config: AppConfig): void {
   express.disable('x-powered-by');
   if (config.trustProxy !== false) express.set('trust proxy', config.trustProxy);
   // helmet's defaults: a same-origin CSP (the Swagger UI at /api/docs loads its own scripts), HSTS, nosniff, frameguard…
-  app.use(helmet());
+  // …except upgrade-insecure-requests, which would break the documentation served over http on a developer's machine
+  // (TLS ends at the reverse proxy in a deployment, and HSTS keeps browsers on https there).
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config.corsOrigins));
 }

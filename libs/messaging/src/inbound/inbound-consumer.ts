@@ -1,6 +1,7 @@
 import type { Identity } from '@parcours/auth';
 import { ParcoursCommand, RuleViolation } from '@parcours/domain';
-import { deterministicUuid } from '@parcours/runtime';
+import { createHmac } from 'node:crypto';
+import { uuidOfDigest } from '@parcours/runtime';
 import { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { ensureTopic, MessageSink } from '../outbound/kafka-sink';
 import { deadLetterKeyOf, headerBuffers, sealDeadLetter } from './dead-letters';
@@ -18,16 +19,59 @@ export interface CommandGateway {
 export const CAF_IDENTITY: Identity = { sub: 'flow:caf', role: 'system' };
 export const FRANCE_TRAVAIL_IDENTITY: Identity = { sub: 'flow:france-travail', role: 'system' };
 
-/** The parcours of a person known to the CAF: the same id for every message about them. */
-export const parcoursIdOfCafPerson = (p: CafPersonKey): string => deterministicUuid('caf-person', p.cafNumber, String(p.rank));
+/**
+ * Who a CAF message is about (one person, one parcours). The rule: an entry
+ * is matched to an existing person by NIR first, then by the CAF key
+ * (numéro allocataire + rank) it was linked to; a person with the same names
+ * and birth date is only flagged for a human to confirm. Exits and household
+ * changes follow the link of their CAF key.
+ */
+export interface PersonDirectory {
+  match(person: CafPersonKey & { nir?: string; lastName: string; firstName: string; birthDate: string }): Promise<{ parcoursId?: string; sameNameAndBirth: string[] }>;
+  linkedTo(key: CafPersonKey): Promise<string | undefined>;
+  link(key: CafPersonKey, parcoursId: string): Promise<void>;
+  flag(parcoursId: string, candidates: string[]): Promise<void>;
+}
+
+/** Without a directory (tests of the flow alone): every CAF key is its own person. */
+export const NO_DIRECTORY: PersonDirectory = {
+  match: async () => ({ sameNameAndBirth: [] }),
+  linkedTo: async () => undefined,
+  link: async () => undefined,
+  flag: async () => undefined,
+};
+
+/** Only for local use and tests: a deployment sets PARCOURS_PARTNER_ID_KEY (refused in production). */
+export const DEVELOPMENT_PARTNER_ID_KEY = 'parcours-development-partner-id-key-do-not-use-in-production';
+
+export function partnerIdKeyFromEnvironment(env: NodeJS.ProcessEnv = process.env): string {
+  const key = env.PARCOURS_PARTNER_ID_KEY;
+  if (env.NODE_ENV === 'production' && (!key || key === DEVELOPMENT_PARTNER_ID_KEY)) throw new Error('PARCOURS_PARTNER_ID_KEY is required when NODE_ENV=production');
+  if (key !== undefined && key.length < 32) throw new Error('PARCOURS_PARTNER_ID_KEY must be at least 32 characters');
+  return key || DEVELOPMENT_PARTNER_ID_KEY;
+}
+
+/**
+ * The parcours id of a new person known to the CAF: an HMAC of numéro
+ * allocataire and rank with the Département's key, shaped as a UUID. A plain
+ * hash could be recomputed by anyone from a numéro allocataire; published
+ * events carry only this id.
+ */
+export function parcoursIdOfCafPerson(p: CafPersonKey, key: string = partnerIdKeyFromEnvironment()): string {
+  return uuidOfDigest(createHmac('sha256', key).update(`caf-person\u0000${p.cafNumber}\u0000${p.rank}`).digest());
+}
+
+/** The parcours of a CAF key: the one it was linked to, or the one it names when new. */
+const parcoursOfCafKey = async (key: CafPersonKey, people: PersonDirectory) => (await people.linkedTo(key)) ?? parcoursIdOfCafPerson(key);
 
 /** Applies one partner message through the same command handler as the API. */
-export async function applyInbound(m: InboundMessage, gateway: CommandGateway): Promise<void> {
+export async function applyInbound(m: InboundMessage, gateway: CommandGateway, people: PersonDirectory = NO_DIRECTORY): Promise<void> {
   const headers = { correlationId: m.messageId, idempotencyKey: m.messageId };
   switch (m.type) {
     case 'entry': {
       const { cafNumber, rank, ...person } = m.person;
-      const id = parcoursIdOfCafPerson(m.person);
+      const found = await people.match(m.person);
+      const id = found.parcoursId ?? parcoursIdOfCafPerson(m.person);
       const household = { ...m.household, cafNumber } as never;
       try {
         await gateway.execute(id, { type: 'Enter', person, household, territory: m.territory, demandOn: m.demandOn, rightOpenedOn: m.rightOpenedOn, enteredOn: m.enteredOn }, CAF_IDENTITY, headers);
@@ -38,13 +82,16 @@ export async function applyInbound(m: InboundMessage, gateway: CommandGateway): 
         const reentry = { type: 'Reenter' as const, household, territory: m.territory, demandOn: m.demandOn, rightOpenedOn: m.rightOpenedOn, enteredOn: m.enteredOn };
         await gateway.execute(id, reentry, CAF_IDENTITY, { ...headers, idempotencyKey: `${m.messageId}:reenter` });
       }
+      await people.link(m.person, id);
+      const others = found.sameNameAndBirth.filter((other) => other !== id);
+      if (!found.parcoursId && others.length) await people.flag(id, others);
       return;
     }
     case 'exit':
-      await gateway.execute(parcoursIdOfCafPerson(m.person), { type: 'ExitRsa', exitedOn: m.exitedOn, reason: m.reason as never }, CAF_IDENTITY, headers);
+      await gateway.execute(await parcoursOfCafKey(m.person, people), { type: 'ExitRsa', exitedOn: m.exitedOn, reason: m.reason as never }, CAF_IDENTITY, headers);
       return;
     case 'household_change':
-      await gateway.execute(parcoursIdOfCafPerson(m.person), { type: 'ChangeHousehold', household: { ...m.household, cafNumber: m.person.cafNumber } as never, changedOn: m.changedOn }, CAF_IDENTITY, headers);
+      await gateway.execute(await parcoursOfCafKey(m.person, people), { type: 'ChangeHousehold', household: { ...m.household, cafNumber: m.person.cafNumber } as never, changedOn: m.changedOn }, CAF_IDENTITY, headers);
       return;
     case 'registration':
       await gateway.execute(m.parcoursId, { type: 'RegisterWithFranceTravail', registeredOn: m.registeredOn, franceTravailId: m.franceTravailId }, FRANCE_TRAVAIL_IDENTITY, headers);
@@ -59,6 +106,8 @@ export async function applyInbound(m: InboundMessage, gateway: CommandGateway): 
 }
 
 export interface InboundOptions {
+  /** Who a CAF message is about; each CAF key its own person without it. */
+  people?: PersonDirectory;
   /** PARCOURS_DEAD_LETTER_KEY: dead letters are encrypted with it. */
   deadLetterKey: string;
   groupId?: string;
@@ -183,7 +232,7 @@ export class InboundConsumer {
       for (;;) {
         attempts++;
         try {
-          await applyInbound(decodeInbound(flow, message.value), this.gateway);
+          await applyInbound(decodeInbound(flow, message.value), this.gateway, this.options.people);
           failure = undefined;
           break;
         } catch (error) {
