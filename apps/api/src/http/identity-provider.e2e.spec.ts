@@ -1,5 +1,11 @@
+import { INestApplication } from '@nestjs/common';
+import { mintToken } from '@parcours/auth';
+import { DEVELOPMENT_JWT_SECRET, loadConfig } from '@parcours/config';
+import { PgliteSqlClient, SqlEventStore } from '@parcours/event-store';
+import request from 'supertest';
 import { FakeOidcProvider, signingKey, SigningKey } from '../../../../libs/auth/src/testing/oidc-provider';
 import { bearer, NOW, seedReferenceData, startApi, TestApi, tokens } from '../../../../test/support/api';
+import { createApp } from '../bootstrap';
 
 const AUDIENCE = 'parcours-api';
 
@@ -65,6 +71,7 @@ describe('bearer tokens of the identity provider, through the API', () => {
       'x-frame-options': 'SAMEORIGIN',
       'access-control-allow-origin': 'https://parcours.pasdecalais.fr',
     });
+    expect(res.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
     const preflight = await api.http
       .options('/api/territories')
       .set('Origin', 'https://parcours.pasdecalais.fr')
@@ -128,26 +135,37 @@ describe('rate limits (PARCOURS_RATE_LIMIT=true)', () => {
   });
 });
 
-describe('an unreachable identity provider', () => {
-  let api: TestApi;
+describe('production: HS256 refused, and an unreachable identity provider', () => {
+  let app: INestApplication;
   const provider = new FakeOidcProvider(AUDIENCE, () => NOW);
 
   beforeAll(async () => {
     await provider.start();
-    api = await startApi('embedded', () => NOW, {
-      PARCOURS_OIDC_ISSUER: provider.issuer,
-      PARCOURS_OIDC_AUDIENCE: AUDIENCE,
-      // Nothing listens on port 9 of the loopback: the key set cannot be fetched.
-      PARCOURS_OIDC_JWKS_URI: 'http://127.0.0.1:9/certs',
-    });
+    // The production switches as loadConfig sets them (its https-only checks aside: the fake provider is on http).
+    const config = {
+      ...loadConfig({ PARCOURS_OIDC_ISSUER: provider.issuer, PARCOURS_OIDC_AUDIENCE: AUDIENCE, PARCOURS_OIDC_JWKS_URI: 'http://127.0.0.1:9/certs' }),
+      production: true,
+      hs256Enabled: false,
+    };
+    // Nothing listens on port 9 of the loopback: the key set cannot be fetched.
+    const sql = await PgliteSqlClient.open({ schema: 'e2e' });
+    const eventStore = new SqlEventStore(sql, () => NOW);
+    await eventStore.migrate();
+    app = await createApp(config, { stores: { eventStore, sql, close: () => sql.close() }, clock: () => NOW, logger: false });
+    await app.init();
   });
   afterAll(async () => {
-    await api.close();
+    await app.close();
     await provider.stop();
   });
 
-  it('answers 503 IDENTITY_PROVIDER_UNAVAILABLE with Retry-After, not 401', async () => {
-    const res = await api.http.get('/api/territories').set(bearer(await provider.token(await signingKey('k', 'ES256'))));
+  it('answers 401 to an HS256 token, even one signed with the configured secret', async () => {
+    const res = await request(app.getHttpServer()).get('/api/territories').set(bearer(mintToken({ sub: 'dep-1', role: 'departement' }, DEVELOPMENT_JWT_SECRET, 3600, NOW)));
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+  });
+
+  it('answers 503 IDENTITY_PROVIDER_UNAVAILABLE with Retry-After, not 401, when the keys cannot be fetched', async () => {
+    const res = await request(app.getHttpServer()).get('/api/territories').set(bearer(await provider.token(await signingKey('k', 'ES256'))));
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 503, code: 'IDENTITY_PROVIDER_UNAVAILABLE' });
     expect(res.headers['retry-after']).toBeDefined();
   });

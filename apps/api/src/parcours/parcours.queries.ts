@@ -26,7 +26,7 @@ async function loadReadable(repository: ParcoursRepository, id: string, who: Ide
 }
 
 /** The NIR is kept for the partners' matching but shown to nobody: screens only learn that it is known. */
-function withoutNir<T>(value: T): T {
+export function withoutNir<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutNir) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(

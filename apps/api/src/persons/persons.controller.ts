@@ -1,15 +1,20 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
-import { ERASURE_REASONS, NIR_PATTERN } from '@parcours/domain';
+import { ERASURE_REASONS, NIR_PATTERN, parisDate } from '@parcours/domain';
 import { searchKeyFromEnvironment, searchPersons } from '@parcours/projections';
 import type { Stores } from '@parcours/event-store';
-import { personKeysOf, STORES } from '@parcours/runtime';
+import { CLOCK, personKeysOf, STORES } from '@parcours/runtime';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { parcoursOfItems, PersonalData } from '../audit/personal-data';
+import { auditOfParcours } from '../audit/audit.queries';
+import { parcoursInPath, parcoursOfItems, PersonalData } from '../audit/personal-data';
+import { businessDateOf, withoutNir } from '../parcours/parcours.queries';
+import { ParcoursRepository } from '../parcours/parcours-repository';
+import { textPdf } from './pdf';
 import { CodeField, DateField, IdField, NameField } from '../http/fields';
 import { Paged } from '../read/read.dto';
 import { readScopeOf } from '../read/read-scope';
@@ -24,6 +29,10 @@ const codeOf = (error: unknown): string | undefined =>
 export class ErasureDto {
   @CodeField(ERASURE_REASONS, true, "Motif : fin de la durée de conservation, demande de la personne (RGPD art. 17), décision de justice ou de la CNIL")
   reason: (typeof ERASURE_REASONS)[number];
+}
+
+export class AccessReportQuery {
+  @CodeField(['json', 'pdf'], false, 'json (par défaut) ou pdf, pour un courrier') format?: 'json' | 'pdf';
 }
 
 export class PersonSearchQuery extends Paged {
@@ -51,7 +60,34 @@ export class PersonsController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(STORES) private readonly stores: Stores,
+    private readonly parcours: ParcoursRepository,
+    @Inject(CLOCK) private readonly clock: () => Date,
   ) {}
+
+  /**
+   * The person's right of access (RGPD art. 15): everything the product holds
+   * on them — each event decoded, the current state, who read the file and
+   * when — as JSON, or as a PDF a letter can carry.
+   */
+  @Get(':id/access-report')
+  @AllowRoles('departement', 'dpo')
+  @PersonalData(parcoursInPath())
+  async accessReport(@Param('id') id: string, @Query() q: AccessReportQuery, @Res({ passthrough: true }) res: Response) {
+    const { state, events } = await this.parcours.load(id);
+    if (state.status === 'none') throw Problem.notFound('PARCOURS_NOT_FOUND', "Ce parcours n'existe pas.");
+    const { parcoursId: _, ...current } = state;
+    const report = {
+      parcoursId: id,
+      generatedAt: this.clock().toISOString(),
+      erased: Boolean(state.erased),
+      state: withoutNir(current),
+      events: events.map((e) => ({ revision: e.revision, type: e.type, businessDate: businessDateOf(e.data), recordedAt: e.metadata.recordedAt, actor: e.metadata.actor, data: withoutNir(e.data) })),
+      reads: await auditOfParcours(this.stores.sql, id),
+    };
+    if (q.format !== 'pdf') return report;
+    res.setHeader('Content-Disposition', `attachment; filename="acces-${id}.pdf"`);
+    return new StreamableFile(textPdf(accessReportLines(report, parisDate(this.clock()))), { type: 'application/pdf' });
+  }
 
   /**
    * Finds the parcours of a person by name (with the first name or the birth
@@ -88,4 +124,25 @@ export class PersonsController {
     await personKeysOf(this.stores).erase(id, b.reason, who.sub);
     return result;
   }
+}
+
+/** The report as the lines of a letter: identity, situation, each step recorded, each read. */
+function accessReportLines(
+  r: { parcoursId: string; erased: boolean; state: Record<string, unknown>; events: { type: string; businessDate?: string; recordedAt: string; actor?: string; data: unknown }[]; reads: { readAt: string; actor: { sub: string; role: string }; route: string; purpose?: string }[] },
+  today: string,
+): string[] {
+  const person = (r.state.person ?? {}) as Record<string, unknown>;
+  return [
+    `Relevé des données détenues — droit d'accès (RGPD, article 15) — ${today}`,
+    '',
+    `Parcours ${r.parcoursId}`,
+    r.erased ? 'Les données d’identité de cette personne ont été effacées.' : `Identité : ${String(person.firstName)} ${String(person.lastName)}, née ou né le ${String(person.birthDate)}${person.nirRecorded ? ' ; NIR enregistré' : ''}`,
+    `Situation : ${String(r.state.status)}, cycle ${String(r.state.cycle)}, territoire ${String(r.state.territory)}`,
+    '',
+    `Étapes enregistrées (${r.events.length}) :`,
+    ...r.events.map((e) => `- ${e.businessDate ?? ''} ${e.type} (enregistré le ${e.recordedAt.slice(0, 10)} par ${e.actor ?? 'inconnu'}) ${JSON.stringify(e.data)}`),
+    '',
+    `Consultations du dossier (${r.reads.length}) :`,
+    ...r.reads.map((x) => `- ${x.readAt.slice(0, 19).replace('T', ' ')} ${x.actor.role} ${x.actor.sub} ${x.route}${x.purpose ? ` (motif : ${x.purpose})` : ''}`),
+  ];
 }
