@@ -2,8 +2,10 @@
  * The cost of the audit of reads: the same HTTP reads, through the whole API
  * on PGlite, with the route marked @PersonalData (recorded) and without the
  * mark (not recorded). A portfolio of 250 lines and a history of 100 events;
- * sequential reads (ms per read) and concurrent ones (requests/s).
- * Prints figures; asserts nothing. Run: npx ts-node --transpile-only -r tsconfig-paths/register bench/audit.bench.ts [reads]
+ * sequential reads (ms per read) and concurrent ones (requests/s), then the
+ * insert of one batch of records alone (what a flush costs the database).
+ * Prints figures; asserts nothing.
+ * Run: npx ts-node --transpile-only -r tsconfig-paths/register bench/audit.bench.ts [reads per round] [rounds]
  */
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
@@ -19,8 +21,9 @@ import { ParcoursController } from '../apps/api/src/parcours/parcours.controller
 import { ReadController } from '../apps/api/src/read/read.controller';
 import { runBench } from './support';
 
-const READS = Number(process.argv[2] ?? 200);
-const ROUNDS = 3;
+/** Reads per round and variant; rounds alternate the variants so that a noisy moment of the machine weighs on both. */
+const READS = Number(process.argv[2] ?? 60);
+const ROUNDS = Number(process.argv[3] ?? 8);
 const CONCURRENCY = 8;
 const LINES = 250;
 const EVENTS = 100;
@@ -102,7 +105,7 @@ async function caughtUp(call: Call): Promise<void> {
 
 /** Sequential reads: ms per read (mean); then CONCURRENCY clients: requests/s. */
 async function measure(call: Call, path: string, check: (json: unknown) => void): Promise<{ msPerRead: number; perSecond: number }> {
-  for (let i = 0; i < 20; i++) check((await call('GET', path)).json);
+  for (let i = 0; i < 5; i++) check((await call('GET', path)).json);
   let started = process.hrtime.bigint();
   for (let i = 0; i < READS; i++) await call('GET', path);
   const msPerRead = Number(process.hrtime.bigint() - started) / 1e6 / READS;
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
         runs.with.push(await measure(call, c.path, c.check));
         await trail.flush();
         // Every read recorded, warm-up included: the figure is not of reads the audit missed.
-        if ((await count()) - before !== 2 * READS + 20) throw new Error(`${c.name}: ${(await count()) - before} reads recorded`);
+        if ((await count()) - before !== 2 * READS + 5) throw new Error(`${c.name}: ${(await count()) - before} reads recorded`);
       }
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -185,9 +188,20 @@ async function main(): Promise<void> {
     const cost = (withAudit.msPerRead / without.msPerRead - 1) * 100;
     console.log(
       `${c.name.padEnd(26)} without audit ${without.msPerRead.toFixed(2)} ms/read, ${without.perSecond.toFixed(0)} req/s` +
-        ` | with audit ${withAudit.msPerRead.toFixed(2)} ms/read, ${withAudit.perSecond.toFixed(0)} req/s | ${cost >= 0 ? '+' : ''}${cost.toFixed(1)} % per read (median of ${ROUNDS} rounds)`,
+        ` | with audit ${withAudit.msPerRead.toFixed(2)} ms/read, ${withAudit.perSecond.toFixed(0)} req/s | ${cost >= 0 ? '+' : ''}${cost.toFixed(1)} % per read (median of ${ROUNDS} rounds of ${READS} reads)`,
     );
   }
+  // What a flush costs the database: one insert of a full batch of portfolio reads (PGlite has one connection: reads wait meanwhile).
+  const batch = Array.from({ length: 200 }, () => ({ at: NOW, who: { sub: 'bench', role: 'departement' as const }, method: 'GET', route: '/api/referents/:id/portfolio', parcoursIds: Array.from({ length: LINES }, (_, i) => `parcours-${i}`) }));
+  const inserts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    for (const read of batch) await trail.record(read);
+    const started = process.hrtime.bigint();
+    await trail.flush();
+    inserts.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  const insertMs = inserts.sort((a, b) => a - b)[2];
+  console.log(`one insert of ${batch.length} reads of ${LINES} ids: ${insertMs.toFixed(0)} ms (${(insertMs / batch.length).toFixed(2)} ms per read recorded, median of 5)`);
   console.log(`audit_reads: ${await count()} rows`);
   await app.close();
 }

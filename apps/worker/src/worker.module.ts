@@ -9,12 +9,17 @@ import { createProjectionRunner, ProjectionRunner, SqlPersonDirectory } from '@p
 import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import { ExecuteParcoursCommand } from '../../api/src/parcours/execute-parcours-command';
 import { ParcoursWriteModule } from '../../api/src/parcours/parcours-write.module';
+import { PersonErasure } from '../../api/src/persons/erasure';
+import { RetentionJob } from '../../api/src/persons/retention';
 import { DeadlineNotifier } from './deadline-notifier';
 
 const logger = new Logger('worker');
 
 /** How often overdue échéances are looked for. */
 const DEADLINE_SCAN_MS = 60_000;
+
+/** How often the retention job looks for persons to erase (it is idempotent: an hour late costs nothing). */
+const RETENTION_SCAN_MS = 3_600_000;
 
 /** The Kafka side, present only when KAFKA_BROKERS is set; without it integration events wait in the store. */
 export class KafkaFlows {
@@ -31,6 +36,7 @@ export class KafkaFlows {
  */
 export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
+  private retentionTimer?: NodeJS.Timeout;
   private shuttingDown = false;
   private consuming?: Promise<void>;
   private wakeConsumer?: () => void;
@@ -38,6 +44,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly runner: ProjectionRunner,
     private readonly notifier: DeadlineNotifier,
+    private readonly retention: RetentionJob,
     @Inject(CLOCK) private readonly clock: () => Date,
     @Optional() private readonly kafka?: KafkaFlows,
   ) {}
@@ -51,6 +58,14 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
       this.notifier.notifyOverdue(parisDate(this.clock())).catch((error) => logger.error(`deadline scan failed: ${error.message}`));
     }, DEADLINE_SCAN_MS);
     this.timer.unref();
+    this.retentionTimer = setInterval(() => {
+      this.retention
+        .run(parisDate(this.clock()))
+        // Identifiers only: a report never carries a name.
+        .then((r) => r.erased.length + r.failed.length && logger.log(`retention: ${r.erased.length} erased (${r.erased.map((x) => x.parcoursId).join(', ')}), ${r.failed.length} to retry`))
+        .catch((error) => logger.error(`retention run failed: ${error.message}`));
+    }, RETENTION_SCAN_MS);
+    this.retentionTimer.unref();
     if (this.kafka) {
       await this.kafka.relay.migrate();
       this.kafka.relay.start();
@@ -84,6 +99,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown() {
     this.shuttingDown = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
     this.wakeConsumer?.();
     await this.consuming;
     await this.kafka?.inbound.stop();
@@ -115,6 +131,8 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
       },
       inject: [CONFIG, EVENT_STORE, SQL, CommandBus],
     },
+    PersonErasure,
+    RetentionJob,
     WorkerLifecycle,
   ],
   exports: [ProjectionRunner, DeadlineNotifier, KafkaFlows],

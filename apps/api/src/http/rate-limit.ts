@@ -82,5 +82,5 @@ export class IdentityRateLimitGuard extends RateLimitGuard {
  */
 export function guardsAround(config: AppConfig, auth: Provider): Provider[] {
   if (!config.rateLimit.enabled) return [auth];
-  return [auth, { provide: APP_GUARD, useClass: IpRateLimitGuard }, { provide: APP_GUARD, useClass: IdentityRateLimitGuard }];
+  return [{ provide: APP_GUARD, useClass: IpRateLimitGuard }, auth, { provide: APP_GUARD, useClass: IdentityRateLimitGuard }];
 }

@@ -1,15 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
 import { ERASURE_REASONS, NIR_PATTERN, parisDate } from '@parcours/domain';
 import { searchKeyFromEnvironment, searchPersons } from '@parcours/projections';
 import type { Stores } from '@parcours/event-store';
-import { CLOCK, personKeysOf, STORES } from '@parcours/runtime';
+import { CLOCK, STORES } from '@parcours/runtime';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
 import { auditOfParcours } from '../audit/audit.queries';
 import { parcoursInPath, parcoursOfItems, PersonalData } from '../audit/personal-data';
 import { businessDateOf, withoutNir } from '../parcours/parcours.queries';
@@ -19,16 +19,22 @@ import { CodeField, DateField, IdField, NameField } from '../http/fields';
 import { Paged } from '../read/read.dto';
 import { readScopeOf } from '../read/read-scope';
 import { Problem } from '../http/problem';
-import { RuleViolation } from '@parcours/domain';
 import { CommandHeaders, CommandHeadersOf } from '../http/request-context';
-import { CommandResult, ExecuteParcoursCommand } from '../parcours/execute-parcours-command';
-
-const codeOf = (error: unknown): string | undefined =>
-  error instanceof RuleViolation ? error.code : error instanceof Problem ? (error.getResponse() as { code?: string }).code : undefined;
+import { CommandResult } from '../parcours/execute-parcours-command';
+import { PersonErasure } from './erasure';
+import { RetentionJob } from './retention';
 
 export class ErasureDto {
   @CodeField(ERASURE_REASONS, true, "Motif : fin de la durée de conservation, demande de la personne (RGPD art. 17), décision de justice ou de la CNIL")
   reason: (typeof ERASURE_REASONS)[number];
+}
+
+export class RetentionQuery {
+  @ApiPropertyOptional({ description: 'Seulement lister les personnes à effacer' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  dryRun?: boolean;
 }
 
 export class AccessReportQuery {
@@ -58,7 +64,8 @@ export class PersonsController {
   private readonly searchKey = searchKeyFromEnvironment();
 
   constructor(
-    private readonly commands: CommandBus,
+    private readonly erasure: PersonErasure,
+    private readonly retentionJob: RetentionJob,
     @Inject(STORES) private readonly stores: Stores,
     private readonly parcours: ParcoursRepository,
     @Inject(CLOCK) private readonly clock: () => Date,
@@ -106,23 +113,23 @@ export class PersonsController {
   }
 
   /**
-   * Records the erasure in the parcours (a `PersonErased` event, so that every
-   * read model drops the names), then destroys the key. A retry after a
-   * failure between the two finishes the job: the key goes whatever the command answered.
+   * Runs the retention now: erases every person whose accompaniment ended more
+   * than `retentionMonthsAfterEnd` months ago (the worker runs it every hour);
+   * `dryRun` only lists them. Answers the report: parcours ids and dates only.
    */
+  @Post('retention')
+  @HttpCode(200)
+  @AllowRoles('departement')
+  retention(@Query() q: RetentionQuery) {
+    return this.retentionJob.run(parisDate(this.clock()), { dryRun: q.dryRun });
+  }
+
+  /** Erases the person's data (see PersonErasure), with a reason from the list. */
   @Post(':id/erasure')
   @HttpCode(201)
   @AllowRoles('departement')
-  async erase(@Param('id') id: string, @Body() b: ErasureDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders): Promise<CommandResult> {
-    let result: CommandResult;
-    try {
-      result = await this.commands.execute(new ExecuteParcoursCommand(id, { type: 'ErasePerson', reason: b.reason }, who, h));
-    } catch (error) {
-      if (codeOf(error) === 'PERSON_ERASED') await personKeysOf(this.stores).erase(id, b.reason, who.sub);
-      throw error;
-    }
-    await personKeysOf(this.stores).erase(id, b.reason, who.sub);
-    return result;
+  erase(@Param('id') id: string, @Body() b: ErasureDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders): Promise<CommandResult> {
+    return this.erasure.erase(id, b.reason, who, h);
   }
 }
 

@@ -68,6 +68,8 @@ export interface Parameters {
   ruptureFollowUpMonths: number;
   /** Target délai from the orientation to the start of an accompagnement global, in days (CALPAE). */
   globalStartTargetDays: number;
+  /** Months the personal data of a person are kept after the end of their accompaniment, then erased (DOMAIN.md §7). */
+  retentionMonthsAfterEnd: number;
   /** Portfolio caps per référent. */
   portfolioCapIntensive: number;
   portfolioCapOther: number;
@@ -108,6 +110,7 @@ export const DEFAULT_PARAMETERS: Parameters = {
   jointReviewExtendedMonths: 12,
   ruptureFollowUpMonths: 1,
   globalStartTargetDays: 21,
+  retentionMonthsAfterEnd: 24,
   portfolioCapIntensive: 70,
   portfolioCapOther: 250,
   maxDaysAhead: 366,
@@ -213,6 +216,7 @@ export const PARAMETER_SOURCES: Readonly<Record<keyof Parameters, string>> = {
   jointReviewExtendedMonths: 'L262-31 (douze mois si la situation le justifie)',
   ruptureFollowUpMonths: 'règle de projet (tableau de bord national du réseau pour l’emploi : « ruptures d’accompagnement »)',
   globalStartTargetDays: 'indicateur CALPAE (démarrage de l’accompagnement global en moins de 3 semaines)',
+  retentionMonthsAfterEnd: 'règle de projet (référentiel CNIL sur l’accompagnement social : pas au-delà de 2 ans après la fin de l’accompagnement)',
   portfolioCapIntensive: 'délibération départementale (70 en accompagnement intensif)',
   portfolioCapOther: 'délibération départementale (150 à 250)',
   maxDaysAhead: 'règle de projet',

@@ -109,6 +109,8 @@ export interface ParcoursView {
   parcoursId: string;
   lastName: string;
   firstName: string;
+  /** The person's data were erased (DOMAIN.md §7): names are placeholders. */
+  erased?: boolean;
   territory: string;
   status: 'in_rsa' | 'exited' | 'closed' | 'transferred';
   cycles: CycleFacts[];
@@ -523,6 +525,7 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       // The names leave the read side; the facts stay for the figures.
       v.lastName = ERASED_NAME;
       v.firstName = ERASED_NAME;
+      v.erased = true;
       return v;
     case 'TransferredToAnotherDepartement':
       currentCycle(v).transferredOn = event.data.transferredOn;
