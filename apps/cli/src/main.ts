@@ -4,6 +4,7 @@ import { DataDirectoryLockedError } from '@parcours/event-store';
 import { ApiError } from './api-client';
 import { parseArgs, UsageError } from './args';
 import { MESSAGING_USAGE, messagingCommand } from './messaging.commands';
+import { PRIVACY_USAGE, privacyCommand } from './privacy.commands';
 import { READ_USAGE, readCommand } from './read.commands';
 import { TOKEN_USAGE, tokenCommand } from './token.command';
 
@@ -11,7 +12,8 @@ const USAGE = `parcours CLI — npm run cli -- <command> [options]
 
 ${TOKEN_USAGE}
 ${READ_USAGE}
-${MESSAGING_USAGE}`;
+${MESSAGING_USAGE}
+${PRIVACY_USAGE}`;
 
 /** The store is held (by the server, as a rule): say by whom, and how to go through it instead. */
 function lockedMessage(error: DataDirectoryLockedError, port: number): string {
@@ -38,6 +40,9 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
       case 'indicators':
       case 'projections':
         out(await readCommand(words, options, config, env));
+        return 0;
+      case 'privacy':
+        out(await privacyCommand(words, config));
         return 0;
       case 'dead-letters':
         out(await messagingCommand(words, options, config));

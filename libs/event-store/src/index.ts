@@ -11,3 +11,4 @@ export * from './schema-checked-event-store';
 export * from './privacy/master-key';
 export * from './privacy/person-keys';
 export * from './privacy/personal-data-event-store';
+export * from './privacy/seal-existing';

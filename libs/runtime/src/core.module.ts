@@ -24,12 +24,15 @@ export function schemaCheckedStores(stores: Stores, masterKey: MasterKey = Envir
   return { ...stores, eventStore: new SchemaCheckedEventStore(sealed, STORED_EVENT_RULES), close: () => stores.close() };
 }
 
-/** The person keys behind the product's event store (erasure, retention, the access report). */
-export function personKeysOf(stores: Stores): PersonKeys {
+/** The sealing layer behind the product's event store. */
+export function personalDataStoreOf(stores: Stores): PersonalDataEventStore {
   const sealed = stores.eventStore instanceof SchemaCheckedEventStore ? stores.eventStore.inner : undefined;
   if (!(sealed instanceof PersonalDataEventStore)) throw new Error('the event store does not seal personal data');
-  return sealed.keys;
+  return sealed;
 }
+
+/** The person keys behind the product's event store (erasure, retention). */
+export const personKeysOf = (stores: Stores): PersonKeys => personalDataStoreOf(stores).keys;
 
 export interface CoreOptions {
   /** Stores opened by the caller (tests); opened from the configuration otherwise. */
