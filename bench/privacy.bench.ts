@@ -63,7 +63,7 @@ const step = (kind: Step['kind'], day: number, pick = 0, n = 0, variant = 0): St
  * household change (CAF number) and a France Travail registration now and
  * then — a few sealed events; or, with allSealed, household changes only.
  */
-function historyOf100(allSealed: boolean): ParcoursEvent[] {
+function historyOf100(allSealed: boolean, parcoursId: string): ParcoursEvent[] {
   const steps: Step[] = [step('Enter', 0), step('Orient', 10, 1), step('AssignReferent', 2, 1)];
   for (let i = 0; steps.length < 2 * HISTORY; i++) {
     if (allSealed) steps.push(step('ChangeHousehold', 1, i, i, 1));
@@ -71,7 +71,7 @@ function historyOf100(allSealed: boolean): ParcoursEvent[] {
     // The i-th appointment is the last scheduled: `pick` chooses it among them.
     else steps.push(step('ScheduleAppointment', 1, 0, 0, i), step('RecordAppointmentHeld', 0, steps.filter((s) => s.kind === 'ScheduleAppointment').length));
   }
-  const events = play(steps, randomUUID()).events.slice(0, HISTORY);
+  const events = play(steps, parcoursId).events.slice(0, HISTORY);
   if (events.length < HISTORY) throw new Error(`history of ${events.length} events only`);
   return events;
 }
@@ -118,12 +118,12 @@ async function historyReads(label: string, sql: SqlClient): Promise<void> {
   const reads: Record<string, () => Promise<unknown>> = {};
   const sealedCounts: Record<string, number> = {};
   for (const allSealed of [false, true]) {
-    const events = historyOf100(allSealed);
+    const [a, b] = [randomUUID(), randomUUID()];
+    const events = historyOf100(allSealed, a);
     const kind = `${events.filter(isSealed).length} sealed`;
     sealedCounts[kind] = events.filter(isSealed).length;
-    const [a, b] = [randomUUID(), randomUUID()];
     await appendParcours(sealed, a, events, 1);
-    await appendParcours(bare, b, events, 1);
+    await appendParcours(bare, b, historyOf100(allSealed, b), 1);
     reads[`${kind}|opened`] = () => sealed.readStream(`parcours-${a}`);
     reads[`${kind}|clear`] = () => bare.readStream(`parcours-${b}`);
   }
@@ -169,11 +169,11 @@ async function httpReads(): Promise<void> {
     const sealingStore = stores.eventStore; // schema-checked, then sealed, as in the product
     const paths: Record<string, string> = {};
     for (const allSealed of [false, true]) {
-      const events = historyOf100(allSealed);
-      const kind = `${events.filter(isSealed).length} sealed`;
       const [a, b] = [randomUUID(), randomUUID()];
+      const events = historyOf100(allSealed, a);
+      const kind = `${events.filter(isSealed).length} sealed`;
       await appendParcours(sealingStore, a, events, 1);
-      await appendParcours(clearStore, b, events, 1);
+      await appendParcours(clearStore, b, historyOf100(allSealed, b), 1);
       paths[`${kind}|opened`] = `/api/parcours/${a}/history`;
       paths[`${kind}|clear`] = `/api/parcours/${b}/history`;
     }

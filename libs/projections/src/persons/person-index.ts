@@ -65,7 +65,10 @@ function digestsOf(key: string, event: ParcoursEvent): string[] | 'erase' {
   }
 }
 
-export function personIndexProjection(key: string = searchKeyFromEnvironment()): Projection {
+export function personIndexProjection(givenKey?: string): Projection {
+  // Read when first needed, so that merely loading the projections asks nothing of the environment.
+  let resolved = givenKey;
+  const keyOf = () => (resolved ??= searchKeyFromEnvironment());
   return {
     name: 'person-index',
     tables: ['rm_person_index'],
@@ -79,7 +82,7 @@ export function personIndexProjection(key: string = searchKeyFromEnvironment()):
       for (const e of events) {
         const parcoursId = parcoursIdOf(e.streamId);
         if (!parcoursId) continue;
-        const digests = digestsOf(key, parcoursEventOf(e, parcoursId));
+        const digests = digestsOf(keyOf(), parcoursEventOf(e, parcoursId));
         if (digests === 'erase') {
           erased.push(parcoursId);
           for (let i = added.length - 1; i >= 0; i--) if (added[i].parcours_id === parcoursId) added.splice(i, 1);
