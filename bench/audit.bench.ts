@@ -5,7 +5,8 @@
  * sequential reads (ms per read) and concurrent ones (requests/s), then the
  * insert of one batch of records alone (what a flush costs the database).
  * Prints figures; asserts nothing.
- * Run: npx ts-node --transpile-only -r tsconfig-paths/register bench/audit.bench.ts [reads per round] [rounds]
+ * Run: npm run bench:audit [-- readsPerRound rounds]
+ * (that is: ts-node --transpile-only -r tsconfig-paths/register bench/audit.bench.ts 60 8)
  */
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';

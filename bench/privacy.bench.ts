@@ -54,6 +54,7 @@ const msSince = (start: bigint) => Number(now() - start) / 1e6;
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)];
 const p95 = (xs: number[]) => sorted(xs)[Math.max(0, Math.ceil(xs.length * 0.95) - 1)];
+const signed = (x: number, digits = 1) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
 const stats = (xs: number[]) => `median ${median(xs).toFixed(2)} ms, p95 ${p95(xs).toFixed(2)} ms`;
 const isSealed = (e: ParcoursEvent) => Object.keys(PARCOURS_PERSONAL_DATA.split(e.type, e.data as unknown as Record<string, unknown>)?.secret ?? {}).length > 0;
 const step = (kind: Step['kind'], day: number, pick = 0, n = 0, variant = 0): Step => ({ kind, day, pick, n, flag: true, variant });
@@ -134,7 +135,7 @@ async function historyReads(label: string, sql: SqlClient): Promise<void> {
     const clear = t[`${kind}|clear`];
     console.log(
       `${label.padEnd(10)} readStream ${HISTORY} events (${kind.padEnd(10)}) | bare ${stats(clear)} | sealing store ${stats(opened)}` +
-        ` | +${(median(opened) - median(clear)).toFixed(2)} ms median`,
+        ` | ${signed(median(opened) - median(clear), 2)} ms median`,
     );
   }
   console.log(`${label.padEnd(10)} ${counter.lookups} key lookups for ${Object.keys(sealedCounts).length * (READS + 20)} reads of sealed histories: one per read`);
@@ -197,7 +198,7 @@ async function httpReads(): Promise<void> {
       const clear = t[`${kind}|clear`];
       console.log(
         `HTTP       GET history ${HISTORY} events (${kind.padEnd(10)}) | stored in clear ${stats(clear)} | sealed ${stats(opened)}` +
-          ` | +${(median(opened) - median(clear)).toFixed(2)} ms median`,
+          ` | ${signed(median(opened) - median(clear), 2)} ms median`,
       );
     }
     console.log(`HTTP       GET portfolio of ${lines} lines | ${stats(t.portfolio)} | read model only`);
@@ -233,48 +234,48 @@ async function writeInterleaved(store: EventStore, all: { id: string; events: Pa
   }
 }
 
-interface ScaleFigures {
-  events: number;
-  readAllMs: number;
-  catchUpMs: Record<string, number>;
-  lookups?: { lookups: number; persons: number; batches: number };
+/** One side of the scale measure: a log written through the sealing store, or in clear through the bare one. */
+interface Side {
+  name: 'bare' | 'sealing store';
+  sql: SqlClient;
+  store: EventStore;
+  counter?: { lookups: number; persons: number };
 }
 
-/** 3. One pass of the log in batches of 500, then each projection's catch-up, through the given store. */
-async function scale(sql: SqlClient, all: { id: string; events: ParcoursEvent[] }[], sealing: boolean): Promise<ScaleFigures> {
+async function prepare(name: Side['name'], sql: SqlClient, all: { id: string; events: ParcoursEvent[] }[]): Promise<Side> {
   const { bare, sealed, keys } = sealingStore(sql);
   await bare.migrate();
   await keys.migrate();
-  const store = sealing ? sealed : bare;
+  const store = name === 'bare' ? bare : sealed;
   await writeInterleaved(store, all);
-  const counter = countLookups(keys);
-  const passes: number[] = [];
+  return { name, sql, store, counter: name === 'bare' ? undefined : countLookups(keys) };
+}
+
+/** One pass of the log in batches of 500, as a projection reads it. */
+async function readAllPass(store: EventStore): Promise<{ events: number; batches: number }> {
+  let after: string | undefined;
   let events = 0;
   let batches = 0;
-  for (let pass = 0; pass < 3; pass++) {
-    const t = now();
-    let after: string | undefined;
-    events = 0;
-    batches = 0;
-    for (;;) {
-      const page = await store.readAll({ after, maxCount: BATCH });
-      if (!page.events.length) break;
-      events += page.events.length;
-      batches++;
-      after = page.position;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: BATCH });
+    if (!page.events.length) return { events, batches };
+    events += page.events.length;
+    batches++;
+    after = page.position;
+  }
+}
+
+/** Runs `work` on both sides, ROUNDS times, alternating which goes first; the ms of each run. */
+async function alternate(sides: Side[], rounds: number, work: (side: Side) => Promise<unknown>): Promise<Map<Side, number[]>> {
+  const out = new Map(sides.map((s) => [s, [] as number[]]));
+  for (let r = 0; r < rounds; r++) {
+    for (const side of r % 2 ? [...sides].reverse() : sides) {
+      const t = now();
+      await work(side);
+      out.get(side)!.push(msSince(t));
     }
-    passes.push(msSince(t));
   }
-  const lookups = { lookups: counter.lookups / 3, persons: counter.persons / 3, batches };
-  const runner = createProjectionRunner(store, sql, { batchSize: BATCH });
-  await runner.migrate();
-  const catchUpMs: Record<string, number> = {};
-  for (const p of PROJECTIONS) {
-    const t = now();
-    await runner.catchUp(p.name);
-    catchUpMs[p.name] = msSince(t);
-  }
-  return { events, readAllMs: median(passes), catchUpMs, ...(sealing ? { lookups } : {}) };
+  return out;
 }
 
 /** The unit costs the catch-up is made of: per sealed event, per person of a batch, per batch. */
@@ -307,33 +308,56 @@ async function unitCosts(label: string, sql: SqlClient, subjects: string[]): Pro
   );
 }
 
+/**
+ * 3. The same random parcours written through the sealing store and, in
+ * another database, in clear through the bare store; then the log read in
+ * batches of 500 and each projection caught up (once) and rebuilt (3 times)
+ * through each, the two sides alternating.
+ */
 async function scaleOn(label: string, withSql: (measure: (sql: SqlClient) => Promise<void>) => Promise<void>): Promise<void> {
   const all = randomParcours();
   const sealedEvents = all.reduce((n, p) => n + p.events.filter(isSealed).length, 0);
-  let bare: ScaleFigures | undefined;
-  let sealed: ScaleFigures | undefined;
-  let units = '';
-  await withSql(async (sql) => {
-    bare = await scale(sql, all, false);
-  });
-  await withSql(async (sql) => {
-    sealed = await scale(sql, all, true);
-    units = await unitCosts(label, sql, all.map((p) => p.id));
-  });
-  if (!bare || !sealed) return;
-  const rate = (events: number, ms: number) => `${((events / ms) * 1000).toFixed(0)} events/s`;
-  console.log(`${label.padEnd(10)} log of ${bare.events} events of ${PARCOURS} parcours written interleaved, ${sealedEvents} sealed; batches of ${BATCH}`);
-  console.log(
-    `${label.padEnd(10)} read-all pass | bare ${bare.readAllMs.toFixed(0)} ms (${rate(bare.events, bare.readAllMs)}) | sealing store ${sealed.readAllMs.toFixed(0)} ms (${rate(sealed.events, sealed.readAllMs)})` +
-      ` | ${sealed.lookups!.batches} batches, ${sealed.lookups!.lookups} key lookups for ${sealed.lookups!.persons} persons`,
+  const events = all.reduce((n, p) => n + p.events.length, 0);
+  const rate = (ms: number) => `${((events / ms) * 1000).toFixed(0)} events/s`;
+  const pad = label.padEnd(10);
+  await withSql((bareSql) =>
+    withSql(async (sealedSql) => {
+      let t = now();
+      const bare = await prepare('bare', bareSql, all);
+      const bareWriteMs = msSince(t);
+      t = now();
+      const sealed = await prepare('sealing store', sealedSql, all);
+      const sealedWriteMs = msSince(t);
+      console.log(
+        `${pad} log of ${events} events of ${PARCOURS} parcours (${sealedEvents} sealed), one event per append, interleaved across parcours;` +
+          ` written in ${(bareWriteMs / 1000).toFixed(1)} s bare, ${(sealedWriteMs / 1000).toFixed(1)} s sealing`,
+      );
+      const sides = [bare, sealed];
+      const counter = sealed.counter!;
+      counter.lookups = counter.persons = 0;
+      let batches = 0;
+      const passes = await alternate(sides, 5, async (side) => {
+        batches = (await readAllPass(side.store)).batches;
+      });
+      console.log(
+        `${pad} read-all in batches of ${BATCH} | bare ${median(passes.get(bare)!).toFixed(0)} ms (${rate(median(passes.get(bare)!))})` +
+          ` | sealing store ${median(passes.get(sealed)!).toFixed(0)} ms (${rate(median(passes.get(sealed)!))}) | median of 5;` +
+          ` per pass ${batches} batches, ${counter.lookups / 5} key lookup queries, ${counter.persons / 5} person keys unwrapped, ${sealedEvents} opens`,
+      );
+      const runners = new Map(sides.map((s) => [s, createProjectionRunner(s.store, s.sql, { batchSize: BATCH })]));
+      for (const r of runners.values()) await r.migrate();
+      for (const p of PROJECTIONS) {
+        const catchUp = await alternate(sides, 1, (side) => runners.get(side)!.catchUp(p.name));
+        const rebuild = await alternate(sides, 3, (side) => runners.get(side)!.rebuild(p.name));
+        const [cb, cs, rb, rs] = [catchUp.get(bare)![0], catchUp.get(sealed)![0], median(rebuild.get(bare)!), median(rebuild.get(sealed)!)];
+        console.log(
+          `${pad} ${p.name.padEnd(12)} catch-up | bare ${cb.toFixed(0)} ms (${rate(cb)}) | sealing store ${cs.toFixed(0)} ms (${rate(cs)}) | ${signed((cs / cb - 1) * 100)} %` +
+            ` || rebuild, median of 3 | bare ${rb.toFixed(0)} ms (${rate(rb)}) | sealing store ${rs.toFixed(0)} ms (${rate(rs)}) | ${signed((rs / rb - 1) * 100)} %`,
+        );
+      }
+      console.log(await unitCosts(label, sealedSql, all.map((p) => p.id)));
+    }),
   );
-  for (const name of Object.keys(bare.catchUpMs)) {
-    const [b, s] = [bare.catchUpMs[name], sealed.catchUpMs[name]];
-    console.log(
-      `${label.padEnd(10)} catch-up ${name.padEnd(12)} | bare ${b.toFixed(0)} ms (${rate(bare.events, b)}) | sealing store ${s.toFixed(0)} ms (${rate(sealed.events, s)}) | ${s >= b ? '+' : ''}${((s / b - 1) * 100).toFixed(1)} %`,
-    );
-  }
-  console.log(units);
 }
 
 async function main(): Promise<void> {

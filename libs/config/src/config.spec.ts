@@ -89,7 +89,12 @@ describe('loadConfig', () => {
   describe('production refuses unsafe settings, naming the variable', () => {
     const secret = 'a-production-secret-of-more-than-32-characters';
     const key = 'a-production-dead-letter-key-of-32-characters-or-more';
-    const oidc = { PARCOURS_OIDC_ISSUER: 'https://sso.departement.fr/realms/parcours', PARCOURS_OIDC_AUDIENCE: 'parcours-api' };
+    const personalDataKeys = {
+      PARCOURS_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
+      PARCOURS_SEARCH_KEY: 'a-production-search-key-of-32-characters-or-more',
+      PARCOURS_PARTNER_ID_KEY: 'a-production-partner-id-key-of-32-characters-or-more',
+    };
+    const oidc = { PARCOURS_OIDC_ISSUER: 'https://sso.departement.fr/realms/parcours', PARCOURS_OIDC_AUDIENCE: 'parcours-api', ...personalDataKeys };
     const problemsOf = (env: Record<string, string>) => {
       try {
         loadConfig({ NODE_ENV: 'production', ...env });
@@ -109,6 +114,10 @@ describe('loadConfig', () => {
       ['a CORS origin over http', { ...oidc, PARCOURS_CORS_ORIGINS: 'http://app.departement.fr' }, /PARCOURS_CORS_ORIGINS/],
       ['the memory store', { ...oidc, PARCOURS_STORE: 'memory' }, /PARCOURS_STORE=memory/],
       ['Kafka without a dead-letter key', { ...oidc, KAFKA_BROKERS: 'kafka:9092' }, /PARCOURS_DEAD_LETTER_KEY/],
+      ['no master key of personal data', { ...oidc, PARCOURS_MASTER_KEY: '' }, /PARCOURS_MASTER_KEY is required/],
+      ['no search key', { ...oidc, PARCOURS_SEARCH_KEY: '' }, /PARCOURS_SEARCH_KEY is required/],
+      ['no partner id key', { ...oidc, PARCOURS_PARTNER_ID_KEY: '' }, /PARCOURS_PARTNER_ID_KEY is required/],
+      ['a master key of the wrong size', { ...oidc, PARCOURS_MASTER_KEY: 'c2hvcnQ=' }, /PARCOURS_MASTER_KEY must be 32 bytes/],
       ['Kafka with the development dead-letter key', { ...oidc, KAFKA_BROKERS: 'kafka:9092', PARCOURS_DEAD_LETTER_KEY: DEVELOPMENT_DEAD_LETTER_KEY }, /PARCOURS_DEAD_LETTER_KEY/],
     ])('%s', (_, env, variable) => {
       expect(problemsOf(env as Record<string, string>).join('\n')).toMatch(variable);
@@ -125,6 +134,8 @@ describe('loadConfig', () => {
       ['PARCOURS_READY_MAX_LAG', '-1'],
       ['PARCOURS_JWT_MAX_LIFETIME_SECONDS', '10'],
       ['PARCOURS_DEAD_LETTER_KEY', 'short'],
+      ['PARCOURS_SEARCH_KEY', 'short'],
+      ['PARCOURS_PARTNER_ID_KEY', 'short'],
     ])('%s=%s is refused', (name, value) => {
       expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
     });

@@ -156,7 +156,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     perIp: integer(env, 'PARCOURS_RATE_LIMIT_PER_IP', 6000, 1, 1_000_000, problems),
   };
 
+  // The keys of personal data (README: Personal data): checked here so that a bad one stops the boot, not the first read.
+  if (env.PARCOURS_MASTER_KEY !== undefined && Buffer.from(env.PARCOURS_MASTER_KEY, 'base64').length !== 32) problems.push('PARCOURS_MASTER_KEY must be 32 bytes in base64');
+  for (const name of ['PARCOURS_SEARCH_KEY', 'PARCOURS_PARTNER_ID_KEY'] as const) {
+    if (env[name] !== undefined && env[name]!.length < 32) problems.push(`${name} must be at least 32 characters`);
+  }
   if (production) {
+    for (const name of ['PARCOURS_MASTER_KEY', 'PARCOURS_SEARCH_KEY', 'PARCOURS_PARTNER_ID_KEY'] as const) {
+      if (!env[name]) problems.push(`${name} is required when NODE_ENV=production (personal data: README, Personal data)`);
+    }
     if (env.PARCOURS_JWT_SECRET) {
       problems.push('PARCOURS_JWT_SECRET is refused when NODE_ENV=production: HS256 tokens are for development and tests only; tokens come from the identity provider (PARCOURS_OIDC_ISSUER)');
     }

@@ -35,6 +35,7 @@ describe('GET /api/projections, resume and rebuild, on the embedded store with t
     const res = await api.http.get('/api/projections').set(dep()).expect(200);
     expect(res.body).toEqual([
       expect.objectContaining({ name: 'parcours', kind: 'projection', status: 'running', eventsBehind: 0, error: null, retries: 0 }),
+      expect.objectContaining({ name: 'person-index', kind: 'projection', status: 'running', eventsBehind: 0, error: null, retries: 0 }),
     ]);
     await api.http.get('/api/projections').set(bearer(tokens.slai())).expect(403);
     await api.http.get('/api/projections').expect(401);
@@ -120,8 +121,10 @@ describe('the API beside a separate worker (PARCOURS_WORKER_IN_PROCESS=false)', 
     expect(lagging.body.checks.projections).toMatch(/parcours 2 events behind \(more than 1\)/);
     expect((await api.http.get('/api/projections').set(dep()).expect(200)).body).toEqual([
       expect.objectContaining({ name: 'parcours', kind: 'projection', status: 'running', eventsBehind: 2, eventsProcessed: 0 }),
+      expect.objectContaining({ name: 'person-index', kind: 'projection', status: 'running', eventsBehind: 2, eventsProcessed: 0 }),
     ]);
     await runner.catchUp('parcours');
+    await runner.catchUp('person-index');
     await api.http.get('/ready').set(dep()).expect(200);
     // Resume through this API clears the checkpoint the other process watches.
     await api.app.get<symbol, SqlClient>(SQL).query(`update projection_checkpoints set status = 'failed', error = 'boom' where name = 'parcours'`);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
 import { ERASURE_REASONS, NIR_PATTERN, parisDate } from '@parcours/domain';
 import { searchKeyFromEnvironment, searchPersons } from '@parcours/projections';
@@ -126,6 +126,8 @@ export class PersonsController {
 
   /** Erases the person's data (see PersonErasure), with a reason from the list. */
   @Post(':id/erasure')
+  @ApiHeader({ name: 'If-Match', required: false, description: 'Révision attendue du parcours (409 sinon)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Une requête rejouée avec la même clé renvoie la première réponse' })
   @HttpCode(201)
   @AllowRoles('departement')
   erase(@Param('id') id: string, @Body() b: ErasureDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders): Promise<CommandResult> {
