@@ -154,6 +154,8 @@ async function httpReads(): Promise<void> {
   const app = await createApp(loadConfig({ PARCOURS_JWT_SECRET: SECRET }), { stores: { eventStore: clearStore, sql, close: () => sql.close() }, clock: () => NOW, logger: false });
   try {
     await app.listen(0, '127.0.0.1');
+    // Longer than any pause of the set-up: fetch reuses its connections, a server closing one meanwhile would reset a request.
+    app.getHttpServer().keepAliveTimeout = 120_000;
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     const auth = { Authorization: `Bearer ${mintToken({ sub: 'dep', role: 'departement' }, SECRET, 3600, NOW)}` };
     const call = async (path: string, body?: object) => {

@@ -9,6 +9,9 @@ export interface CafKey {
   rank: number;
 }
 
+/** Namesakes flagged for one entry, at most: a human compares a few files, not every person of a common name. */
+const MAX_CANDIDATES = 10;
+
 const MIGRATIONS: Migration[] = [
   {
     id: 1,
@@ -46,11 +49,11 @@ export class SqlPersonDirectory {
     return createHmac('sha256', this.key).update(`caf-link:${key.cafNumber.toUpperCase()}:${key.rank}`).digest('base64url');
   }
 
-  /** Parcours whose index holds every digest given. */
-  private async holding(digests: string[]): Promise<string[]> {
+  /** Parcours whose index holds every digest given (at most `limit`: namesakes are flagged, never all of a common name). */
+  private async holding(digests: string[], limit = MAX_CANDIDATES): Promise<string[]> {
     try {
       const rows = await this.sql.query<{ parcours_id: string }>(
-        'select parcours_id from rm_person_index where digest = any($1::text[]) group by parcours_id having count(*) = $2 order by parcours_id',
+        `select parcours_id from rm_person_index where digest = any($1::text[]) group by parcours_id having count(*) = $2 order by parcours_id limit ${limit}`,
         [digests, digests.length],
       );
       return rows.map((r) => r.parcours_id);
@@ -99,8 +102,9 @@ export class SqlPersonDirectory {
 
   async flag(parcoursId: string, candidates: string[]): Promise<void> {
     await this.ready();
-    for (const candidate of candidates) {
-      await this.sql.query('insert into possible_duplicates (parcours_id, candidate_id) values ($1, $2) on conflict do nothing', [parcoursId, candidate]);
-    }
+    await this.sql.query(
+      'insert into possible_duplicates (parcours_id, candidate_id) select $1, c from unnest($2::text[]) as c on conflict do nothing',
+      [parcoursId, candidates.slice(0, MAX_CANDIDATES)],
+    );
   }
 }
