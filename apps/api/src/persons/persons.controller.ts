@@ -11,6 +11,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
 import { auditOfParcours } from '../audit/audit.queries';
+import { AuditTrail } from '../audit/audit-trail';
 import { parcoursInPath, parcoursOfItems, PersonalData } from '../audit/personal-data';
 import { businessDateOf, withoutNir } from '../parcours/parcours.queries';
 import { ParcoursRepository } from '../parcours/parcours-repository';
@@ -68,6 +69,7 @@ export class PersonsController {
     private readonly retentionJob: RetentionJob,
     @Inject(STORES) private readonly stores: Stores,
     private readonly parcours: ParcoursRepository,
+    private readonly trail: AuditTrail,
     @Inject(CLOCK) private readonly clock: () => Date,
   ) {}
 
@@ -89,7 +91,11 @@ export class PersonsController {
       erased: Boolean(state.erased),
       state: withoutNir(current),
       events: events.map((e) => ({ revision: e.revision, type: e.type, businessDate: businessDateOf(e.data), recordedAt: e.metadata.recordedAt, actor: e.metadata.actor, data: withoutNir(e.data) })),
-      reads: await auditOfParcours(this.stores.sql, id),
+      // The reads still in the audit's buffer belong in the report too.
+      reads: await this.trail
+        .flush()
+        .catch(() => undefined)
+        .then(() => auditOfParcours(this.stores.sql, id)),
     };
     if (q.format !== 'pdf') return report;
     res.setHeader('Content-Disposition', `attachment; filename="acces-${id}.pdf"`);
