@@ -73,5 +73,9 @@ describe('matching a CAF entry to a person', () => {
     expect(await cycles(namesake)).toBe(1);
     const flagged = await sql.query<{ parcours_id: string; candidate_id: string }>('select parcours_id, candidate_id from possible_duplicates');
     expect(flagged).toEqual([{ parcours_id: namesake, candidate_id: parcoursIdOfCafPerson({ cafNumber: 'A100', rank: 1 }) }]);
+    // The Département sees the pair to confirm; nobody else.
+    const listed = await api.http.get('/api/persons/possible-duplicates').set(bearer(tokens.departement())).expect(200);
+    expect(listed.body).toMatchObject({ total: 1, items: [{ parcoursId: namesake, candidateId: parcoursIdOfCafPerson({ cafNumber: 'A100', rank: 1 }), lastName: 'CARPENTIER' }] });
+    await api.http.get('/api/persons/possible-duplicates').set(bearer(tokens.slai())).expect(403);
   });
 });

@@ -1,4 +1,6 @@
-import type { Stores } from '@parcours/event-store';
+import type { EventStore, Stores } from '@parcours/event-store';
+import { envelopeOf } from '@parcours/messaging';
+import { EVENT_STORE } from '@parcours/runtime';
 import { STORES } from '@parcours/runtime';
 import { bearer, entryBody, projectionsCaughtUp, seedReferenceData, startApi, StoreUnderTest, TestApi, tokens } from '../../../../test/support/api';
 
@@ -77,6 +79,11 @@ describe.each(stores)('erasure of a person on the %s store', (store) => {
     const before = await figures();
     expect((await foundInClear([ERASED.nir, ERASED.birthDate, ERASED.cafNumber])).filter((h) => h.startsWith('events'))).toEqual([]);
     expect(await foundInClear([ERASED.lastName])).toContain(`rm_portfolio: ${ERASED.lastName}`);
+    // What Kafka would carry of these events (the relay's mapping): identifiers, dates and codes, none of her values.
+    const { events } = await api.app.get<EventStore>(EVENT_STORE).readAll();
+    const published = JSON.stringify(events.map(envelopeOf).filter(Boolean));
+    expect(published).toContain('parcours.entered');
+    for (const value of Object.values(ERASED)) expect(published).not.toContain(value);
 
     // Only the Département erases, with a reason from the list.
     const id = erased.split('/').pop();
