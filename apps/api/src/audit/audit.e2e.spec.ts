@@ -1,3 +1,4 @@
+import { SqlPersonDirectory } from '@parcours/projections';
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Identity } from '@parcours/auth';
@@ -210,6 +211,8 @@ describe.each(stores)('the audit of reads on the %s store', (store) => {
   });
 
   it('records a read of every route marked in the document, called as a client would', async () => {
+    // A list records a read when it names someone: one pair for the Département to confirm.
+    await new SqlPersonDirectory(sql).flag(p1, [p2]);
     const marked = Object.entries(doc.paths).filter(([, item]) => item.get?.[PERSONAL_DATA_EXTENSION] === true).map(([path]) => path);
     const uncallable: string[] = [];
     for (const path of marked) {
