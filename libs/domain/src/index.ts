@@ -14,3 +14,4 @@ export * from './parcours/stored-events';
 export * from './parcours/upcast';
 export * from './reference/reference-event-schemas';
 export * from './parcours/personal-data';
+export * from './parcours/business-dates';

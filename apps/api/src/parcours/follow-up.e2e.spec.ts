@@ -39,6 +39,9 @@ describe('follow-up steps the law asks for, through the API', () => {
     expect(refused.body.code).toBe('JOINT_REVIEW_NOT_AWAITED');
     await post(`${p}/contracts`, referent(), { kind: 'contrat_engagement', signedOn: '2025-02-03', startsOn: '2025-02-03', endsOn: '2025-08-02', weeklyHours: 15, objectives: [] }).expect(201);
     expect((await echeances(p, 'joint_review')).map((e: { dueOn: string }) => e.dueOn)).toEqual(['2025-08-03']);
+    // The history dates a contract by its signature, not by whichever date jsonb puts first.
+    const history = await api.http.get(`${p}/history`).set(slai()).expect(200);
+    expect(history.body.find((e: { type: string }) => e.type === 'ContractSigned').businessDate).toBe('2025-02-03');
     // The référent does not hold the équipe pluridisciplinaire's review.
     await post(`${p}/joint-review/extension`, referent(), { decidedOn: '2025-06-01' }).expect(403);
     await post(`${p}/joint-review/extension`, slai(), { decidedOn: '2025-06-01' }).expect(201);

@@ -1,3 +1,4 @@
+import { businessDateOf } from '@parcours/domain';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Identity } from '@parcours/auth';
 import { Problem } from '../http/problem';
@@ -36,11 +37,6 @@ export function withoutNir<T>(value: T): T {
   return value;
 }
 
-/** The business date of an event: the first of its fields named *On (or `from`). */
-export function businessDateOf(data: Record<string, unknown>): string | undefined {
-  const key = Object.keys(data).find((k) => /On$/.test(k) && k !== 'demandOn' && k !== 'rightOpenedOn') ?? ('from' in data ? 'from' : undefined);
-  return key ? (data[key] as string) : undefined;
-}
 
 /** The current state of one parcours, as decide sees it, with its revision for If-Match. */
 @QueryHandler(GetParcours)
@@ -64,7 +60,7 @@ export class GetParcoursHistoryHandler implements IQueryHandler<GetParcoursHisto
     return events.map((e) => ({
       revision: e.revision,
       type: e.type,
-      businessDate: businessDateOf(e.data),
+      businessDate: businessDateOf(e.type, e.data),
       recordedAt: e.metadata.recordedAt,
       actor: e.metadata.actor,
       data: withoutNir(e.data),

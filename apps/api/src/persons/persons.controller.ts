@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, Strea
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
-import { ERASURE_REASONS, NIR_PATTERN, parisDate } from '@parcours/domain';
+import { businessDateOf, ERASURE_REASONS, NIR_PATTERN, parisDate } from '@parcours/domain';
 import { searchKeyFromEnvironment, searchPersons } from '@parcours/projections';
 import type { Stores } from '@parcours/event-store';
 import { CLOCK, STORES } from '@parcours/runtime';
@@ -13,7 +13,7 @@ import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
 import { auditOfParcours } from '../audit/audit.queries';
 import { AuditTrail } from '../audit/audit-trail';
 import { parcoursInPath, parcoursOfItems, PersonalData } from '../audit/personal-data';
-import { businessDateOf, withoutNir } from '../parcours/parcours.queries';
+import { withoutNir } from '../parcours/parcours.queries';
 import { ParcoursRepository } from '../parcours/parcours-repository';
 import { textPdf } from './pdf';
 import { CodeField, DateField, IdField, NameField } from '../http/fields';
@@ -90,7 +90,7 @@ export class PersonsController {
       generatedAt: this.clock().toISOString(),
       erased: Boolean(state.erased),
       state: withoutNir(current),
-      events: events.map((e) => ({ revision: e.revision, type: e.type, businessDate: businessDateOf(e.data), recordedAt: e.metadata.recordedAt, actor: e.metadata.actor, data: withoutNir(e.data) })),
+      events: events.map((e) => ({ revision: e.revision, type: e.type, businessDate: businessDateOf(e.type, e.data), recordedAt: e.metadata.recordedAt, actor: e.metadata.actor, data: withoutNir(e.data) })),
       // The reads still in the audit's buffer belong in the report too.
       reads: await this.trail
         .flush()
