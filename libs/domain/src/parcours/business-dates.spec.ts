@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { JsonSchema } from '../shared/json-schema';
 import { arbitraryOf } from '../testing/schema-arbitrary';
 import { businessDateOf } from './business-dates';
 import { PARCOURS_EVENT_SCHEMAS } from './event-schemas';
@@ -28,7 +29,7 @@ const EXPECTED: Record<ParcoursEventType, string> = {
 describe('the business date of every event type', () => {
   it.each(Object.entries(EXPECTED))('%s happened on its %s, whatever the order of its fields', (type, field) => {
     fc.assert(
-      fc.property(arbitraryOf(PARCOURS_EVENT_SCHEMAS[type as ParcoursEventType]), (data) => {
+      fc.property(arbitraryOf(PARCOURS_EVENT_SCHEMAS[type as ParcoursEventType] as JsonSchema<unknown>), (data) => {
         const record = data as Record<string, unknown>;
         // The same fields in the reverse order, as a store may give them back.
         const reordered = Object.fromEntries(Object.entries(record).reverse());

@@ -15,6 +15,8 @@ export function parcoursIdOf(streamId: string): string | undefined {
  * that a view can never be filed under another parcours's id.
  */
 export function parcoursEventOf(e: RecordedForFold, parcoursId: string): ParcoursEvent {
+  // Personal fields sealed and not opened: the store was read without the personal-data layer (a wiring mistake, said plainly).
+  if (typeof e.data?.sealed === 'string') throw new Error('a sealed event reached the read side unopened: read the store through PersonalDataEventStore');
   const event = upcastParcoursEvent(e);
   return event.type === 'ParcoursEntered' ? { type: event.type, data: { ...event.data, parcoursId } } : event;
 }
