@@ -1,4 +1,4 @@
-import { UsageError } from './args';
+import { UsageError } from './usage-error';
 
 /**
  * The CLI's way to a running server: its HTTP API with a Département token.

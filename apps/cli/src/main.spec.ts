@@ -17,14 +17,15 @@ describe('parcours CLI', () => {
     expect(authenticate(`Bearer ${out}`, env.PARCOURS_JWT_SECRET)).toMatchObject({ sub: 'u-7', role: 'referent', referentId: 'ref-1' });
   });
 
-  it('refuses a role without the claims it needs, with the usage', async () => {
+  it('refuses a role without the claims it needs, on one line pointing to the help', async () => {
     const { code, err } = await run('token', '--role', 'slai');
     expect(code).toBe(2);
     expect(err).toMatch(/territory/);
     expect(err).toMatch(/--role/);
+    expect(err).toMatch(/^error: .*\(see npm run cli -- token --help\)$/);
   });
 
-  it('answers an unknown command with the usage and a non-zero code', async () => {
+  it('answers an unknown command with a non-zero code', async () => {
     expect((await run('fly')).code).toBe(2);
   });
 });
@@ -47,9 +48,13 @@ describe('parcours CLI on the read side', () => {
     const status = await runIn('projections', 'status');
     expect(status.code).toBe(0);
     expect(JSON.parse(status.out)[0]).toMatchObject({ name: 'parcours', eventsBehind: 0 });
-    expect((await runIn('projections', 'rebuild', 'parcours')).out).toMatch(/rebuilt from 0 events/);
+    const rebuilt = await runIn('projections', 'rebuild', 'parcours');
+    expect(rebuilt.out).toMatch(/rebuilt from 0 events/);
+    // Progress goes to stderr, stdout keeps the result alone.
+    expect(rebuilt.err).toMatch(/^projections rebuild parcours: started\nprojections rebuild parcours: 0 events in [\d.]+ m?s$/);
     const exported = await runIn('indicators', 'export', '--from', '2025-01-01', '--to', '2025-12-31', '--out', `${dir}/out`);
     expect(exported.code).toBe(0);
+    expect(exported.err).toMatch(/^indicators export 2025-01-01\.\.2025-12-31: 5 file\(s\) written from 0 cycles in /m);
     expect(exported.out.split('\n').map((p) => p.split('/').pop())).toEqual([
       'indicators-calpae-2025-01-01-2025-12-31.csv',
       'indicators-reseau_emploi-2025-01-01-2025-12-31.csv',
@@ -63,10 +68,11 @@ describe('parcours CLI on the read side', () => {
     expect(JSON.parse(require('node:fs').readFileSync(extract.out, 'utf8')).rows).toEqual([]);
   });
 
-  it('refuses bad periods and unknown projections with the usage', async () => {
+  it('refuses bad periods and unknown projections before opening the store', async () => {
     expect((await runIn('indicators', 'export', '--from', '2025-12-31', '--to', '2025-01-01')).code).toBe(2);
     expect((await runIn('indicators', 'export', '--from', 'yesterday', '--to', '2025-01-01')).err).toMatch(/--from/);
-    expect((await runIn('projections', 'rebuild', 'nothing')).code).toBe(2);
+    const unknown = await runIn('projections', 'rebuild', 'nothing');
+    expect(unknown).toMatchObject({ code: 2, err: 'error: unknown projection "nothing" (known: parcours, person-index) (see npm run cli -- projections rebuild --help)' });
   });
 });
 
@@ -181,6 +187,7 @@ describe('parcours CLI beside a running server', () => {
     try {
       const rebuilt = await runWith({}, 'projections', 'rebuild', 'parcours', '--api', url, '--token', 'tok');
       expect(rebuilt).toMatchObject({ code: 0, out: 'projection parcours rebuilt from 12 events and swapped in' });
+      expect(rebuilt.err).toMatch(/^projections rebuild parcours: 12 events, by the server in /m);
       rebuildAnswer = [202, { name: 'parcours', status: 'rebuilding' }];
       expect((await runWith({}, 'projections', 'rebuild', 'parcours', '--api', url, '--token', 'tok')).out).toMatch(/the server is rebuilding it/);
       const resumed = await runWith({}, 'projections', 'resume', 'parcours', '--api', url, '--token', 'tok');

@@ -107,6 +107,8 @@ export class AuditTrail implements OnModuleInit, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private closing = false;
+  /** Reads written since the process started, for the metrics. */
+  written = 0;
 
   constructor(
     @Inject(SQL) private readonly sql: SqlClient,
@@ -208,6 +210,7 @@ export class AuditTrail implements OnModuleInit, BeforeApplicationShutdown {
 
   private async insert(rows: Row[]): Promise<void> {
     await this.sql.query(INSERT, [JSON.stringify(rows)]);
+    this.written += rows.length;
   }
 
   private schedule(delayMs: number): void {

@@ -51,7 +51,7 @@ describe('bearer tokens of the identity provider, through the API', () => {
       await provider.token(key, { role: 'departement' }),
     ]) {
       const res = await api.http.get('/api/territories').set(bearer(token));
-      expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { statusCode: 401, code: 'UNAUTHENTICATED', message: expect.stringMatching(/jeton/) } });
+      expect({ status: res.status, body: res.body }).toMatchObject({ status: 401, body: { status: 401, statusCode: 401, code: 'UNAUTHENTICATED', message: expect.stringMatching(/jeton/) } });
     }
   });
 
@@ -93,7 +93,7 @@ describe('bearer tokens of the identity provider, through the API', () => {
     expect(html.text).toMatch(/swagger-ui/);
     expect(html.text).not.toMatch(/<script>(?!\s*<\/script>)/);
     const doc = await api.http.get('/api/docs/json').expect(200);
-    expect(doc.body.paths['/api/territories'].get.responses['429']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } }, headers: { 'Retry-After': expect.any(Object) } });
+    expect(doc.body.paths['/api/territories'].get.responses['429']).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }, headers: { 'Retry-After': expect.any(Object) } });
   });
 });
 
@@ -121,7 +121,7 @@ describe('rate limits (PARCOURS_RATE_LIMIT=true)', () => {
     expect([(await statusOf(alice)).status, (await statusOf(alice)).status, (await statusOf(alice)).status]).toEqual([200, 200, 200]);
     const limited = await statusOf(alice);
     expect(limited.status).toBe(429);
-    expect(limited.body).toEqual({ statusCode: 429, code: 'RATE_LIMITED', message: expect.stringMatching(/^Trop de requêtes : réessayez dans \d+ secondes?\.$/) });
+    expect(limited.body).toMatchObject({ status: 429, statusCode: 429, code: 'RATE_LIMITED', message: expect.stringMatching(/^Trop de requêtes : réessayez dans \d+ secondes?\.$/) });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
     // Another identity has its own budget; the address counts every request (5 so far, then 6, 7, 8).

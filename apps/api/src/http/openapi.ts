@@ -21,9 +21,15 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 const PROBLEM: Schema = {
   type: 'object',
-  required: ['statusCode', 'code', 'message'],
+  description: 'RFC 9457 (application/problem+json), avec le code stable du produit',
+  required: ['type', 'title', 'status', 'detail', 'statusCode', 'code', 'message'],
   properties: {
-    statusCode: { type: 'integer' },
+    type: { type: 'string', format: 'uri', description: 'Type du problème (un par code)' },
+    title: { type: 'string', description: 'Intitulé du statut' },
+    status: { type: 'integer' },
+    detail: { type: 'string', description: 'Explication en français' },
+    instance: { type: 'string', description: 'Chemin demandé' },
+    statusCode: { type: 'integer', description: 'Comme status (clients antérieurs)' },
     code: { type: 'string', description: 'Code stable de la règle ou de l’erreur' },
     message: { type: 'string', description: 'Message en français' },
     field: { type: 'string', description: 'Champ en cause' },
@@ -112,8 +118,13 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
           ? { 'text/csv': { schema: { type: 'string' } }, ...json({}) }
           : json(successSchema(method, path));
       }
+      // Every error answers application/problem+json (RFC 9457), whatever a route declared itself.
+      for (const [status, response] of Object.entries(op.responses)) {
+        const declared = (response.content as Record<string, unknown> | undefined)?.['application/json'];
+        if (Number(status) >= 400 && declared) response.content = { 'application/problem+json': declared };
+      }
       for (const status of errorsOf(method, isPublic)) {
-        op.responses[status] ??= { description: ERRORS[status], content: json(ref('Problem')), ...(status === '429' ? { headers: { 'Retry-After': RETRY_AFTER } } : {}) };
+        op.responses[status] ??= { description: ERRORS[status], content: { 'application/problem+json': { schema: ref('Problem') } }, ...(status === '429' ? { headers: { 'Retry-After': RETRY_AFTER } } : {}) };
       }
     }
   }

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { NotFound, RuleViolation } from '@parcours/domain';
 import { ConcurrencyError, EventSchemaViolation, EventStoreError, isTransientStoreError } from '@parcours/event-store';
-import type { Response } from 'express';
-import { ProblemBody, RETRY_AFTER_SECONDS } from './problem';
+import type { Request, Response } from 'express';
+import { ProblemBody, problemDocument, RETRY_AFTER_SECONDS } from './problem';
 
 const PAYLOAD_TOO_LARGE: ProblemBody = { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Le corps de la requête dépasse la taille admise (100 ko).' };
 
@@ -13,6 +13,7 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
     const body = this.toProblem(error);
     // Identifiers and the error's own text only: never a request body.
     const text = `${body.code}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
@@ -23,7 +24,8 @@ export class ProblemFilter implements ExceptionFilter {
     } else if (body.statusCode >= 500) {
       this.logger.error(text);
     }
-    res.status(body.statusCode).json(body);
+    // RFC 9457: the problem's type, title, status, detail and instance, beside the product's code, field and fields.
+    res.status(body.statusCode).type('application/problem+json').send(JSON.stringify(problemDocument(body, req?.path)));
   }
 
   private toProblem(error: unknown): ProblemBody {

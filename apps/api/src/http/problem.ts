@@ -12,6 +12,40 @@ export interface ProblemBody {
   fields?: { field: string; messages: string[] }[];
 }
 
+/** Where the problem types are described (one page per code, relative to the API's documentation). */
+export const PROBLEM_TYPE_BASE = 'https://parcours.example/problems/';
+
+const TITLES: Record<number, string> = {
+  400: 'Requête invalide',
+  401: 'Authentification requise',
+  403: 'Opération non autorisée',
+  404: 'Ressource introuvable',
+  409: 'Conflit',
+  413: 'Requête trop volumineuse',
+  415: 'Type de contenu non pris en charge',
+  422: 'Règle non respectée',
+  429: 'Trop de requêtes',
+  500: 'Erreur interne',
+  503: 'Service momentanément indisponible',
+};
+
+/**
+ * The body of an error as RFC 9457 (`application/problem+json`) has it —
+ * `type` (one per code), `title` (one per status), `status`, `detail`,
+ * `instance` (the path asked) — keeping the product's `code`, `field` and
+ * `fields`, and `statusCode` and `message` for the clients written before.
+ */
+export function problemDocument(body: ProblemBody, instance?: string) {
+  return {
+    type: `${PROBLEM_TYPE_BASE}${body.code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[body.statusCode] ?? 'Erreur',
+    status: body.statusCode,
+    detail: body.message,
+    ...(instance ? { instance } : {}),
+    ...body,
+  };
+}
+
 /** What a 503 tells the client to wait before retrying (Retry-After). */
 export const RETRY_AFTER_SECONDS = 2;
 

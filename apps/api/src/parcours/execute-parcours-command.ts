@@ -1,4 +1,4 @@
-import { HttpException, Inject, Logger } from '@nestjs/common';
+import { HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Identity } from '@parcours/auth';
@@ -7,6 +7,7 @@ import { ConcurrencyError, EventSchemaViolation, RecordedEvent } from '@parcours
 import { deterministicUuid, idSource } from '@parcours/runtime';
 import { Problem } from '../http/problem';
 import { CommandHeaders } from '../http/request-context';
+import { ParcoursMetrics } from '../metrics/parcours-metrics';
 import { ReferenceCatalog } from '../reference/reference-catalog';
 import { CLOCK } from '@parcours/runtime';
 import { IdempotencyKeys, keyReused, requestFingerprint } from './idempotency-keys';
@@ -75,9 +76,15 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
     private readonly catalog: ReferenceCatalog,
     private readonly idempotencyKeys: IdempotencyKeys,
     @Inject(CLOCK) private readonly clock: () => Date,
+    @Optional() private readonly metrics?: ParcoursMetrics,
   ) {}
 
-  async execute(request: ExecuteParcoursCommand): Promise<CommandResult> {
+  /** Counted by type and outcome (accepted, or the refusal's code) when the metrics run in this process. */
+  execute(request: ExecuteParcoursCommand): Promise<CommandResult> {
+    return this.metrics ? this.metrics.command(request.command.type, () => this.handle(request)) : this.handle(request);
+  }
+
+  private async handle(request: ExecuteParcoursCommand): Promise<CommandResult> {
     const { parcoursId, command, identity, headers } = request;
     const key = headers.idempotencyKey;
     if (!key) return this.decideAndAppend(request, undefined);

@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { evolve, initialParcoursState, ParcoursState, parcoursStreamId, upcastParcoursEvent } from '@parcours/domain';
 import { EventStore, EventToAppend, RecordedEvent, StreamNotFoundError } from '@parcours/event-store';
 import { EVENT_STORE } from '@parcours/runtime';
+import { ParcoursMetrics } from '../metrics/parcours-metrics';
 
 export const parcoursStream = parcoursStreamId;
 
@@ -15,7 +16,10 @@ export interface LoadedParcours {
 /** Reads a parcours stream and folds it; appends with the revision it was read at. */
 @Injectable()
 export class ParcoursRepository {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() private readonly metrics?: ParcoursMetrics,
+  ) {}
 
   async load(parcoursId: string): Promise<LoadedParcours> {
     if (!UUID.test(parcoursId)) return { state: initialParcoursState(), events: [] };
@@ -32,9 +36,12 @@ export class ParcoursRepository {
   }
 
   async append(parcoursId: string, expectedRevision: number, events: EventToAppend[]): Promise<number> {
-    const result = await this.store.appendToStream(parcoursStream(parcoursId), events, {
-      expectedRevision: expectedRevision < 0 ? 'no_stream' : expectedRevision,
-    });
+    const write = () =>
+      this.store.appendToStream(parcoursStream(parcoursId), events, {
+        expectedRevision: expectedRevision < 0 ? 'no_stream' : expectedRevision,
+      });
+    // Timed when the metrics run in this process.
+    const result = await (this.metrics ? this.metrics.append(write) : write());
     return result.nextExpectedRevision;
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { ProjectionsController } from '../read/projections.controller';
 import { ReadController } from '../read/read.controller';
 import { ReferenceController } from '../reference/reference.controller';
@@ -11,7 +12,7 @@ import { GetParcoursHandler, GetParcoursHistoryHandler } from './parcours.querie
 import { ParcoursWriteModule } from './parcours-write.module';
 
 @Module({
-  imports: [ParcoursWriteModule, AuditModule],
+  imports: [ParcoursWriteModule, AuditModule, MetricsModule],
   controllers: [ParcoursController, ReferenceController, ReadController, ProjectionsController, PersonsController],
   providers: [GetParcoursHandler, GetParcoursHistoryHandler, PersonErasure, RetentionJob],
 })
