@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import type { SqlClient } from '@parcours/event-store';
 import { SQL } from '@parcours/runtime';
 import { AllowRoles } from '../http/auth.guard';
+import { Doc, DocumentRoles } from '../http/openapi';
 import { Problem } from '../http/problem';
 import { AuditTrail } from './audit-trail';
 import { AuditQuery } from './audit.dto';
@@ -13,7 +14,7 @@ import { queryAudit } from './audit.queries';
  * Département's services. Reading it is not itself recorded (it names
  * parcours ids and agents, no person's data).
  */
-@ApiTags('audit')
+@DocumentRoles()
 @ApiBearerAuth()
 @Controller('api/audit')
 export class AuditController {
@@ -22,6 +23,7 @@ export class AuditController {
     private readonly trail: AuditTrail,
   ) {}
 
+  @Doc('audit', 'Lister les consultations de données personnelles', "Qui a lu quel parcours, quand et par quelle route, filtrable par parcours, agent et période (heure de Paris). Paginé ; cette lecture n'est pas elle-même journalisée. Refus : PERIOD_END_BEFORE_START (422).")
   @Get()
   @AllowRoles('dpo', 'departement')
   async list(@Query() q: AuditQuery) {

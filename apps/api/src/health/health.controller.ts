@@ -1,12 +1,13 @@
 import { Controller, Get, Headers, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ApiBearerAuth, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { authenticateWith, TokenVerifier } from '@parcours/auth';
 import type { AppConfig } from '@parcours/config';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import type { Response } from 'express';
 import { Public } from '../http/auth.guard';
+import { DocumentRoles } from '../http/openapi';
 import { tokenVerifierOf } from '../http/token-verifier';
 import { Operations, ReadinessDto } from './operations';
 
@@ -14,6 +15,8 @@ import { Operations, ReadinessDto } from './operations';
  * Liveness and readiness for orchestrators; no authentication, no personal
  * data. Readiness details name projections and events: only the Département sees them.
  */
+@DocumentRoles()
+@ApiTags('exploitation')
 @Public()
 @Controller()
 export class HealthController {
@@ -34,7 +37,7 @@ export class HealthController {
   /** The process is up. */
   @Get('health')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Vivacité' })
+  @ApiOperation({ summary: 'Vivacité du processus', description: 'Répond 200 tant que le processus tourne ; pour les sondes de l’orchestrateur, sans donnée personnelle.' })
   @ApiResponse({ status: 200, schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
   health() {
     return { status: 'ok' };
@@ -47,7 +50,10 @@ export class HealthController {
    */
   @Get('ready')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Disponibilité ; le détail des vérifications avec un jeton Département' })
+  @ApiOperation({
+    summary: 'Disponibilité ; le détail des vérifications avec un jeton Département',
+    description: 'Prêt quand les stockages répondent et sont migrés et qu’aucune projection (ni le relais, ni le consommateur Kafka) n’est arrêtée, en nouvel essai ou en retard au-delà de PARCOURS_READY_MAX_LAG ; 503 sinon, avec le même rapport.',
+  })
   @ApiResponse({ status: 200, type: ReadinessDto, description: 'Prêt' })
   @ApiResponse({ status: 503, type: ReadinessDto, description: 'Dégradé : base injoignable, projection arrêtée, en nouvel essai ou en retard' })
   async ready(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {

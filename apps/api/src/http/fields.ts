@@ -37,6 +37,14 @@ import {
  * from the same line, so the published contract is exactly as strict as the
  * server (a pattern checked here is a pattern published there).
  */
+/** French messages for the class-validator checks (their defaults are English). */
+export const TEXT = '$property doit être une chaîne de caractères';
+export const LENGTH = '$property doit compter de $constraint1 à $constraint2 caractères';
+export const INTEGER = '$property doit être un nombre entier';
+export const MIN = '$property doit être supérieur ou égal à $constraint1';
+export const MAX = '$property doit être inférieur ou égal à $constraint1';
+export const BOOLEAN = '$property doit valoir true ou false';
+
 function optional(required: boolean) {
   return required ? [] : [IsOptional()];
 }
@@ -56,36 +64,37 @@ function check(name: string, test: (value: unknown) => boolean, message: (proper
     });
 }
 
-export const DateField = (required = true, description?: string) =>
+/** `example`: the dates of one body must make sense together (a contract ending after it starts), so each field may give its own. */
+export const DateField = (required = true, description?: string, example = '2025-03-14') =>
   applyDecorators(
     ...optional(required),
     check('isBusinessDate', isBusinessDate, (p) => `${p} doit être une date AAAA-MM-JJ valide, entre 1900 et 2100`),
-    doc(required, { type: String, format: 'date', pattern: BUSINESS_DATE_PATTERN, example: '2025-03-14', description }),
+    doc(required, { type: String, format: 'date', pattern: BUSINESS_DATE_PATTERN, example, description }),
   );
 
-export const CodeField = (values: readonly string[], required = true, description?: string) =>
+export const CodeField = (values: readonly string[], required = true, description?: string, example?: string) =>
   applyDecorators(
     ...optional(required),
     IsIn(values as string[], { message: `$property doit valoir l'un de : ${values.join(', ')}` }),
-    doc(required, { enum: values, description }),
+    doc(required, { enum: values, description, ...(example ? { example } : {}) }),
   );
 
 export const CodeListField = (values: readonly string[], description?: string) =>
   applyDecorators(
-    IsArray(),
-    ArrayMaxSize(values.length),
+    IsArray({ message: '$property doit être une liste' }),
+    ArrayMaxSize(values.length, { message: '$property compte au plus $constraint1 éléments' }),
     IsIn(values as string[], { each: true, message: `chaque élément de $property doit valoir l'un de : ${values.join(', ')}` }),
     ApiProperty({ enum: values, isArray: true, maxItems: values.length, description }),
   );
 
 /** An identifier (territoire, organisme, référent, action...): the one pattern of libs/domain, reserved names refused. */
-export const IdField = (required = true, description?: string, max = 100) =>
+export const IdField = (required = true, description?: string, max = 100, example?: string) =>
   applyDecorators(
     ...optional(required),
-    IsString(),
-    Length(1, max),
+    IsString({ message: TEXT }),
+    Length(1, max, { message: LENGTH }),
     check('isIdentifier', isIdentifier, (p) => `${p} doit être ${IDENTIFIER_RULE}`),
-    doc(required, { type: String, pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: max, description }),
+    doc(required, { type: String, pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: max, description, ...(example ? { example } : {}) }),
   );
 
 /** The shape of a label, shared with the published pattern: letters, digits, spaces and common punctuation. */
@@ -95,29 +104,42 @@ const LABEL_PATTERN = "^[\\p{L}\\p{N}][\\p{L}\\p{N} '’.,:()/&_-]*$";
 export const LabelField = (required = true, description?: string, max = 200) =>
   applyDecorators(
     ...optional(required),
-    IsString(),
-    Length(1, max),
+    IsString({ message: TEXT }),
+    Length(1, max, { message: LENGTH }),
     Matches(new RegExp(LABEL_PATTERN, 'u'), { message: '$property ne peut contenir que lettres, chiffres, espaces et ponctuation courante' }),
     doc(required, { type: String, pattern: LABEL_PATTERN, minLength: 1, maxLength: max, description }),
   );
 
 /** A person's name: letters, spaces, apostrophes, dots and hyphens. */
-export const NameField = (required = true, description?: string) =>
+export const NameField = (required = true, description?: string, example?: string) =>
   applyDecorators(
     ...optional(required),
-    IsString(),
-    Length(1, 100),
+    IsString({ message: TEXT }),
+    Length(1, 100, { message: LENGTH }),
     Matches(new RegExp(PERSON_NAME_PATTERN, 'u'), { message: '$property doit être un nom' }),
-    doc(required, { type: String, pattern: PERSON_NAME_PATTERN, minLength: 1, maxLength: 100, description }),
+    doc(required, { type: String, pattern: PERSON_NAME_PATTERN, minLength: 1, maxLength: 100, description, ...(example ? { example } : {}) }),
   );
 
-export const IntField = (min: number, max: number, required = true, description?: string) =>
-  applyDecorators(...optional(required), IsInt(), Min(min), Max(max), doc(required, { type: 'integer', minimum: min, maximum: max, description }));
+export const IntField = (min: number, max: number, required = true, description?: string, example?: number) =>
+  applyDecorators(
+    ...optional(required),
+    IsInt({ message: INTEGER }),
+    Min(min, { message: MIN }),
+    Max(max, { message: MAX }),
+    doc(required, { type: 'integer', minimum: min, maximum: max, description, ...(example !== undefined ? { example } : {}) }),
+  );
 
-export const NumberField = (min: number, max: number, required = true, description?: string) =>
-  applyDecorators(...optional(required), IsNumber({ allowNaN: false, allowInfinity: false }), Min(min), Max(max), doc(required, { type: Number, minimum: min, maximum: max, description }));
+export const NumberField = (min: number, max: number, required = true, description?: string, example?: number) =>
+  applyDecorators(
+    ...optional(required),
+    IsNumber({ allowNaN: false, allowInfinity: false }, { message: '$property doit être un nombre' }),
+    Min(min, { message: MIN }),
+    Max(max, { message: MAX }),
+    doc(required, { type: Number, minimum: min, maximum: max, description, ...(example !== undefined ? { example } : {}) }),
+  );
 
-export const BoolField = (required = true, description?: string) => applyDecorators(...optional(required), IsBoolean(), doc(required, { type: Boolean, description }));
+export const BoolField = (required = true, description?: string) =>
+  applyDecorators(...optional(required), IsBoolean({ message: BOOLEAN }), doc(required, { type: Boolean, description }));
 
 /** A nested object: required means present and an object (class-validator skips an absent nested object otherwise). */
 export const NestedField = (type: () => new () => object, required = true, description?: string) =>
@@ -133,21 +155,21 @@ export const NestedField = (type: () => new () => object, required = true, descr
 /** A list of nested objects, each checked as its class (at most `max`). */
 export const NestedListField = (type: () => new () => object, max: number, description?: string) =>
   applyDecorators(
-    IsArray(),
-    ArrayMaxSize(max),
+    IsArray({ message: '$property doit être une liste' }),
+    ArrayMaxSize(max, { message: '$property compte au plus $constraint1 éléments' }),
     check('isPlainObject', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), (p) => `chaque élément de ${p} doit être un objet`, true),
     ValidateNested({ each: true }),
     Type(type),
     ApiProperty({ type: type(), isArray: true, maxItems: max, description }),
   );
 
-export const IdListField = (max: number, description?: string) =>
+export const IdListField = (max: number, description?: string, example?: string[]) =>
   applyDecorators(
-    IsArray(),
-    ArrayMaxSize(max),
-    IsString({ each: true }),
+    IsArray({ message: '$property doit être une liste' }),
+    ArrayMaxSize(max, { message: '$property compte au plus $constraint1 éléments' }),
+    IsString({ each: true, message: 'chaque élément de $property doit être une chaîne de caractères' }),
     check('isIdentifier', isIdentifier, (p) => `chaque élément de ${p} doit être ${IDENTIFIER_RULE}`, true),
-    ApiProperty({ type: 'array', items: { type: 'string', pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: 100 }, maxItems: max, description }),
+    ApiProperty({ type: 'array', items: { type: 'string', pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: 100 }, maxItems: max, description, ...(example ? { example } : {}) }),
   );
 
 /**

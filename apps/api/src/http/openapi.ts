@@ -1,4 +1,6 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtension, ApiOperation, ApiTags, type OpenAPIObject } from '@nestjs/swagger';
+import type { Role } from '@parcours/auth';
 import { BARRIERS, IDENTIFIER_PATTERN } from '@parcours/domain';
 import { IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN } from './request-context';
 
@@ -10,6 +12,11 @@ import { IDEMPOTENCY_KEY_PATTERN, IF_MATCH_PATTERN } from './request-context';
  */
 type Schema = Record<string, unknown>;
 type Operation = {
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  'x-roles'?: Role[];
+  'x-public'?: boolean;
   parameters?: { in: string; name: string; schema?: Schema }[];
   responses: Record<string, { description: string; content?: unknown; headers?: Record<string, unknown> }>;
   security?: unknown[];
@@ -87,6 +94,62 @@ function successSchema(method: string, path: string): Schema {
   return OBJECT;
 }
 
+/**
+ * What a client developer reads of one operation: its capability (the tag),
+ * a short French sentence, and the rules it applies with the codes it may
+ * refuse with. Who may call it is added from the route's own roles
+ * (DocumentRoles), so that the text cannot drift from what the guard checks.
+ */
+export const Doc = (tag: string, summary: string, description: string, roles?: readonly Role[]) =>
+  applyDecorators(ApiTags(tag), ApiOperation({ summary, description }), ...(roles ? [ApiExtension('x-roles', [...roles])] : []));
+
+/** The metadata keys of auth.guard.ts (@AllowRoles, @Public): read here to publish them, never to decide. */
+const ROLES_KEY = 'parcours:roles';
+const PUBLIC_KEY = 'parcours:public';
+const EXTENSION_KEY = 'swagger/apiExtension';
+
+/**
+ * Class decorator, placed above @AllowRoles/@Public (decorators apply bottom
+ * up): gives each route an `x-roles` (its @AllowRoles, the method's over the
+ * class's) or `x-public`, unless @Doc named narrower roles already.
+ */
+export const DocumentRoles = (): ClassDecorator => (target) => {
+  const classRoles = Reflect.getMetadata(ROLES_KEY, target) as Role[] | undefined;
+  const classPublic = Reflect.getMetadata(PUBLIC_KEY, target) as boolean | undefined;
+  for (const name of Object.getOwnPropertyNames(target.prototype)) {
+    const handler = (target.prototype as Record<string, unknown>)[name];
+    if (name === 'constructor' || typeof handler !== 'function' || !Reflect.hasMetadata('path', handler)) continue;
+    const extensions = (Reflect.getMetadata(EXTENSION_KEY, handler) ?? {}) as Record<string, unknown>;
+    const roles = (Reflect.getMetadata(ROLES_KEY, handler) as Role[] | undefined) ?? classRoles;
+    const isPublic = (Reflect.getMetadata(PUBLIC_KEY, handler) as boolean | undefined) ?? classPublic;
+    const added = isPublic ? { 'x-public': true } : roles && !extensions['x-roles'] ? { 'x-roles': [...roles] } : {};
+    Reflect.defineMetadata(EXTENSION_KEY, { ...extensions, ...added }, handler);
+  }
+};
+
+const ROLE_NAMES: Record<Role, string> = {
+  referent: 'référent (les parcours qu’il suit)',
+  slai: 'SLAI (son territoire)',
+  departement: 'Département',
+  system: 'système (flux partenaires CAF, France Travail)',
+  etat: 'État',
+  dpo: 'DPO',
+};
+
+function accessOf(op: Operation): string | undefined {
+  if (op['x-public']) return 'Accès : public, sans jeton.';
+  const roles = op['x-roles'];
+  return roles?.length ? `Rôles autorisés : ${roles.map((r) => ROLE_NAMES[r] ?? r).join(', ')}.` : undefined;
+}
+
+const ETAG = { description: 'Révision du parcours, entre guillemets ("7") : à renvoyer dans If-Match', schema: { type: 'string', pattern: '^"[0-9]+"$' } };
+
+/** The answers whose ETag is the parcours revision: the parcours itself and every command's answer. */
+function carriesRevision(method: string, path: string, status: string): boolean {
+  if (method === 'get' && path === '/api/parcours/{id}') return status === '200';
+  return method === 'post' && (path.startsWith('/api/parcours') || path === '/api/persons/{id}/erasure') && status === '201';
+}
+
 export function completeDocument(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
   // Request bodies are validated with unknown properties refused: the published schemas say so.
@@ -107,6 +170,10 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
             ? { type: 'string', enum: [...BARRIERS] }
             : { type: 'string', pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: 100 };
       }
+      // Capability tags are set per route (@Doc): the controller-name tag Nest adds to an untagged controller is dropped.
+      if (op.tags && op.tags.length > 1) op.tags = op.tags.filter((tag) => tag === tag.toLowerCase());
+      const access = accessOf(op);
+      if (access && !op.description?.includes(access)) op.description = op.description ? `${op.description}\n\n${access}` : access;
       const isPublic = path === '/health' || path === '/ready';
       // /health answers anyone; /ready answers anyone too, with details for a Département token.
       if (path === '/health') op.security = [];
@@ -117,6 +184,9 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
         response.content = /^\/api\/indicators\/(export|extract)$/.test(path)
           ? { 'text/csv': { schema: { type: 'string' } }, ...json({}) }
           : json(successSchema(method, path));
+      }
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (carriesRevision(method, path, status)) response.headers = { ...response.headers, ETag: ETAG };
       }
       // Every error answers application/problem+json (RFC 9457), whatever a route declared itself.
       for (const [status, response] of Object.entries(op.responses)) {

@@ -2,10 +2,20 @@ import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/commo
 import { IDENTIFIER_RULE, isIdentifier, isReservedIdentifier } from '@parcours/domain';
 import { Problem } from './problem';
 
+/**
+ * The checks the pipe itself adds (unknown property, nested value) take no
+ * message option: their English defaults are replaced here, by constraint name.
+ */
+const PIPE_MESSAGES: Record<string, (field: string) => string> = {
+  whitelistValidation: (field) => `${field} : propriété inconnue, non admise`,
+  nestedValidation: (field) => `${field} doit être un objet ou une liste`,
+};
+
 function flatten(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    const messages = Object.entries(e.constraints ?? {}).map(([name, message]) => PIPE_MESSAGES[name]?.(field) ?? message);
+    const own = e.constraints ? [{ field, messages }] : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }

@@ -30,28 +30,28 @@ import { IsOptional, IsString, Matches } from 'class-validator';
 
 
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { BoolField, CodeField, CodeListField, DateField, IdField, IdListField, IntField, NameField, NestedField, NestedListField, NumberField } from '../http/fields';
+import { BoolField, CodeField, CodeListField, DateField, IdField, IdListField, IntField, NameField, NestedField, NestedListField, NumberField, TEXT } from '../http/fields';
 
 /** Request bodies of the parcours routes: one class per route, the names are the client app's contract. */
 type Code<T extends readonly string[]> = T[number];
 
 export class PersonDto {
-  @NameField() lastName: string;
-  @NameField() firstName: string;
-  @DateField() birthDate: string;
+  @NameField(true, undefined, 'Martin') lastName: string;
+  @NameField(true, undefined, 'Léa') firstName: string;
+  @DateField(true, undefined, '1990-04-12') birthDate: string;
   @CodeField(SEXES) sex: Code<typeof SEXES>;
 
   @ApiPropertyOptional({ description: 'NIR (13 caractères et clé) ; jamais journalisé ni exporté', pattern: NIR_PATTERN })
   @IsOptional()
-  @IsString()
+  @IsString({ message: TEXT })
   @Matches(new RegExp(NIR_PATTERN), { message: 'nir doit être un NIR de 15 caractères' })
   nir?: string;
 }
 
 export class HouseholdDto {
   @IdField(false, 'Numéro allocataire CAF/MSA', 20) cafNumber?: string;
-  @CodeField(HOUSEHOLD_TYPES) type: Code<typeof HOUSEHOLD_TYPES>;
-  @IntField(1, 20, true, 'Nombre de personnes du foyer') size: number;
+  @CodeField(HOUSEHOLD_TYPES, true, undefined, 'single_parent') type: Code<typeof HOUSEHOLD_TYPES>;
+  @IntField(1, 20, true, 'Nombre de personnes du foyer', 2) size: number;
   @BoolField(false, 'Majoration pour isolement (L262-9) : plafonne la part suspendue') singleParentIncrease?: boolean;
 }
 
@@ -69,10 +69,11 @@ export class TransferredFromDto {
 export class EntryDto {
   @NestedField(() => PersonDto) person: PersonDto;
   @NestedField(() => HouseholdDto) household: HouseholdDto;
-  @IdField(true, 'Code du territoire') territory: string;
-  @DateField(true, 'Date de la demande de RSA') demandOn: string;
-  @DateField(true, "Date d'ouverture du droit") rightOpenedOn: string;
-  @DateField(true, "Date de transmission CAF : date d'entrée (pour une mutation : date d'arrivée)") enteredOn: string;
+  @IdField(true, 'Code du territoire', 100, 'ARRAGEOIS') territory: string;
+  // Examples in order (demandOn ≤ rightOpenedOn ≤ enteredOn): the example body is an entry the server accepts.
+  @DateField(true, 'Date de la demande de RSA', '2025-01-02') demandOn: string;
+  @DateField(true, "Date d'ouverture du droit", '2025-01-03') rightOpenedOn: string;
+  @DateField(true, "Date de transmission CAF : date d'entrée (pour une mutation : date d'arrivée)", '2025-01-06') enteredOn: string;
   @NestedField(() => TransferredFromDto, false, "Mutation depuis un autre département, où le droit a été ouvert") transferredFrom?: TransferredFromDto;
 }
 
@@ -136,12 +137,13 @@ export class BarrierLiftedDto {
 }
 
 export class ContractDto {
-  @CodeField(CONTRACT_KINDS) kind: Code<typeof CONTRACT_KINDS>;
-  @DateField() signedOn: string;
-  @DateField() startsOn: string;
-  @DateField() endsOn: string;
-  @NumberField(0, 60, true, "Heures d'activité hebdomadaires") weeklyHours: number;
-  @IdListField(20, 'Objectifs : codes ou libellés courts choisis dans une liste') objectives: string[];
+  @CodeField(CONTRACT_KINDS, true, undefined, 'contrat_engagement') kind: Code<typeof CONTRACT_KINDS>;
+  // Examples of one contract the rules accept: six months, the legal 15 hours.
+  @DateField(true, undefined, '2025-02-03') signedOn: string;
+  @DateField(true, undefined, '2025-02-03') startsOn: string;
+  @DateField(true, undefined, '2025-08-02') endsOn: string;
+  @NumberField(0, 60, true, "Heures d'activité hebdomadaires", 15) weeklyHours: number;
+  @IdListField(20, 'Objectifs : codes ou libellés courts choisis dans une liste', ['mobilite']) objectives: string[];
   @CodeField(HOURS_REDUCTION_REASONS, false, 'Motif de réduction sous 15 heures hebdomadaires (loi 2023-1196)') hoursReductionReason?: Code<typeof HOURS_REDUCTION_REASONS>;
 }
 

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
 import { businessDateOf, ERASURE_REASONS, NIR_PATTERN, parisDate } from '@parcours/domain';
 import { searchKeyFromEnvironment, searchPersons } from '@parcours/projections';
@@ -16,12 +16,14 @@ import { parcoursInPath, parcoursOfItems, PersonalData } from '../audit/personal
 import { withoutNir } from '../parcours/parcours.queries';
 import { ParcoursRepository } from '../parcours/parcours-repository';
 import { textPdf } from './pdf';
-import { CodeField, DateField, IdField, NameField } from '../http/fields';
+import { BOOLEAN, CodeField, DateField, IdField, NameField, TEXT } from '../http/fields';
 import { Paged } from '../read/read.dto';
 import { readScopeOf } from '../read/read-scope';
+import { Doc, DocumentRoles } from '../http/openapi';
 import { Problem } from '../http/problem';
 import { CommandHeaders, CommandHeadersOf } from '../http/request-context';
 import { CommandResult } from '../parcours/execute-parcours-command';
+import { RevisionETag } from '../parcours/parcours.controller';
 import { PersonErasure } from './erasure';
 import { RetentionJob } from './retention';
 
@@ -34,7 +36,7 @@ export class RetentionQuery {
   @ApiPropertyOptional({ description: 'Seulement lister les personnes à effacer' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean()
+  @IsBoolean({ message: BOOLEAN })
   dryRun?: boolean;
 }
 
@@ -48,7 +50,7 @@ export class PersonSearchQuery extends Paged {
   @DateField(false, 'Date de naissance') birthDate?: string;
   @ApiPropertyOptional({ description: 'NIR (13 caractères et clé)', pattern: NIR_PATTERN })
   @IsOptional()
-  @IsString()
+  @IsString({ message: TEXT })
   @Matches(new RegExp(NIR_PATTERN), { message: 'nir doit être un NIR de 15 caractères' })
   nir?: string;
   @IdField(false, 'Numéro allocataire CAF/MSA', 20) cafNumber?: string;
@@ -58,7 +60,7 @@ export class PersonSearchQuery extends Paged {
  * The person behind a parcours (one person, one parcours): erasure of their
  * data by destroying their key (crypto-shredding, DOMAIN.md §7).
  */
-@ApiTags('persons')
+@DocumentRoles()
 @ApiBearerAuth()
 @Controller('api/persons')
 export class PersonsController {
@@ -78,6 +80,7 @@ export class PersonsController {
    * on them — each event decoded, the current state, who read the file and
    * when — as JSON, or as a PDF a letter can carry.
    */
+  @Doc('personnes', "Produire le relevé du droit d'accès (RGPD art. 15)", "Tout ce que le produit détient sur la personne : chaque événement décodé, l'état courant, les consultations de son dossier ; en JSON ou en PDF pour un courrier. Refus : PARCOURS_NOT_FOUND (404). Lecture journalisée (audit).")
   @Get(':id/access-report')
   @AllowRoles('departement', 'dpo')
   @PersonalData(parcoursInPath())
@@ -107,6 +110,7 @@ export class PersonsController {
    * date to narrow it), by NIR or by CAF number, among those the caller may
    * see: a référent's own, a SLAI's territoire, all for the Département.
    */
+  @Doc('personnes', 'Rechercher une personne', "Par nom (avec prénom ou date de naissance), NIR ou numéro allocataire, parmi les parcours du périmètre de l'appelant. Paginé, lecture journalisée (audit). Refus : SEARCH_CRITERIA_REQUIRED (422).")
   @Get()
   @AllowRoles('referent', 'slai', 'departement')
   @PersonalData(parcoursOfItems)
@@ -123,6 +127,7 @@ export class PersonsController {
    * whose names and birth date match), for a human to confirm: never merged
    * automatically. Département only; names from the portfolio read model.
    */
+  @Doc('personnes', 'Lister les doublons possibles', 'Parcours qui peuvent concerner la même personne (entrée CAF sans NIR aux mêmes nom et date de naissance), à confirmer par une personne : jamais fusionnés automatiquement. Paginé.')
   @Get('possible-duplicates')
   @AllowRoles('departement')
   @PersonalData((result) => ((result as { items: { parcoursId: string; candidateId: string }[] }).items ?? []).flatMap((i) => [i.parcoursId, i.candidateId]))
@@ -149,6 +154,7 @@ export class PersonsController {
    * than `retentionMonthsAfterEnd` months ago (the worker runs it every hour);
    * `dryRun` only lists them. Answers the report: parcours ids and dates only.
    */
+  @Doc('personnes', 'Appliquer la durée de conservation maintenant', "Efface les personnes dont l'accompagnement a pris fin depuis plus de retentionMonthsAfterEnd mois (le worker le fait chaque heure) ; dryRun les liste seulement. Répond les identifiants et dates.")
   @Post('retention')
   @HttpCode(200)
   @AllowRoles('departement')
@@ -157,10 +163,12 @@ export class PersonsController {
   }
 
   /** Erases the person's data (see PersonErasure), with a reason from the list. */
+  @Doc('personnes', "Effacer les données d'une personne", 'Destruction de sa clé (crypto-effacement), avec un motif de la liste ; If-Match et Idempotency-Key comme les commandes du parcours. Refus : PARCOURS_NOT_FOUND (404), PERSON_ERASED (422), REVISION_MISMATCH (409). La réponse 201 porte la nouvelle révision (corps et ETag).')
   @Post(':id/erasure')
   @ApiHeader({ name: 'If-Match', required: false, description: 'Révision attendue du parcours (409 sinon)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Une requête rejouée avec la même clé renvoie la première réponse' })
   @HttpCode(201)
+  @UseInterceptors(RevisionETag)
   @AllowRoles('departement')
   erase(@Param('id') id: string, @Body() b: ErasureDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders): Promise<CommandResult> {
     return this.erasure.erase(id, b.reason, who, h);

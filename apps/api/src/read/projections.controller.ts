@@ -7,6 +7,7 @@ import type { EventStore, SqlClient } from '@parcours/event-store';
 import { CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import { ComponentStatusDto, Operations, RebuildResultDto } from '../health/operations';
 import { AllowRoles } from '../http/auth.guard';
+import { DocumentRoles } from '../http/openapi';
 
 const PROBLEM = { $ref: '#/components/schemas/Problem' };
 const NAME = { name: 'name', description: 'Nom de la projection (`parcours`) ou `kafka-relay`', schema: { type: 'string', pattern: IDENTIFIER_PATTERN } };
@@ -16,7 +17,8 @@ const NAME = { name: 'name', description: 'Nom de la projection (`parcours`) ou 
  * the Kafka relay and the partner flows' consumer stand, and the way out
  * after a failure (resume) or a fix of a projection's code (rebuild).
  */
-@ApiTags('read models')
+@DocumentRoles()
+@ApiTags('exploitation')
 @ApiBearerAuth()
 @Controller('api/projections')
 @AllowRoles('departement')
@@ -37,7 +39,10 @@ export class ProjectionsController {
 
   /** Each projection's position, lag (events behind), state and error; the relay and the consumer when Kafka is configured. */
   @Get()
-  @ApiOperation({ summary: 'État des projections, du relais Kafka et du consommateur des flux partenaires' })
+  @ApiOperation({
+    summary: 'État des projections, du relais Kafka et du consommateur des flux partenaires',
+    description: 'Pour chaque composant : position, retard (événements en attente), état et dernière erreur.',
+  })
   @ApiResponse({ status: 200, type: [ComponentStatusDto] })
   status(): Promise<ComponentStatusDto[]> {
     return this.operations.components();
@@ -46,7 +51,10 @@ export class ProjectionsController {
   /** After the fix of what stopped it: the projection (or the relay) starts again from its checkpoint, at the event it stopped on. */
   @Post(':name/resume')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Relancer une projection (ou le relais) arrêtée sur une erreur, depuis son point de reprise' })
+  @ApiOperation({
+    summary: 'Relancer une projection (ou le relais) arrêtée sur une erreur, depuis son point de reprise',
+    description: 'Après correction de la cause : reprend à l’événement sur lequel elle s’était arrêtée. Refus : PROJECTION_UNKNOWN (404).',
+  })
   @ApiParam(NAME)
   @ApiResponse({ status: 200, type: ComponentStatusDto, description: 'Son état après la relance' })
   @ApiResponse({ status: 400, description: 'Nom invalide (VALIDATION_FAILED)', schema: PROBLEM })
@@ -58,7 +66,10 @@ export class ProjectionsController {
   /** Rebuilds from the first event into new tables while the live ones serve, then swaps them in one transaction; answers when done. */
   @Post(':name/rebuild')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Reconstruire une projection depuis le premier événement, puis basculer' })
+  @ApiOperation({
+    summary: 'Reconstruire une projection depuis le premier événement, puis basculer',
+    description: 'Dans de nouvelles tables pendant que les tables en service répondent, puis bascule en une transaction ; répond une fois terminé. Refus : PROJECTION_UNKNOWN (404), PROJECTION_REBUILDING (409), PROJECTION_REBUILD_FAILED (422).',
+  })
   @ApiParam(NAME)
   @ApiResponse({ status: 200, type: RebuildResultDto })
   @ApiResponse({ status: 400, description: 'Nom invalide (VALIDATION_FAILED)', schema: PROBLEM })

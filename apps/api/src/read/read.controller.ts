@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
 import type { AppConfig } from '@parcours/config';
 import { lookup, parisDate } from '@parcours/domain';
@@ -21,6 +21,7 @@ import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import type { Response } from 'express';
 import { parcoursOfItems, PersonalData } from '../audit/personal-data';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
+import { Doc, DocumentRoles } from '../http/openapi';
 import { Problem } from '../http/problem';
 import { ReferenceCatalog } from '../reference/reference-catalog';
 import { EcheancesQuery, ExportQuery, IndicatorsQuery, PortfolioQuery, SupervisionQuery } from './read.dto';
@@ -30,7 +31,7 @@ import { readScopeOf } from './read-scope';
  * The read side: every answer comes from the read models the worker keeps up
  * to date, except indicators "as of" a past date, recomputed from the log.
  */
-@ApiTags('read models')
+@DocumentRoles()
 @ApiBearerAuth()
 @Controller('api')
 export class ReadController {
@@ -46,6 +47,7 @@ export class ReadController {
     return parisDate(this.clock());
   }
 
+  @Doc('lecture', 'Lire mon portefeuille de référent', "Les parcours que suit le référent appelant, avec leurs échéances à la date `on`, filtrables et triés (en retard d'abord par défaut), paginés. Lecture journalisée (audit).")
   @Get('me/portfolio')
   @AllowRoles('referent')
   @PersonalData(parcoursOfItems)
@@ -53,6 +55,7 @@ export class ReadController {
     return this.portfolio(who.referentId!, who, q);
   }
 
+  @Doc('lecture', "Lire le portefeuille d'un référent", 'Un référent ne lit que le sien (403 sinon), un SLAI ceux de son territoire. Paginé, filtrable, lecture journalisée (audit).')
   @Get('referents/:id/portfolio')
   @AllowRoles('referent', 'slai', 'departement')
   @PersonalData(parcoursOfItems)
@@ -70,6 +73,7 @@ export class ReadController {
     );
   }
 
+  @Doc('lecture', 'Lister les échéances des parcours', "Échéances légales (orientation, contrat, examen pluridisciplinaire…) à la date `on`, dans le périmètre de l'appelant, filtrables par territoire, organisme, référent, statut et type. Paginé, lecture journalisée (audit).")
   @Get('echeances')
   @AllowRoles('referent', 'slai', 'departement')
   @PersonalData(parcoursOfItems)
@@ -82,6 +86,7 @@ export class ReadController {
     );
   }
 
+  @Doc('lecture', 'Superviser un territoire', "Tableau de bord d'un territoire (délais, retards, volumes) à la date `on`. Un SLAI ne supervise que le sien. Refus : TERRITORY_REQUIRED (422, Département sans territoire), 403 pour un autre territoire.")
   @Get('supervision')
   @AllowRoles('slai', 'departement')
   async supervision(@CurrentIdentity() who: Identity, @Query() q: SupervisionQuery) {
@@ -92,6 +97,7 @@ export class ReadController {
     return querySupervision(this.sql, territory, on, await this.catalog.parametersOn(on));
   }
 
+  @Doc('indicateurs', 'Lire les définitions publiées des indicateurs', "Chaque version de chaque indicateur, anciennes comprises, avec ses dates d'application : ce que signifie un chiffre publié.")
   @Get('indicators/definitions')
   @AllowRoles('etat', 'departement', 'slai')
   definitions() {
@@ -111,6 +117,7 @@ export class ReadController {
     if (asOf && asOf > this.today()) throw new Problem({ statusCode: 422, code: 'AS_OF_IN_FUTURE', message: 'asOf ne peut être dans le futur.', field: 'asOf' });
   }
 
+  @Doc('indicateurs', 'Calculer les indicateurs sur une période', "Regroupés par département, territoire ou organisme ; `asOf` les recalcule avec les seuls événements enregistrés jusqu'à cette date. Un SLAI ne voit que son territoire. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE, INDICATOR_UNKNOWN (422).")
   @Get('indicators')
   @AllowRoles('etat', 'departement', 'slai')
   async indicators(@CurrentIdentity() who: Identity, @Query() q: IndicatorsQuery) {
@@ -121,6 +128,7 @@ export class ReadController {
     return computeIndicators(await this.snapshot(who, q.asOf), { from: q.from, to: q.to }, q.groupBy ?? 'departement', codes, q.asOf);
   }
 
+  @Doc('indicateurs', 'Exporter les indicateurs (CSV ou JSON)', 'Un fichier par famille (ou la seule famille demandée) ; plusieurs fichiers : un tableau de {name, content}. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE (422).')
   @Get('indicators/export')
   @AllowRoles('etat', 'departement')
   async export(@CurrentIdentity() who: Identity, @Query() q: ExportQuery, @Res() res: Response) {
@@ -131,6 +139,7 @@ export class ReadController {
     sendFiles(res, files, format);
   }
 
+  @Doc('indicateurs', 'Extraire les données pseudonymisées', 'Extraction individuelle pseudonymisée (clé du Département) pour la statistique publique. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE (422), PSEUDONYMISATION_KEY_MISSING (503).')
   @Get('indicators/extract')
   @AllowRoles('etat', 'departement')
   async extract(@CurrentIdentity() who: Identity, @Query() q: ExportQuery, @Res() res: Response) {

@@ -5,7 +5,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 const CODES_PATTERN = '^[a-z0-9_.]+(,[a-z0-9_.]+)*$';
-import { CodeField, DateField, IdField } from '../http/fields';
+import { BOOLEAN, CodeField, DateField, IdField, INTEGER, MAX, MIN, TEXT } from '../http/fields';
 
 /** Far beyond any real list (500 × 10 000 rows): bounds the offset the database is asked for. */
 const MAX_PAGE = 10_000;
@@ -14,17 +14,17 @@ export class Paged {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
+  @IsInt({ message: INTEGER })
+  @Min(1, { message: MIN })
+  @Max(MAX_PAGE, { message: MAX })
   page = 1;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsInt({ message: INTEGER })
+  @Min(1, { message: MIN })
+  @Max(500, { message: MAX })
   pageSize = 50;
 }
 
@@ -37,7 +37,7 @@ export class PortfolioQuery extends Paged {
   @ApiPropertyOptional({ description: 'Seulement les parcours ayant une échéance dépassée' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean()
+  @IsBoolean({ message: BOOLEAN })
   overdueOnly?: boolean;
 }
 
@@ -62,8 +62,8 @@ export class IndicatorsQuery {
   @DateField(false, 'Recalcul avec les seuls événements enregistrés jusqu’à cette date') asOf?: string;
   @ApiPropertyOptional({ description: 'Codes des indicateurs, séparés par des virgules (tous par défaut)', pattern: CODES_PATTERN, maxLength: 2000 })
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @IsString({ message: TEXT })
+  @MaxLength(2000, { message: '$property compte au plus $constraint1 caractères' })
   @Matches(new RegExp(CODES_PATTERN), { message: 'codes doit être une liste de codes séparés par des virgules' })
   codes?: string;
 }
