@@ -1,20 +1,43 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@parcours/config';
 import { json, NextFunction, Request, Response } from 'express';
+import { createServer, Server } from 'node:net';
+import type { DestinationStream } from 'pino';
 import { AppModule, AppOptions } from './app.module';
+import { AppLogger, bindRequestLogger, correlation, createRootLogger, declareCorrelationId, requestLogging } from './http/logging';
 import { completeDocument } from './http/openapi';
 import { Problem } from './http/problem';
 import { applySecurity } from './http/security';
 
 /** Builds the HTTP application; shared by main.ts and the end-to-end tests. */
-export async function createApp(config: AppConfig, options: AppOptions & { logger?: false } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, options), {
-    logger: options.logger === false ? false : new Logger(),
+export interface CreateAppOptions extends AppOptions {
+  /** false: nothing is logged (the end-to-end tests). */
+  logger?: false;
+  /** Where the JSON log lines go; stdout by default. */
+  logDestination?: DestinationStream;
+}
+
+/**
+ * Builds the HTTP application; shared by main.ts and the end-to-end tests.
+ * A failure is thrown, not logged: the caller names its cause (see startupFailureMessage).
+ */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
+  const { logger: enabled, logDestination, ...appOptions } = options;
+  const root = enabled === false ? undefined : createRootLogger(logDestination);
+  const app = await NestFactory.create(AppModule.forRoot(config, appOptions), {
+    // Built outside the container so that module wiring, and its failure, are logged as JSON too.
+    logger: root ? new AppLogger(root) : false,
     abortOnError: false,
     bodyParser: false,
   });
+  // The correlation id and the request line first: refusals by the middlewares below are logged too.
+  app.use(correlation);
+  if (root) {
+    app.use(requestLogging(root));
+    app.use(bindRequestLogger);
+  }
   // Security headers, CORS and trusted proxies first: every answer below carries them, refusals included.
   applySecurity(app, config);
   // A command is small: a larger body is refused before it is parsed (413), a body
@@ -24,7 +47,8 @@ export async function createApp(config: AppConfig, options: AppOptions & { logge
   app.use(json({ limit: '100kb', type: isJsonMediaType }));
   app.use(refuseDeepBodies);
   app.enableShutdownHooks();
-  const document = completeDocument(SwaggerModule.createDocument(
+  // The correlation header is set by a middleware, for every route: declared here rather than on each controller.
+  const document = declareCorrelationId(completeDocument(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Parcours API')
@@ -32,7 +56,7 @@ export async function createApp(config: AppConfig, options: AppOptions & { logge
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "Jeton d'accès du fournisseur d'identité du Département (OpenID Connect, RS256 ou ES256)" })
       .build(),
-  ));
+  )));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
   return app;
 }
@@ -80,4 +104,59 @@ function refuseDeepBodies(req: Request, _res: Response, next: NextFunction): voi
     return;
   }
   next();
+}
+
+/**
+ * Holds the port until the caller lets it go: taken before anything starts
+ * (the worker's projections start with the application), so that a port in use
+ * stops the start-up with nothing else running.
+ */
+export function reservePort(port: number, host: string): Promise<{ release(): Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    // A client that connects while the app starts (a health probe) is closed at once: an open socket would keep close() waiting.
+    const server: Server = createServer((socket) => socket.destroy());
+    server.once('error', reject);
+    server.listen({ port, host, exclusive: true }, () =>
+      resolve({
+        release: () => new Promise<void>((done) => server.close(() => done())),
+      }),
+    );
+  });
+}
+
+const DATABASE_UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', '28P01', '28000', '3D000', '57P03']);
+
+function codesOf(error: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof error !== 'object' || error === null || seen.has(error)) return [];
+  seen.add(error);
+  const e = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  return [
+    ...(typeof e.code === 'string' ? [e.code] : []),
+    ...codesOf(e.cause, seen),
+    ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => codesOf(x, seen)) : []),
+  ];
+}
+
+/** The URL without its password, safe to print. */
+function withoutPassword(url: string | undefined): string {
+  if (!url) return '(not set)';
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unreadable)';
+  }
+}
+
+/** One line for an operator, without a stack: what failed and which setting to look at. */
+export function startupFailureMessage(error: unknown, config: Pick<AppConfig, 'port' | 'host' | 'store' | 'databaseUrl'>): string {
+  const codes = codesOf(error);
+  const message = error instanceof Error ? error.message || error.constructor.name : String(error);
+  if (codes.includes('EADDRINUSE')) return `parcours failed to start: port ${config.port} on ${config.host} is already in use (PORT); nothing was started`;
+  if (codes.includes('EACCES')) return `parcours failed to start: port ${config.port} on ${config.host} may not be opened by this user (PORT); nothing was started`;
+  if (config.store !== 'embedded' && config.databaseUrl && codes.some((c) => DATABASE_UNREACHABLE.has(c))) {
+    return `parcours failed to start: PostgreSQL at DATABASE_URL=${withoutPassword(config.databaseUrl)} cannot be reached (${codes.find((c) => DATABASE_UNREACHABLE.has(c))}: ${message.split('\n')[0]})`;
+  }
+  return `parcours failed to start: ${message.split('\n')[0]}`;
 }

@@ -1,21 +1,26 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadConfigOrExit } from '@parcours/config';
-import { createApp } from './bootstrap';
+import { AppConfig, loadConfigOrExit } from '@parcours/config';
+import { createApp, reservePort, startupFailureMessage } from './bootstrap';
 
-async function main(): Promise<void> {
+async function main(config: AppConfig): Promise<void> {
+  // The port first: when it is taken, nothing starts (the worker's projections start with the application).
+  const port = await reservePort(config.port, config.host);
+  const app = await createApp(config);
   const logger = new Logger('parcours');
-  const config = loadConfigOrExit();
   if (config.jwtSecretIsDevelopmentDefault) {
     logger.warn('PARCOURS_JWT_SECRET is not set: using the development secret (refused when NODE_ENV=production)');
   }
-  const app = await createApp(config);
+  await app.init();
+  await port.release();
   await app.listen(config.port, config.host);
   const where = config.store === 'embedded' ? `embedded store in ${config.dataDir}` : `${config.store} store`;
   logger.log(`listening on ${await app.getUrl()} (${where}; Kafka ${config.kafkaBrokers.length ? config.kafkaBrokers.join(',') : 'not configured'})`);
 }
 
-main().catch((error) => {
-  console.error('parcours failed to start:', error instanceof Error ? error.message : error);
+const config = loadConfigOrExit();
+main(config).catch((error) => {
+  // One line, no stack: the cause and the setting to look at.
+  console.error(startupFailureMessage(error, config));
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@parcours/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CoreModule } from '@parcours/runtime';
+import { AppLogger, createRootLogger } from '../../api/src/http/logging';
 import { WorkerModule } from './worker.module';
 
 /** The worker alone (projections, schedulers), for deployments that run it apart from the API. */
@@ -11,12 +12,13 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   @Module({ imports: [CoreModule.forRoot(config), CqrsModule.forRoot(), WorkerModule] })
   class StandaloneWorker {}
-  const app = await NestFactory.createApplicationContext(StandaloneWorker, { logger: new Logger() });
+  const app = await NestFactory.createApplicationContext(StandaloneWorker, { logger: new AppLogger(createRootLogger()), abortOnError: false });
   app.enableShutdownHooks();
   new Logger('worker').log(`worker started (${config.store} store)`);
 }
 
 main().catch((error) => {
-  console.error('worker failed to start:', error instanceof Error ? error.message : error);
+  // One line, no stack (the module wiring's exception is not logged by the JSON logger).
+  console.error('worker failed to start:', error instanceof Error ? error.message.split('\n')[0] || error.constructor.name : error);
   process.exit(1);
 });

@@ -1,10 +1,14 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { correlationIdOfRequest } from './logging';
 import { Problem } from './problem';
 
 /** What the API takes from the headers of a command request. */
 export interface CommandHeaders {
+  /** The request's `X-Correlation-Id` (or the one given to it), echoed in the answer and written on its log line. */
   correlationId: string;
+  /** What caused the events: this command's id (a partner flow gives none, its message id is then the idempotency key). */
+  causationId?: string;
   /** `If-Match: <revision>`: decide only if the parcours is still at that revision. */
   ifMatch?: number;
   /** `Idempotency-Key`: a retried request returns the first answer and appends nothing twice. */
@@ -18,8 +22,8 @@ const IF_MATCH = new RegExp(IF_MATCH_PATTERN);
 const IDEMPOTENCY_KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
 
 export const CommandHeadersOf = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandHeaders => {
-  const headers = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers;
-  const correlation = headers['x-correlation-id'];
+  const request = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; correlationId?: string }>();
+  const headers = request.headers;
   let ifMatch: number | undefined;
   const ifMatchHeader = headers['if-match'];
   if (ifMatchHeader !== undefined) {
@@ -32,7 +36,8 @@ export const CommandHeadersOf = createParamDecorator((_: unknown, ctx: Execution
     throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'Idempotency-Key doit être un code de 1 à 100 caractères.', field: 'Idempotency-Key' });
   }
   return {
-    correlationId: correlation && /^[\w.:-]{1,100}$/.test(correlation) ? correlation : randomUUID(),
+    correlationId: correlationIdOfRequest(request),
+    causationId: randomUUID(),
     ifMatch,
     idempotencyKey: key,
   };
@@ -40,6 +45,5 @@ export const CommandHeadersOf = createParamDecorator((_: unknown, ctx: Execution
 
 /** The correlation id alone, for writes that take no condition nor idempotency key (reference data). */
 export const CorrelationIdOf = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const correlation = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers['x-correlation-id'];
-  return correlation && /^[\w.:-]{1,100}$/.test(correlation) ? correlation : randomUUID();
+  return correlationIdOfRequest(ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; correlationId?: string }>());
 });

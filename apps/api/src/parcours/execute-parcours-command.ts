@@ -105,6 +105,7 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
     const key = headers.idempotencyKey;
     // An entry retried with the same key lands on the same parcours id, so the retry is recognised.
     const parcoursId = givenId ?? (key ? deterministicUuid('entry', identity.sub, key) : randomUUID());
+    const commandId = randomUUID();
     for (let attempt = 1; ; attempt++) {
       const { state, events: recorded } = await this.repository.load(parcoursId);
       const replay = key ? this.previousAnswer(parcoursId, recorded, identity, key, fingerprint) : undefined;
@@ -115,7 +116,8 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
         throw Problem.conflict('REVISION_MISMATCH', `Le parcours est à la révision ${state.revision}, pas ${headers.ifMatch} : rechargez-le.`);
       }
       const events = decide(state, command, await this.context(parcoursId, command, key ? [identity.sub, key, parcoursId] : undefined));
-      const metadata = { actor: identity.sub, role: identity.role, correlationId: headers.correlationId, idempotencyKey: key, requestFingerprint: fingerprint, command: command.type };
+      // Causation: the command's id; a partner flow gives none, its message id (the idempotency key) stands for it.
+      const metadata = { actor: identity.sub, role: identity.role, correlationId: headers.correlationId, causationId: headers.causationId ?? key ?? commandId, idempotencyKey: key, requestFingerprint: fingerprint, command: command.type };
       const newIds = idSource(key ? [identity.sub, key, parcoursId, 'event', String(state.revision)] : undefined);
       try {
         const revision = await this.repository.append(
