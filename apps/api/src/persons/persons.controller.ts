@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiHeader } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
 import { businessDateOf, ERASURE_REASONS, NIR_PATTERN, parisDate } from '@parcours/domain';
-import { searchKeyFromEnvironment, searchPersons } from '@parcours/projections';
+import { searchKeyFromEnvironment, searchPersons, SqlPersonDirectory } from '@parcours/projections';
 import type { Stores } from '@parcours/event-store';
 import { CLOCK, STORES } from '@parcours/runtime';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
@@ -132,22 +132,9 @@ export class PersonsController {
   @AllowRoles('departement')
   @PersonalData((result) => ((result as { items: { parcoursId: string; candidateId: string }[] }).items ?? []).flatMap((i) => [i.parcoursId, i.candidateId]))
   async possibleDuplicates(@Query() q: Paged) {
-    const rows = await this.stores.sql
-      .query<{ parcours_id: string; candidate_id: string; found_at: Date | string; last_name: string | null; first_name: string | null; total: number }>(
-        `select d.parcours_id, d.candidate_id, d.found_at, p.last_name, p.first_name, count(*) over ()::int as total
-         from possible_duplicates d left join rm_portfolio p on p.parcours_id = d.parcours_id
-         order by d.found_at, d.parcours_id, d.candidate_id limit $1 offset $2`,
-        [q.pageSize, (q.page - 1) * q.pageSize],
-      )
-      // Before the first CAF entry the table does not exist: nothing to confirm.
-      .catch((error: { code?: string }) => (error.code === '42P01' ? [] : Promise.reject(error)));
-    return {
-      items: rows.map((r) => ({ parcoursId: r.parcours_id, candidateId: r.candidate_id, foundAt: new Date(r.found_at).toISOString(), lastName: r.last_name, firstName: r.first_name })),
-      total: rows.length ? Number(rows[0].total) : 0,
-      page: q.page,
-      pageSize: q.pageSize,
-    };
+    return { ...(await new SqlPersonDirectory(this.stores.sql).flagged(q)), page: q.page, pageSize: q.pageSize };
   }
+
 
   /**
    * Runs the retention now: erases every person whose accompaniment ended more

@@ -72,7 +72,10 @@ describe('an accompaniment interrupted without exit from the RSA (ruptures, DOMA
   it('leaves the person without organisme référent: a new orientation, not a réorientation, follows, never before the interruption', () => {
     given(followed()).when({ type: 'InterruptAccompaniment', interruptedOn: '2025-03-10', reason: 'person_unreachable' }).then([interrupted]);
     const orient = (notifiedOn: string): ParcoursCommand => ({ type: 'Orient', track: 'employment', organisationId: 'org-ccas', decidedOn: notifiedOn, notifiedOn });
-    given([...followed(), interrupted]).when(orient('2025-03-20')).events();
+    // A plain orientation (no réorientation request), to the track and organisme asked.
+    expect(given([...followed(), interrupted]).when(orient('2025-03-20')).events()).toEqual([
+      { type: 'Oriented', data: { orientationId: 'id-1', track: 'employment', organisationId: 'org-ccas', organisationKind: 'ccas_cias', decidedOn: '2025-03-20', notifiedOn: '2025-03-20' } },
+    ]);
     given([...followed(), interrupted]).when(orient('2025-03-05')).thenViolation('ORIENTATION_BEFORE_INTERRUPTION', 'notifiedOn');
     given([...followed(), interrupted]).when({ type: 'ScheduleAppointment', scheduledOn: '2025-03-20', scheduledFor: '2025-03-25', kind: 'individual', channel: 'phone' }).thenViolation('ORIENTATION_REQUIRED');
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { StoredEventChecker } from '@parcours/event-store';
-import { addDays, addMonths } from '../shared/dates';
+import { addMonths } from '../shared/dates';
 import { DEFAULT_PARAMETERS } from '../shared/parameters';
 import { arbitrarySession, play, SESSION_PARCOURS_ID, TODAY } from '../testing/random-sessions';
 import { ParcoursEvent } from './events';

@@ -100,6 +100,21 @@ export class SqlPersonDirectory {
     );
   }
 
+  /** The pairs flagged, oldest first, with the names of the new parcours from the portfolio read model. */
+  async flagged(page: { page: number; pageSize: number }) {
+    await this.ready();
+    const rows = await this.sql.query<{ parcours_id: string; candidate_id: string; found_at: Date | string; last_name: string | null; first_name: string | null; total: number }>(
+      `select d.parcours_id, d.candidate_id, d.found_at, p.last_name, p.first_name, count(*) over ()::int as total
+       from possible_duplicates d left join rm_portfolio p on p.parcours_id = d.parcours_id
+       order by d.found_at, d.parcours_id, d.candidate_id limit $1 offset $2`,
+      [page.pageSize, (page.page - 1) * page.pageSize],
+    );
+    return {
+      items: rows.map((r) => ({ parcoursId: r.parcours_id, candidateId: r.candidate_id, foundAt: new Date(r.found_at).toISOString(), lastName: r.last_name, firstName: r.first_name })),
+      total: rows.length ? Number(rows[0].total) : 0,
+    };
+  }
+
   async flag(parcoursId: string, candidates: string[]): Promise<void> {
     await this.ready();
     await this.sql.query(
