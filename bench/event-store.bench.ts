@@ -16,9 +16,13 @@ async function measure(name: string, store: EventStore): Promise<void> {
   for (let i = 0; i < EVENTS; i++) {
     const stream = `parcours-${i % STREAMS}`;
     const expected = revisions.get(stream) ?? 'no_stream';
-    const r = await store.appendToStream(stream, [{ id: randomUUID(), type: 'AppointmentHeld', data: { on: '2025-03-01', n: i } }], {
-      expectedRevision: expected,
-    });
+    const r = await store.appendToStream(
+      stream,
+      [{ id: randomUUID(), type: 'AppointmentHeld', data: { on: '2025-03-01', n: i } }],
+      {
+        expectedRevision: expected,
+      },
+    );
     revisions.set(stream, r.nextExpectedRevision);
   }
   const appendMs = Number(process.hrtime.bigint() - started) / 1e6;

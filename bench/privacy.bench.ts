@@ -56,8 +56,18 @@ const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)];
 const p95 = (xs: number[]) => sorted(xs)[Math.max(0, Math.ceil(xs.length * 0.95) - 1)];
 const signed = (x: number, digits = 1) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
 const stats = (xs: number[]) => `median ${median(xs).toFixed(2)} ms, p95 ${p95(xs).toFixed(2)} ms`;
-const isSealed = (e: ParcoursEvent) => Object.keys(PARCOURS_PERSONAL_DATA.split(e.type, e.data as unknown as Record<string, unknown>)?.secret ?? {}).length > 0;
-const step = (kind: Step['kind'], day: number, pick = 0, n = 0, variant = 0): Step => ({ kind, day, pick, n, flag: true, variant });
+const isSealed = (e: ParcoursEvent) =>
+  Object.keys(
+    PARCOURS_PERSONAL_DATA.split(e.type, e.data as unknown as Record<string, unknown>)?.secret ?? {},
+  ).length > 0;
+const step = (kind: Step['kind'], day: number, pick = 0, n = 0, variant = 0): Step => ({
+  kind,
+  day,
+  pick,
+  n,
+  flag: true,
+  variant,
+});
 
 /**
  * A followed parcours of 100 events: appointments fixed and held, with a
@@ -68,9 +78,14 @@ function historyOf100(allSealed: boolean, parcoursId: string): ParcoursEvent[] {
   const steps: Step[] = [step('Enter', 0), step('Orient', 10, 1), step('AssignReferent', 2, 1)];
   for (let i = 0; steps.length < 2 * HISTORY; i++) {
     if (allSealed) steps.push(step('ChangeHousehold', 1, i, i, 1));
-    else if (i % 20 === 10) steps.push(step('ChangeHousehold', 1, i, i, 1), step('RegisterWithFranceTravail', 0, 0, 0, 1));
+    else if (i % 20 === 10)
+      steps.push(step('ChangeHousehold', 1, i, i, 1), step('RegisterWithFranceTravail', 0, 0, 0, 1));
     // The i-th appointment is the last scheduled: `pick` chooses it among them.
-    else steps.push(step('ScheduleAppointment', 1, 0, 0, i), step('RecordAppointmentHeld', 0, steps.filter((s) => s.kind === 'ScheduleAppointment').length));
+    else
+      steps.push(
+        step('ScheduleAppointment', 1, 0, 0, i),
+        step('RecordAppointmentHeld', 0, steps.filter((s) => s.kind === 'ScheduleAppointment').length),
+      );
   }
   const events = play(steps, parcoursId).events.slice(0, HISTORY);
   if (events.length < HISTORY) throw new Error(`history of ${events.length} events only`);
@@ -78,7 +93,10 @@ function historyOf100(allSealed: boolean, parcoursId: string): ParcoursEvent[] {
 }
 
 /** Times each read, the variants interleaved so that a noisy moment weighs on all of them. */
-async function timeReads(reads: Record<string, () => Promise<unknown>>, count = READS): Promise<Record<string, number[]>> {
+async function timeReads(
+  reads: Record<string, () => Promise<unknown>>,
+  count = READS,
+): Promise<Record<string, number[]>> {
   const out: Record<string, number[]> = Object.fromEntries(Object.keys(reads).map((k) => [k, []]));
   const names = Object.keys(reads);
   for (let i = 0; i < 20; i++) for (const n of names) await reads[n]();
@@ -93,7 +111,11 @@ async function timeReads(reads: Record<string, () => Promise<unknown>>, count = 
   return out;
 }
 
-function sealingStore(sql: SqlClient): { bare: SqlEventStore; sealed: PersonalDataEventStore; keys: PersonKeys } {
+function sealingStore(sql: SqlClient): {
+  bare: SqlEventStore;
+  sealed: PersonalDataEventStore;
+  keys: PersonKeys;
+} {
   const bare = new SqlEventStore(sql);
   const keys = new PersonKeys(sql, MASTER);
   return { bare, keys, sealed: new PersonalDataEventStore(bare, PARCOURS_PERSONAL_DATA, keys) };
@@ -138,7 +160,9 @@ async function historyReads(label: string, sql: SqlClient): Promise<void> {
         ` | ${signed(median(opened) - median(clear), 2)} ms median`,
     );
   }
-  console.log(`${label.padEnd(10)} ${counter.lookups} key lookups for ${Object.keys(sealedCounts).length * (READS + 20)} reads of sealed histories: one per read`);
+  console.log(
+    `${label.padEnd(10)} ${counter.lookups} key lookups for ${Object.keys(sealedCounts).length * (READS + 20)} reads of sealed histories: one per read`,
+  );
 }
 
 /**
@@ -151,23 +175,48 @@ async function httpReads(): Promise<void> {
   const sql = await PgliteSqlClient.open({ schema: 'bench' });
   const clearStore = new SqlEventStore(sql, () => NOW);
   await clearStore.migrate();
-  const app = await createApp(loadConfig({ PARCOURS_JWT_SECRET: SECRET }), { stores: { eventStore: clearStore, sql, close: () => sql.close() }, clock: () => NOW, logger: false });
+  const app = await createApp(loadConfig({ PARCOURS_JWT_SECRET: SECRET }), {
+    stores: { eventStore: clearStore, sql, close: () => sql.close() },
+    clock: () => NOW,
+    logger: false,
+  });
   try {
     await app.listen(0, '127.0.0.1');
     // Longer than any pause of the set-up: fetch reuses its connections, a server closing one meanwhile would reset a request.
     app.getHttpServer().keepAliveTimeout = 120_000;
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    const auth = { Authorization: `Bearer ${mintToken({ sub: 'dep', role: 'departement' }, SECRET, 3600, NOW)}` };
+    const auth = {
+      Authorization: `Bearer ${mintToken({ sub: 'dep', role: 'departement' }, SECRET, 3600, NOW)}`,
+    };
     const call = async (path: string, body?: object) => {
-      const res = await fetch(base + path, body ? { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : { headers: auth });
+      const res = await fetch(
+        base + path,
+        body
+          ? {
+              method: 'POST',
+              headers: { ...auth, 'Content-Type': 'application/json' },
+              body: JSON.stringify(body),
+            }
+          : { headers: auth },
+      );
       const text = await res.text();
       if (res.status >= 300) throw new Error(`${path}: ${res.status} ${text}`);
       return text;
     };
     const get = (path: string) => call(path);
     await call('/api/territories', { territoryId: 'ARRAGEOIS', name: 'Arrageois' });
-    await call('/api/organisations', { organisationId: 'org-ccas', name: 'CCAS Arras', kind: 'ccas_cias', territories: ['ARRAGEOIS'] });
-    await call('/api/referents', { referentId: 'ref-ccas-1', organisationId: 'org-ccas', territory: 'ARRAGEOIS', displayName: 'Camille D' });
+    await call('/api/organisations', {
+      organisationId: 'org-ccas',
+      name: 'CCAS Arras',
+      kind: 'ccas_cias',
+      territories: ['ARRAGEOIS'],
+    });
+    await call('/api/referents', {
+      referentId: 'ref-ccas-1',
+      organisationId: 'org-ccas',
+      territory: 'ARRAGEOIS',
+      displayName: 'Camille D',
+    });
     const stores = app.get<Stores>(STORES);
     const sealingStore = stores.eventStore; // schema-checked, then sealed, as in the product
     const paths: Record<string, string> = {};
@@ -194,7 +243,10 @@ async function httpReads(): Promise<void> {
     const portfolio = `/api/referents/ref-ccas-1/portfolio?pageSize=${LINES}`;
     const lines = (JSON.parse(await get(portfolio)) as { items: unknown[] }).items.length;
     const counter = countLookups(personKeysOf(stores));
-    const t = await timeReads({ ...Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, () => get(p)])), portfolio: () => get(portfolio) });
+    const t = await timeReads({
+      ...Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, () => get(p)])),
+      portfolio: () => get(portfolio),
+    });
     for (const kind of [...new Set(Object.keys(paths).map((k) => k.split('|')[0]))]) {
       const opened = t[`${kind}|opened`];
       const clear = t[`${kind}|clear`];
@@ -205,7 +257,9 @@ async function httpReads(): Promise<void> {
     }
     console.log(`HTTP       GET portfolio of ${lines} lines | ${stats(t.portfolio)} | read model only`);
     const sealedReads = (READS + 20) * (Object.keys(paths).length / 2);
-    console.log(`HTTP       ${counter.lookups} key lookups over ${(READS + 20) * (Object.keys(paths).length + 1)} requests, of which ${sealedReads} read a sealed history (the portfolio and the clear histories look up none)`);
+    console.log(
+      `HTTP       ${counter.lookups} key lookups over ${(READS + 20) * (Object.keys(paths).length + 1)} requests, of which ${sealedReads} read a sealed history (the portfolio and the clear histories look up none)`,
+    );
   } finally {
     await app.close();
   }
@@ -223,15 +277,29 @@ function randomParcours(): { id: string; events: ParcoursEvent[] }[] {
  * Writes the parcours one event per append, round-robin, as many persons
  * followed at once would: a batch of the log holds events of many persons.
  */
-async function writeInterleaved(store: EventStore, all: { id: string; events: ParcoursEvent[] }[]): Promise<void> {
+async function writeInterleaved(
+  store: EventStore,
+  all: { id: string; events: ParcoursEvent[] }[],
+): Promise<void> {
   const longest = Math.max(...all.map((p) => p.events.length));
   for (let r = 0; r < longest; r++) {
     for (const p of all) {
       const e = p.events[r];
       if (!e) continue;
-      await store.appendToStream(`parcours-${p.id}`, [{ id: randomUUID(), type: e.type, data: e.data as unknown as Record<string, unknown>, metadata: { actor: 'bench' } }], {
-        expectedRevision: r === 0 ? 'no_stream' : r - 1,
-      });
+      await store.appendToStream(
+        `parcours-${p.id}`,
+        [
+          {
+            id: randomUUID(),
+            type: e.type,
+            data: e.data as unknown as Record<string, unknown>,
+            metadata: { actor: 'bench' },
+          },
+        ],
+        {
+          expectedRevision: r === 0 ? 'no_stream' : r - 1,
+        },
+      );
     }
   }
 }
@@ -244,7 +312,11 @@ interface Side {
   counter?: { lookups: number; persons: number };
 }
 
-async function prepare(name: Side['name'], sql: SqlClient, all: { id: string; events: ParcoursEvent[] }[]): Promise<Side> {
+async function prepare(
+  name: Side['name'],
+  sql: SqlClient,
+  all: { id: string; events: ParcoursEvent[] }[],
+): Promise<Side> {
   const { bare, sealed, keys } = sealingStore(sql);
   await bare.migrate();
   await keys.migrate();
@@ -268,7 +340,11 @@ async function readAllPass(store: EventStore): Promise<{ events: number; batches
 }
 
 /** Runs `work` on both sides, ROUNDS times, alternating which goes first; the ms of each run. */
-async function alternate(sides: Side[], rounds: number, work: (side: Side) => Promise<unknown>): Promise<Map<Side, number[]>> {
+async function alternate(
+  sides: Side[],
+  rounds: number,
+  work: (side: Side) => Promise<unknown>,
+): Promise<Map<Side, number[]>> {
   const out = new Map(sides.map((s) => [s, [] as number[]]));
   for (let r = 0; r < rounds; r++) {
     for (const side of r % 2 ? [...sides].reverse() : sides) {
@@ -284,7 +360,15 @@ async function alternate(sides: Side[], rounds: number, work: (side: Side) => Pr
 async function unitCosts(label: string, sql: SqlClient, subjects: string[]): Promise<string> {
   const keys = new PersonKeys(sql, MASTER);
   const key = (await keys.keysOf([subjects[0]])).get(subjects[0])!;
-  const secret = Buffer.from(JSON.stringify({ lastName: 'Lefèvre Saint-Éloi', firstName: 'Léa', birthDate: '1990-04-12', nir: '285052A00608491', cafNumber: '1234567' }));
+  const secret = Buffer.from(
+    JSON.stringify({
+      lastName: 'Lefèvre Saint-Éloi',
+      firstName: 'Léa',
+      birthDate: '1990-04-12',
+      nir: '285052A00608491',
+      cafNumber: '1234567',
+    }),
+  );
   const sealedValue = seal(key, secret, 'parcours-x/event-y');
   const wrapped = await MASTER.wrap(key);
   let t = now();
@@ -316,7 +400,10 @@ async function unitCosts(label: string, sql: SqlClient, subjects: string[]): Pro
  * batches of 500 and each projection caught up (once) and rebuilt (3 times)
  * through each, the two sides alternating.
  */
-async function scaleOn(label: string, withSql: (measure: (sql: SqlClient) => Promise<void>) => Promise<void>): Promise<void> {
+async function scaleOn(
+  label: string,
+  withSql: (measure: (sql: SqlClient) => Promise<void>) => Promise<void>,
+): Promise<void> {
   const all = randomParcours();
   const sealedEvents = all.reduce((n, p) => n + p.events.filter(isSealed).length, 0);
   const events = all.reduce((n, p) => n + p.events.length, 0);
@@ -346,18 +433,31 @@ async function scaleOn(label: string, withSql: (measure: (sql: SqlClient) => Pro
           ` | sealing store ${median(passes.get(sealed)!).toFixed(0)} ms (${rate(median(passes.get(sealed)!))}) | median of 5;` +
           ` per pass ${batches} batches, ${counter.lookups / 5} key lookup queries, ${counter.persons / 5} person keys unwrapped, ${sealedEvents} opens`,
       );
-      const runners = new Map(sides.map((s) => [s, createProjectionRunner(s.store, s.sql, { batchSize: BATCH })]));
+      const runners = new Map(
+        sides.map((s) => [s, createProjectionRunner(s.store, s.sql, { batchSize: BATCH })]),
+      );
       for (const r of runners.values()) await r.migrate();
       for (const p of PROJECTIONS) {
         const catchUp = await alternate(sides, 1, (side) => runners.get(side)!.catchUp(p.name));
         const rebuild = await alternate(sides, 3, (side) => runners.get(side)!.rebuild(p.name));
-        const [cb, cs, rb, rs] = [catchUp.get(bare)![0], catchUp.get(sealed)![0], median(rebuild.get(bare)!), median(rebuild.get(sealed)!)];
+        const [cb, cs, rb, rs] = [
+          catchUp.get(bare)![0],
+          catchUp.get(sealed)![0],
+          median(rebuild.get(bare)!),
+          median(rebuild.get(sealed)!),
+        ];
         console.log(
           `${pad} ${p.name.padEnd(12)} catch-up | bare ${cb.toFixed(0)} ms (${rate(cb)}) | sealing store ${cs.toFixed(0)} ms (${rate(cs)}) | ${signed((cs / cb - 1) * 100)} %` +
             ` || rebuild, median of 3 | bare ${rb.toFixed(0)} ms (${rate(rb)}) | sealing store ${rs.toFixed(0)} ms (${rate(rs)}) | ${signed((rs / rb - 1) * 100)} %`,
         );
       }
-      console.log(await unitCosts(label, sealedSql, all.map((p) => p.id)));
+      console.log(
+        await unitCosts(
+          label,
+          sealedSql,
+          all.map((p) => p.id),
+        ),
+      );
     }),
   );
 }

@@ -7,7 +7,13 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { arbitrarySession, play } from '../libs/domain/src/testing/random-sessions';
 import { PgliteSqlClient, SqlClient, SqlEventStore } from '../libs/event-store/src';
-import { computeIndicators, loadFacts, parcoursProjection, ProjectionRunner, queryPortfolio } from '../libs/projections/src';
+import {
+  computeIndicators,
+  loadFacts,
+  parcoursProjection,
+  ProjectionRunner,
+  queryPortfolio,
+} from '../libs/projections/src';
 import { appendParcours } from '../libs/projections/src/testing/histories';
 import { onPostgres, runBench } from './support';
 
@@ -39,7 +45,12 @@ async function measure(name: string, sql: SqlClient): Promise<void> {
   const report = computeIndicators(snapshot, { from: '2025-01-01', to: '2025-12-31' }, 'territory');
   const indicatorsMs = ms(t);
   t = process.hrtime.bigint();
-  const portfolio = await queryPortfolio(sql, { kind: 'all' }, { referentId: 'ref-ccas-1', sort: 'overdue', on: '2025-12-31' }, { page: 1, pageSize: 50 });
+  const portfolio = await queryPortfolio(
+    sql,
+    { kind: 'all' },
+    { referentId: 'ref-ccas-1', sort: 'overdue', on: '2025-12-31' },
+    { page: 1, pageSize: 50 },
+  );
   const portfolioMs = ms(t);
   console.log(
     `${name.padEnd(11)} ${events} events of ${PARCOURS} parcours | project ${projectMs.toFixed(0)} ms (${((events / projectMs) * 1000).toFixed(0)} events/s)` +

@@ -6,7 +6,8 @@ import { Client } from 'pg';
  * Off CI, a missing server makes its tests skip with a one-line reason;
  * under CI=true a missing server fails the run.
  */
-export const POSTGRES_URL = process.env.PARCOURS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const POSTGRES_URL =
+  process.env.PARCOURS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const KAFKA_BROKER = process.env.PARCOURS_TEST_KAFKA_BROKER ?? '127.0.0.1:9092';
 
 async function postgresAnswers(): Promise<string | undefined> {

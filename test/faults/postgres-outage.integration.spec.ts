@@ -15,7 +15,13 @@ import { TcpProxy } from './tcp-proxy';
 const API_PORT = 19421;
 const PROXY_PORT = 19420;
 
-type Outcome = { key: string; status: number | 'network-error'; code?: string; retryAfter?: string | null; phase: string };
+type Outcome = {
+  key: string;
+  status: number | 'network-error';
+  code?: string;
+  retryAfter?: string | null;
+  phase: string;
+};
 
 /** Collects what the relay publishes, as the broker would acknowledge it. */
 class Collector implements MessageSink {
@@ -29,11 +35,17 @@ class Collector implements MessageSink {
 /** The API process, while it runs; `until` fails at once if it has died. */
 let running: { child: ChildProcess; stderr: () => string } | undefined;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     if (running && (running.child.exitCode !== null || running.child.signalCode !== null)) {
-      throw new Error(`the API process exited (${running.child.exitCode ?? running.child.signalCode}) while waiting for ${what}:\n${running.stderr().slice(-3000)}`);
+      throw new Error(
+        `the API process exited (${running.child.exitCode ?? running.child.signalCode}) while waiting for ${what}:\n${running.stderr().slice(-3000)}`,
+      );
     }
     const value = await probe().catch(() => undefined);
     if (value !== undefined && value !== false) return value;
@@ -97,28 +109,38 @@ describeWithPostgres('the API process while PostgreSQL goes away under load', ()
   };
 
   function startApi(): ChildProcess {
-    const api = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        TS_NODE_TRANSPILE_ONLY: 'true',
-        NODE_ENV: 'test',
-        PARCOURS_STORE: 'postgres',
-        DATABASE_URL: productUrl(),
-        PARCOURS_PG_SCHEMA: schema.schema,
-        PORT: String(API_PORT),
-        HOST: '127.0.0.1',
-        PARCOURS_JWT_SECRET: TEST_SECRET,
-        PARCOURS_PROJECTION_BATCH_SIZE: '20',
-        KAFKA_BROKERS: '',
+    const api = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'],
+      {
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '',
+          TS_NODE_TRANSPILE_ONLY: 'true',
+          NODE_ENV: 'test',
+          PARCOURS_STORE: 'postgres',
+          DATABASE_URL: productUrl(),
+          PARCOURS_PG_SCHEMA: schema.schema,
+          PORT: String(API_PORT),
+          HOST: '127.0.0.1',
+          PARCOURS_JWT_SECRET: TEST_SECRET,
+          PARCOURS_PROJECTION_BATCH_SIZE: '20',
+          KAFKA_BROKERS: '',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    );
     api.stderr!.on('data', (d) => (stderr += d));
     return api;
   }
 
-  async function call(method: string, path: string, auth: string, body?: unknown, headers: Record<string, string> = {}) {
+  async function call(
+    method: string,
+    path: string,
+    auth: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { Authorization: auth, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
@@ -126,7 +148,11 @@ describeWithPostgres('the API process while PostgreSQL goes away under load', ()
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, retryAfter: res.headers.get('retry-after') };
+    return {
+      status: res.status,
+      body: text ? JSON.parse(text) : undefined,
+      retryAfter: res.headers.get('retry-after'),
+    };
   }
 
   /** Terminates every backend of the product; returns how many. */
@@ -142,13 +168,28 @@ describeWithPostgres('the API process while PostgreSQL goes away under load', ()
     child = startApi();
     running = { child, stderr: () => stderr };
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-    await until('the API to answer', async () => (await call('GET', '/ready', departement())).status === 200, 180_000);
-    expect((await call('POST', '/api/territories', departement(), { territoryId: 'ARRAGEOIS', name: 'Arrageois' })).status).toBe(201);
+    await until(
+      'the API to answer',
+      async () => (await call('GET', '/ready', departement())).status === 200,
+      180_000,
+    );
+    expect(
+      (await call('POST', '/api/territories', departement(), { territoryId: 'ARRAGEOIS', name: 'Arrageois' }))
+        .status,
+    ).toBe(201);
 
     // The relay, with the same store, through the same proxy and under the same name.
-    relaySql = new PgSqlClient({ connectionString: productUrl(), schema: schema.schema, connectionTimeoutMillis: 2000 });
+    relaySql = new PgSqlClient({
+      connectionString: productUrl(),
+      schema: schema.schema,
+      connectionTimeoutMillis: 2000,
+    });
     const collector = new Collector();
-    relay = new IntegrationRelay(new SqlEventStore(relaySql), relaySql, collector, { batchSize: 20, idleMs: 20, maxRetryDelayMs: 500 });
+    relay = new IntegrationRelay(new SqlEventStore(relaySql), relaySql, collector, {
+      batchSize: 20,
+      idleMs: 20,
+      maxRetryDelayMs: 500,
+    });
     await relay.migrate();
     relay.start();
 
@@ -162,7 +203,13 @@ describeWithPostgres('the API process while PostgreSQL goes away under load', ()
         const started = phase;
         try {
           const res = await call('POST', '/api/parcours', system(), entryBody(), { 'Idempotency-Key': key });
-          outcomes.push({ key, status: res.status, code: res.body?.code, retryAfter: res.retryAfter, phase: started === phase ? phase : 'boundary' });
+          outcomes.push({
+            key,
+            status: res.status,
+            code: res.body?.code,
+            retryAfter: res.retryAfter,
+            phase: started === phase ? phase : 'boundary',
+          });
         } catch {
           outcomes.push({ key, status: 'network-error', phase });
           await new Promise((r) => setTimeout(r, 100));
@@ -171,45 +218,51 @@ describeWithPostgres('the API process while PostgreSQL goes away under load', ()
     });
     const created = () => outcomes.filter((o) => o.status === 201).length;
     try {
+      // 1. Connections terminated again and again while writes go on.
+      phase = 'terminating';
+      let terminated = 0;
+      for (let round = 0; round < 6; round++) {
+        const before = created();
+        await until('writes to go on', async () => created() >= before + 5);
+        for (let burst = 0; burst < 20; burst++) terminated += await terminate();
+      }
+      expect(terminated).toBeGreaterThan(6);
 
-    // 1. Connections terminated again and again while writes go on.
-    phase = 'terminating';
-    let terminated = 0;
-    for (let round = 0; round < 6; round++) {
-      const before = created();
-      await until('writes to go on', async () => created() >= before + 5);
-      for (let burst = 0; burst < 20; burst++) terminated += await terminate();
-    }
-    expect(terminated).toBeGreaterThan(6);
+      // 2. The database away altogether: refused, and open connections cut.
+      await until('writes to go on', async () => created() > 0);
+      await proxy.down();
+      phase = 'down';
+      const down503 = await until('a write refused with 503 while down', async () =>
+        outcomes.find((o) => o.phase === 'down' && o.status === 503),
+      );
+      expect(down503).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      expect(Number(down503.retryAfter)).toBeGreaterThan(0);
+      const readyDown = await call('GET', '/ready', departement());
+      expect(readyDown.status).toBe(503);
+      expect(readyDown.body.status).toBe('not_ready');
+      expect(readyDown.body.checks.readDatabase).toMatch(/^failed/);
+      expect(await call('GET', '/ready', '')).toMatchObject({ status: 503, body: { status: 'not_ready' } });
+      expect((await call('GET', '/api/projections', departement())).status).toBe(503);
+      expect((await call('GET', '/health', '')).status).toBe(200);
+      await until(
+        'more writes refused while down',
+        async () => outcomes.filter((o) => o.phase === 'down').length >= 20,
+      );
 
-    // 2. The database away altogether: refused, and open connections cut.
-    await until('writes to go on', async () => created() > 0);
-    await proxy.down();
-    phase = 'down';
-    const down503 = await until('a write refused with 503 while down', async () =>
-      outcomes.find((o) => o.phase === 'down' && o.status === 503),
-    );
-    expect(down503).toMatchObject({ code: 'STORE_UNAVAILABLE' });
-    expect(Number(down503.retryAfter)).toBeGreaterThan(0);
-    const readyDown = await call('GET', '/ready', departement());
-    expect(readyDown.status).toBe(503);
-    expect(readyDown.body.status).toBe('not_ready');
-    expect(readyDown.body.checks.readDatabase).toMatch(/^failed/);
-    expect(await call('GET', '/ready', '')).toMatchObject({ status: 503, body: { status: 'not_ready' } });
-    expect((await call('GET', '/api/projections', departement())).status).toBe(503);
-    expect((await call('GET', '/health', '')).status).toBe(200);
-    await until('more writes refused while down', async () => outcomes.filter((o) => o.phase === 'down').length >= 20);
-
-    // 3. Back: writes recover, the load stops.
-    await proxy.up();
-    phase = 'after';
-    await until('writes to recover', async () => outcomes.some((o) => o.phase === 'after' && o.status === 201));
+      // 3. Back: writes recover, the load stops.
+      await proxy.up();
+      phase = 'after';
+      await until('writes to recover', async () =>
+        outcomes.some((o) => o.phase === 'after' && o.status === 201),
+      );
     } finally {
       stop = true;
       await Promise.all(writers);
       if (process.env.PARCOURS_FAULT_DEBUG) {
         const summary: Record<string, number> = {};
-        for (const o of outcomes) summary[`${o.phase} ${o.status} ${o.code ?? ''}`] = (summary[`${o.phase} ${o.status} ${o.code ?? ''}`] ?? 0) + 1;
+        for (const o of outcomes)
+          summary[`${o.phase} ${o.status} ${o.code ?? ''}`] =
+            (summary[`${o.phase} ${o.status} ${o.code ?? ''}`] ?? 0) + 1;
         console.log(JSON.stringify(summary, null, 1), child?.exitCode, stderr.slice(-3000));
       }
     }
@@ -218,7 +271,13 @@ describeWithPostgres('the API process while PostgreSQL goes away under load', ()
     expect(child.exitCode).toBeNull();
     expect(child.signalCode).toBeNull();
     expect(stderr).not.toMatch(/Unhandled 'error' event|uncaught|unhandled rejection/i);
-    const unexpected = outcomes.filter((o) => !(o.status === 201 || (o.status === 503 && o.code === 'STORE_UNAVAILABLE' && Number(o.retryAfter) > 0)));
+    const unexpected = outcomes.filter(
+      (o) =>
+        !(
+          o.status === 201 ||
+          (o.status === 503 && o.code === 'STORE_UNAVAILABLE' && Number(o.retryAfter) > 0)
+        ),
+    );
     expect(unexpected).toEqual([]);
     const down = outcomes.filter((o) => o.phase === 'down');
     expect(down.every((o) => o.status === 503)).toBe(true);
@@ -230,13 +289,17 @@ describeWithPostgres('the API process while PostgreSQL goes away under load', ()
       expect([o.key, res.status]).toEqual([o.key, 201]);
     }
     const keys = new Set(outcomes.map((o) => o.key));
-    const [{ n: streams }] = await schema.client.query<{ n: number }>(`select count(*)::int as n from streams where stream_id like 'parcours-%'`);
+    const [{ n: streams }] = await schema.client.query<{ n: number }>(
+      `select count(*)::int as n from streams where stream_id like 'parcours-%'`,
+    );
     expect(streams).toBe(keys.size);
 
     // The projection and the relay resumed on their own and caught up.
     const caughtUp = await until('the projection to catch up', async () => {
       const res = await call('GET', '/api/projections', departement());
-      const parcours = (res.body as { name: string; status: string; eventsBehind: number }[]).find((p) => p.name === 'parcours');
+      const parcours = (res.body as { name: string; status: string; eventsBehind: number }[]).find(
+        (p) => p.name === 'parcours',
+      );
       return parcours?.eventsBehind === 0 && parcours.status === 'running' ? parcours : undefined;
     });
     expect(caughtUp).toMatchObject({ error: null });
@@ -244,8 +307,14 @@ describeWithPostgres('the API process while PostgreSQL goes away under load', ()
     await until('the relay to catch up', async () => (await relay!.status()).eventsBehind === 0);
     expect(await relay.status()).toMatchObject({ status: 'running', error: null });
     // The store as the product reads it: personal fields opened with their keys.
-    const store = schemaCheckedStores({ eventStore: new SqlEventStore(schema.client), sql: schema.client, close: async () => undefined }).eventStore;
-    const entries = (await store.readAll({ maxCount: 100_000 })).events.filter((e) => e.streamId.startsWith('parcours-'));
+    const store = schemaCheckedStores({
+      eventStore: new SqlEventStore(schema.client),
+      sql: schema.client,
+      close: async () => undefined,
+    }).eventStore;
+    const entries = (await store.readAll({ maxCount: 100_000 })).events.filter((e) =>
+      e.streamId.startsWith('parcours-'),
+    );
     expect(entries.length).toBe(keys.size);
     expect(entries.every((e) => collector.ids.has(e.id))).toBe(true);
 

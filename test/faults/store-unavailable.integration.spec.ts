@@ -24,12 +24,24 @@ describeWithPostgres('the API while PostgreSQL is unreachable', () => {
   beforeAll(async () => {
     await proxy.up();
     schema = await createTestSchema('outage');
-    const sql = new PgSqlClient({ connectionString: proxy.through(postgresUrl()), schema: schema.schema, connectionTimeoutMillis: 2000 });
+    const sql = new PgSqlClient({
+      connectionString: proxy.through(postgresUrl()),
+      schema: schema.schema,
+      connectionTimeoutMillis: 2000,
+    });
     const eventStore = new SqlEventStore(sql, () => NOW);
     await eventStore.migrate();
-    app = await createApp(loadConfig({ PARCOURS_JWT_SECRET: TEST_SECRET }), { stores: { eventStore, sql, close: () => sql.close() }, clock: () => NOW, logger: false });
+    app = await createApp(loadConfig({ PARCOURS_JWT_SECRET: TEST_SECRET }), {
+      stores: { eventStore, sql, close: () => sql.close() },
+      clock: () => NOW,
+      logger: false,
+    });
     await app.init();
-    await http().post('/api/territories').set(bearer(tokens.departement())).send({ territoryId: 'ARRAGEOIS', name: 'Arrageois' }).expect(201);
+    await http()
+      .post('/api/territories')
+      .set(bearer(tokens.departement()))
+      .send({ territoryId: 'ARRAGEOIS', name: 'Arrageois' })
+      .expect(201);
   });
   afterAll(async () => {
     await proxy.up();
@@ -40,9 +52,31 @@ describeWithPostgres('the API while PostgreSQL is unreachable', () => {
 
   const someParcours = randomUUID();
   const requests: [string, () => request.Test][] = [
-    ['an entry', () => http().post('/api/parcours').set(bearer(tokens.system())).set('Idempotency-Key', 'entry-during-outage').send(entryBody())],
-    ['a command on a parcours', () => http().post(`/api/parcours/${someParcours}/exit`).set(bearer(tokens.system())).send({ exitedOn: '2025-05-31', reason: 'income' })],
-    ['a reference write', () => http().post('/api/territories').set(bearer(tokens.departement())).send({ territoryId: 'CALAISIS', name: 'Calaisis' })],
+    [
+      'an entry',
+      () =>
+        http()
+          .post('/api/parcours')
+          .set(bearer(tokens.system()))
+          .set('Idempotency-Key', 'entry-during-outage')
+          .send(entryBody()),
+    ],
+    [
+      'a command on a parcours',
+      () =>
+        http()
+          .post(`/api/parcours/${someParcours}/exit`)
+          .set(bearer(tokens.system()))
+          .send({ exitedOn: '2025-05-31', reason: 'income' }),
+    ],
+    [
+      'a reference write',
+      () =>
+        http()
+          .post('/api/territories')
+          .set(bearer(tokens.departement()))
+          .send({ territoryId: 'CALAISIS', name: 'Calaisis' }),
+    ],
     ['a parcours read', () => http().get(`/api/parcours/${someParcours}`).set(bearer(tokens.departement()))],
     ['a read model', () => http().get('/api/echeances').set(bearer(tokens.departement()))],
     ['the projections', () => http().get('/api/projections').set(bearer(tokens.departement()))],
@@ -72,6 +106,8 @@ describeWithPostgres('the API while PostgreSQL is unreachable', () => {
     expect(again.body).toEqual(first.body);
     await projectionsCaughtUp({ app, http: http(), close: async () => undefined });
     await http().get('/ready').expect(200, { status: 'ready' });
-    expect(await schema.client.query(`select count(*)::int as n from events where stream_id like 'parcours-%'`)).toEqual([{ n: 1 }]);
+    expect(
+      await schema.client.query(`select count(*)::int as n from events where stream_id like 'parcours-%'`),
+    ).toEqual([{ n: 1 }]);
   });
 });

@@ -4,7 +4,17 @@ import { mintToken, signJwt } from '@parcours/auth';
 import type { SqlClient } from '@parcours/event-store';
 import { ProjectionRunner } from '@parcours/projections';
 import { SQL } from '@parcours/runtime';
-import { bearer, followedParcours, NOW, seedReferenceData, startApi, StoreUnderTest, TEST_SECRET, TestApi, tokens } from '../support/api';
+import {
+  bearer,
+  followedParcours,
+  NOW,
+  seedReferenceData,
+  startApi,
+  StoreUnderTest,
+  TEST_SECRET,
+  TestApi,
+  tokens,
+} from '../support/api';
 import { AuthLabel, buildPath, FuzzRequest, KnownIds } from './openapi-arbitraries';
 import { OpenApiDocument } from './openapi-document';
 
@@ -82,7 +92,14 @@ function authorization(label: AuthLabel): string | undefined {
     case 'slai-territory-constructor':
       return sign({ sub: 'slai-x', role: 'slai', territory: 'constructor', iat: NOW_S, exp: NOW_S + 3600 });
     case 'referent-proto':
-      return sign({ sub: 'ref-x', role: 'referent', referentId: '__proto__', organisationId: 'toString', iat: NOW_S, exp: NOW_S + 3600 });
+      return sign({
+        sub: 'ref-x',
+        role: 'referent',
+        referentId: '__proto__',
+        organisationId: 'toString',
+        iat: NOW_S,
+        exp: NOW_S + 3600,
+      });
     case 'huge-token':
       return sign({ sub: 'x'.repeat(6000), role: 'departement', iat: NOW_S, exp: NOW_S + 3600 });
   }
@@ -96,22 +113,60 @@ async function seedFixtures(api: TestApi): Promise<KnownIds> {
   const referent = bearer(tokens.referent());
   const slai = bearer(tokens.slai());
   const p = `/api/parcours/${parcours[0]}`;
-  const post = async (path: string, auth: Record<string, string>, body: object): Promise<Record<string, string>> => {
+  const post = async (
+    path: string,
+    auth: Record<string, string>,
+    body: object,
+  ): Promise<Record<string, string>> => {
     const res = await api.http.post(path).set(auth).send(body);
     if (res.status !== 201) throw new Error(`seeding ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
-  const contract = await post(`${p}/contracts`, referent, { kind: 'contrat_engagement', signedOn: '2025-02-03', startsOn: '2025-02-03', endsOn: '2025-08-02', weeklyHours: 15, objectives: ['permis_b'] });
-  const prescription = await post(`${p}/prescriptions`, referent, { actionId: 'act-mobilite', prescribedOn: '2025-02-10' });
-  const request = await post(`${p}/reorientation-requests`, referent, { requestedOn: '2025-03-03', motive: 'situation_changed', requestedTrack: 'employment' });
-  const breach = await post(`${p}/breaches`, referent, { kind: 'unexcused_missed_appointment', obligation: 'appointments', occurredOn: '2025-03-12', reportedOn: '2025-03-13' });
+  const contract = await post(`${p}/contracts`, referent, {
+    kind: 'contrat_engagement',
+    signedOn: '2025-02-03',
+    startsOn: '2025-02-03',
+    endsOn: '2025-08-02',
+    weeklyHours: 15,
+    objectives: ['permis_b'],
+  });
+  const prescription = await post(`${p}/prescriptions`, referent, {
+    actionId: 'act-mobilite',
+    prescribedOn: '2025-02-10',
+  });
+  const request = await post(`${p}/reorientation-requests`, referent, {
+    requestedOn: '2025-03-03',
+    motive: 'situation_changed',
+    requestedTrack: 'employment',
+  });
+  const breach = await post(`${p}/breaches`, referent, {
+    kind: 'unexcused_missed_appointment',
+    obligation: 'appointments',
+    occurredOn: '2025-03-12',
+    reportedOn: '2025-03-13',
+  });
   const b = `${p}/breaches/${breach.breachId}`;
   await post(`${b}/information`, slai, { informedOn: '2025-03-14' });
   await post(`${b}/observations`, slai, { receivedOn: '2025-03-20' });
   await post(`${b}/ep-opinion`, slai, { givenOn: '2025-03-25', opinion: 'sanction' });
-  const decided = await post(`${b}/decision`, slai, { decidedOn: '2025-03-26', decision: 'suspension', sharePercent: 50, months: 1 });
-  const openBreach = await post(`${p}/breaches`, referent, { kind: 'unexcused_missed_appointment', obligation: 'appointments', occurredOn: '2025-06-02', reportedOn: '2025-06-03' });
-  const appointment = await post(`${p}/appointments`, referent, { scheduledFor: '2025-07-10', scheduledOn: '2025-06-30', kind: 'individual', channel: 'in_person' });
+  const decided = await post(`${b}/decision`, slai, {
+    decidedOn: '2025-03-26',
+    decision: 'suspension',
+    sharePercent: 50,
+    months: 1,
+  });
+  const openBreach = await post(`${p}/breaches`, referent, {
+    kind: 'unexcused_missed_appointment',
+    obligation: 'appointments',
+    occurredOn: '2025-06-02',
+    reportedOn: '2025-06-03',
+  });
+  const appointment = await post(`${p}/appointments`, referent, {
+    scheduledFor: '2025-07-10',
+    scheduledOn: '2025-06-30',
+    kind: 'individual',
+    channel: 'in_person',
+  });
   return {
     parcours,
     appointments: [appointment.appointmentId],
@@ -130,7 +185,9 @@ async function seedFixtures(api: TestApi): Promise<KnownIds> {
 }
 
 export async function startFuzzApi(store: StoreUnderTest): Promise<FuzzApi> {
-  const api = await startApi(store, () => NOW, { PARCOURS_PSEUDONYMISATION_KEY: 'fuzz-pseudonymisation-key-of-32-characters' });
+  const api = await startApi(store, () => NOW, {
+    PARCOURS_PSEUDONYMISATION_KEY: 'fuzz-pseudonymisation-key-of-32-characters',
+  });
   await api.app.listen(0, '127.0.0.1');
   const { port } = api.app.getHttpServer().address() as AddressInfo;
   // A connection per request: a server that closes a connection (after a 413) must not fail the next request.
@@ -152,24 +209,27 @@ export async function startFuzzApi(store: StoreUnderTest): Promise<FuzzApi> {
       const done = (r: Omit<FuzzResponse, 'ms'>) => resolve({ ...r, ms: Date.now() - started });
       let request: http.ClientRequest;
       try {
-        request = http.request({ host: '127.0.0.1', port, method: req.method, path, headers, agent, timeout: timeoutMs }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (e) => done({ status: 0, text: '', error: `response: ${e.message}` }));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const contentType = res.headers['content-type'];
-            let json: unknown;
-            if (contentType?.includes('json')) {
-              try {
-                json = JSON.parse(text);
-              } catch {
-                json = undefined;
+        request = http.request(
+          { host: '127.0.0.1', port, method: req.method, path, headers, agent, timeout: timeoutMs },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('error', (e) => done({ status: 0, text: '', error: `response: ${e.message}` }));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              const contentType = res.headers['content-type'];
+              let json: unknown;
+              if (contentType?.includes('json')) {
+                try {
+                  json = JSON.parse(text);
+                } catch {
+                  json = undefined;
+                }
               }
-            }
-            done({ status: res.statusCode ?? 0, contentType, text, json });
-          });
-        });
+              done({ status: res.statusCode ?? 0, contentType, text, json });
+            });
+          },
+        );
       } catch (e) {
         // Node refuses to send it (a header with a control character): not a request the server can see.
         done({ status: -1, text: '', error: `unsendable: ${(e as Error).message}` });
@@ -200,24 +260,31 @@ export async function startFuzzApi(store: StoreUnderTest): Promise<FuzzApi> {
 /** The problem shape every 4xx carries: `{ statusCode, code, message }`, statusCode equal to the status. */
 export function problemShapeError(res: FuzzResponse): string | undefined {
   const body = res.json as Record<string, unknown> | undefined;
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return `not a JSON problem: ${res.contentType ?? 'no content type'} ${res.text.slice(0, 80)}`;
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return `not a JSON problem: ${res.contentType ?? 'no content type'} ${res.text.slice(0, 80)}`;
   if (body.statusCode !== res.status) return `statusCode ${String(body.statusCode)} ≠ ${res.status}`;
-  if (typeof body.code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(body.code)) return `code ${JSON.stringify(body.code)}`;
+  if (typeof body.code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(body.code))
+    return `code ${JSON.stringify(body.code)}`;
   if (typeof body.message !== 'string' || body.message.length === 0) return 'no message';
   return undefined;
 }
 
 /** Waits until every projection listed by GET /api/projections is running with lag 0; throws on a failed one. */
-export async function projectionsSettled(fuzz: FuzzApi, timeoutMs = 60_000): Promise<{ name: string; status: string; eventsBehind: number; error: string | null }[]> {
+export async function projectionsSettled(
+  fuzz: FuzzApi,
+  timeoutMs = 60_000,
+): Promise<{ name: string; status: string; eventsBehind: number; error: string | null }[]> {
   const started = Date.now();
   for (;;) {
     const res = await fuzz.api.http.get('/api/projections').set(bearer(tokens.departement()));
-    if (res.status !== 200) throw new Error(`GET /api/projections answered ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`GET /api/projections answered ${res.status} ${JSON.stringify(res.body)}`);
     const all = res.body as { name: string; status: string; eventsBehind: number; error: string | null }[];
     const failed = all.filter((p) => p.status === 'failed');
     if (failed.length) throw new Error(`projection stopped: ${JSON.stringify(failed)}`);
     if (all.length > 0 && all.every((p) => p.eventsBehind === 0 && p.status === 'running')) return all;
-    if (Date.now() - started > timeoutMs) throw new Error(`projections did not reach lag 0 with status running: ${JSON.stringify(all)}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`projections did not reach lag 0 with status running: ${JSON.stringify(all)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -232,13 +299,17 @@ export async function projectionRows(sql: SqlClient, tables: string[]): Promise<
       [table],
     );
     const order = keys.length ? keys.map((k) => `"${k.column}"`).join(', ') : 'to_jsonb(t)::text';
-    out[table] = (await sql.query<{ row: unknown }>(`select to_jsonb(t) as row from "${table}" t order by ${order}`)).map((r) => r.row);
+    out[table] = (
+      await sql.query<{ row: unknown }>(`select to_jsonb(t) as row from "${table}" t order by ${order}`)
+    ).map((r) => r.row);
   }
   return out;
 }
 
 /** Each projection's live rows, then a rebuild from the log and its rows: they must be equal. */
-export async function liveAndRebuilt(fuzz: FuzzApi): Promise<{ name: string; live: Record<string, unknown[]>; rebuilt: Record<string, unknown[]> }[]> {
+export async function liveAndRebuilt(
+  fuzz: FuzzApi,
+): Promise<{ name: string; live: Record<string, unknown[]>; rebuilt: Record<string, unknown[]> }[]> {
   const runner = fuzz.api.app.get(ProjectionRunner);
   const sql = fuzz.api.app.get<SqlClient>(SQL);
   const out = [];
@@ -256,19 +327,31 @@ export function describeRequest(req: FuzzRequest, max = 300): string {
   const headers = Object.entries(req.headers)
     .map(([k, v]) => `${k}: ${v.length > 40 ? `${v.slice(0, 40)}…(${v.length})` : v}`)
     .join('; ');
-  const body = req.body === undefined ? '' : Buffer.isBuffer(req.body) ? `<bytes ${req.body.toString('hex').slice(0, 40)}>` : req.body;
+  const body =
+    req.body === undefined
+      ? ''
+      : Buffer.isBuffer(req.body)
+        ? `<bytes ${req.body.toString('hex').slice(0, 40)}>`
+        : req.body;
   const shown = body.length > max ? `${body.slice(0, max)}…(${body.length} chars)` : body;
   return `${req.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path} [${req.auth}]${headers ? ` {${headers}}` : ''}${shown ? ` ${JSON.stringify(shown)}` : ''}`;
 }
 
 /** Failures grouped by class and answer, with the routes where they occur and the shortest request of each group. */
 export class FailureLog {
-  private readonly groups = new Map<string, { count: number; ops: Set<string>; example: string; size: number }>();
+  private readonly groups = new Map<
+    string,
+    { count: number; ops: Set<string>; example: string; size: number }
+  >();
 
   add(op: string, kind: string, answer: string, req: FuzzRequest): void {
     const key = `${kind} | ${answer}`;
     const example = describeRequest(req);
-    const size = (req.body?.length ?? 0) + req.query.length + JSON.stringify(req.pathParams).length + JSON.stringify(req.headers).length;
+    const size =
+      (req.body?.length ?? 0) +
+      req.query.length +
+      JSON.stringify(req.pathParams).length +
+      JSON.stringify(req.headers).length;
     const g = this.groups.get(key);
     if (!g) this.groups.set(key, { count: 1, ops: new Set([op]), example, size });
     else {
@@ -296,4 +379,5 @@ export class FailureLog {
 }
 
 /** The fixed seed of the suites; PARCOURS_FUZZ_SEED explores others. */
-export const fuzzSeed = (fallback: number) => (process.env.PARCOURS_FUZZ_SEED ? Number(process.env.PARCOURS_FUZZ_SEED) : fallback);
+export const fuzzSeed = (fallback: number) =>
+  process.env.PARCOURS_FUZZ_SEED ? Number(process.env.PARCOURS_FUZZ_SEED) : fallback;

@@ -13,12 +13,24 @@ const doc: OpenApiDocument = {
           { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
           { name: 'If-Match', in: 'header', schema: { type: 'string', pattern: '^\\d{1,9}$' } },
         ],
-        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } },
+        },
         responses: { '201': { description: '' } },
         security: [{ bearer: [] }],
       },
     },
-    '/broken': { get: { responses: { '200': { description: '', content: { 'application/json': { schema: { $ref: '#/components/schemas/' } } } } } } },
+    '/broken': {
+      get: {
+        responses: {
+          '200': {
+            description: '',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/' } } },
+          },
+        },
+      },
+    },
   },
   components: {
     schemas: {
@@ -39,7 +51,9 @@ const doc: OpenApiDocument = {
 describe('the OpenAPI judge of the fuzz suites', () => {
   const validator = new DocumentValidator(doc);
   const [post] = operations(doc);
-  const req = (over: Partial<{ id: string; query: string; headers: Record<string, string>; body: string }>) => ({
+  const req = (
+    over: Partial<{ id: string; query: string; headers: Record<string, string>; body: string }>,
+  ) => ({
     pathParams: { id: over.id ?? 'abc' },
     query: over.query ?? '',
     headers: over.headers ?? { 'Content-Type': 'application/json' },
@@ -47,11 +61,21 @@ describe('the OpenAPI judge of the fuzz suites', () => {
   });
 
   it('finds dangling references', () => {
-    expect(danglingReferences(doc)).toEqual([{ at: '#/paths/~1broken/get/responses/200/content/application~1json/schema', ref: '#/components/schemas/' }]);
+    expect(danglingReferences(doc)).toEqual([
+      {
+        at: '#/paths/~1broken/get/responses/200/content/application~1json/schema',
+        ref: '#/components/schemas/',
+      },
+    ]);
   });
 
   it('admits a request that follows the document', () => {
-    expect(validator.verdict(post, req({ query: 'page=3', headers: { 'Content-Type': 'application/json', 'If-Match': '4' } }))).toEqual({ verdict: 'admitted' });
+    expect(
+      validator.verdict(
+        post,
+        req({ query: 'page=3', headers: { 'Content-Type': 'application/json', 'If-Match': '4' } }),
+      ),
+    ).toEqual({ verdict: 'admitted' });
   });
 
   it.each([
@@ -68,7 +92,10 @@ describe('the OpenAPI judge of the fuzz suites', () => {
     ['a path id outside the pattern', req({ id: '__proto__' })],
     ['a query number out of range', req({ query: 'page=1e300' })],
     ['a query that is not a number', req({ query: 'page=abc' })],
-    ['a header outside the pattern', req({ headers: { 'Content-Type': 'application/json', 'If-Match': 'abc' } })],
+    [
+      'a header outside the pattern',
+      req({ headers: { 'Content-Type': 'application/json', 'If-Match': 'abc' } }),
+    ],
   ])('refuses %s', (_, request) => {
     expect(validator.verdict(post, request).verdict).toBe('refused');
   });
@@ -83,7 +110,12 @@ describe('the OpenAPI judge of the fuzz suites', () => {
   });
 
   it('generates requests the document admits', () => {
-    const requests = fc.sample(validBaseArb(validator, post, { things: ['abc'] }, fc.constant('departement')), { seed: 1, numRuns: 200 }).map((b) => serialise(b, 'valid'));
+    const requests = fc
+      .sample(validBaseArb(validator, post, { things: ['abc'] }, fc.constant('departement')), {
+        seed: 1,
+        numRuns: 200,
+      })
+      .map((b) => serialise(b, 'valid'));
     const refused = requests.map((r) => validator.verdict(post, r)).filter((v) => v.verdict !== 'admitted');
     expect(refused).toEqual([]);
   });

@@ -67,11 +67,16 @@ export function references(doc: unknown): { at: string; ref: string }[] {
   return out;
 }
 
-export const danglingReferences = (doc: unknown) => references(doc).filter((r) => resolvePointer(doc, r.ref) === undefined);
+export const danglingReferences = (doc: unknown) =>
+  references(doc).filter((r) => resolvePointer(doc, r.ref) === undefined);
 
 function deref<T>(doc: OpenApiDocument, node: T | { $ref: string }): T {
   let n: unknown = node;
-  for (let i = 0; i < 20 && n && typeof n === 'object' && typeof (n as { $ref?: unknown }).$ref === 'string'; i++) {
+  for (
+    let i = 0;
+    i < 20 && n && typeof n === 'object' && typeof (n as { $ref?: unknown }).$ref === 'string';
+    i++
+  ) {
     n = resolvePointer(doc, (n as { $ref: string }).$ref) ?? {};
   }
   return n as T;
@@ -84,7 +89,10 @@ export function operations(doc: OpenApiDocument): Operation[] {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
-      const params = [...shared, ...((op.parameters as Parameter[]) ?? []).map((p) => deref<Parameter>(doc, p))];
+      const params = [
+        ...shared,
+        ...((op.parameters as Parameter[]) ?? []).map((p) => deref<Parameter>(doc, p)),
+      ];
       const requestBody = op.requestBody ? deref<Schema>(doc, op.requestBody) : undefined;
       const content = (requestBody?.content ?? {}) as Record<string, Schema>;
       const mediaTypes = Object.keys(content);
@@ -97,9 +105,18 @@ export function operations(doc: OpenApiDocument): Operation[] {
         queryParams: params.filter((p) => p.in === 'query'),
         headerParams: params.filter((p) => p.in === 'header'),
         body: requestBody
-          ? { schema: (content['application/json'] ?? content[mediaTypes[0]])?.schema ?? {}, required: requestBody.required !== false, mediaTypes }
+          ? {
+              schema: (content['application/json'] ?? content[mediaTypes[0]])?.schema ?? {},
+              required: requestBody.required !== false,
+              mediaTypes,
+            }
           : undefined,
-        responses: Object.fromEntries(Object.entries((op.responses ?? {}) as Record<string, Schema>).map(([s, r]) => [s, deref<Schema>(doc, r)])),
+        responses: Object.fromEntries(
+          Object.entries((op.responses ?? {}) as Record<string, Schema>).map(([s, r]) => [
+            s,
+            deref<Schema>(doc, r),
+          ]),
+        ),
         // `{}` among the alternatives makes the token optional
         secured: security.length > 0 && security.every((s) => Object.keys(s).length > 0),
       });
@@ -131,8 +148,10 @@ function mergeSchemas(a: Schema, b: Schema): Schema {
   for (const [k, v] of Object.entries(b)) {
     if (k === 'properties') out.properties = { ...(a.properties ?? {}), ...v };
     else if (k === 'required') out.required = [...new Set([...(a.required ?? []), ...v])];
-    else if ((k === 'minimum' || k === 'minLength' || k === 'minItems') && typeof a[k] === 'number') out[k] = Math.max(a[k], v);
-    else if ((k === 'maximum' || k === 'maxLength' || k === 'maxItems') && typeof a[k] === 'number') out[k] = Math.min(a[k], v);
+    else if ((k === 'minimum' || k === 'minLength' || k === 'minItems') && typeof a[k] === 'number')
+      out[k] = Math.max(a[k], v);
+    else if ((k === 'maximum' || k === 'maxLength' || k === 'maxItems') && typeof a[k] === 'number')
+      out[k] = Math.min(a[k], v);
     else out[k] = v;
   }
   return out;
@@ -172,7 +191,10 @@ function forAjv(doc: OpenApiDocument, node: unknown): unknown {
 }
 
 /** What the document says of one request: admitted, refused (with the reasons), or silent (undecided). */
-export type Verdict = { verdict: 'admitted' } | { verdict: 'refused'; reasons: string[] } | { verdict: 'undecided'; reasons: string[] };
+export type Verdict =
+  | { verdict: 'admitted' }
+  | { verdict: 'refused'; reasons: string[] }
+  | { verdict: 'undecided'; reasons: string[] };
 
 export interface RequestParts {
   pathParams: Record<string, string>;
@@ -219,26 +241,43 @@ export class DocumentValidator {
         silent.push(`path ${p.name} is not percent-decodable`);
         continue;
       }
-      if (value === '' || value === '.' || value === '..') silent.push(`path ${p.name} is a dot or empty segment`);
-      else refused.push(...this.errors(p.schema, coerceParameter(parameterType(this.doc, p), value)).map((e) => `path ${p.name}: ${e}`));
+      if (value === '' || value === '.' || value === '..')
+        silent.push(`path ${p.name} is a dot or empty segment`);
+      else
+        refused.push(
+          ...this.errors(p.schema, coerceParameter(parameterType(this.doc, p), value)).map(
+            (e) => `path ${p.name}: ${e}`,
+          ),
+        );
     }
     const query = new URLSearchParams(req.query);
     const declared = new Set(op.queryParams.map((p) => p.name));
-    for (const key of new Set(query.keys())) if (!declared.has(key)) silent.push(`query ${key} is not declared`);
+    for (const key of new Set(query.keys()))
+      if (!declared.has(key)) silent.push(`query ${key} is not declared`);
     for (const p of op.queryParams) {
       const values = query.getAll(p.name);
       const type = parameterType(this.doc, p);
       if (values.length === 0) {
         if (p.required) refused.push(`query ${p.name} is required`);
       } else if (values.length > 1 && type !== 'array') silent.push(`query ${p.name} repeated`);
-      else refused.push(...this.errors(p.schema, type === 'array' ? values : coerceParameter(type, values[0])).map((e) => `query ${p.name}: ${e}`));
+      else
+        refused.push(
+          ...this.errors(p.schema, type === 'array' ? values : coerceParameter(type, values[0])).map(
+            (e) => `query ${p.name}: ${e}`,
+          ),
+        );
     }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
     for (const p of op.headerParams) {
       const value = headers[p.name.toLowerCase()];
       if (value === undefined) {
         if (p.required) refused.push(`header ${p.name} is required`);
-      } else refused.push(...this.errors(p.schema, coerceParameter(parameterType(this.doc, p), value)).map((e) => `header ${p.name}: ${e}`));
+      } else
+        refused.push(
+          ...this.errors(p.schema, coerceParameter(parameterType(this.doc, p), value)).map(
+            (e) => `header ${p.name}: ${e}`,
+          ),
+        );
     }
     const hasBody = req.body !== undefined && req.body.length > 0;
     if (!op.body) {
@@ -248,12 +287,17 @@ export class DocumentValidator {
     } else {
       const contentType = headers['content-type'];
       const [mediaType, ...params] = (contentType ?? '').split(';').map((s) => s.trim().toLowerCase());
-      const charset = params.find((x) => x.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
-      if (!op.body.mediaTypes.includes(mediaType)) refused.push(`content type ${contentType ?? '(none)'} is not declared`);
+      const charset = params
+        .find((x) => x.startsWith('charset='))
+        ?.slice('charset='.length)
+        .replace(/"/g, '');
+      if (!op.body.mediaTypes.includes(mediaType))
+        refused.push(`content type ${contentType ?? '(none)'} is not declared`);
       else if (charset && charset !== 'utf-8') silent.push(`charset ${charset}`);
       else if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
         const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : (req.body as string);
-        if (Buffer.isBuffer(req.body) && !Buffer.from(text, 'utf8').equals(req.body)) refused.push('body is not UTF-8');
+        if (Buffer.isBuffer(req.body) && !Buffer.from(text, 'utf8').equals(req.body))
+          refused.push('body is not UTF-8');
         else if (text.startsWith('\ufeff')) silent.push('byte order mark (RFC 8259: a parser may ignore it)');
         else {
           let value: unknown;

@@ -22,7 +22,11 @@ export interface TestApi {
 }
 
 /** The API on a fresh store: an in-memory PGlite, or a schema of its own in the real PostgreSQL. */
-export async function startApi(store: StoreUnderTest, clock: () => Date = () => NOW, env: Record<string, string> = {}): Promise<TestApi> {
+export async function startApi(
+  store: StoreUnderTest,
+  clock: () => Date = () => NOW,
+  env: Record<string, string> = {},
+): Promise<TestApi> {
   tokenClock = clock;
   let stores: Stores;
   let drop: () => Promise<void> = async () => undefined;
@@ -38,7 +42,11 @@ export async function startApi(store: StoreUnderTest, clock: () => Date = () => 
     stores = { eventStore, sql: schema.client, close: async () => undefined };
     drop = schema.drop;
   }
-  const app = await createApp(loadConfig({ PARCOURS_JWT_SECRET: TEST_SECRET, ...env }), { stores, clock, logger: false });
+  const app = await createApp(loadConfig({ PARCOURS_JWT_SECRET: TEST_SECRET, ...env }), {
+    stores,
+    clock,
+    logger: false,
+  });
   await app.init();
   return {
     app,
@@ -52,9 +60,15 @@ export async function startApi(store: StoreUnderTest, clock: () => Date = () => 
 
 export const tokens = {
   departement: () => mintToken({ sub: 'dep-1', role: 'departement' }, TEST_SECRET, 3600, tokenClock()),
-  slai: (territory = 'ARRAGEOIS') => mintToken({ sub: `slai-${territory}`, role: 'slai', territory }, TEST_SECRET, 3600, tokenClock()),
+  slai: (territory = 'ARRAGEOIS') =>
+    mintToken({ sub: `slai-${territory}`, role: 'slai', territory }, TEST_SECRET, 3600, tokenClock()),
   referent: (referentId = 'ref-ccas-1', organisationId = 'org-ccas') =>
-    mintToken({ sub: `user-${referentId}`, role: 'referent', referentId, organisationId }, TEST_SECRET, 3600, tokenClock()),
+    mintToken(
+      { sub: `user-${referentId}`, role: 'referent', referentId, organisationId },
+      TEST_SECRET,
+      3600,
+      tokenClock(),
+    ),
   system: () => mintToken({ sub: 'caf-flow', role: 'system' }, TEST_SECRET, 3600, tokenClock()),
   etat: () => mintToken({ sub: 'drees', role: 'etat' }, TEST_SECRET, 3600, tokenClock()),
   of: (identity: Identity) => mintToken(identity, TEST_SECRET, 3600, tokenClock()),
@@ -71,12 +85,45 @@ export async function seedReferenceData(api: TestApi): Promise<void> {
   };
   await post('/api/territories', { territoryId: 'ARRAGEOIS', name: 'Arrageois' });
   await post('/api/territories', { territoryId: 'CALAISIS', name: 'Calaisis' });
-  await post('/api/organisations', { organisationId: 'org-ccas', name: 'CCAS Arras', kind: 'ccas_cias', territories: ['ARRAGEOIS'] });
-  await post('/api/organisations', { organisationId: 'org-ft', name: 'France Travail Arras', kind: 'france_travail', territories: ['ARRAGEOIS'] });
-  await post('/api/referents', { referentId: 'ref-ccas-1', organisationId: 'org-ccas', territory: 'ARRAGEOIS', displayName: 'Camille D' });
-  await post('/api/referents', { referentId: 'ref-ccas-2', organisationId: 'org-ccas', territory: 'ARRAGEOIS', displayName: 'Sam B' });
-  await post('/api/referents', { referentId: 'ref-ft-1', organisationId: 'org-ft', territory: 'ARRAGEOIS', displayName: 'Alex R' });
-  await post('/api/actions', { actionId: 'act-mobilite', dispositifCode: '3.3', theme: 'Mobilité', provider: 'Association Route', places: 20, startsOn: '2025-01-01', endsOn: '2025-12-31' });
+  await post('/api/organisations', {
+    organisationId: 'org-ccas',
+    name: 'CCAS Arras',
+    kind: 'ccas_cias',
+    territories: ['ARRAGEOIS'],
+  });
+  await post('/api/organisations', {
+    organisationId: 'org-ft',
+    name: 'France Travail Arras',
+    kind: 'france_travail',
+    territories: ['ARRAGEOIS'],
+  });
+  await post('/api/referents', {
+    referentId: 'ref-ccas-1',
+    organisationId: 'org-ccas',
+    territory: 'ARRAGEOIS',
+    displayName: 'Camille D',
+  });
+  await post('/api/referents', {
+    referentId: 'ref-ccas-2',
+    organisationId: 'org-ccas',
+    territory: 'ARRAGEOIS',
+    displayName: 'Sam B',
+  });
+  await post('/api/referents', {
+    referentId: 'ref-ft-1',
+    organisationId: 'org-ft',
+    territory: 'ARRAGEOIS',
+    displayName: 'Alex R',
+  });
+  await post('/api/actions', {
+    actionId: 'act-mobilite',
+    dispositifCode: '3.3',
+    theme: 'Mobilité',
+    provider: 'Association Route',
+    places: 20,
+    startsOn: '2025-01-01',
+    endsOn: '2025-12-31',
+  });
 }
 
 export const entryBody = (overrides: Record<string, unknown> = {}) => ({
@@ -95,8 +142,16 @@ export async function followedParcours(api: TestApi): Promise<string> {
   const entry = await api.http.post('/api/parcours').set(bearer(tokens.system())).send(entryBody());
   if (entry.status !== 201) throw new Error(`entry: ${entry.status} ${JSON.stringify(entry.body)}`);
   const id = entry.body.id as string;
-  await api.http.post(`/api/parcours/${id}/orientations`).set(slai).send({ track: 'social', organisationId: 'org-ccas', decidedOn: '2025-01-20', notifiedOn: '2025-01-21' }).expect(201);
-  await api.http.post(`/api/parcours/${id}/referent`).set(slai).send({ referentId: 'ref-ccas-1', assignedOn: '2025-01-22' }).expect(201);
+  await api.http
+    .post(`/api/parcours/${id}/orientations`)
+    .set(slai)
+    .send({ track: 'social', organisationId: 'org-ccas', decidedOn: '2025-01-20', notifiedOn: '2025-01-21' })
+    .expect(201);
+  await api.http
+    .post(`/api/parcours/${id}/referent`)
+    .set(slai)
+    .send({ referentId: 'ref-ccas-1', assignedOn: '2025-01-22' })
+    .expect(201);
   return id;
 }
 
@@ -108,7 +163,8 @@ export async function projectionsCaughtUp(api: TestApi, timeoutMs = 20000): Prom
     const all = res.body as { eventsBehind: number; status: string; error: string | null }[];
     if (all.some((p) => p.status === 'failed')) throw new Error(`projection failed: ${JSON.stringify(all)}`);
     if (all.length > 0 && all.every((p) => p.eventsBehind === 0)) return;
-    if (Date.now() - started > timeoutMs) throw new Error(`projections did not catch up: ${JSON.stringify(all)}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`projections did not catch up: ${JSON.stringify(all)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

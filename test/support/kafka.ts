@@ -12,7 +12,12 @@ export interface Received {
 }
 
 /** Reads a topic from the beginning with a fresh consumer group until `done` holds. */
-export async function readTopic(kafka: Kafka, topic: string, done: (all: Received[]) => boolean, timeoutMs = 60_000): Promise<Received[]> {
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  done: (all: Received[]) => boolean,
+  timeoutMs = 60_000,
+): Promise<Received[]> {
   await ensureTopic(kafka, topic);
   const consumer = kafka.consumer({ groupId: uniqueName('reader'), sessionTimeout: 10000 });
   const all: Received[] = [];
@@ -20,18 +25,28 @@ export async function readTopic(kafka: Kafka, topic: string, done: (all: Receive
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}: ${all.length} messages`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out reading ${topic}: ${all.length} messages`)),
+        timeoutMs,
+      );
       consumer
         .run({
           eachMessage: async ({ message }) => {
-            const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+            const headers = Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+            );
             let value: Record<string, unknown> = {};
             try {
               value = JSON.parse(message.value?.toString() ?? '{}');
             } catch {
               value = { raw: message.value?.toString() };
             }
-            all.push({ key: message.key?.toString() ?? '', messageId: headers['message-id'] ?? '', value, headers });
+            all.push({
+              key: message.key?.toString() ?? '',
+              messageId: headers['message-id'] ?? '',
+              value,
+              headers,
+            });
             if (done(all)) {
               clearTimeout(timer);
               resolve();
@@ -63,12 +78,17 @@ export function privateBroker(port: number) {
   const run = promisify(execFile);
   return {
     address: `127.0.0.1:${port}`,
-    start: (keepData = false) => run('bash', ['infra/kafka/start.sh'], { env: { ...env, KAFKA_KEEP_DATA: keepData ? '1' : '0' } }),
+    start: (keepData = false) =>
+      run('bash', ['infra/kafka/start.sh'], { env: { ...env, KAFKA_KEEP_DATA: keepData ? '1' : '0' } }),
     stop: () => run('bash', ['infra/kafka/stop.sh'], { env }),
   };
 }
 
-export async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+export async function waitUntil(
+  condition: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const started = Date.now();
   while (!(await condition())) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);

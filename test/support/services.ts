@@ -11,11 +11,14 @@ export const describeWithKafka: jest.Describe = process.env.PARCOURS_TEST_KAFKA_
   ? (describe.skip as jest.Describe)
   : describe;
 
-export const postgresUrl = (): string => process.env.PARCOURS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const postgresUrl = (): string =>
+  process.env.PARCOURS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const kafkaBroker = (): string => process.env.PARCOURS_TEST_KAFKA_BROKER ?? '127.0.0.1:9092';
 
 /** A schema of its own for one test, dropped by the returned function. */
-export async function createTestSchema(prefix = 't'): Promise<{ schema: string; client: PgSqlClient; drop(): Promise<void> }> {
+export async function createTestSchema(
+  prefix = 't',
+): Promise<{ schema: string; client: PgSqlClient; drop(): Promise<void> }> {
   const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: postgresUrl() });
   await admin.connect();

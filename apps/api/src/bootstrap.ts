@@ -6,7 +6,14 @@ import { json, NextFunction, Request, Response } from 'express';
 import { createServer, Server } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { AppModule, AppOptions } from './app.module';
-import { AppLogger, bindRequestLogger, correlation, createRootLogger, declareCorrelationId, requestLogging } from './http/logging';
+import {
+  AppLogger,
+  bindRequestLogger,
+  correlation,
+  createRootLogger,
+  declareCorrelationId,
+  requestLogging,
+} from './http/logging';
 import { completeDocument } from './http/openapi';
 import { Problem } from './http/problem';
 import { applySecurity } from './http/security';
@@ -23,7 +30,10 @@ export interface CreateAppOptions extends AppOptions {
  * Builds the HTTP application; shared by main.ts and the end-to-end tests.
  * A failure is thrown, not logged: the caller names its cause (see startupFailureMessage).
  */
-export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<INestApplication> {
   const { logger: enabled, logDestination, ...appOptions } = options;
   const root = enabled === false ? undefined : createRootLogger(logDestination);
   const app = await NestFactory.create(AppModule.forRoot(config, appOptions), {
@@ -48,15 +58,27 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(refuseDeepBodies);
   app.enableShutdownHooks();
   // The correlation header is set by a middleware, for every route: declared here rather than on each controller.
-  const document = declareCorrelationId(completeDocument(SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Parcours API')
-      .setDescription("Parcours des bénéficiaires du RSA soumis aux droits et devoirs : commandes, consultations et données de référence.")
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "Jeton d'accès du fournisseur d'identité du Département (OpenID Connect, RS256 ou ES256)" })
-      .build(),
-  )));
+  const document = declareCorrelationId(
+    completeDocument(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('Parcours API')
+          .setDescription(
+            'Parcours des bénéficiaires du RSA soumis aux droits et devoirs : commandes, consultations et données de référence.',
+          )
+          .setVersion('1')
+          .addBearerAuth({
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              "Jeton d'accès du fournisseur d'identité du Département (OpenID Connect, RS256 ou ES256)",
+          })
+          .build(),
+      ),
+    ),
+  );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
   return app;
 }
@@ -68,7 +90,12 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 /** `application/json`, parameters (charset) aside: the one media type the published contract declares. */
 function isJsonMediaType(req: { headers: Record<string, string | string[] | undefined> }): boolean {
-  return String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
+  return (
+    String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase() === 'application/json'
+  );
 }
 
 function hasBody(req: Request): boolean {
@@ -78,7 +105,13 @@ function hasBody(req: Request): boolean {
 /** 415 for a write whose body is not declared as JSON (it would otherwise be ignored and judged as empty). */
 function refuseBodiesNotJson(req: Request, _res: Response, next: NextFunction): void {
   if (WITH_BODY.has(req.method) && hasBody(req) && !isJsonMediaType(req)) {
-    next(new Problem({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Le corps de la requête doit être du JSON (Content-Type: application/json).' }));
+    next(
+      new Problem({
+        statusCode: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Le corps de la requête doit être du JSON (Content-Type: application/json).',
+      }),
+    );
     return;
   }
   next();
@@ -91,7 +124,8 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
     const [current, depth] = stack.pop()!;
     if (typeof current !== 'object' || current === null) continue;
     if (depth > max) return true;
-    for (const child of Object.values(current)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    for (const child of Object.values(current))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
   return false;
 }
@@ -100,7 +134,13 @@ function refuseDeepBodies(req: Request, _res: Response, next: NextFunction): voi
   // No bytes is no body, not an empty object: a route that needs a body then refuses it (as the document does).
   if (!hasBody(req)) req.body = undefined;
   if (nestsDeeperThan(req.body, MAX_BODY_DEPTH)) {
-    next(new Problem({ statusCode: 400, code: 'BODY_TOO_DEEP', message: `Le corps de la requête est imbriqué sur plus de ${MAX_BODY_DEPTH} niveaux.` }));
+    next(
+      new Problem({
+        statusCode: 400,
+        code: 'BODY_TOO_DEEP',
+        message: `Le corps de la requête est imbriqué sur plus de ${MAX_BODY_DEPTH} niveaux.`,
+      }),
+    );
     return;
   }
   next();
@@ -124,7 +164,18 @@ export function reservePort(port: number, host: string): Promise<{ release(): Pr
   });
 }
 
-const DATABASE_UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', '28P01', '28000', '3D000', '57P03']);
+const DATABASE_UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  '28P01',
+  '28000',
+  '3D000',
+  '57P03',
+]);
 
 function codesOf(error: unknown, seen = new Set<unknown>()): string[] {
   if (typeof error !== 'object' || error === null || seen.has(error)) return [];
@@ -150,11 +201,16 @@ function withoutPassword(url: string | undefined): string {
 }
 
 /** One line for an operator, without a stack: what failed and which setting to look at. */
-export function startupFailureMessage(error: unknown, config: Pick<AppConfig, 'port' | 'host' | 'store' | 'databaseUrl'>): string {
+export function startupFailureMessage(
+  error: unknown,
+  config: Pick<AppConfig, 'port' | 'host' | 'store' | 'databaseUrl'>,
+): string {
   const codes = codesOf(error);
   const message = error instanceof Error ? error.message || error.constructor.name : String(error);
-  if (codes.includes('EADDRINUSE')) return `parcours failed to start: port ${config.port} on ${config.host} is already in use (PORT); nothing was started`;
-  if (codes.includes('EACCES')) return `parcours failed to start: port ${config.port} on ${config.host} may not be opened by this user (PORT); nothing was started`;
+  if (codes.includes('EADDRINUSE'))
+    return `parcours failed to start: port ${config.port} on ${config.host} is already in use (PORT); nothing was started`;
+  if (codes.includes('EACCES'))
+    return `parcours failed to start: port ${config.port} on ${config.host} may not be opened by this user (PORT); nothing was started`;
   if (config.store !== 'embedded' && config.databaseUrl && codes.some((c) => DATABASE_UNREACHABLE.has(c))) {
     return `parcours failed to start: PostgreSQL at DATABASE_URL=${withoutPassword(config.databaseUrl)} cannot be reached (${codes.find((c) => DATABASE_UNREACHABLE.has(c))}: ${message.split('\n')[0]})`;
   }

@@ -9,13 +9,17 @@ async function main(config: AppConfig): Promise<void> {
   const app = await createApp(config);
   const logger = new Logger('parcours');
   if (config.jwtSecretIsDevelopmentDefault) {
-    logger.warn('PARCOURS_JWT_SECRET is not set: using the development secret (refused when NODE_ENV=production)');
+    logger.warn(
+      'PARCOURS_JWT_SECRET is not set: using the development secret (refused when NODE_ENV=production)',
+    );
   }
   await app.init();
   await port.release();
   await app.listen(config.port, config.host);
   const where = config.store === 'embedded' ? `embedded store in ${config.dataDir}` : `${config.store} store`;
-  logger.log(`listening on ${await app.getUrl()} (${where}; Kafka ${config.kafkaBrokers.length ? config.kafkaBrokers.join(',') : 'not configured'})`);
+  logger.log(
+    `listening on ${await app.getUrl()} (${where}; Kafka ${config.kafkaBrokers.length ? config.kafkaBrokers.join(',') : 'not configured'})`,
+  );
 }
 
 const config = loadConfigOrExit();

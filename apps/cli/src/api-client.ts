@@ -20,10 +20,13 @@ export function apiTarget(options: Record<string, string>, env: NodeJS.ProcessEn
   } catch {
     throw new UsageError(`--api must be the server's URL, such as http://127.0.0.1:3000 (got "${url}")`);
   }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new UsageError('--api must be an http:// or https:// URL');
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    throw new UsageError('--api must be an http:// or https:// URL');
   const token = options.token ?? env.PARCOURS_API_TOKEN;
   if (!token || token === 'true') {
-    throw new UsageError('--api needs a Département bearer token: --token or PARCOURS_API_TOKEN (npm run -s cli -- token --role departement)');
+    throw new UsageError(
+      '--api needs a Département bearer token: --token or PARCOURS_API_TOKEN (npm run -s cli -- token --role departement)',
+    );
   }
   return { base, token };
 }
@@ -40,18 +43,30 @@ export class ApiError extends Error {
   }
 }
 
-export async function apiRequest(target: ApiTarget, method: 'GET' | 'POST', path: string, query: Record<string, string | undefined> = {}): Promise<Response> {
+export async function apiRequest(
+  target: ApiTarget,
+  method: 'GET' | 'POST',
+  path: string,
+  query: Record<string, string | undefined> = {},
+): Promise<Response> {
   const url = new URL(path, target.base);
   for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
   let res: Response;
   try {
-    res = await fetch(url, { method, headers: { Authorization: `Bearer ${target.token}`, Accept: 'application/json, text/csv' } });
+    res = await fetch(url, {
+      method,
+      headers: { Authorization: `Bearer ${target.token}`, Accept: 'application/json, text/csv' },
+    });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code === 'UND_ERR_HEADERS_TIMEOUT') {
-      throw new ApiError(`the server at ${target.base.origin} did not answer within 5 minutes; the work may still go on there (see projections status)`);
+      throw new ApiError(
+        `the server at ${target.base.origin} did not answer within 5 minutes; the work may still go on there (see projections status)`,
+      );
     }
-    throw new ApiError(`cannot reach the server at ${target.base.origin}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    throw new ApiError(
+      `cannot reach the server at ${target.base.origin}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+    );
   }
   if (!res.ok) {
     const text = await res.text();
@@ -62,12 +77,21 @@ export async function apiRequest(target: ApiTarget, method: 'GET' | 'POST', path
       // not a problem document
     }
     const what = [problem.code, problem.message].filter(Boolean).join(': ') || text.slice(0, 200);
-    throw new ApiError(`the server answered ${res.status} to ${method} /${path}${what ? ` (${what})` : ''}`, res.status, problem.code);
+    throw new ApiError(
+      `the server answered ${res.status} to ${method} /${path}${what ? ` (${what})` : ''}`,
+      res.status,
+      problem.code,
+    );
   }
   return res;
 }
 
-export async function apiJson<T>(target: ApiTarget, method: 'GET' | 'POST', path: string, query: Record<string, string | undefined> = {}): Promise<{ status: number; body: T }> {
+export async function apiJson<T>(
+  target: ApiTarget,
+  method: 'GET' | 'POST',
+  path: string,
+  query: Record<string, string | undefined> = {},
+): Promise<{ status: number; body: T }> {
   const res = await apiRequest(target, method, path, query);
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
@@ -75,7 +99,8 @@ export async function apiJson<T>(target: ApiTarget, method: 'GET' | 'POST', path
 
 /** A file name the server sent, kept only if it cannot escape the output directory. */
 export function safeFileName(name: unknown): string {
-  if (typeof name !== 'string' || !/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$/.test(name)) throw new ApiError(`the server sent an unexpected file name: ${JSON.stringify(name)}`);
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$/.test(name))
+    throw new ApiError(`the server sent an unexpected file name: ${JSON.stringify(name)}`);
   return name;
 }
 
@@ -83,7 +108,11 @@ export function safeFileName(name: unknown): string {
  * The files of an export route: one file as an attachment (its name in
  * Content-Disposition), or several as a JSON list of `{ name, content }`.
  */
-export async function apiFiles(target: ApiTarget, path: string, query: Record<string, string | undefined>): Promise<{ name: string; content: string }[]> {
+export async function apiFiles(
+  target: ApiTarget,
+  path: string,
+  query: Record<string, string | undefined>,
+): Promise<{ name: string; content: string }[]> {
   const res = await apiRequest(target, 'GET', path, query);
   const disposition = res.headers.get('content-disposition');
   const text = await res.text();

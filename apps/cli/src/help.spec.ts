@@ -5,7 +5,12 @@ const env = { PARCOURS_JWT_SECRET: 'cli-test-secret-of-at-least-32-characters' }
 async function run(argv: string[], withEnv: NodeJS.ProcessEnv = env) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, (s) => out.push(s), (s) => err.push(s), withEnv);
+  const code = await runCli(
+    argv,
+    (s) => out.push(s),
+    (s) => err.push(s),
+    withEnv,
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -14,7 +19,8 @@ describe('parcours CLI help', () => {
     const { code, out, err } = await run(['--help']);
     expect(code).toBe(0);
     expect(err).toBe('');
-    for (const command of ['token', 'indicators', 'projections', 'dead-letters', 'privacy']) expect(out).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['token', 'indicators', 'projections', 'dead-letters', 'privacy'])
+      expect(out).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     expect((await run(['help'])).out).toBe(out);
   });
 
@@ -41,14 +47,25 @@ describe('parcours CLI help', () => {
 
   it('describes the options with their defaults', async () => {
     const exported = (await run(['indicators', 'export', '--help'])).out;
-    for (const option of ['--from <YYYY-MM-DD>', '--to <YYYY-MM-DD>', '--format <format>', '--as-of <YYYY-MM-DD>', '--group-by <level>', '--out <dir>', '--api <url>', '--token <token>']) {
+    for (const option of [
+      '--from <YYYY-MM-DD>',
+      '--to <YYYY-MM-DD>',
+      '--format <format>',
+      '--as-of <YYYY-MM-DD>',
+      '--group-by <level>',
+      '--out <dir>',
+      '--api <url>',
+      '--token <token>',
+    ]) {
       expect(exported).toContain(option);
     }
     expect(exported).toMatch(/choices: "csv", "json", default: "csv"/);
     expect(exported).toMatch(/default:\s+"departement"/);
     expect((await run(['indicators', 'extract', '--help'])).out).not.toContain('--group-by');
     expect((await run(['token', '--help'])).out).toMatch(/--ttl-hours <n>.*\(default: "8"\)/);
-    expect((await run(['projections', 'rebuild', '--help'])).out).toMatch(/name\s+projection name \(parcours/);
+    expect((await run(['projections', 'rebuild', '--help'])).out).toMatch(
+      /name\s+projection name \(parcours/,
+    );
     expect((await run(['dead-letters', 'replay', '--help'])).out).toContain('--code <ERROR_CODE>');
   });
 
@@ -71,22 +88,52 @@ describe('parcours CLI refusing a command line', () => {
   }
 
   it('refuses a mistyped option, naming it', async () => {
-    expect(await refused(['indicators', 'export', '--form', 'csv'])).toBe("error: unknown option '--form' (Did you mean --from?)");
-    expect(await refused(['token', '--role', 'departement', '--tll-hours', '2'])).toMatch(/unknown option '--tll-hours'/);
+    expect(await refused(['indicators', 'export', '--form', 'csv'])).toBe(
+      "error: unknown option '--form' (Did you mean --from?)",
+    );
+    expect(await refused(['token', '--role', 'departement', '--tll-hours', '2'])).toMatch(
+      /unknown option '--tll-hours'/,
+    );
     expect(await refused(['projections', 'status', '--format', 'csv'])).toMatch(/unknown option '--format'/);
   });
 
   it('refuses an unknown command or subcommand', async () => {
     expect(await refused(['fly'])).toMatch(/^error: unknown command 'fly'/);
-    expect(await refused(['indicators', 'exprt', '--from', '2025-01-01'])).toBe("error: unknown command 'exprt' (Did you mean export?)");
+    expect(await refused(['indicators', 'exprt', '--from', '2025-01-01'])).toBe(
+      "error: unknown command 'exprt' (Did you mean export?)",
+    );
     expect(await refused(['projections', 'status', 'now'])).toMatch(/too many arguments/);
   });
 
   it('refuses values out of their choices, and missing values or arguments', async () => {
-    expect(await refused(['indicators', 'export', '--from', '2025-01-01', '--to', '2025-12-31', '--format', 'xml'])).toMatch(/'--format <format>' argument 'xml' is invalid/);
-    expect(await refused(['indicators', 'export', '--from', '2025-01-01', '--to', '2025-12-31', '--group-by', 'region'])).toMatch(/--group-by/);
+    expect(
+      await refused([
+        'indicators',
+        'export',
+        '--from',
+        '2025-01-01',
+        '--to',
+        '2025-12-31',
+        '--format',
+        'xml',
+      ]),
+    ).toMatch(/'--format <format>' argument 'xml' is invalid/);
+    expect(
+      await refused([
+        'indicators',
+        'export',
+        '--from',
+        '2025-01-01',
+        '--to',
+        '2025-12-31',
+        '--group-by',
+        'region',
+      ]),
+    ).toMatch(/--group-by/);
     expect(await refused(['token', '--role', 'mayor'])).toMatch(/--role <role>' argument 'mayor' is invalid/);
-    expect(await refused(['indicators', 'export', '--from', '2025-01-01'])).toBe('error: --to YYYY-MM-DD is required (see npm run cli -- indicators export --help)');
+    expect(await refused(['indicators', 'export', '--from', '2025-01-01'])).toBe(
+      'error: --to YYYY-MM-DD is required (see npm run cli -- indicators export --help)',
+    );
     expect(await refused(['token'])).toMatch(/--role is required/);
     expect(await refused(['projections', 'rebuild'])).toMatch(/missing required argument 'name'/);
     expect(await refused(['projections', 'status', '--api'])).toMatch(/'--api <url>' argument missing/);

@@ -6,15 +6,34 @@ const env = { PARCOURS_JWT_SECRET: 'cli-test-secret-of-at-least-32-characters' }
 async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, (s) => out.push(s), (s) => err.push(s), env);
+  const code = await runCli(
+    argv,
+    (s) => out.push(s),
+    (s) => err.push(s),
+    env,
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 describe('parcours CLI', () => {
   it('mints a token the API accepts', async () => {
-    const { code, out } = await run('token', '--role', 'referent', '--referent-id', 'ref-1', '--organisation-id', 'org-1', '--sub', 'u-7');
+    const { code, out } = await run(
+      'token',
+      '--role',
+      'referent',
+      '--referent-id',
+      'ref-1',
+      '--organisation-id',
+      'org-1',
+      '--sub',
+      'u-7',
+    );
     expect(code).toBe(0);
-    expect(authenticate(`Bearer ${out}`, env.PARCOURS_JWT_SECRET)).toMatchObject({ sub: 'u-7', role: 'referent', referentId: 'ref-1' });
+    expect(authenticate(`Bearer ${out}`, env.PARCOURS_JWT_SECRET)).toMatchObject({
+      sub: 'u-7',
+      role: 'referent',
+      referentId: 'ref-1',
+    });
   });
 
   it('refuses a role without the claims it needs, on one line pointing to the help', async () => {
@@ -31,19 +50,41 @@ describe('parcours CLI', () => {
 });
 
 describe('parcours CLI on the read side', () => {
-  const dir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'parcours-cli-'));
+  const dir = require('node:fs').mkdtempSync(
+    require('node:path').join(require('node:os').tmpdir(), 'parcours-cli-'),
+  );
   afterAll(() => require('node:fs').rmSync(dir, { recursive: true, force: true }));
-  const embedded = { ...env, PARCOURS_DATA_DIR: `${dir}/data`, PARCOURS_PSEUDONYMISATION_KEY: 'a-key-of-at-least-thirty-two-characters!' };
+  const embedded = {
+    ...env,
+    PARCOURS_DATA_DIR: `${dir}/data`,
+    PARCOURS_PSEUDONYMISATION_KEY: 'a-key-of-at-least-thirty-two-characters!',
+  };
 
   async function runIn(...argv: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(argv, (s) => out.push(s), (s) => err.push(s), embedded);
+    const code = await runCli(
+      argv,
+      (s) => out.push(s),
+      (s) => err.push(s),
+      embedded,
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 
   it('reports projections, rebuilds them, and writes the export files', async () => {
-    const exportedFirst = await runIn('indicators', 'export', '--from', '2025-01-01', '--to', '2025-12-31', '--format', 'json', '--out', `${dir}/first`);
+    const exportedFirst = await runIn(
+      'indicators',
+      'export',
+      '--from',
+      '2025-01-01',
+      '--to',
+      '2025-12-31',
+      '--format',
+      'json',
+      '--out',
+      `${dir}/first`,
+    );
     expect(exportedFirst.code).toBe(0);
     const status = await runIn('projections', 'status');
     expect(status.code).toBe(0);
@@ -51,10 +92,23 @@ describe('parcours CLI on the read side', () => {
     const rebuilt = await runIn('projections', 'rebuild', 'parcours');
     expect(rebuilt.out).toMatch(/rebuilt from 0 events/);
     // Progress goes to stderr, stdout keeps the result alone.
-    expect(rebuilt.err).toMatch(/^projections rebuild parcours: started\nprojections rebuild parcours: 0 events in [\d.]+ m?s$/);
-    const exported = await runIn('indicators', 'export', '--from', '2025-01-01', '--to', '2025-12-31', '--out', `${dir}/out`);
+    expect(rebuilt.err).toMatch(
+      /^projections rebuild parcours: started\nprojections rebuild parcours: 0 events in [\d.]+ m?s$/,
+    );
+    const exported = await runIn(
+      'indicators',
+      'export',
+      '--from',
+      '2025-01-01',
+      '--to',
+      '2025-12-31',
+      '--out',
+      `${dir}/out`,
+    );
     expect(exported.code).toBe(0);
-    expect(exported.err).toMatch(/^indicators export 2025-01-01\.\.2025-12-31: 5 file\(s\) written from 0 cycles in /m);
+    expect(exported.err).toMatch(
+      /^indicators export 2025-01-01\.\.2025-12-31: 5 file\(s\) written from 0 cycles in /m,
+    );
     expect(exported.out.split('\n').map((p) => p.split('/').pop())).toEqual([
       'indicators-calpae-2025-01-01-2025-12-31.csv',
       'indicators-reseau_emploi-2025-01-01-2025-12-31.csv',
@@ -64,15 +118,31 @@ describe('parcours CLI on the read side', () => {
     ]);
     const calpae = require('node:fs').readFileSync(exported.out.split('\n')[0], 'utf8');
     expect(calpae).toMatch(/^calpae,calpae\.new_entrants,1,.*,all,,0,,0,2025-01-01,2025-12-31,/m);
-    const extract = await runIn('indicators', 'extract', '--from', '2025-01-01', '--to', '2025-12-31', '--format', 'json', '--out', `${dir}/out`);
+    const extract = await runIn(
+      'indicators',
+      'extract',
+      '--from',
+      '2025-01-01',
+      '--to',
+      '2025-12-31',
+      '--format',
+      'json',
+      '--out',
+      `${dir}/out`,
+    );
     expect(JSON.parse(require('node:fs').readFileSync(extract.out, 'utf8')).rows).toEqual([]);
   });
 
   it('refuses bad periods and unknown projections before opening the store', async () => {
     expect((await runIn('indicators', 'export', '--from', '2025-12-31', '--to', '2025-01-01')).code).toBe(2);
-    expect((await runIn('indicators', 'export', '--from', 'yesterday', '--to', '2025-01-01')).err).toMatch(/--from/);
+    expect((await runIn('indicators', 'export', '--from', 'yesterday', '--to', '2025-01-01')).err).toMatch(
+      /--from/,
+    );
     const unknown = await runIn('projections', 'rebuild', 'nothing');
-    expect(unknown).toMatchObject({ code: 2, err: 'error: unknown projection "nothing" (known: parcours, person-index) (see npm run cli -- projections rebuild --help)' });
+    expect(unknown).toMatchObject({
+      code: 2,
+      err: 'error: unknown projection "nothing" (known: parcours, person-index) (see npm run cli -- projections rebuild --help)',
+    });
   });
 });
 
@@ -93,7 +163,12 @@ describe('parcours CLI beside a running server', () => {
   async function runWith(extraEnv: Record<string, string>, ...argv: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(argv, (s) => out.push(s), (s) => err.push(s), { ...env, ...extraEnv });
+    const code = await runCli(
+      argv,
+      (s) => out.push(s),
+      (s) => err.push(s),
+      { ...env, ...extraEnv },
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 
@@ -104,15 +179,30 @@ describe('parcours CLI beside a running server', () => {
     const sql = await PgliteSqlClient.open({ dataDir, schema: 'public', role: 'server' });
     const store = new SqlEventStore(sql);
     await store.migrate();
-    await store.appendToStream('lock-test', [{ id: '0b6f1a52-7d5e-4c61-9a57-3f0f1b0e2a11', type: 'LockTestWritten', data: {} }]);
+    await store.appendToStream('lock-test', [
+      { id: '0b6f1a52-7d5e-4c61-9a57-3f0f1b0e2a11', type: 'LockTestWritten', data: {} },
+    ]);
 
     // The README's command, run as a user would while the server runs.
     const cli = await new Promise<{ code: number; stderr: string }>((done) => {
       require('node:child_process').execFile(
         process.execPath,
-        ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', 'projections', 'rebuild', 'parcours'],
-        { cwd: path.resolve(__dirname, '../../..'), env: { ...process.env, ...env, PARCOURS_DATA_DIR: dataDir } },
-        (error: { code?: number } | null, _stdout: string, stderr: string) => done({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          'apps/cli/src/main.ts',
+          'projections',
+          'rebuild',
+          'parcours',
+        ],
+        {
+          cwd: path.resolve(__dirname, '../../..'),
+          env: { ...process.env, ...env, PARCOURS_DATA_DIR: dataDir },
+        },
+        (error: { code?: number } | null, _stdout: string, stderr: string) =>
+          done({ code: error ? Number(error.code ?? 1) : 0, stderr }),
       );
     });
     expect(cli.code).toBe(1);
@@ -132,8 +222,11 @@ describe('parcours CLI beside a running server', () => {
   });
 
   it('works through the API of a running server, opening no store itself', async () => {
-    const { startApi, seedReferenceData, followedParcours, projectionsCaughtUp, tokens, NOW } = await import('../../../test/support/api');
-    const api = await startApi('embedded', () => NOW, { PARCOURS_PSEUDONYMISATION_KEY: 'a-key-of-at-least-thirty-two-characters!' });
+    const { startApi, seedReferenceData, followedParcours, projectionsCaughtUp, tokens, NOW } =
+      await import('../../../test/support/api');
+    const api = await startApi('embedded', () => NOW, {
+      PARCOURS_PSEUDONYMISATION_KEY: 'a-key-of-at-least-thirty-two-characters!',
+    });
     try {
       await api.app.listen(0, '127.0.0.1');
       const url = `http://127.0.0.1:${api.app.getHttpServer().address().port}`;
@@ -143,14 +236,42 @@ describe('parcours CLI beside a running server', () => {
       const untouched = path.join(root, 'never-opened');
       const through = { PARCOURS_DATA_DIR: untouched };
 
-      const status = await runWith(through, 'projections', 'status', '--api', url, '--token', tokens.departement());
+      const status = await runWith(
+        through,
+        'projections',
+        'status',
+        '--api',
+        url,
+        '--token',
+        tokens.departement(),
+      );
       expect(status.code).toBe(0);
-      expect(JSON.parse(status.out)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'parcours', eventsBehind: 0 })]));
+      expect(JSON.parse(status.out)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: 'parcours', eventsBehind: 0 })]),
+      );
       // The same from the environment.
-      const byEnv = await runWith({ ...through, PARCOURS_API_URL: `${url}/`, PARCOURS_API_TOKEN: tokens.departement() }, 'projections', 'status');
+      const byEnv = await runWith(
+        { ...through, PARCOURS_API_URL: `${url}/`, PARCOURS_API_TOKEN: tokens.departement() },
+        'projections',
+        'status',
+      );
       expect(JSON.parse(byEnv.out)).toEqual(JSON.parse(status.out));
 
-      const exported = await runWith(through, 'indicators', 'export', '--from', '2025-01-01', '--to', '2025-12-31', '--out', `${root}/api-out`, '--api', url, '--token', tokens.departement());
+      const exported = await runWith(
+        through,
+        'indicators',
+        'export',
+        '--from',
+        '2025-01-01',
+        '--to',
+        '2025-12-31',
+        '--out',
+        `${root}/api-out`,
+        '--api',
+        url,
+        '--token',
+        tokens.departement(),
+      );
       expect(exported.code).toBe(0);
       expect(exported.out.split('\n').map((p) => path.basename(p))).toEqual([
         'indicators-calpae-2025-01-01-2025-12-31.csv',
@@ -159,12 +280,38 @@ describe('parcours CLI beside a running server', () => {
         'indicators-equilibre-2025-01-01-2025-12-31.csv',
         'indicators-drees-2025-01-01-2025-12-31.csv',
       ]);
-      expect(fs.readFileSync(exported.out.split('\n')[0], 'utf8')).toMatch(/^calpae,calpae\.new_entrants,1,.*,all,,1,/m);
-      const extract = await runWith(through, 'indicators', 'extract', '--from', '2025-01-01', '--to', '2025-12-31', '--format', 'json', '--out', `${root}/api-out`, '--api', url, '--token', tokens.departement());
+      expect(fs.readFileSync(exported.out.split('\n')[0], 'utf8')).toMatch(
+        /^calpae,calpae\.new_entrants,1,.*,all,,1,/m,
+      );
+      const extract = await runWith(
+        through,
+        'indicators',
+        'extract',
+        '--from',
+        '2025-01-01',
+        '--to',
+        '2025-12-31',
+        '--format',
+        'json',
+        '--out',
+        `${root}/api-out`,
+        '--api',
+        url,
+        '--token',
+        tokens.departement(),
+      );
       expect(extract.code).toBe(0);
       expect(JSON.parse(fs.readFileSync(extract.out, 'utf8')).rows).toHaveLength(1);
 
-      const referent = await runWith(through, 'projections', 'status', '--api', url, '--token', tokens.referent());
+      const referent = await runWith(
+        through,
+        'projections',
+        'status',
+        '--api',
+        url,
+        '--token',
+        tokens.referent(),
+      );
       expect(referent.code).toBe(1);
       expect(referent.err).toMatch(/the server answered 403 to GET \/api\/projections/);
       expect(fs.existsSync(untouched)).toBe(false);
@@ -177,19 +324,28 @@ describe('parcours CLI beside a running server', () => {
     // The server's contract, played by a stub: rebuild answers 200 when done or 202 while it runs.
     const seen: string[] = [];
     let rebuildAnswer: [number, object] = [200, { name: 'parcours', events: 12 }];
-    const server = require('node:http').createServer((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
-      seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
-      const [status, body] = req.url?.endsWith('/rebuild') ? rebuildAnswer : [200, { name: 'parcours', kind: 'projection', status: 'running', error: null }];
-      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-    });
+    const server = require('node:http').createServer(
+      (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+        seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+        const [status, body] = req.url?.endsWith('/rebuild')
+          ? rebuildAnswer
+          : [200, { name: 'parcours', kind: 'projection', status: 'running', error: null }];
+        res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      },
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${server.address().port}`;
     try {
       const rebuilt = await runWith({}, 'projections', 'rebuild', 'parcours', '--api', url, '--token', 'tok');
-      expect(rebuilt).toMatchObject({ code: 0, out: 'projection parcours rebuilt from 12 events and swapped in' });
+      expect(rebuilt).toMatchObject({
+        code: 0,
+        out: 'projection parcours rebuilt from 12 events and swapped in',
+      });
       expect(rebuilt.err).toMatch(/^projections rebuild parcours: 12 events, by the server in /m);
       rebuildAnswer = [202, { name: 'parcours', status: 'rebuilding' }];
-      expect((await runWith({}, 'projections', 'rebuild', 'parcours', '--api', url, '--token', 'tok')).out).toMatch(/the server is rebuilding it/);
+      expect(
+        (await runWith({}, 'projections', 'rebuild', 'parcours', '--api', url, '--token', 'tok')).out,
+      ).toMatch(/the server is rebuilding it/);
       const resumed = await runWith({}, 'projections', 'resume', 'parcours', '--api', url, '--token', 'tok');
       expect(resumed.code).toBe(0);
       expect(JSON.parse(resumed.out)).toMatchObject({ name: 'parcours', status: 'running' });

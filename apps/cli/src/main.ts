@@ -42,7 +42,9 @@ function buildProgram(cli: CliContext, out: (s: string) => void, err: (s: string
   // Commander ends what it writes with a newline; the writers add their own.
   const chomp = (s: string) => s.replace(/\n$/, '');
   const program = new Command('npm run cli --')
-    .description('Parcours command line: tokens, indicators, projections, dead letters and personal data, with the configuration of the server.')
+    .description(
+      'Parcours command line: tokens, indicators, projections, dead letters and personal data, with the configuration of the server.',
+    )
     .usage('<command> [options]')
     // Set before the commands are added, which inherit them.
     .exitOverride()
@@ -54,7 +56,10 @@ function buildProgram(cli: CliContext, out: (s: string) => void, err: (s: string
     })
     .allowExcessArguments(false)
     .showSuggestionAfterError(true)
-    .addHelpText('after', '\nEach command describes its options: npm run cli -- <command> [subcommand] --help');
+    .addHelpText(
+      'after',
+      '\nEach command describes its options: npm run cli -- <command> [subcommand] --help',
+    );
   registerTokenCommand(program, cli);
   registerReadCommands(program, cli);
   registerMessagingCommands(program, cli);
@@ -68,7 +73,13 @@ function buildProgram(cli: CliContext, out: (s: string) => void, err: (s: string
  * goes to the given writers: results to `out`, help to `out` when asked for,
  * errors and progress to `err`.
  */
-export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void, env = process.env, terminal: CliTerminal = {}): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  env = process.env,
+  terminal: CliTerminal = {},
+): Promise<number> {
   let config: AppConfig | undefined;
   let usageHint = '';
   const cli: CliContext = {

@@ -7,9 +7,14 @@ import { Progress, silentProgress } from './progress';
 import { UsageError } from './usage-error';
 
 /** Commands on personal data run on the store itself (stop the server of an embedded store first). */
-export async function privacyCommand(words: string[], config: AppConfig, progress: Progress = silentProgress): Promise<string> {
+export async function privacyCommand(
+  words: string[],
+  config: AppConfig,
+  progress: Progress = silentProgress,
+): Promise<string> {
   if (words[1] !== 'seal-existing') throw new UsageError(`unknown privacy command "${words[1] ?? ''}"`);
-  if (config.store !== 'embedded' && config.store !== 'postgres') throw new UsageError('seal-existing works on the SQL stores (embedded, postgres)');
+  if (config.store !== 'embedded' && config.store !== 'postgres')
+    throw new UsageError('seal-existing works on the SQL stores (embedded, postgres)');
   const { sealed, read } = await progress.run(
     { label: 'privacy seal-existing', unit: 'events' },
     async () => {
@@ -36,5 +41,7 @@ export function registerPrivacyCommands(program: Command, cli: CliContext): void
 Opens the store itself (embedded or postgres, configured as the server):
 stop the server of an embedded store first.`,
     )
-    .action((_options, command: Command) => cli.run(command, (config) => privacyCommand(['privacy', 'seal-existing'], config, cli.progress)));
+    .action((_options, command: Command) =>
+      cli.run(command, (config) => privacyCommand(['privacy', 'seal-existing'], config, cli.progress)),
+    );
 }

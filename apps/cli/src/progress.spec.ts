@@ -8,13 +8,13 @@ function fakeClock(start = 1_000_000) {
 
 describe('CLI progress', () => {
   it('formats durations and the rate and ETA of counted work', () => {
-    expect([formatDuration(850), formatDuration(4200), formatDuration(42_400), formatDuration(185_000), formatDuration(7_620_000)]).toEqual([
-      '850 ms',
-      '4.2 s',
-      '42 s',
-      '3 min 05 s',
-      '2 h 07 min',
-    ]);
+    expect([
+      formatDuration(850),
+      formatDuration(4200),
+      formatDuration(42_400),
+      formatDuration(185_000),
+      formatDuration(7_620_000),
+    ]).toEqual(['850 ms', '4.2 s', '42 s', '3 min 05 s', '2 h 07 min']);
     expect(formatTick(1200, 5000, 4000, 'events')).toBe('1200/5000 events, 300 events/s, ETA 13 s');
     expect(formatTick(3, undefined, 2000, 'letters')).toBe('3 letters, 1.5 letters/s');
     expect(formatTick(0, 10, 2000, 'events')).toBe('0/10 events');
@@ -32,7 +32,10 @@ describe('CLI progress', () => {
       (n) => ({ text: `${n} events`, count: n }),
     );
     expect(result).toBe(500);
-    expect(lines).toEqual(['projections rebuild parcours: started', 'projections rebuild parcours: 500 events in 2.5 s (200 events/s)']);
+    expect(lines).toEqual([
+      'projections rebuild parcours: started',
+      'projections rebuild parcours: 500 events in 2.5 s (200 events/s)',
+    ]);
   });
 
   it('writes counted progress at most every interval, and nothing more when the work fails', async () => {
@@ -72,13 +75,19 @@ describe('CLI progress', () => {
     );
     expect(writes[0]).toBe('\r\x1b[Kdead-letters replay: … (0 ms)');
     expect(writes).toContain('\r\x1b[Kdead-letters replay: 50/200 letters, 25 letters/s, ETA 6.0 s (2.0 s)');
-    expect(writes[writes.length - 1]).toBe('\r\x1b[Kdead-letters replay: 200 re-injected in 2.0 s (100 letters/s)\n');
+    expect(writes[writes.length - 1]).toBe(
+      '\r\x1b[Kdead-letters replay: 200 re-injected in 2.0 s (100 letters/s)\n',
+    );
     expect(writes.join('')).not.toMatch(/\n./);
   });
 
   it('clears its line on a terminal when the work fails, for the error line', async () => {
     const writes: string[] = [];
-    const work = terminalProgress((s) => writes.push(s)).run({ label: 'x', unit: 'events' }, () => Promise.reject(new Error('no')), () => ({ text: '' }));
+    const work = terminalProgress((s) => writes.push(s)).run(
+      { label: 'x', unit: 'events' },
+      () => Promise.reject(new Error('no')),
+      () => ({ text: '' }),
+    );
     await expect(work).rejects.toThrow('no');
     expect(writes[writes.length - 1]).toBe('\r\x1b[K');
   });

@@ -22,7 +22,11 @@ export interface ProgressWork {
 }
 
 export interface Progress {
-  run<T>(work: ProgressWork, body: (task: ProgressTask) => Promise<T>, summary: (result: T) => ProgressSummary): Promise<T>;
+  run<T>(
+    work: ProgressWork,
+    body: (task: ProgressTask) => Promise<T>,
+    summary: (result: T) => ProgressSummary,
+  ): Promise<T>;
 }
 
 /** For callers of the command functions that print nothing along the way (tests, other tools). */
@@ -52,7 +56,8 @@ export function formatTick(done: number, total: number | undefined, elapsedMs: n
   const parts = [total === undefined ? `${done} ${unit}` : `${done}/${total} ${unit}`];
   const rate = formatRate(done, elapsedMs, unit);
   if (rate) parts.push(rate);
-  if (rate && total !== undefined && total >= done) parts.push(`ETA ${formatDuration(((total - done) * elapsedMs) / done)}`);
+  if (rate && total !== undefined && total >= done)
+    parts.push(`ETA ${formatDuration(((total - done) * elapsedMs) / done)}`);
   return parts.join(', ');
 }
 
@@ -62,7 +67,11 @@ function endLine(work: ProgressWork, summary: ProgressSummary, elapsedMs: number
 }
 
 /** Logs, pipes and CI: a line at the start, one at the end, and one every `everyMs` at most while the work counts. */
-export function lineProgress(writeLine: (line: string) => void, clock: () => number = Date.now, everyMs = 10_000): Progress {
+export function lineProgress(
+  writeLine: (line: string) => void,
+  clock: () => number = Date.now,
+  everyMs = 10_000,
+): Progress {
   return {
     async run(work, body, summary) {
       const started = clock();
@@ -83,7 +92,11 @@ export function lineProgress(writeLine: (line: string) => void, clock: () => num
 }
 
 /** On a terminal: one line redrawn in place every second, with the rate and the ETA once the work counts. */
-export function terminalProgress(write: (raw: string) => void, clock: () => number = Date.now, everyMs = 1000): Progress {
+export function terminalProgress(
+  write: (raw: string) => void,
+  clock: () => number = Date.now,
+  everyMs = 1000,
+): Progress {
   const redraw = (line: string) => write(`\r\x1b[K${line}`);
   return {
     async run(work, body, summary) {
@@ -91,7 +104,9 @@ export function terminalProgress(write: (raw: string) => void, clock: () => numb
       let counted: { done: number; total?: number } | undefined;
       const draw = () => {
         const elapsed = clock() - started;
-        redraw(`${work.label}: ${counted ? formatTick(counted.done, counted.total, elapsed, work.unit) : '…'} (${formatDuration(elapsed)})`);
+        redraw(
+          `${work.label}: ${counted ? formatTick(counted.done, counted.total, elapsed, work.unit) : '…'} (${formatDuration(elapsed)})`,
+        );
       };
       draw();
       const timer = setInterval(draw, everyMs);

@@ -9,7 +9,8 @@ const DEFAULT_TTL_HOURS = '8';
 export function tokenCommand(options: Record<string, string>, config: AppConfig, now = new Date()): string {
   if (options.role === undefined) throw new UsageError('--role is required');
   const ttlHours = Number(options['ttl-hours'] ?? DEFAULT_TTL_HOURS);
-  if (!Number.isFinite(ttlHours) || ttlHours <= 0 || ttlHours > 24 * 30) throw new UsageError('--ttl-hours must be between 0 and 720');
+  if (!Number.isFinite(ttlHours) || ttlHours <= 0 || ttlHours > 24 * 30)
+    throw new UsageError('--ttl-hours must be between 0 and 720');
   let identity: Identity;
   try {
     identity = identityFromClaims({
@@ -21,7 +22,10 @@ export function tokenCommand(options: Record<string, string>, config: AppConfig,
     });
   } catch (error) {
     // Claims are named as the token names them (referentId, territory): say which option brings them.
-    if (error instanceof InvalidTokenError) throw new UsageError(`--role ${options.role}: ${error.message} (--referent-id, --organisation-id, --territory)`);
+    if (error instanceof InvalidTokenError)
+      throw new UsageError(
+        `--role ${options.role}: ${error.message} (--referent-id, --organisation-id, --territory)`,
+      );
     throw error;
   }
   return mintToken(identity, config.jwtSecret, Math.round(ttlHours * 3600), now);
@@ -30,7 +34,9 @@ export function tokenCommand(options: Record<string, string>, config: AppConfig,
 export function registerTokenCommand(program: Command, cli: CliContext): void {
   program
     .command('token')
-    .description('Mints a bearer token signed with PARCOURS_JWT_SECRET, for local use and tests (the server accepts such tokens only outside production).')
+    .description(
+      'Mints a bearer token signed with PARCOURS_JWT_SECRET, for local use and tests (the server accepts such tokens only outside production).',
+    )
     .addOption(new Option('--role <role>', 'role of the token (required)').choices(ROLES))
     .option('--sub <id>', 'subject of the token (default: <role>-cli)')
     .option('--referent-id <id>', 'referent the token acts as (needed by --role referent)')
@@ -38,5 +44,7 @@ export function registerTokenCommand(program: Command, cli: CliContext): void {
     .option('--territory <code>', 'territory of the token (needed by --role slai)')
     .option('--ttl-hours <n>', 'lifetime in hours, at most 720', DEFAULT_TTL_HOURS)
     .addHelpText('after', '\nExample: DEP=$(npm run -s cli -- token --role departement)')
-    .action((_options, command: Command) => cli.run(command, (config) => tokenCommand(optionsOf(command), config)));
+    .action((_options, command: Command) =>
+      cli.run(command, (config) => tokenCommand(optionsOf(command), config)),
+    );
 }

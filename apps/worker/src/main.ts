@@ -12,13 +12,19 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   @Module({ imports: [CoreModule.forRoot(config), CqrsModule.forRoot(), WorkerModule] })
   class StandaloneWorker {}
-  const app = await NestFactory.createApplicationContext(StandaloneWorker, { logger: new AppLogger(createRootLogger()), abortOnError: false });
+  const app = await NestFactory.createApplicationContext(StandaloneWorker, {
+    logger: new AppLogger(createRootLogger()),
+    abortOnError: false,
+  });
   app.enableShutdownHooks();
   new Logger('worker').log(`worker started (${config.store} store)`);
 }
 
 main().catch((error) => {
   // One line, no stack (the module wiring's exception is not logged by the JSON logger).
-  console.error('worker failed to start:', error instanceof Error ? error.message.split('\n')[0] || error.constructor.name : error);
+  console.error(
+    'worker failed to start:',
+    error instanceof Error ? error.message.split('\n')[0] || error.constructor.name : error,
+  );
   process.exit(1);
 });

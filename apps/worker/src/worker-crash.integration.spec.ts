@@ -25,18 +25,22 @@ describeWithPostgres('worker killed mid-batch', () => {
   });
 
   function startWorker(): ChildProcess {
-    const worker = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'], {
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        TS_NODE_TRANSPILE_ONLY: 'true',
-        PARCOURS_STORE: 'postgres',
-        DATABASE_URL: postgresUrl(),
-        PARCOURS_PG_SCHEMA: schema.schema,
-        PARCOURS_PROJECTION_BATCH_SIZE: '40',
+    const worker = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'],
+      {
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '',
+          TS_NODE_TRANSPILE_ONLY: 'true',
+          PARCOURS_STORE: 'postgres',
+          DATABASE_URL: postgresUrl(),
+          PARCOURS_PG_SCHEMA: schema.schema,
+          PARCOURS_PROJECTION_BATCH_SIZE: '40',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    );
     let errors = '';
     worker.stderr!.on('data', (d) => (errors += d));
     worker.on('exit', (code, signal) => {
@@ -47,14 +51,20 @@ describeWithPostgres('worker killed mid-batch', () => {
 
   async function processed(): Promise<number> {
     try {
-      const [row] = await schema.client.query<{ n: number }>(`select events_processed::int as n from projection_checkpoints where name = 'parcours'`);
+      const [row] = await schema.client.query<{ n: number }>(
+        `select events_processed::int as n from projection_checkpoints where name = 'parcours'`,
+      );
       return row?.n ?? 0;
     } catch {
       return 0; // not migrated yet
     }
   }
 
-  async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  async function waitFor(
+    condition: () => Promise<boolean>,
+    what: string,
+    timeoutMs = 120_000,
+  ): Promise<void> {
     const started = Date.now();
     while (!(await condition())) {
       if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
@@ -84,7 +94,18 @@ describeWithPostgres('worker killed mid-batch', () => {
     }
 
     child = startWorker();
-    await waitFor(async () => (await processed()) === total && (await store.countAfter((await schema.client.query<{ position: string }>(`select position from projection_checkpoints where name = 'parcours'`))[0].position)) === 0, 'catch-up');
+    await waitFor(
+      async () =>
+        (await processed()) === total &&
+        (await store.countAfter(
+          (
+            await schema.client.query<{ position: string }>(
+              `select position from projection_checkpoints where name = 'parcours'`,
+            )
+          )[0].position,
+        )) === 0,
+      'catch-up',
+    );
     child.kill('SIGTERM');
     await new Promise((r) => child!.once('exit', r));
     child = undefined;

@@ -1,10 +1,23 @@
-import { Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import {
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { AppConfig } from '@parcours/config';
 import { parisDate } from '@parcours/domain';
 import { retryDelay } from '@parcours/event-store';
 import type { EventStore, SqlClient } from '@parcours/event-store';
-import { CommandGateway, createKafka, InboundConsumer, IntegrationRelay, KafkaSink } from '@parcours/messaging';
+import {
+  CommandGateway,
+  createKafka,
+  InboundConsumer,
+  IntegrationRelay,
+  KafkaSink,
+} from '@parcours/messaging';
 import { createProjectionRunner, ProjectionRunner, SqlPersonDirectory } from '@parcours/projections';
 import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import { ExecuteParcoursCommand } from '../../api/src/parcours/execute-parcours-command';
@@ -55,14 +68,22 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     // The runner and the relay retry by themselves while the database or the broker is away.
     this.runner.start();
     this.timer = setInterval(() => {
-      this.notifier.notifyOverdue(parisDate(this.clock())).catch((error) => logger.error(`deadline scan failed: ${error.message}`));
+      this.notifier
+        .notifyOverdue(parisDate(this.clock()))
+        .catch((error) => logger.error(`deadline scan failed: ${error.message}`));
     }, DEADLINE_SCAN_MS);
     this.timer.unref();
     this.retentionTimer = setInterval(() => {
       this.retention
         .run(parisDate(this.clock()))
         // Identifiers only: a report never carries a name.
-        .then((r) => r.erased.length + r.failed.length && logger.log(`retention: ${r.erased.length} erased (${r.erased.map((x) => x.parcoursId).join(', ')}), ${r.failed.length} to retry`))
+        .then(
+          (r) =>
+            r.erased.length + r.failed.length &&
+            logger.log(
+              `retention: ${r.erased.length} erased (${r.erased.map((x) => x.parcoursId).join(', ')}), ${r.failed.length} to retry`,
+            ),
+        )
         .catch((error) => logger.error(`retention run failed: ${error.message}`));
     }, RETENTION_SCAN_MS);
     this.retentionTimer.unref();
@@ -72,7 +93,9 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
       // The consumer connects in the background: a broker that is down must not stop the API from starting.
       this.consuming = this.startConsumer(this.kafka);
     }
-    logger.log(`projections running: ${this.runner.projections.map((p) => p.name).join(', ')}; Kafka ${this.kafka ? 'relay and partner flows on' : 'not configured'}`);
+    logger.log(
+      `projections running: ${this.runner.projections.map((p) => p.name).join(', ')}; Kafka ${this.kafka ? 'relay and partner flows on' : 'not configured'}`,
+    );
   }
 
   /** Starts the partner flows' consumer, trying again (1 s, 2 s... up to 30 s apart) until the broker answers or shutdown. */
@@ -83,7 +106,8 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
         if (attempt > 1) logger.log(`partner flows consumed after ${attempt} attempts`);
         return;
       } catch (error) {
-        if (attempt === 1) logger.error(`partner flows not consumed yet, retrying: ${(error as Error).message}`);
+        if (attempt === 1)
+          logger.error(`partner flows not consumed yet, retrying: ${(error as Error).message}`);
         await kafka.inbound.stop().catch(() => undefined);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, retryDelay(attempt, 1000, 30_000));
@@ -114,7 +138,10 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     {
       provide: ProjectionRunner,
       useFactory: (store: EventStore, sql: SqlClient, config: AppConfig) =>
-        createProjectionRunner(store, sql, { batchSize: config.projectionBatchSize, log: (m) => logger.error(m) }),
+        createProjectionRunner(store, sql, {
+          batchSize: config.projectionBatchSize,
+          log: (m) => logger.error(m),
+        }),
       inject: [EVENT_STORE, SQL, CONFIG],
     },
     { provide: DeadlineNotifier, useFactory: (sql: SqlClient) => new DeadlineNotifier(sql), inject: [SQL] },
@@ -123,10 +150,17 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
       useFactory: (config: AppConfig, store: EventStore, sql: SqlClient, commands: CommandBus) => {
         if (config.kafkaBrokers.length === 0) return undefined;
         const kafka = createKafka(config.kafkaBrokers, config.kafkaClientId);
-        const gateway: CommandGateway = { execute: (id, command, identity, headers) => commands.execute(new ExecuteParcoursCommand(id, command, identity, headers)) };
+        const gateway: CommandGateway = {
+          execute: (id, command, identity, headers) =>
+            commands.execute(new ExecuteParcoursCommand(id, command, identity, headers)),
+        };
         return new KafkaFlows(
           new IntegrationRelay(store, sql, new KafkaSink(kafka), { log: (m) => logger.warn(m) }),
-          new InboundConsumer(kafka, gateway, new KafkaSink(kafka), { deadLetterKey: config.deadLetterKey, people: new SqlPersonDirectory(sql), log: (m) => logger.warn(m) }),
+          new InboundConsumer(kafka, gateway, new KafkaSink(kafka), {
+            deadLetterKey: config.deadLetterKey,
+            people: new SqlPersonDirectory(sql),
+            log: (m) => logger.warn(m),
+          }),
         );
       },
       inject: [CONFIG, EVENT_STORE, SQL, CommandBus],

@@ -19,7 +19,12 @@ export interface ClaimMapping {
   territory: string;
 }
 
-export const DEFAULT_CLAIM_MAPPING: ClaimMapping = { role: 'role', referentId: 'referentId', organisationId: 'organisationId', territory: 'territory' };
+export const DEFAULT_CLAIM_MAPPING: ClaimMapping = {
+  role: 'role',
+  referentId: 'referentId',
+  organisationId: 'organisationId',
+  territory: 'territory',
+};
 
 /** A claim path: names of letters, digits, `_`, `-` or `:`, joined by dots. */
 export const CLAIM_PATH_PATTERN = /^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/;
@@ -35,7 +40,13 @@ export function isClaimPath(path: string): boolean {
 export function claimAt(claims: Record<string, unknown>, path: string): unknown {
   let current: unknown = claims;
   for (const segment of path.split('.')) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current) || !Object.hasOwn(current, segment)) return undefined;
+    if (
+      typeof current !== 'object' ||
+      current === null ||
+      Array.isArray(current) ||
+      !Object.hasOwn(current, segment)
+    )
+      return undefined;
     current = (current as Record<string, unknown>)[segment];
   }
   return current;
@@ -62,12 +73,27 @@ function single(claims: Record<string, unknown>, path: string): string | undefin
  * Parcours role are ignored (Keycloak adds `offline_access` and others); none
  * left, or two different Parcours roles, is refused rather than guessed.
  */
-export function identityFromMappedClaims(claims: Record<string, unknown>, mapping: ClaimMapping = DEFAULT_CLAIM_MAPPING): Identity {
+export function identityFromMappedClaims(
+  claims: Record<string, unknown>,
+  mapping: ClaimMapping = DEFAULT_CLAIM_MAPPING,
+): Identity {
   const raw = claimAt(claims, mapping.role);
-  const names = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((n): n is string => typeof n === 'string') : [];
-  const roles = new Set(names.map((name) => parcoursRole(name, mapping.roleMap)).filter((role): role is Role => role !== undefined));
+  const names =
+    typeof raw === 'string'
+      ? [raw]
+      : Array.isArray(raw)
+        ? raw.filter((n): n is string => typeof n === 'string')
+        : [];
+  const roles = new Set(
+    names
+      .map((name) => parcoursRole(name, mapping.roleMap))
+      .filter((role): role is Role => role !== undefined),
+  );
   if (roles.size === 0) throw new InvalidTokenError(`claim ${mapping.role} names no Parcours role`);
-  if (roles.size > 1) throw new InvalidTokenError(`claim ${mapping.role} names several Parcours roles (${[...roles].join(', ')})`);
+  if (roles.size > 1)
+    throw new InvalidTokenError(
+      `claim ${mapping.role} names several Parcours roles (${[...roles].join(', ')})`,
+    );
   return identityFromClaims({
     sub: claims.sub,
     role: [...roles][0],

@@ -24,13 +24,21 @@ export interface Identity {
 export function identityFromClaims(claims: Record<string, unknown>): Identity {
   const { sub, role, referentId, organisationId, territory } = claims;
   if (typeof sub !== 'string' || sub.length === 0) throw new InvalidTokenError('claim sub is required');
-  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw new InvalidTokenError('claim role is invalid');
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role))
+    throw new InvalidTokenError('claim role is invalid');
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
-  const identity: Identity = { sub, role: role as Role, referentId: str(referentId), organisationId: str(organisationId), territory: str(territory) };
+  const identity: Identity = {
+    sub,
+    role: role as Role,
+    referentId: str(referentId),
+    organisationId: str(organisationId),
+    territory: str(territory),
+  };
   if (identity.role === 'referent' && (!identity.referentId || !identity.organisationId)) {
     throw new InvalidTokenError('a referent token needs referentId and organisationId');
   }
-  if (identity.role === 'slai' && !identity.territory) throw new InvalidTokenError('a slai token needs territory');
+  if (identity.role === 'slai' && !identity.territory)
+    throw new InvalidTokenError('a slai token needs territory');
   return identity;
 }
 
@@ -42,11 +50,21 @@ export function bearerToken(authorization: string | undefined): string {
 }
 
 /** The identity of an HS256 bearer token signed with the local secret (development and tests). */
-export function authenticate(authorization: string | undefined, secret: string, now?: Date, options: VerifyOptions = {}): Identity {
+export function authenticate(
+  authorization: string | undefined,
+  secret: string,
+  now?: Date,
+  options: VerifyOptions = {},
+): Identity {
   return identityFromClaims(verifyJwt(bearerToken(authorization), secret, now, options));
 }
 
-export function mintToken(identity: Identity, secret: string, ttlSeconds = 8 * 3600, now = new Date()): string {
+export function mintToken(
+  identity: Identity,
+  secret: string,
+  ttlSeconds = 8 * 3600,
+  now = new Date(),
+): string {
   const iat = Math.floor(now.getTime() / 1000);
   return signJwt({ ...identity, iat, exp: iat + ttlSeconds }, secret);
 }

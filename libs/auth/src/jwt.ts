@@ -33,7 +33,12 @@ export interface VerifyOptions {
 /** A NumericDate claim (RFC 7519 §2): a finite number of seconds. */
 const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-export function verifyJwt(token: string, secret: string, now: Date = new Date(), options: VerifyOptions = {}): Record<string, unknown> {
+export function verifyJwt(
+  token: string,
+  secret: string,
+  now: Date = new Date(),
+  options: VerifyOptions = {},
+): Record<string, unknown> {
   const parts = token.split('.');
   if (parts.length !== 3) throw new InvalidTokenError('malformed token');
   const [header, body, sig] = parts;
@@ -48,16 +53,20 @@ export function verifyJwt(token: string, secret: string, now: Date = new Date(),
   if (parsedHeader?.alg !== 'HS256') throw new InvalidTokenError('unsupported algorithm');
   const expected = Buffer.from(signature(secret, `${header}.${body}`));
   const given = Buffer.from(sig);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new InvalidTokenError('bad signature');
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new InvalidTokenError('malformed claims');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    throw new InvalidTokenError('bad signature');
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+    throw new InvalidTokenError('malformed claims');
   const nowSeconds = Math.floor(now.getTime() / 1000);
   // A token without a numeric expiry would be valid for ever: refused.
   if (!isNumericDate(payload.exp)) throw new InvalidTokenError('claim exp must be a number');
   if (payload.exp <= nowSeconds) throw new InvalidTokenError('token expired');
   for (const claim of ['nbf', 'iat'] as const) {
-    if (payload[claim] !== undefined && !isNumericDate(payload[claim])) throw new InvalidTokenError(`claim ${claim} must be a number`);
+    if (payload[claim] !== undefined && !isNumericDate(payload[claim]))
+      throw new InvalidTokenError(`claim ${claim} must be a number`);
   }
-  if (isNumericDate(payload.nbf) && payload.nbf > nowSeconds) throw new InvalidTokenError('token not yet valid');
+  if (isNumericDate(payload.nbf) && payload.nbf > nowSeconds)
+    throw new InvalidTokenError('token not yet valid');
   checkLifetime(payload, nowSeconds, options);
   return payload;
 }
@@ -67,12 +76,18 @@ export function verifyJwt(token: string, secret: string, now: Date = new Date(),
  * in the future, and living no longer than the maximum. `exp` and `iat`, when
  * present, are already known to be numbers.
  */
-export function checkLifetime(payload: { exp?: unknown; iat?: unknown }, nowSeconds: number, options: VerifyOptions = {}): void {
+export function checkLifetime(
+  payload: { exp?: unknown; iat?: unknown },
+  nowSeconds: number,
+  options: VerifyOptions = {},
+): void {
   if (!isNumericDate(payload.exp)) throw new InvalidTokenError('claim exp must be a number');
   // A token issued in the future (beyond a minute of clock skew) would stretch its lifetime: refused.
-  if (isNumericDate(payload.iat) && payload.iat > nowSeconds + 60) throw new InvalidTokenError('token issued in the future');
+  if (isNumericDate(payload.iat) && payload.iat > nowSeconds + 60)
+    throw new InvalidTokenError('token issued in the future');
   if (options.maxLifetimeSeconds !== undefined) {
     const issued = isNumericDate(payload.iat) ? payload.iat : nowSeconds;
-    if (payload.exp - issued > options.maxLifetimeSeconds) throw new InvalidTokenError('token lives longer than allowed');
+    if (payload.exp - issued > options.maxLifetimeSeconds)
+      throw new InvalidTokenError('token lives longer than allowed');
   }
 }

@@ -14,7 +14,16 @@ describe('bearer tokens of an OpenID Connect provider', () => {
   let rsa: SigningKey;
   let ec: SigningKey;
   const verifier = (over: Partial<OidcOptions> = {}) =>
-    new OidcVerifier({ issuer: provider.issuer, audience: [AUDIENCE], jwksUri: provider.jwksUri, maxLifetimeSeconds: 3600, ...over }, () => NOW);
+    new OidcVerifier(
+      {
+        issuer: provider.issuer,
+        audience: [AUDIENCE],
+        jwksUri: provider.jwksUri,
+        maxLifetimeSeconds: 3600,
+        ...over,
+      },
+      () => NOW,
+    );
 
   beforeAll(async () => {
     await provider.start();
@@ -29,8 +38,16 @@ describe('bearer tokens of an OpenID Connect provider', () => {
 
   it('accepts RS256 and ES256 tokens signed with a key of the set, fetching the set once', async () => {
     const v = verifier();
-    await expect(v.verify(await provider.token(rsa))).resolves.toEqual({ sub: 'agent-42', role: 'departement', referentId: undefined, organisationId: undefined, territory: undefined });
-    await expect(v.verify(await provider.token(ec, { role: 'slai', territory: 'ARRAGEOIS' }))).resolves.toMatchObject({ role: 'slai', territory: 'ARRAGEOIS' });
+    await expect(v.verify(await provider.token(rsa))).resolves.toEqual({
+      sub: 'agent-42',
+      role: 'departement',
+      referentId: undefined,
+      organisationId: undefined,
+      territory: undefined,
+    });
+    await expect(
+      v.verify(await provider.token(ec, { role: 'slai', territory: 'ARRAGEOIS' })),
+    ).resolves.toMatchObject({ role: 'slai', territory: 'ARRAGEOIS' });
     expect(provider.jwksFetches).toBe(1);
   });
 
@@ -42,7 +59,9 @@ describe('bearer tokens of an OpenID Connect provider', () => {
 
   it('refuses a discovery document naming another issuer, as an unavailable provider', async () => {
     provider.discoveryIssuer = 'https://attacker.example/realms/cd62';
-    await expect(verifier({ jwksUri: undefined }).verify(await provider.token(rsa))).rejects.toThrow(IdentityProviderUnavailableError);
+    await expect(verifier({ jwksUri: undefined }).verify(await provider.token(rsa))).rejects.toThrow(
+      IdentityProviderUnavailableError,
+    );
     expect(provider.jwksFetches).toBe(0);
   });
 
@@ -52,7 +71,9 @@ describe('bearer tokens of an OpenID Connect provider', () => {
     await v.verify(await provider.token(rsa));
     const rotated = await signingKey('rsa-2', 'RS256');
     provider.keys = [rotated];
-    await expect(v.verify(await provider.token(rotated, { role: 'etat' }))).resolves.toMatchObject({ role: 'etat' });
+    await expect(v.verify(await provider.token(rotated, { role: 'etat' }))).resolves.toMatchObject({
+      role: 'etat',
+    });
     expect(provider.jwksFetches).toBe(2);
     // The retired key is gone from the refreshed set.
     await expect(v.verify(await provider.token(rsa))).rejects.toThrow(InvalidTokenError);
@@ -90,13 +111,20 @@ describe('bearer tokens of an OpenID Connect provider', () => {
   });
 
   it('refuses a token without exp', async () => {
-    const token = await new SignJWT({ role: 'departement' }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).setSubject('a').setIssuer(provider.issuer).setAudience(AUDIENCE).sign(rsa.privateKey);
+    const token = await new SignJWT({ role: 'departement' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .setSubject('a')
+      .setIssuer(provider.issuer)
+      .setAudience(AUDIENCE)
+      .sign(rsa.privateKey);
     await expect(verifier().verify(token)).rejects.toThrow(/exp/);
   });
 
   it('refuses alg none and HS256, even keyed with the public key, without fetching any key', async () => {
     const v = verifier();
-    const body = Buffer.from(JSON.stringify({ sub: 'x', role: 'departement', iss: provider.issuer, aud: AUDIENCE, exp: NOW_S + 60 })).toString('base64url');
+    const body = Buffer.from(
+      JSON.stringify({ sub: 'x', role: 'departement', iss: provider.issuer, aud: AUDIENCE, exp: NOW_S + 60 }),
+    ).toString('base64url');
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${body}.`;
     await expect(v.verify(none)).rejects.toThrow(InvalidTokenError);
     const pem = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
@@ -126,11 +154,30 @@ describe('bearer tokens of an OpenID Connect provider', () => {
         territory: 'territoire',
       },
     });
-    const claims = { role: undefined, realm_access: { roles: ['offline_access', 'parcours-referent'] }, parcours: { referent_id: ['ref-7'], organisation: 'org-ccas' } };
-    await expect(v.verify(await provider.token(rsa, claims))).resolves.toEqual({ sub: 'agent-42', role: 'referent', referentId: 'ref-7', organisationId: 'org-ccas', territory: undefined });
+    const claims = {
+      role: undefined,
+      realm_access: { roles: ['offline_access', 'parcours-referent'] },
+      parcours: { referent_id: ['ref-7'], organisation: 'org-ccas' },
+    };
+    await expect(v.verify(await provider.token(rsa, claims))).resolves.toEqual({
+      sub: 'agent-42',
+      role: 'referent',
+      referentId: 'ref-7',
+      organisationId: 'org-ccas',
+      territory: undefined,
+    });
     // A role spelled as a Parcours role but absent from the map does not count.
-    await expect(v.verify(await provider.token(rsa, { realm_access: { roles: ['departement'] } }))).rejects.toThrow(/no Parcours role/);
-    await expect(v.verify(await provider.token(rsa, { realm_access: { roles: ['parcours-dep', 'parcours-referent'] }, parcours: claims.parcours }))).rejects.toThrow(/several/);
+    await expect(
+      v.verify(await provider.token(rsa, { realm_access: { roles: ['departement'] } })),
+    ).rejects.toThrow(/no Parcours role/);
+    await expect(
+      v.verify(
+        await provider.token(rsa, {
+          realm_access: { roles: ['parcours-dep', 'parcours-referent'] },
+          parcours: claims.parcours,
+        }),
+      ),
+    ).rejects.toThrow(/several/);
   });
 
   it('answers "unavailable", not "invalid", when the key set cannot be fetched', async () => {

@@ -34,7 +34,9 @@ const DISCOVERY_RETRY_MS = 5000;
 
 /** The key-set errors that say "this token names no key we have": a refused token, not an absent provider. */
 const isNoKeyError = (error: unknown) =>
-  error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported;
+  error instanceof errors.JWKSNoMatchingKey ||
+  error instanceof errors.JWKSMultipleMatchingKeys ||
+  error instanceof errors.JOSENotSupported;
 
 /**
  * Bearer tokens of the Département's OpenID Connect provider (Keycloak,
@@ -74,14 +76,18 @@ export class OidcVerifier implements TokenVerifier {
       if (error instanceof errors.JOSEError) throw new InvalidTokenError(error.message);
       throw error;
     }
-    checkLifetime(payload, Math.floor(now.getTime() / 1000), { maxLifetimeSeconds: this.options.maxLifetimeSeconds });
+    checkLifetime(payload, Math.floor(now.getTime() / 1000), {
+      maxLifetimeSeconds: this.options.maxLifetimeSeconds,
+    });
     return identityFromMappedClaims(payload as Record<string, unknown>, this.mapping);
   }
 
   private keySet(): Promise<JWTVerifyGetKey> {
     if (this.keys) return this.keys;
     if (Date.now() - this.discoveryFailedAt < DISCOVERY_RETRY_MS) {
-      return Promise.reject(new IdentityProviderUnavailableError('the discovery of the identity provider failed a moment ago'));
+      return Promise.reject(
+        new IdentityProviderUnavailableError('the discovery of the identity provider failed a moment ago'),
+      );
     }
     const pending = this.discoverJwksUri().then((uri) => this.remoteKeySet(uri));
     this.keys = pending;
@@ -97,17 +103,27 @@ export class OidcVerifier implements TokenVerifier {
     const url = `${this.options.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
     let document: { issuer?: unknown; jwks_uri?: unknown };
     try {
-      const res = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
+      const res = await fetch(url, {
+        headers: { accept: 'application/json' },
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+      });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       document = (await res.json()) as typeof document;
     } catch (error) {
-      throw new IdentityProviderUnavailableError(`discovery at ${url} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new IdentityProviderUnavailableError(
+        `discovery at ${url} failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     if (document?.issuer !== this.options.issuer) {
-      throw new IdentityProviderUnavailableError(`discovery at ${url} names issuer ${JSON.stringify(document?.issuer)}, not ${this.options.issuer}`);
+      throw new IdentityProviderUnavailableError(
+        `discovery at ${url} names issuer ${JSON.stringify(document?.issuer)}, not ${this.options.issuer}`,
+      );
     }
     const jwksUri = document.jwks_uri;
-    if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri)) throw new IdentityProviderUnavailableError(`discovery at ${url} has no valid jwks_uri`);
+    if (typeof jwksUri !== 'string' || !URL.canParse(jwksUri))
+      throw new IdentityProviderUnavailableError(`discovery at ${url} has no valid jwks_uri`);
     // The keys are fetched as securely as the issuer: an https issuer never sends us to plain http.
     if (new URL(this.options.issuer).protocol === 'https:' && new URL(jwksUri).protocol !== 'https:') {
       throw new IdentityProviderUnavailableError(`discovery at ${url} names a jwks_uri that is not https`);
@@ -127,7 +143,10 @@ export class OidcVerifier implements TokenVerifier {
         return await remote(header, token);
       } catch (error) {
         if (isNoKeyError(error)) throw error;
-        throw new IdentityProviderUnavailableError(`the key set at ${jwksUri} could not be fetched: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new IdentityProviderUnavailableError(
+          `the key set at ${jwksUri} could not be fetched: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       }
     };
   }

@@ -13,21 +13,35 @@ describe('choosing the verifier of a token', () => {
 
   it('sends HS256 to the local secret and anything else to the provider', async () => {
     const both = new TokenVerifiers({ hs256, oidc });
-    await expect(authenticateWith(both, `Bearer ${mintToken({ sub: 'dev', role: 'departement' }, secret, 600, NOW)}`)).resolves.toMatchObject({ sub: 'dev' });
+    await expect(
+      authenticateWith(both, `Bearer ${mintToken({ sub: 'dev', role: 'departement' }, secret, 600, NOW)}`),
+    ).resolves.toMatchObject({ sub: 'dev' });
     await expect(both.verify(`${rs256Header}.e30.c2ln`)).resolves.toMatchObject({ sub: 'from-oidc' });
   });
 
   it('refuses HS256 when only the provider is configured (production), and other algorithms without a provider', async () => {
-    await expect(new TokenVerifiers({ oidc }).verify(mintToken({ sub: 'dev', role: 'departement' }, secret, 600, NOW))).rejects.toThrow(/HS256/);
-    await expect(new TokenVerifiers({ hs256 }).verify(`${rs256Header}.e30.c2ln`)).rejects.toThrow(/algorithm/);
+    await expect(
+      new TokenVerifiers({ oidc }).verify(mintToken({ sub: 'dev', role: 'departement' }, secret, 600, NOW)),
+    ).rejects.toThrow(/HS256/);
+    await expect(new TokenVerifiers({ hs256 }).verify(`${rs256Header}.e30.c2ln`)).rejects.toThrow(
+      /algorithm/,
+    );
   });
 
-  it.each([['no header', undefined], ['garbage', 'Bearer a.b.c'], ['a header that is not JSON', 'Bearer bm9wZQ.e30.']])('refuses %s', async (_, header) => {
-    await expect(authenticateWith(new TokenVerifiers({ hs256, oidc }), header)).rejects.toThrow(InvalidTokenError);
+  it.each([
+    ['no header', undefined],
+    ['garbage', 'Bearer a.b.c'],
+    ['a header that is not JSON', 'Bearer bm9wZQ.e30.'],
+  ])('refuses %s', async (_, header) => {
+    await expect(authenticateWith(new TokenVerifiers({ hs256, oidc }), header)).rejects.toThrow(
+      InvalidTokenError,
+    );
   });
 
   it('keeps the lifetime cap of HS256 tokens', async () => {
-    await expect(hs256.verify(mintToken({ sub: 'dev', role: 'departement' }, secret, 7200, NOW))).rejects.toThrow(/longer/);
+    await expect(
+      hs256.verify(mintToken({ sub: 'dev', role: 'departement' }, secret, 7200, NOW)),
+    ).rejects.toThrow(/longer/);
   });
 });
 
@@ -42,7 +56,9 @@ describe('claim mapping', () => {
   });
 
   it('takes a role spelled as a Parcours role without a map, and a single-valued scope', () => {
-    expect(identityFromMappedClaims({ sub: 'u', role: ['uma_authorization', 'slai'], territory: ['CALAISIS'] })).toEqual({
+    expect(
+      identityFromMappedClaims({ sub: 'u', role: ['uma_authorization', 'slai'], territory: ['CALAISIS'] }),
+    ).toEqual({
       sub: 'u',
       role: 'slai',
       referentId: undefined,
@@ -52,9 +68,21 @@ describe('claim mapping', () => {
   });
 
   it('refuses a scope with several values, a missing scope and a role named only by the prototype', () => {
-    expect(() => identityFromMappedClaims({ sub: 'u', role: 'slai', territory: ['CALAISIS', 'ARRAGEOIS'] })).toThrow(/several values/);
-    expect(() => identityFromMappedClaims({ sub: 'u', role: 'referent', referentId: 'r' })).toThrow(/organisationId/);
-    const mapping = { role: 'role', roleMap: { agent: 'referent' as const }, referentId: 'referentId', organisationId: 'organisationId', territory: 'territory' };
-    expect(() => identityFromMappedClaims({ sub: 'u', role: 'constructor' }, mapping)).toThrow(/no Parcours role/);
+    expect(() =>
+      identityFromMappedClaims({ sub: 'u', role: 'slai', territory: ['CALAISIS', 'ARRAGEOIS'] }),
+    ).toThrow(/several values/);
+    expect(() => identityFromMappedClaims({ sub: 'u', role: 'referent', referentId: 'r' })).toThrow(
+      /organisationId/,
+    );
+    const mapping = {
+      role: 'role',
+      roleMap: { agent: 'referent' as const },
+      referentId: 'referentId',
+      organisationId: 'organisationId',
+      territory: 'territory',
+    };
+    expect(() => identityFromMappedClaims({ sub: 'u', role: 'constructor' }, mapping)).toThrow(
+      /no Parcours role/,
+    );
   });
 });

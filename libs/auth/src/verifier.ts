@@ -34,7 +34,8 @@ export class Hs256Verifier implements TokenVerifier {
 export function tokenAlgorithm(token: string): string {
   const [header] = token.split('.');
   try {
-    const alg = (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown } | null)?.alg;
+    const alg = (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown } | null)
+      ?.alg;
     if (typeof alg === 'string') return alg;
   } catch {
     // fall through: malformed
@@ -53,12 +54,18 @@ export class TokenVerifiers implements TokenVerifier {
   async verify(token: string): Promise<Identity> {
     const alg = tokenAlgorithm(token);
     const verifier = alg === 'HS256' ? this.verifiers.hs256 : this.verifiers.oidc;
-    if (!verifier) throw new InvalidTokenError(alg === 'HS256' ? 'HS256 tokens are not accepted' : 'unsupported algorithm');
+    if (!verifier)
+      throw new InvalidTokenError(
+        alg === 'HS256' ? 'HS256 tokens are not accepted' : 'unsupported algorithm',
+      );
     return verifier.verify(token);
   }
 }
 
 /** The identity of an `Authorization: Bearer …` header. */
-export async function authenticateWith(verifier: TokenVerifier, authorization: string | undefined): Promise<Identity> {
+export async function authenticateWith(
+  verifier: TokenVerifier,
+  authorization: string | undefined,
+): Promise<Identity> {
   return verifier.verify(bearerToken(authorization));
 }

@@ -31,7 +31,9 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ hs256Enabled: true, oidc: undefined, corsOrigins: [], trustProxy: false });
     expect(config.rateLimit).toEqual({ enabled: false, windowSeconds: 60, perIdentity: 1200, perIp: 6000 });
-    expect(loadConfig({ PARCOURS_RATE_LIMIT: 'true', PARCOURS_RATE_LIMIT_PER_IP: '50' }).rateLimit).toMatchObject({ enabled: true, perIp: 50 });
+    expect(
+      loadConfig({ PARCOURS_RATE_LIMIT: 'true', PARCOURS_RATE_LIMIT_PER_IP: '50' }).rateLimit,
+    ).toMatchObject({ enabled: true, perIp: 50 });
   });
 
   describe('the identity provider', () => {
@@ -62,13 +64,45 @@ describe('loadConfig', () => {
 
     it.each([
       ['an issuer without audience', { PARCOURS_OIDC_ISSUER: issuer }, /PARCOURS_OIDC_AUDIENCE/],
-      ['an audience without issuer', { PARCOURS_OIDC_AUDIENCE: 'parcours-api' }, /PARCOURS_OIDC_AUDIENCE needs PARCOURS_OIDC_ISSUER/],
-      ['an issuer that is no URL', { PARCOURS_OIDC_ISSUER: 'sso', PARCOURS_OIDC_AUDIENCE: 'a' }, /PARCOURS_OIDC_ISSUER/],
-      ['HS256 among the algorithms', { PARCOURS_OIDC_ISSUER: issuer, PARCOURS_OIDC_AUDIENCE: 'a', PARCOURS_OIDC_ALGORITHMS: 'RS256,HS256' }, /PARCOURS_OIDC_ALGORITHMS/],
-      ['a role mapped to no Parcours role', { PARCOURS_OIDC_ISSUER: issuer, PARCOURS_OIDC_AUDIENCE: 'a', PARCOURS_OIDC_ROLE_MAP: 'agent=king' }, /PARCOURS_OIDC_ROLE_MAP/],
-      ['a claim path into the prototype', { PARCOURS_OIDC_ISSUER: issuer, PARCOURS_OIDC_AUDIENCE: 'a', PARCOURS_OIDC_ROLE_CLAIM: '__proto__.role' }, /PARCOURS_OIDC_ROLE_CLAIM/],
+      [
+        'an audience without issuer',
+        { PARCOURS_OIDC_AUDIENCE: 'parcours-api' },
+        /PARCOURS_OIDC_AUDIENCE needs PARCOURS_OIDC_ISSUER/,
+      ],
+      [
+        'an issuer that is no URL',
+        { PARCOURS_OIDC_ISSUER: 'sso', PARCOURS_OIDC_AUDIENCE: 'a' },
+        /PARCOURS_OIDC_ISSUER/,
+      ],
+      [
+        'HS256 among the algorithms',
+        {
+          PARCOURS_OIDC_ISSUER: issuer,
+          PARCOURS_OIDC_AUDIENCE: 'a',
+          PARCOURS_OIDC_ALGORITHMS: 'RS256,HS256',
+        },
+        /PARCOURS_OIDC_ALGORITHMS/,
+      ],
+      [
+        'a role mapped to no Parcours role',
+        { PARCOURS_OIDC_ISSUER: issuer, PARCOURS_OIDC_AUDIENCE: 'a', PARCOURS_OIDC_ROLE_MAP: 'agent=king' },
+        /PARCOURS_OIDC_ROLE_MAP/,
+      ],
+      [
+        'a claim path into the prototype',
+        {
+          PARCOURS_OIDC_ISSUER: issuer,
+          PARCOURS_OIDC_AUDIENCE: 'a',
+          PARCOURS_OIDC_ROLE_CLAIM: '__proto__.role',
+        },
+        /PARCOURS_OIDC_ROLE_CLAIM/,
+      ],
       ['a CORS wildcard', { PARCOURS_CORS_ORIGINS: '*' }, /PARCOURS_CORS_ORIGINS/],
-      ['a CORS origin with a path', { PARCOURS_CORS_ORIGINS: 'https://app.departement.fr/parcours' }, /PARCOURS_CORS_ORIGINS/],
+      [
+        'a CORS origin with a path',
+        { PARCOURS_CORS_ORIGINS: 'https://app.departement.fr/parcours' },
+        /PARCOURS_CORS_ORIGINS/,
+      ],
       ['a rate limit of zero', { PARCOURS_RATE_LIMIT_PER_IDENTITY: '0' }, /PARCOURS_RATE_LIMIT_PER_IDENTITY/],
       ['a trusted proxy that is no address', { PARCOURS_TRUST_PROXY: 'proxy.local' }, /PARCOURS_TRUST_PROXY/],
     ])('refuses %s', (_, env, variable) => {
@@ -94,7 +128,11 @@ describe('loadConfig', () => {
       PARCOURS_SEARCH_KEY: 'a-production-search-key-of-32-characters-or-more',
       PARCOURS_PARTNER_ID_KEY: 'a-production-partner-id-key-of-32-characters-or-more',
     };
-    const oidc = { PARCOURS_OIDC_ISSUER: 'https://sso.departement.fr/realms/parcours', PARCOURS_OIDC_AUDIENCE: 'parcours-api', ...personalDataKeys };
+    const oidc = {
+      PARCOURS_OIDC_ISSUER: 'https://sso.departement.fr/realms/parcours',
+      PARCOURS_OIDC_AUDIENCE: 'parcours-api',
+      ...personalDataKeys,
+    };
     const problemsOf = (env: Record<string, string>) => {
       try {
         loadConfig({ NODE_ENV: 'production', ...env });
@@ -105,20 +143,60 @@ describe('loadConfig', () => {
     };
 
     it.each([
-      ['HS256 only: a JWT secret and no identity provider', { PARCOURS_JWT_SECRET: secret }, /PARCOURS_OIDC_ISSUER and PARCOURS_OIDC_AUDIENCE are required/],
+      [
+        'HS256 only: a JWT secret and no identity provider',
+        { PARCOURS_JWT_SECRET: secret },
+        /PARCOURS_OIDC_ISSUER and PARCOURS_OIDC_AUDIENCE are required/,
+      ],
       ['no identity provider at all', {}, /PARCOURS_OIDC_ISSUER and PARCOURS_OIDC_AUDIENCE are required/],
-      ['a JWT secret beside the identity provider', { ...oidc, PARCOURS_JWT_SECRET: secret }, /PARCOURS_JWT_SECRET is refused/],
-      ['the published development JWT secret', { ...oidc, PARCOURS_JWT_SECRET: DEVELOPMENT_JWT_SECRET }, /PARCOURS_JWT_SECRET is refused/],
-      ['an identity provider over http', { ...oidc, PARCOURS_OIDC_ISSUER: 'http://sso.departement.fr/realms/parcours' }, /PARCOURS_OIDC_ISSUER must be https/],
-      ['a key set over http', { ...oidc, PARCOURS_OIDC_JWKS_URI: 'http://sso.departement.fr/certs' }, /PARCOURS_OIDC_JWKS_URI must be https/],
-      ['a CORS origin over http', { ...oidc, PARCOURS_CORS_ORIGINS: 'http://app.departement.fr' }, /PARCOURS_CORS_ORIGINS/],
+      [
+        'a JWT secret beside the identity provider',
+        { ...oidc, PARCOURS_JWT_SECRET: secret },
+        /PARCOURS_JWT_SECRET is refused/,
+      ],
+      [
+        'the published development JWT secret',
+        { ...oidc, PARCOURS_JWT_SECRET: DEVELOPMENT_JWT_SECRET },
+        /PARCOURS_JWT_SECRET is refused/,
+      ],
+      [
+        'an identity provider over http',
+        { ...oidc, PARCOURS_OIDC_ISSUER: 'http://sso.departement.fr/realms/parcours' },
+        /PARCOURS_OIDC_ISSUER must be https/,
+      ],
+      [
+        'a key set over http',
+        { ...oidc, PARCOURS_OIDC_JWKS_URI: 'http://sso.departement.fr/certs' },
+        /PARCOURS_OIDC_JWKS_URI must be https/,
+      ],
+      [
+        'a CORS origin over http',
+        { ...oidc, PARCOURS_CORS_ORIGINS: 'http://app.departement.fr' },
+        /PARCOURS_CORS_ORIGINS/,
+      ],
       ['the memory store', { ...oidc, PARCOURS_STORE: 'memory' }, /PARCOURS_STORE=memory/],
-      ['Kafka without a dead-letter key', { ...oidc, KAFKA_BROKERS: 'kafka:9092' }, /PARCOURS_DEAD_LETTER_KEY/],
-      ['no master key of personal data', { ...oidc, PARCOURS_MASTER_KEY: '' }, /PARCOURS_MASTER_KEY is required/],
+      [
+        'Kafka without a dead-letter key',
+        { ...oidc, KAFKA_BROKERS: 'kafka:9092' },
+        /PARCOURS_DEAD_LETTER_KEY/,
+      ],
+      [
+        'no master key of personal data',
+        { ...oidc, PARCOURS_MASTER_KEY: '' },
+        /PARCOURS_MASTER_KEY is required/,
+      ],
       ['no search key', { ...oidc, PARCOURS_SEARCH_KEY: '' }, /PARCOURS_SEARCH_KEY is required/],
       ['no partner id key', { ...oidc, PARCOURS_PARTNER_ID_KEY: '' }, /PARCOURS_PARTNER_ID_KEY is required/],
-      ['a master key of the wrong size', { ...oidc, PARCOURS_MASTER_KEY: 'c2hvcnQ=' }, /PARCOURS_MASTER_KEY must be 32 bytes/],
-      ['Kafka with the development dead-letter key', { ...oidc, KAFKA_BROKERS: 'kafka:9092', PARCOURS_DEAD_LETTER_KEY: DEVELOPMENT_DEAD_LETTER_KEY }, /PARCOURS_DEAD_LETTER_KEY/],
+      [
+        'a master key of the wrong size',
+        { ...oidc, PARCOURS_MASTER_KEY: 'c2hvcnQ=' },
+        /PARCOURS_MASTER_KEY must be 32 bytes/,
+      ],
+      [
+        'Kafka with the development dead-letter key',
+        { ...oidc, KAFKA_BROKERS: 'kafka:9092', PARCOURS_DEAD_LETTER_KEY: DEVELOPMENT_DEAD_LETTER_KEY },
+        /PARCOURS_DEAD_LETTER_KEY/,
+      ],
     ])('%s', (_, env, variable) => {
       expect(problemsOf(env as Record<string, string>).join('\n')).toMatch(variable);
     });
@@ -126,7 +204,11 @@ describe('loadConfig', () => {
     it('starts with an identity provider, a real store and a key; HS256 off, rate limiting on', () => {
       expect(problemsOf({ ...oidc, KAFKA_BROKERS: 'kafka:9092', PARCOURS_DEAD_LETTER_KEY: key })).toEqual([]);
       const config = loadConfig({ NODE_ENV: 'production', ...oidc });
-      expect(config).toMatchObject({ hs256Enabled: false, jwtSecretIsDevelopmentDefault: false, oidc: { issuer: oidc.PARCOURS_OIDC_ISSUER, audience: ['parcours-api'] } });
+      expect(config).toMatchObject({
+        hs256Enabled: false,
+        jwtSecretIsDevelopmentDefault: false,
+        oidc: { issuer: oidc.PARCOURS_OIDC_ISSUER, audience: ['parcours-api'] },
+      });
       expect(config.rateLimit.enabled).toBe(true);
     });
 

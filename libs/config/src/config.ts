@@ -4,7 +4,15 @@
  * failing later in the middle of a request.
  */
 import { isIP } from 'node:net';
-import { ClaimMapping, DEFAULT_CLAIM_MAPPING, isClaimPath, OIDC_ALGORITHMS, OidcAlgorithm, Role, ROLES } from '@parcours/auth';
+import {
+  ClaimMapping,
+  DEFAULT_CLAIM_MAPPING,
+  isClaimPath,
+  OIDC_ALGORITHMS,
+  OidcAlgorithm,
+  Role,
+  ROLES,
+} from '@parcours/auth';
 
 export type StoreKind = 'embedded' | 'postgres' | 'eventstoredb' | 'memory';
 
@@ -90,24 +98,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
 
   const port = Number(env.PORT ?? '3000');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be an integer from 0 to 65535, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT must be an integer from 0 to 65535, got "${env.PORT}"`);
 
   const store = (env.PARCOURS_STORE ?? 'embedded') as StoreKind;
-  if (!STORES.includes(store)) problems.push(`PARCOURS_STORE must be one of ${STORES.join(', ')}, got "${env.PARCOURS_STORE}"`);
+  if (!STORES.includes(store))
+    problems.push(`PARCOURS_STORE must be one of ${STORES.join(', ')}, got "${env.PARCOURS_STORE}"`);
 
   const databaseUrl = env.DATABASE_URL || undefined;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   if (store === 'postgres' && !databaseUrl) problems.push('PARCOURS_STORE=postgres needs DATABASE_URL');
 
   const eventStoreConnectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
-  if (store === 'eventstoredb' && !eventStoreConnectionString) problems.push('PARCOURS_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING');
-  if (store === 'eventstoredb' && !databaseUrl) problems.push('PARCOURS_STORE=eventstoredb needs DATABASE_URL for the read models');
+  if (store === 'eventstoredb' && !eventStoreConnectionString)
+    problems.push('PARCOURS_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING');
+  if (store === 'eventstoredb' && !databaseUrl)
+    problems.push('PARCOURS_STORE=eventstoredb needs DATABASE_URL for the read models');
 
   const pgSchema = env.PARCOURS_PG_SCHEMA ?? 'public';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(pgSchema)) problems.push('PARCOURS_PG_SCHEMA must be a lower-case SQL identifier');
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(pgSchema))
+    problems.push('PARCOURS_PG_SCHEMA must be a lower-case SQL identifier');
 
-  const kafkaBrokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
-  for (const b of kafkaBrokers) if (!/^[\w.-]+:\d{1,5}$/.test(b)) problems.push(`KAFKA_BROKERS entry "${b}" must be host:port`);
+  const kafkaBrokers = (env.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  for (const b of kafkaBrokers)
+    if (!/^[\w.-]+:\d{1,5}$/.test(b)) problems.push(`KAFKA_BROKERS entry "${b}" must be host:port`);
 
   // HS256 with a local secret is for development and tests: production takes its tokens from the identity provider.
   const jwtSecretIsDevelopmentDefault = !production && !env.PARCOURS_JWT_SECRET;
@@ -119,7 +137,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!['true', 'false'].includes(worker)) problems.push('PARCOURS_WORKER_IN_PROCESS must be true or false');
 
   const pseudonymisationKey = env.PARCOURS_PSEUDONYMISATION_KEY || undefined;
-  if (pseudonymisationKey && pseudonymisationKey.length < 32) problems.push('PARCOURS_PSEUDONYMISATION_KEY must be at least 32 characters');
+  if (pseudonymisationKey && pseudonymisationKey.length < 32)
+    problems.push('PARCOURS_PSEUDONYMISATION_KEY must be at least 32 characters');
 
   const projectionBatchSize = Number(env.PARCOURS_PROJECTION_BATCH_SIZE ?? '500');
   if (!Number.isInteger(projectionBatchSize) || projectionBatchSize < 1 || projectionBatchSize > 10000) {
@@ -127,10 +146,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   const readyMaxLag = Number(env.PARCOURS_READY_MAX_LAG ?? '10000');
-  if (!Number.isInteger(readyMaxLag) || readyMaxLag < 0) problems.push('PARCOURS_READY_MAX_LAG must be a whole number of events (0 or more)');
+  if (!Number.isInteger(readyMaxLag) || readyMaxLag < 0)
+    problems.push('PARCOURS_READY_MAX_LAG must be a whole number of events (0 or more)');
 
   const jwtMaxLifetimeSeconds = Number(env.PARCOURS_JWT_MAX_LIFETIME_SECONDS ?? '43200');
-  if (!Number.isInteger(jwtMaxLifetimeSeconds) || jwtMaxLifetimeSeconds < 60 || jwtMaxLifetimeSeconds > 31 * 24 * 3600) {
+  if (
+    !Number.isInteger(jwtMaxLifetimeSeconds) ||
+    jwtMaxLifetimeSeconds < 60 ||
+    jwtMaxLifetimeSeconds > 31 * 24 * 3600
+  ) {
     problems.push('PARCOURS_JWT_MAX_LIFETIME_SECONDS must be an integer from 60 to 2678400');
   }
 
@@ -140,8 +164,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const corsOrigins = list(env.PARCOURS_CORS_ORIGINS);
   for (const origin of corsOrigins) {
-    if (!isOrigin(origin)) problems.push(`PARCOURS_CORS_ORIGINS entry "${origin}" must be an origin such as https://parcours.departement.fr (scheme, host, port; no path, no *)`);
-    else if (production && !origin.startsWith('https://')) problems.push(`PARCOURS_CORS_ORIGINS entry "${origin}" must be https when NODE_ENV=production`);
+    if (!isOrigin(origin))
+      problems.push(
+        `PARCOURS_CORS_ORIGINS entry "${origin}" must be an origin such as https://parcours.departement.fr (scheme, host, port; no path, no *)`,
+      );
+    else if (production && !origin.startsWith('https://'))
+      problems.push(`PARCOURS_CORS_ORIGINS entry "${origin}" must be https when NODE_ENV=production`);
   }
 
   const trustProxy = loadTrustProxy(env.PARCOURS_TRUST_PROXY, problems);
@@ -157,22 +185,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 
   // The keys of personal data (README: Personal data): checked here so that a bad one stops the boot, not the first read.
-  if (env.PARCOURS_MASTER_KEY !== undefined && Buffer.from(env.PARCOURS_MASTER_KEY, 'base64').length !== 32) problems.push('PARCOURS_MASTER_KEY must be 32 bytes in base64');
+  if (env.PARCOURS_MASTER_KEY !== undefined && Buffer.from(env.PARCOURS_MASTER_KEY, 'base64').length !== 32)
+    problems.push('PARCOURS_MASTER_KEY must be 32 bytes in base64');
   for (const name of ['PARCOURS_SEARCH_KEY', 'PARCOURS_PARTNER_ID_KEY'] as const) {
-    if (env[name] !== undefined && env[name]!.length < 32) problems.push(`${name} must be at least 32 characters`);
+    if (env[name] !== undefined && env[name]!.length < 32)
+      problems.push(`${name} must be at least 32 characters`);
   }
   if (production) {
     for (const name of ['PARCOURS_MASTER_KEY', 'PARCOURS_SEARCH_KEY', 'PARCOURS_PARTNER_ID_KEY'] as const) {
-      if (!env[name]) problems.push(`${name} is required when NODE_ENV=production (personal data: README, Personal data)`);
+      if (!env[name])
+        problems.push(`${name} is required when NODE_ENV=production (personal data: README, Personal data)`);
     }
     if (env.PARCOURS_JWT_SECRET) {
-      problems.push('PARCOURS_JWT_SECRET is refused when NODE_ENV=production: HS256 tokens are for development and tests only; tokens come from the identity provider (PARCOURS_OIDC_ISSUER)');
+      problems.push(
+        'PARCOURS_JWT_SECRET is refused when NODE_ENV=production: HS256 tokens are for development and tests only; tokens come from the identity provider (PARCOURS_OIDC_ISSUER)',
+      );
     }
     if (!env.PARCOURS_OIDC_ISSUER) {
-      problems.push('PARCOURS_OIDC_ISSUER and PARCOURS_OIDC_AUDIENCE are required when NODE_ENV=production: HS256 tokens are refused there, bearer tokens come from the identity provider');
+      problems.push(
+        'PARCOURS_OIDC_ISSUER and PARCOURS_OIDC_AUDIENCE are required when NODE_ENV=production: HS256 tokens are refused there, bearer tokens come from the identity provider',
+      );
     }
-    if (store === 'memory') problems.push('PARCOURS_STORE=memory keeps nothing and is refused when NODE_ENV=production');
-    if (kafkaBrokers.length > 0 && (deadLetterKeyIsDevelopmentDefault || deadLetterKey === DEVELOPMENT_DEAD_LETTER_KEY)) {
+    if (store === 'memory')
+      problems.push('PARCOURS_STORE=memory keeps nothing and is refused when NODE_ENV=production');
+    if (
+      kafkaBrokers.length > 0 &&
+      (deadLetterKeyIsDevelopmentDefault || deadLetterKey === DEVELOPMENT_DEAD_LETTER_KEY)
+    ) {
       problems.push('PARCOURS_DEAD_LETTER_KEY is required with KAFKA_BROKERS when NODE_ENV=production');
     }
   }
@@ -206,11 +245,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-const list = (value: string | undefined): string[] => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
   const value = Number(env[name] ?? String(fallback));
-  if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    problems.push(`${name} must be an integer from ${min} to ${max}`);
   return value;
 }
 
@@ -222,7 +273,12 @@ function isOrigin(value: string): boolean {
 
 /** An absolute http(s) URL; https when NODE_ENV=production (tokens and keys must not travel in clear). */
 function checkUrl(name: string, value: string, production: boolean, problems: string[]): void {
-  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol) || new URL(value).search || new URL(value).hash) {
+  if (
+    !URL.canParse(value) ||
+    !/^https?:$/.test(new URL(value).protocol) ||
+    new URL(value).search ||
+    new URL(value).hash
+  ) {
     problems.push(`${name} must be an absolute http(s) URL without query, got "${value}"`);
   } else if (production && new URL(value).protocol !== 'https:') {
     problems.push(`${name} must be https when NODE_ENV=production`);
@@ -249,17 +305,26 @@ function loadOidc(env: NodeJS.ProcessEnv, production: boolean, problems: string[
   }
   checkUrl('PARCOURS_OIDC_ISSUER', issuer, production, problems);
   const audience = list(env.PARCOURS_OIDC_AUDIENCE);
-  if (audience.length === 0) problems.push('PARCOURS_OIDC_ISSUER needs PARCOURS_OIDC_AUDIENCE (the audience of the tokens meant for this API)');
+  if (audience.length === 0)
+    problems.push(
+      'PARCOURS_OIDC_ISSUER needs PARCOURS_OIDC_AUDIENCE (the audience of the tokens meant for this API)',
+    );
   const jwksUri = env.PARCOURS_OIDC_JWKS_URI || undefined;
   if (jwksUri) checkUrl('PARCOURS_OIDC_JWKS_URI', jwksUri, production, problems);
 
   const algorithms = env.PARCOURS_OIDC_ALGORITHMS ? list(env.PARCOURS_OIDC_ALGORITHMS) : [...OIDC_ALGORITHMS];
   const unknown = algorithms.filter((a) => !(OIDC_ALGORITHMS as readonly string[]).includes(a));
-  if (unknown.length || algorithms.length === 0) problems.push(`PARCOURS_OIDC_ALGORITHMS must list some of ${OIDC_ALGORITHMS.join(', ')}, got "${env.PARCOURS_OIDC_ALGORITHMS}"`);
+  if (unknown.length || algorithms.length === 0)
+    problems.push(
+      `PARCOURS_OIDC_ALGORITHMS must list some of ${OIDC_ALGORITHMS.join(', ')}, got "${env.PARCOURS_OIDC_ALGORITHMS}"`,
+    );
 
   const claim = (name: string, fallback: string) => {
     const path = env[name] || fallback;
-    if (!isClaimPath(path)) problems.push(`${name} must be a claim name or a dotted path of claim names (letters, digits, _ - :), got "${path}"`);
+    if (!isClaimPath(path))
+      problems.push(
+        `${name} must be a claim name or a dotted path of claim names (letters, digits, _ - :), got "${path}"`,
+      );
     return path;
   };
   const claims: ClaimMapping = {
@@ -278,7 +343,9 @@ function loadRoleMap(value: string, problems: string[]): Record<string, Role> {
   for (const entry of list(value)) {
     const [name, role, ...rest] = entry.split('=').map((part) => part.trim());
     if (!name || rest.length || !(ROLES as readonly string[]).includes(role)) {
-      problems.push(`PARCOURS_OIDC_ROLE_MAP entry "${entry}" must be provider-role=parcours-role, the latter one of ${ROLES.join(', ')}`);
+      problems.push(
+        `PARCOURS_OIDC_ROLE_MAP entry "${entry}" must be provider-role=parcours-role, the latter one of ${ROLES.join(', ')}`,
+      );
       continue;
     }
     map[name] = role as Role;
@@ -291,7 +358,8 @@ function loadTrustProxy(value: string | undefined, problems: string[]): false | 
   if (!value || value === 'false') return false;
   if (/^\d+$/.test(value)) {
     const hops = Number(value);
-    if (hops < 1 || hops > 10) problems.push('PARCOURS_TRUST_PROXY as a number of proxy hops must be from 1 to 10');
+    if (hops < 1 || hops > 10)
+      problems.push('PARCOURS_TRUST_PROXY as a number of proxy hops must be from 1 to 10');
     return hops;
   }
   const entries = list(value);
@@ -299,7 +367,9 @@ function loadTrustProxy(value: string | undefined, problems: string[]): false | 
     const [address, prefix, ...rest] = entry.split('/');
     const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
     if (!named && (rest.length || !isIP(address) || (prefix !== undefined && !/^\d{1,3}$/.test(prefix)))) {
-      problems.push(`PARCOURS_TRUST_PROXY entry "${entry}" must be an address, a subnet (address/prefix), loopback, linklocal or uniquelocal`);
+      problems.push(
+        `PARCOURS_TRUST_PROXY entry "${entry}" must be an address, a subnet (address/prefix), loopback, linklocal or uniquelocal`,
+      );
     }
   }
   return entries;

@@ -21,7 +21,10 @@ export interface Stores {
 export async function openStores(config: AppConfig): Promise<Stores> {
   const sql: SqlClient =
     config.store === 'embedded' || (config.store === 'memory' && !config.databaseUrl)
-      ? await PgliteSqlClient.open({ dataDir: config.store === 'embedded' ? config.dataDir : undefined, schema: config.pgSchema })
+      ? await PgliteSqlClient.open({
+          dataDir: config.store === 'embedded' ? config.dataDir : undefined,
+          schema: config.pgSchema,
+        })
       : new PgSqlClient({ connectionString: config.databaseUrl, schema: config.pgSchema });
   if (config.store === 'postgres' && config.pgSchema !== 'public') {
     await sql.exec(`create schema if not exists "${config.pgSchema}"`);

@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreError } from './event-store.port';
 import { MemoryEventStore } from './memory/memory-event-store';
-import { EventSchemaViolation, SchemaCheckedEventStore, StoredEventRules } from './schema-checked-event-store';
+import {
+  EventSchemaViolation,
+  SchemaCheckedEventStore,
+  StoredEventRules,
+} from './schema-checked-event-store';
 
-const note = { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', maxLength: 5 } } };
+const note = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['text'],
+  properties: { text: { type: 'string', maxLength: 5 } },
+};
 const rules: StoredEventRules = {
   schemasFor: (streamId) => (streamId.startsWith('checked-') ? { Noted: note } : undefined),
   check: (_streamId, _type, data) => (data.text === 'nope' ? [{ path: '/text', rule: 'custom' }] : []),
@@ -18,7 +27,9 @@ describe('schema-checked event store', () => {
   });
 
   it('appends events of their schema, as stored through JSON', async () => {
-    await store.appendToStream('checked-1', [{ id: randomUUID(), type: 'Noted', data: { text: 'ok', gone: undefined } }]);
+    await store.appendToStream('checked-1', [
+      { id: randomUUID(), type: 'Noted', data: { text: 'ok', gone: undefined } },
+    ]);
     const [e] = await store.readStream('checked-1');
     expect(e.data).toEqual({ text: 'ok' });
     expect(Object.keys(e.data)).toEqual(['text']);
@@ -33,22 +44,39 @@ describe('schema-checked event store', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventSchemaViolation);
     expect(error).toBeInstanceOf(EventStoreError);
-    expect(error).toMatchObject({ code: 'EVENT_SCHEMA_VIOLATION', eventType: 'Noted', faults: [{ path: '/extra', rule: 'additionalProperties' }, { path: '/text', rule: 'maxLength' }] });
+    expect(error).toMatchObject({
+      code: 'EVENT_SCHEMA_VIOLATION',
+      eventType: 'Noted',
+      faults: [
+        { path: '/extra', rule: 'additionalProperties' },
+        { path: '/text', rule: 'maxLength' },
+      ],
+    });
     expect((error as Error).message).not.toContain('too long');
     expect((await store.readAll()).events).toEqual([]);
   });
 
   it('refuses a type the stream does not know, a value the rules refuse, data that is not JSON', async () => {
-    await expect(store.appendToStream('checked-1', [{ id: randomUUID(), type: 'Other', data: {} }])).rejects.toMatchObject({ faults: [{ path: '', rule: 'unknownEventType' }] });
-    await expect(store.appendToStream('checked-1', [{ id: randomUUID(), type: 'toString', data: {} }])).rejects.toMatchObject({ faults: [{ path: '', rule: 'unknownEventType' }] });
-    await expect(store.appendToStream('checked-1', [{ id: randomUUID(), type: 'Noted', data: { text: 'nope' } }])).rejects.toMatchObject({ faults: [{ path: '/text', rule: 'custom' }] });
-    await expect(store.appendToStream('checked-1', [{ id: randomUUID(), type: 'Noted', data: { text: 1n } as never }])).rejects.toMatchObject({ faults: [{ path: '', rule: 'json' }] });
+    await expect(
+      store.appendToStream('checked-1', [{ id: randomUUID(), type: 'Other', data: {} }]),
+    ).rejects.toMatchObject({ faults: [{ path: '', rule: 'unknownEventType' }] });
+    await expect(
+      store.appendToStream('checked-1', [{ id: randomUUID(), type: 'toString', data: {} }]),
+    ).rejects.toMatchObject({ faults: [{ path: '', rule: 'unknownEventType' }] });
+    await expect(
+      store.appendToStream('checked-1', [{ id: randomUUID(), type: 'Noted', data: { text: 'nope' } }]),
+    ).rejects.toMatchObject({ faults: [{ path: '/text', rule: 'custom' }] });
+    await expect(
+      store.appendToStream('checked-1', [{ id: randomUUID(), type: 'Noted', data: { text: 1n } as never }]),
+    ).rejects.toMatchObject({ faults: [{ path: '', rule: 'json' }] });
     expect(await store.countAfter(undefined)).toBe(0);
   });
 
   it('leaves other streams and malformed calls to the store it wraps', async () => {
     await store.appendToStream('free', [{ id: randomUUID(), type: 'Anything', data: { any: ['thing'] } }]);
     expect((await inner.readStream('free'))[0].data).toEqual({ any: ['thing'] });
-    await expect(store.appendToStream('checked-1', [{ id: 'x', type: 'Noted', data: null as never }])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      store.appendToStream('checked-1', [{ id: 'x', type: 'Noted', data: null as never }]),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

@@ -37,7 +37,10 @@ export class EventSchemaViolation extends EventStoreError {
     readonly eventType: string,
     readonly faults: EventSchemaFault[],
   ) {
-    super('EVENT_SCHEMA_VIOLATION', `event ${eventType} does not match its schema: ${faults.map((f) => `${f.path || '/'} (${f.rule})`).join('; ')}`);
+    super(
+      'EVENT_SCHEMA_VIOLATION',
+      `event ${eventType} does not match its schema: ${faults.map((f) => `${f.path || '/'} (${f.rule})`).join('; ')}`,
+    );
   }
 }
 
@@ -45,8 +48,16 @@ export class EventSchemaViolation extends EventStoreError {
 const MAX_FAULTS = 20;
 
 function faultOf(e: ErrorObject): EventSchemaFault {
-  const property = e.keyword === 'required' ? e.params.missingProperty : e.keyword === 'additionalProperties' ? e.params.additionalProperty : undefined;
-  const path = property === undefined ? e.instancePath : `${e.instancePath}/${String(property).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const property =
+    e.keyword === 'required'
+      ? e.params.missingProperty
+      : e.keyword === 'additionalProperties'
+        ? e.params.additionalProperty
+        : undefined;
+  const path =
+    property === undefined
+      ? e.instancePath
+      : `${e.instancePath}/${String(property).replace(/~/g, '~0').replace(/\//g, '~1')}`;
   return { path, rule: e.keyword };
 }
 
@@ -67,9 +78,11 @@ export class StoredEventChecker {
     if (!schemas || !Array.isArray(events)) return events;
     return events.map((event) => {
       // Malformed calls (no type, data not an object) are the adapters' INVALID_ARGUMENT.
-      if (!event || typeof event.type !== 'string' || event.data === null || typeof event.data !== 'object') return event;
+      if (!event || typeof event.type !== 'string' || event.data === null || typeof event.data !== 'object')
+        return event;
       const type = event.type;
-      if (!Object.hasOwn(schemas, type)) throw new EventSchemaViolation(streamId, type, [{ path: '', rule: 'unknownEventType' }]);
+      if (!Object.hasOwn(schemas, type))
+        throw new EventSchemaViolation(streamId, type, [{ path: '', rule: 'unknownEventType' }]);
       let data: Record<string, unknown>;
       try {
         data = JSON.parse(JSON.stringify(event.data)) as Record<string, unknown>;
@@ -79,7 +92,10 @@ export class StoredEventChecker {
       const validate = this.validatorOf(schemas[type]);
       if (!validate(data)) {
         const faults = (validate.errors ?? []).map(faultOf);
-        const unique = [...new Map(faults.map((f) => [`${f.path} ${f.rule}`, f])).values()].slice(0, MAX_FAULTS);
+        const unique = [...new Map(faults.map((f) => [`${f.path} ${f.rule}`, f])).values()].slice(
+          0,
+          MAX_FAULTS,
+        );
         throw new EventSchemaViolation(streamId, type, unique);
       }
       const more = this.rules.check?.(streamId, type, data) ?? [];
@@ -114,7 +130,11 @@ export class SchemaCheckedEventStore implements EventStore {
     this.checker = new StoredEventChecker(rules);
   }
 
-  appendToStream(streamId: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
+  appendToStream(
+    streamId: string,
+    events: EventToAppend[],
+    options?: { expectedRevision?: ExpectedRevision },
+  ): Promise<AppendResult> {
     let checked: EventToAppend[];
     try {
       checked = this.checker.check(streamId, events);

@@ -11,7 +11,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Shared by every adapter so that bad input gets the same typed error everywhere. */
 export function validateStreamId(streamId: unknown): asserts streamId is string {
   if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > 200) {
-    throw new InvalidEventStoreArgumentError('stream id must be a non-empty string of at most 200 characters');
+    throw new InvalidEventStoreArgumentError(
+      'stream id must be a non-empty string of at most 200 characters',
+    );
   }
   if (streamId.startsWith('$')) {
     throw new InvalidEventStoreArgumentError('stream ids starting with $ are reserved');
@@ -42,7 +44,8 @@ export function validateAppend(streamId: unknown, events: unknown, expected: unk
     if (!e || typeof e.id !== 'string' || !UUID.test(e.id)) {
       throw new InvalidEventStoreArgumentError('every event needs a UUID id');
     }
-    if (ids.has(e.id.toLowerCase())) throw new InvalidEventStoreArgumentError(`event id ${e.id} appears twice`);
+    if (ids.has(e.id.toLowerCase()))
+      throw new InvalidEventStoreArgumentError(`event id ${e.id} appears twice`);
     ids.add(e.id.toLowerCase());
     if (typeof e.type !== 'string' || e.type.length === 0 || e.type.startsWith('$')) {
       throw new InvalidEventStoreArgumentError('every event needs a type not starting with $');
@@ -66,6 +69,9 @@ export function validateReadAll(options: ReadAllOptions): void {
   }
 }
 
-export function stampMetadata(e: EventToAppend, now: () => Date): EventToAppend['metadata'] & { recordedAt: string } {
+export function stampMetadata(
+  e: EventToAppend,
+  now: () => Date,
+): EventToAppend['metadata'] & { recordedAt: string } {
   return { ...(e.metadata ?? {}), recordedAt: e.metadata?.recordedAt ?? now().toISOString() };
 }

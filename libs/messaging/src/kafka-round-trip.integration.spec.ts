@@ -18,7 +18,12 @@ describeWithKafka('Kafka round trip against the real broker', () => {
     for (const c of consumers) await c.disconnect().catch(() => undefined);
   });
 
-  async function consumeUntil(topic: string, groupId: string, stopAfter: number, into: string[]): Promise<Consumer> {
+  async function consumeUntil(
+    topic: string,
+    groupId: string,
+    stopAfter: number,
+    into: string[],
+  ): Promise<Consumer> {
     const consumer = kafka.consumer({ groupId, sessionTimeout: 10000, heartbeatInterval: 1000 });
     consumers.push(consumer);
     await consumer.connect();
@@ -33,7 +38,9 @@ describeWithKafka('Kafka round trip against the real broker', () => {
             into.push(message.value!.toString());
             handled++;
             // Commit only after the message was handled: the next offset.
-            await consumer.commitOffsets([{ topic: t, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+            await consumer.commitOffsets([
+              { topic: t, partition, offset: (BigInt(message.offset) + 1n).toString() },
+            ]);
             if (handled === stopAfter) resolve();
           },
         })

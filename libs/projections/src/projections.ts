@@ -6,7 +6,11 @@ import { personIndexProjection } from './persons/person-index';
 /** Every projection of the product: what the worker runs and the CLI rebuilds. */
 export const PROJECTIONS = [parcoursProjection, personIndexProjection()];
 
-export function createProjectionRunner(store: EventStore, sql: SqlClient, options: RunnerOptions = {}): ProjectionRunner {
+export function createProjectionRunner(
+  store: EventStore,
+  sql: SqlClient,
+  options: RunnerOptions = {},
+): ProjectionRunner {
   return new ProjectionRunner(store, sql, PROJECTIONS, options);
 }
 

@@ -1,7 +1,15 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@parcours/config';
 import { PARCOURS_PERSONAL_DATA, STORED_EVENT_RULES } from '@parcours/domain';
-import { EnvironmentMasterKey, MasterKey, openStores, PersonalDataEventStore, PersonKeys, SchemaCheckedEventStore, Stores } from '@parcours/event-store';
+import {
+  EnvironmentMasterKey,
+  MasterKey,
+  openStores,
+  PersonalDataEventStore,
+  PersonKeys,
+  SchemaCheckedEventStore,
+  Stores,
+} from '@parcours/event-store';
 import { CLOCK, CONFIG, EVENT_STORE, SQL, STORES } from './tokens';
 
 /** Closes the stores when Nest shuts down (SIGTERM, tests' app.close()). */
@@ -17,17 +25,29 @@ class StoresLifecycle implements OnApplicationShutdown {
  * (libs/domain: event-schemas.ts, reference-event-schemas.ts): whatever the
  * API, a partner flow or a test through the app writes, the read side can fold.
  */
-export function schemaCheckedStores(stores: Stores, masterKey: MasterKey = EnvironmentMasterKey.fromEnvironment()): Stores {
+export function schemaCheckedStores(
+  stores: Stores,
+  masterKey: MasterKey = EnvironmentMasterKey.fromEnvironment(),
+): Stores {
   if (stores.eventStore instanceof SchemaCheckedEventStore) return stores;
   // Checked in clear, then sealed: the personal fields reach the database encrypted with the person's key (DOMAIN.md §7).
-  const sealed = new PersonalDataEventStore(stores.eventStore, PARCOURS_PERSONAL_DATA, new PersonKeys(stores.sql, masterKey));
-  return { ...stores, eventStore: new SchemaCheckedEventStore(sealed, STORED_EVENT_RULES), close: () => stores.close() };
+  const sealed = new PersonalDataEventStore(
+    stores.eventStore,
+    PARCOURS_PERSONAL_DATA,
+    new PersonKeys(stores.sql, masterKey),
+  );
+  return {
+    ...stores,
+    eventStore: new SchemaCheckedEventStore(sealed, STORED_EVENT_RULES),
+    close: () => stores.close(),
+  };
 }
 
 /** The sealing layer behind the product's event store. */
 export function personalDataStoreOf(stores: Stores): PersonalDataEventStore {
   const sealed = stores.eventStore instanceof SchemaCheckedEventStore ? stores.eventStore.inner : undefined;
-  if (!(sealed instanceof PersonalDataEventStore)) throw new Error('the event store does not seal personal data');
+  if (!(sealed instanceof PersonalDataEventStore))
+    throw new Error('the event store does not seal personal data');
   return sealed;
 }
 
@@ -50,7 +70,10 @@ export class CoreModule {
       module: CoreModule,
       providers: [
         { provide: CONFIG, useValue: config },
-        { provide: STORES, useFactory: async () => schemaCheckedStores(options.stores ?? (await openStores(config))) },
+        {
+          provide: STORES,
+          useFactory: async () => schemaCheckedStores(options.stores ?? (await openStores(config))),
+        },
         { provide: EVENT_STORE, useFactory: (s: Stores) => s.eventStore, inject: [STORES] },
         { provide: SQL, useFactory: (s: Stores) => s.sql, inject: [STORES] },
         { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },

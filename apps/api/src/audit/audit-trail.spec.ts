@@ -10,7 +10,10 @@ class Flaky implements SqlClient {
   constructor(private readonly inner: SqlClient) {}
   async query<R>(sql: string, params?: unknown[]): Promise<R[]> {
     if (sql.startsWith('insert into audit_reads')) {
-      if (this.down) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+      if (this.down)
+        throw Object.assign(new Error('terminating connection due to administrator command'), {
+          code: '57P01',
+        });
       this.inserts.push((JSON.parse(String(params![0])) as unknown[]).length);
     }
     return this.inner.query<R>(sql, params);
@@ -49,7 +52,8 @@ describe('the audit trail buffer', () => {
   let sql: Flaky;
   let before = 0;
   // Rows cannot be deleted: each test counts from where the previous one left the table.
-  const count = async () => Number((await sql.query<{ n: number }>('select count(*)::int as n from audit_reads'))[0].n) - before;
+  const count = async () =>
+    Number((await sql.query<{ n: number }>('select count(*)::int as n from audit_reads'))[0].n) - before;
 
   async function trail(options: Partial<AuditTrailOptions>): Promise<AuditTrail> {
     const t = new AuditTrail(sql, options);
@@ -91,10 +95,14 @@ describe('the audit trail buffer', () => {
     for (let i = 0; i < 12; i++) await t.record(read(i, [`q-${i}`, 'p-shared']));
     await until(() => t.pending.failures >= 2);
     expect(t.pending).toMatchObject({ reads: 12, parcoursIds: 24 });
-    await expect(t.record(read(12, ['q-12', 'p-shared']))).rejects.toMatchObject({ response: { statusCode: 503, code: 'STORE_UNAVAILABLE' } });
+    await expect(t.record(read(12, ['q-12', 'p-shared']))).rejects.toMatchObject({
+      response: { statusCode: 503, code: 'STORE_UNAVAILABLE' },
+    });
     // A one-id read still fits; then the buffer refuses before any read is done.
     await t.record(read(13));
-    expect(() => t.assertAccepting()).toThrow(expect.objectContaining({ response: expect.objectContaining({ code: 'STORE_UNAVAILABLE' }) }));
+    expect(() => t.assertAccepting()).toThrow(
+      expect.objectContaining({ response: expect.objectContaining({ code: 'STORE_UNAVAILABLE' }) }),
+    );
     sql.down = false;
     await until(async () => (await count()) === 13);
     expect(t.pending).toEqual({ reads: 0, parcoursIds: 0, failures: 0 });

@@ -1,4 +1,11 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import type { Identity } from '@parcours/auth';
 import { isTransientStoreError, retryDelay, SqlClient } from '@parcours/event-store';
 import { SQL } from '@parcours/runtime';
@@ -32,14 +39,20 @@ export interface AuditTrailOptions {
 export const AUDIT_TRAIL_OPTIONS = Symbol('AUDIT_TRAIL_OPTIONS');
 
 /** 100 000 ids are a few megabytes; at 500 reads/s of 20 lines, ten seconds of outage. */
-export const DEFAULT_AUDIT_TRAIL_OPTIONS: AuditTrailOptions = { flushIntervalMs: 200, batchSize: 500, capacity: 100_000, shutdownTimeoutMs: 10_000 };
+export const DEFAULT_AUDIT_TRAIL_OPTIONS: AuditTrailOptions = {
+  flushIntervalMs: 200,
+  batchSize: 500,
+  capacity: 100_000,
+  shutdownTimeoutMs: 10_000,
+};
 
 /** The answer to a read whose audit cannot be kept: the read is not served. */
 export const auditUnavailable = () =>
   new Problem({
     statusCode: 503,
     code: 'STORE_UNAVAILABLE',
-    message: 'Le journal des consultations ne peut être enregistré pour le moment : réessayez dans quelques secondes.',
+    message:
+      'Le journal des consultations ne peut être enregistré pour le moment : réessayez dans quelques secondes.',
   });
 
 type Row = {
@@ -157,7 +170,8 @@ export class AuditTrail implements OnModuleInit, BeforeApplicationShutdown {
     this.flushing ??= this.drain()
       .then(
         () => {
-          if (this.failures > 0) this.logger.log(`audit written again after ${this.failures} failed attempts`);
+          if (this.failures > 0)
+            this.logger.log(`audit written again after ${this.failures} failed attempts`);
           this.failures = 0;
         },
         (error) => {
@@ -188,10 +202,14 @@ export class AuditTrail implements OnModuleInit, BeforeApplicationShutdown {
         return;
       } catch (error) {
         if (Date.now() >= deadline) {
-          this.logger.error(`AUDIT_LOST: ${this.buffer.length} reads could not be written before shutdown: ${describe(error)}`);
+          this.logger.error(
+            `AUDIT_LOST: ${this.buffer.length} reads could not be written before shutdown: ${describe(error)}`,
+          );
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(retryDelay(attempt), Math.max(0, deadline - Date.now()))));
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(retryDelay(attempt), Math.max(0, deadline - Date.now()))),
+        );
       }
     }
   }

@@ -34,8 +34,18 @@ export class AuditInterceptor implements NestInterceptor {
     if (typeof route !== 'string') throw new Error('a personal-data route without its pattern');
     return next.handle().pipe(
       mergeMap(async (result) => {
-        const parcoursIds = distinctParcoursIds(parcoursIdsOf(result, request as { params: Record<string, string | undefined> }));
-        if (parcoursIds.length) await this.trail.record({ at: this.clock(), who, method: request.method, route, purpose, parcoursIds });
+        const parcoursIds = distinctParcoursIds(
+          parcoursIdsOf(result, request as { params: Record<string, string | undefined> }),
+        );
+        if (parcoursIds.length)
+          await this.trail.record({
+            at: this.clock(),
+            who,
+            method: request.method,
+            route,
+            purpose,
+            parcoursIds,
+          });
         return result;
       }),
     );

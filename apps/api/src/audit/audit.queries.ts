@@ -26,7 +26,8 @@ export interface AuditFilter {
   to?: BusinessDate;
 }
 
-const COLUMNS = 'id, read_at, actor_sub, actor_role, organisation_id, referent_id, territory, method, route, purpose, parcours_ids';
+const COLUMNS =
+  'id, read_at, actor_sub, actor_role, organisation_id, referent_id, territory, method, route, purpose, parcours_ids';
 
 type Row = {
   id: number | string;
@@ -68,7 +69,10 @@ function toRecord(r: Row): AuditRecord {
  * AuditTrail.flush() first to include them.
  */
 export async function auditOfParcours(sql: SqlQueryable, parcoursId: string): Promise<AuditRecord[]> {
-  const rows = await sql.query<Row>(`select ${COLUMNS} from audit_reads where parcours_ids @> array[$1]::text[] order by read_at, id`, [parcoursId]);
+  const rows = await sql.query<Row>(
+    `select ${COLUMNS} from audit_reads where parcours_ids @> array[$1]::text[] order by read_at, id`,
+    [parcoursId],
+  );
   return rows.map((r) => ({ ...toRecord(r), parcoursIds: [parcoursId] }));
 }
 
@@ -83,8 +87,10 @@ export async function queryAudit(sql: SqlQueryable, filter: AuditFilter, page: P
   if (filter.parcoursId !== undefined) add((p) => `parcours_ids @> array[${p}]::text[]`, filter.parcoursId);
   if (filter.actor !== undefined) add((p) => `actor_sub = ${p}`, filter.actor);
   // Days of the Département's calendar, as every business date.
-  if (filter.from !== undefined) add((p) => `read_at >= (${p}::date)::timestamp at time zone 'Europe/Paris'`, filter.from);
-  if (filter.to !== undefined) add((p) => `read_at < (${p}::date + 1)::timestamp at time zone 'Europe/Paris'`, filter.to);
+  if (filter.from !== undefined)
+    add((p) => `read_at >= (${p}::date)::timestamp at time zone 'Europe/Paris'`, filter.from);
+  if (filter.to !== undefined)
+    add((p) => `read_at < (${p}::date + 1)::timestamp at time zone 'Europe/Paris'`, filter.to);
   params.push(page.pageSize, (page.page - 1) * page.pageSize);
   const rows = await sql.query<Row & { total: number }>(
     `select ${COLUMNS}, count(*) over ()::int as total from audit_reads

@@ -12,7 +12,10 @@ export const PERSONAL_DATA_EXTENSION = 'x-personal-data';
 export const PURPOSE_HEADER = 'X-Purpose';
 
 /** The parcours a route's answer is about, from the answer and the request (its path parameters). */
-export type ParcoursIdsOf = (result: unknown, request: { params: Record<string, string | undefined> }) => unknown[];
+export type ParcoursIdsOf = (
+  result: unknown,
+  request: { params: Record<string, string | undefined> },
+) => unknown[];
 
 /**
  * Marks a route that returns personal data: every successful answer is
@@ -41,7 +44,8 @@ export const parcoursInPath =
 /** The parcours of a list's lines (`items[].parcoursId`: portfolios, échéances). */
 export const parcoursOfItems: ParcoursIdsOf = (result) => {
   const items = (result as { items?: unknown } | undefined)?.items;
-  if (!Array.isArray(items)) throw new Error('a personal-data list without items: its reads cannot be audited');
+  if (!Array.isArray(items))
+    throw new Error('a personal-data list without items: its reads cannot be audited');
   return items.map((item) => (item as { parcoursId?: unknown } | null)?.parcoursId);
 };
 
@@ -50,7 +54,12 @@ export function purposeOf(headers: Record<string, string | string[] | undefined>
   const value = headers[PURPOSE_HEADER.toLowerCase()];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !isIdentifier(value)) {
-    throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: `${PURPOSE_HEADER} doit être ${IDENTIFIER_RULE}.`, field: PURPOSE_HEADER });
+    throw new Problem({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: `${PURPOSE_HEADER} doit être ${IDENTIFIER_RULE}.`,
+      field: PURPOSE_HEADER,
+    });
   }
   return value;
 }
@@ -62,7 +71,10 @@ export function purposeOf(headers: Record<string, string | string[] | undefined>
  */
 export function distinctParcoursIds(ids: unknown[]): string[] {
   for (const id of ids) {
-    if (typeof id !== 'string' || id.length === 0) throw new Error(`a personal-data answer names a parcours without id (${typeof id}): its reads cannot be audited`);
+    if (typeof id !== 'string' || id.length === 0)
+      throw new Error(
+        `a personal-data answer names a parcours without id (${typeof id}): its reads cannot be audited`,
+      );
   }
   return [...new Set(ids as string[])];
 }

@@ -37,8 +37,19 @@ export class HealthController {
   /** The process is up. */
   @Get('health')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Vivacité du processus', description: 'Répond 200 tant que le processus tourne ; pour les sondes de l’orchestrateur, sans donnée personnelle.' })
-  @ApiResponse({ status: 200, schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
+  @ApiOperation({
+    summary: 'Vivacité du processus',
+    description:
+      'Répond 200 tant que le processus tourne ; pour les sondes de l’orchestrateur, sans donnée personnelle.',
+  })
+  @ApiResponse({
+    status: 200,
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', enum: ['ok'] } },
+    },
+  })
   health() {
     return { status: 'ok' };
   }
@@ -52,11 +63,19 @@ export class HealthController {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Disponibilité ; le détail des vérifications avec un jeton Département',
-    description: 'Prêt quand les stockages répondent et sont migrés et qu’aucune projection (ni le relais, ni le consommateur Kafka) n’est arrêtée, en nouvel essai ou en retard au-delà de PARCOURS_READY_MAX_LAG ; 503 sinon, avec le même rapport.',
+    description:
+      'Prêt quand les stockages répondent et sont migrés et qu’aucune projection (ni le relais, ni le consommateur Kafka) n’est arrêtée, en nouvel essai ou en retard au-delà de PARCOURS_READY_MAX_LAG ; 503 sinon, avec le même rapport.',
   })
   @ApiResponse({ status: 200, type: ReadinessDto, description: 'Prêt' })
-  @ApiResponse({ status: 503, type: ReadinessDto, description: 'Dégradé : base injoignable, projection arrêtée, en nouvel essai ou en retard' })
-  async ready(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
+  @ApiResponse({
+    status: 503,
+    type: ReadinessDto,
+    description: 'Dégradé : base injoignable, projection arrêtée, en nouvel essai ou en retard',
+  })
+  async ready(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReadinessDto> {
     const { ready, checks } = await this.operations.readiness();
     res.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     const status = ready ? 'ready' : 'not_ready';

@@ -6,7 +6,11 @@ import request from 'supertest';
 import { createApp } from '../bootstrap';
 
 const departement = mintToken({ sub: 'dep-1', role: 'departement' }, DEVELOPMENT_JWT_SECRET, 3600);
-const referent = mintToken({ sub: 'ref-1', role: 'referent', referentId: 'ref-1', organisationId: 'org-1' }, DEVELOPMENT_JWT_SECRET, 3600);
+const referent = mintToken(
+  { sub: 'ref-1', role: 'referent', referentId: 'ref-1', organisationId: 'org-1' },
+  DEVELOPMENT_JWT_SECRET,
+  3600,
+);
 
 describe('GET /health and /ready on the embedded store', () => {
   let app: INestApplication;
@@ -25,11 +29,23 @@ describe('GET /health and /ready on the embedded store', () => {
   });
 
   it('answers readiness with each check to the Département, the status only to anyone else', async () => {
-    const res = await request(app.getHttpServer()).get('/ready').set('Authorization', `Bearer ${departement}`).expect(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { eventStore: 'ok', readDatabase: 'ok', projections: 'ok' } });
+    const res = await request(app.getHttpServer())
+      .get('/ready')
+      .set('Authorization', `Bearer ${departement}`)
+      .expect(200);
+    expect(res.body).toEqual({
+      status: 'ready',
+      checks: { eventStore: 'ok', readDatabase: 'ok', projections: 'ok' },
+    });
     await request(app.getHttpServer()).get('/ready').expect(200, { status: 'ready' });
-    await request(app.getHttpServer()).get('/ready').set('Authorization', `Bearer ${referent}`).expect(200, { status: 'ready' });
-    await request(app.getHttpServer()).get('/ready').set('Authorization', 'Bearer not-a-token').expect(200, { status: 'ready' });
+    await request(app.getHttpServer())
+      .get('/ready')
+      .set('Authorization', `Bearer ${referent}`)
+      .expect(200, { status: 'ready' });
+    await request(app.getHttpServer())
+      .get('/ready')
+      .set('Authorization', 'Bearer not-a-token')
+      .expect(200, { status: 'ready' });
   });
 });
 
@@ -42,7 +58,10 @@ describe('GET /ready when the event store is not migrated', () => {
     await app.init();
     try {
       await request(app.getHttpServer()).get('/ready').expect(503, { status: 'not_ready' });
-      const res = await request(app.getHttpServer()).get('/ready').set('Authorization', `Bearer ${departement}`).expect(503);
+      const res = await request(app.getHttpServer())
+        .get('/ready')
+        .set('Authorization', `Bearer ${departement}`)
+        .expect(503);
       expect(res.body.status).toBe('not_ready');
       expect(res.body.checks.eventStore).toMatch(/not migrated/);
       expect(res.body.checks.readDatabase).toBe('ok');

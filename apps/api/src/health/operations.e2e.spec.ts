@@ -1,7 +1,15 @@
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import { createProjectionRunner, ProjectionRunner } from '@parcours/projections';
 import { EVENT_STORE, SQL } from '@parcours/runtime';
-import { bearer, entryBody, projectionsCaughtUp, seedReferenceData, startApi, TestApi, tokens } from '../../../../test/support/api';
+import {
+  bearer,
+  entryBody,
+  projectionsCaughtUp,
+  seedReferenceData,
+  startApi,
+  TestApi,
+  tokens,
+} from '../../../../test/support/api';
 
 const dep = () => bearer(tokens.departement());
 
@@ -34,8 +42,22 @@ describe('GET /api/projections, resume and rebuild, on the embedded store with t
     await projectionsCaughtUp(api);
     const res = await api.http.get('/api/projections').set(dep()).expect(200);
     expect(res.body).toEqual([
-      expect.objectContaining({ name: 'parcours', kind: 'projection', status: 'running', eventsBehind: 0, error: null, retries: 0 }),
-      expect.objectContaining({ name: 'person-index', kind: 'projection', status: 'running', eventsBehind: 0, error: null, retries: 0 }),
+      expect.objectContaining({
+        name: 'parcours',
+        kind: 'projection',
+        status: 'running',
+        eventsBehind: 0,
+        error: null,
+        retries: 0,
+      }),
+      expect.objectContaining({
+        name: 'person-index',
+        kind: 'projection',
+        status: 'running',
+        eventsBehind: 0,
+        error: null,
+        retries: 0,
+      }),
     ]);
     await api.http.get('/api/projections').set(bearer(tokens.slai())).expect(403);
     await api.http.get('/api/projections').expect(401);
@@ -58,14 +80,27 @@ describe('GET /api/projections, resume and rebuild, on the embedded store with t
   it('stops at an event it cannot handle, shows it, and resumes after the fix; a rebuild then restores every row', async () => {
     const sql = api.app.get<symbol, SqlClient>(SQL);
     await projectionsCaughtUp(api);
-    const first = (await api.http.post('/api/parcours').set(bearer(tokens.system())).send(entryBody()).expect(201)).body.id as string;
+    const first = (
+      await api.http.post('/api/parcours').set(bearer(tokens.system())).send(entryBody()).expect(201)
+    ).body.id as string;
     await projectionsCaughtUp(api);
 
     // A defect: a table of the read model is gone, so the next event cannot be folded.
     await sql.query('drop table rm_portfolio');
-    const second = (await api.http.post('/api/parcours').set(bearer(tokens.system())).send(entryBody({ territory: 'CALAISIS' })).expect(201)).body.id as string;
+    const second = (
+      await api.http
+        .post('/api/parcours')
+        .set(bearer(tokens.system()))
+        .send(entryBody({ territory: 'CALAISIS' }))
+        .expect(201)
+    ).body.id as string;
     const failed = await until('the projection to fail', async () => {
-      const all = (await api.http.get('/api/projections').set(dep()).expect(200)).body as { name: string; status: string; error: string; eventsBehind: number }[];
+      const all = (await api.http.get('/api/projections').set(dep()).expect(200)).body as {
+        name: string;
+        status: string;
+        error: string;
+        eventsBehind: number;
+      }[];
       return all.find((p) => p.name === 'parcours' && p.status === 'failed');
     });
     expect(failed.error).toContain(`stream parcours-${second}`);
@@ -79,7 +114,10 @@ describe('GET /api/projections, resume and rebuild, on the embedded store with t
 
     // It does not move by itself.
     await new Promise((r) => setTimeout(r, 300));
-    expect((await api.http.get('/api/projections').set(dep())).body[0]).toMatchObject({ status: 'failed', eventsBehind: 1 });
+    expect((await api.http.get('/api/projections').set(dep())).body[0]).toMatchObject({
+      status: 'failed',
+      eventsBehind: 1,
+    });
 
     // The fix, then resume: the loop of this process starts again and catches up.
     await api.app.get(ProjectionRunner).migrate();
@@ -95,7 +133,11 @@ describe('GET /api/projections, resume and rebuild, on the embedded store with t
     expect(rebuilt.body).toEqual({ name: 'parcours', events: expect.any(Number) });
     expect(rebuilt.body.events).toBeGreaterThanOrEqual(2);
     await projectionsCaughtUp(api);
-    expect((await sql.query<{ parcours_id: string }>('select parcours_id from rm_portfolio order by 1')).map((r) => r.parcours_id).sort()).toEqual([first, second].sort());
+    expect(
+      (await sql.query<{ parcours_id: string }>('select parcours_id from rm_portfolio order by 1'))
+        .map((r) => r.parcours_id)
+        .sort(),
+    ).toEqual([first, second].sort());
   });
 });
 
@@ -103,9 +145,15 @@ describe('the API beside a separate worker (PARCOURS_WORKER_IN_PROCESS=false)', 
   let api: TestApi;
   let runner: ProjectionRunner;
   beforeAll(async () => {
-    api = await startApi('embedded', undefined, { PARCOURS_WORKER_IN_PROCESS: 'false', PARCOURS_READY_MAX_LAG: '1' });
+    api = await startApi('embedded', undefined, {
+      PARCOURS_WORKER_IN_PROCESS: 'false',
+      PARCOURS_READY_MAX_LAG: '1',
+    });
     // The worker's runner, as another process would hold it: same database.
-    runner = createProjectionRunner(api.app.get<symbol, EventStore>(EVENT_STORE), api.app.get<symbol, SqlClient>(SQL));
+    runner = createProjectionRunner(
+      api.app.get<symbol, EventStore>(EVENT_STORE),
+      api.app.get<symbol, SqlClient>(SQL),
+    );
     await runner.migrate();
   });
   afterAll(async () => {
@@ -116,18 +164,36 @@ describe('the API beside a separate worker (PARCOURS_WORKER_IN_PROCESS=false)', 
     const system = bearer(tokens.system());
     await api.http.post('/api/parcours').set(system).send(entryBody()).expect(201);
     await api.http.get('/ready').expect(200);
-    await api.http.post('/api/parcours').set(system).send(entryBody({ territory: 'CALAISIS' })).expect(201);
+    await api.http
+      .post('/api/parcours')
+      .set(system)
+      .send(entryBody({ territory: 'CALAISIS' }))
+      .expect(201);
     const lagging = await api.http.get('/ready').set(dep()).expect(503);
     expect(lagging.body.checks.projections).toMatch(/parcours 2 events behind \(more than 1\)/);
     expect((await api.http.get('/api/projections').set(dep()).expect(200)).body).toEqual([
-      expect.objectContaining({ name: 'parcours', kind: 'projection', status: 'running', eventsBehind: 2, eventsProcessed: 0 }),
-      expect.objectContaining({ name: 'person-index', kind: 'projection', status: 'running', eventsBehind: 2, eventsProcessed: 0 }),
+      expect.objectContaining({
+        name: 'parcours',
+        kind: 'projection',
+        status: 'running',
+        eventsBehind: 2,
+        eventsProcessed: 0,
+      }),
+      expect.objectContaining({
+        name: 'person-index',
+        kind: 'projection',
+        status: 'running',
+        eventsBehind: 2,
+        eventsProcessed: 0,
+      }),
     ]);
     await runner.catchUp('parcours');
     await runner.catchUp('person-index');
     await api.http.get('/ready').set(dep()).expect(200);
     // Resume through this API clears the checkpoint the other process watches.
-    await api.app.get<symbol, SqlClient>(SQL).query(`update projection_checkpoints set status = 'failed', error = 'boom' where name = 'parcours'`);
+    await api.app
+      .get<symbol, SqlClient>(SQL)
+      .query(`update projection_checkpoints set status = 'failed', error = 'boom' where name = 'parcours'`);
     await api.http.get('/ready').expect(503);
     const resumed = await api.http.post('/api/projections/parcours/resume').set(dep()).expect(200);
     expect(resumed.body).toMatchObject({ name: 'parcours', status: 'running', error: null, eventsBehind: 0 });

@@ -2,7 +2,13 @@ import { ModuleRef } from '@nestjs/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { AppConfig } from '@parcours/config';
 import type { EventStore, SqlClient } from '@parcours/event-store';
-import { InboundStatus, recordedRelayStatus, RELAY, RelayStatus, resumeRecordedRelay } from '@parcours/messaging';
+import {
+  InboundStatus,
+  recordedRelayStatus,
+  RELAY,
+  RelayStatus,
+  resumeRecordedRelay,
+} from '@parcours/messaging';
 import {
   createProjectionRunner,
   PROJECTIONS,
@@ -42,16 +48,39 @@ export class ComponentStatusDto {
       'failed : arrêté sur un événement qu’il ne sait pas traiter, jusqu’à `resume` ; stopped : ne tourne pas dans ce processus',
   })
   status!: (typeof STATES)[number];
-  @ApiProperty({ type: String, nullable: true, description: 'Position dans le journal (opaque)' }) position!: string | null;
-  @ApiProperty({ type: 'integer', description: 'Événements du journal pas encore traités (0 pour le consommateur, qui ne lit pas le journal : voir messagesBehind)' })
+  @ApiProperty({ type: String, nullable: true, description: 'Position dans le journal (opaque)' }) position!:
+    string | null;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Événements du journal pas encore traités (0 pour le consommateur, qui ne lit pas le journal : voir messagesBehind)',
+  })
   eventsBehind!: number;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Événements traités (null pour le consommateur)' }) eventsProcessed!: number | null;
-  @ApiProperty({ type: String, nullable: true, description: 'failed : l’erreur et l’événement en cause ; retrying : la dernière erreur' }) error!: string | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Événements traités (null pour le consommateur)',
+  })
+  eventsProcessed!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'failed : l’erreur et l’événement en cause ; retrying : la dernière erreur',
+  })
+  error!: string | null;
   @ApiProperty({ type: 'integer', description: 'Essais échoués d’affilée (retrying)' }) retries!: number;
   @ApiProperty({ type: String, nullable: true }) updatedAt!: string | null;
-  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Consommateur : messages des flux partenaires pas encore traités (null si le broker ne répond pas)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    description:
+      'Consommateur : messages des flux partenaires pas encore traités (null si le broker ne répond pas)',
+  })
   messagesBehind?: number | null;
-  @ApiPropertyOptional({ type: [RetryingMessageDto], description: 'Consommateur : messages en cours de nouvel essai' })
+  @ApiPropertyOptional({
+    type: [RetryingMessageDto],
+    description: 'Consommateur : messages en cours de nouvel essai',
+  })
   retrying?: RetryingMessageDto[];
 }
 
@@ -65,12 +94,16 @@ export class ReadinessDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },
-    description: 'Pour le rôle Département seulement : chaque vérification, `ok` ou la raison (erreurs des projections avec les identifiants en cause)',
+    description:
+      'Pour le rôle Département seulement : chaque vérification, `ok` ou la raison (erreurs des projections avec les identifiants en cause)',
   })
   checks?: Record<string, string>;
 }
 
-const asComponent = (s: ProjectionStatus | RelayStatus, kind: 'projection' | 'relay'): ComponentStatusDto => ({
+const asComponent = (
+  s: ProjectionStatus | RelayStatus,
+  kind: 'projection' | 'relay',
+): ComponentStatusDto => ({
   name: s.name,
   kind,
   status: s.status,
@@ -96,7 +129,8 @@ const consumerComponent = (s: InboundStatus): ComponentStatusDto => ({
   retrying: s.retrying,
 });
 
-const unknown = (name: string) => Problem.notFound('PROJECTION_UNKNOWN', `Aucune projection ne s'appelle « ${name} ».`);
+const unknown = (name: string) =>
+  Problem.notFound('PROJECTION_UNKNOWN', `Aucune projection ne s'appelle « ${name} ».`);
 
 /** PostgreSQL's code for a column that does not exist (a table the worker has not migrated yet). */
 const UNDEFINED_COLUMN = '42703';
@@ -149,8 +183,17 @@ export class Operations {
     const runner = this.runner();
     const kafka = this.kafka();
     const [projections, relay, consumer] = await Promise.all([
-      unlessMissing(() => (runner ? runner.status() : recordedProjectionStatus(this.sql, this.store, this.projectionNames())), []),
-      this.config.kafkaBrokers.length ? unlessMissing(() => (kafka ? kafka.relay.status() : recordedRelayStatus(this.sql, this.store)), undefined) : undefined,
+      unlessMissing(
+        () =>
+          runner ? runner.status() : recordedProjectionStatus(this.sql, this.store, this.projectionNames()),
+        [],
+      ),
+      this.config.kafkaBrokers.length
+        ? unlessMissing(
+            () => (kafka ? kafka.relay.status() : recordedRelayStatus(this.sql, this.store)),
+            undefined,
+          )
+        : undefined,
       kafka?.inbound.status(),
     ]);
     return [
@@ -176,10 +219,14 @@ export class Operations {
       await check(checks, 'projections', async () => {
         components = await this.components();
       });
-      const kinds = this.config.kafkaBrokers.length ? (['projection', 'relay', 'consumer'] as const) : (['projection'] as const);
+      const kinds = this.config.kafkaBrokers.length
+        ? (['projection', 'relay', 'consumer'] as const)
+        : (['projection'] as const);
       for (const kind of components ? kinds : []) {
         const problems = components!.filter((c) => c.kind === kind).flatMap((c) => this.degraded(c));
-        checks[kind === 'projection' ? 'projections' : kind] = problems.length ? `failed: ${problems.join('; ')}` : 'ok';
+        checks[kind === 'projection' ? 'projections' : kind] = problems.length
+          ? `failed: ${problems.join('; ')}`
+          : 'ok';
       }
     }
     return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
@@ -189,8 +236,10 @@ export class Operations {
     const out: string[] = [];
     if (c.status === 'failed') out.push(`${c.name} failed: ${c.error}`);
     if (c.status === 'retrying') out.push(`${c.name} retrying (${c.retries} attempts): ${c.error}`);
-    if (c.kind === 'consumer' && c.status === 'stopped') out.push(`${c.name} not consuming${c.error ? `: ${c.error}` : ''}`);
-    if (c.eventsBehind > this.config.readyMaxLag) out.push(`${c.name} ${c.eventsBehind} events behind (more than ${this.config.readyMaxLag})`);
+    if (c.kind === 'consumer' && c.status === 'stopped')
+      out.push(`${c.name} not consuming${c.error ? `: ${c.error}` : ''}`);
+    if (c.eventsBehind > this.config.readyMaxLag)
+      out.push(`${c.name} ${c.eventsBehind} events behind (more than ${this.config.readyMaxLag})`);
     return out;
   }
 
@@ -221,7 +270,11 @@ export class Operations {
     try {
       return { name, events: await runner.rebuild(name) };
     } catch (error) {
-      if (error instanceof ProjectionBusyError) throw Problem.conflict('PROJECTION_REBUILDING', `La projection « ${name} » est déjà en cours de reconstruction.`);
+      if (error instanceof ProjectionBusyError)
+        throw Problem.conflict(
+          'PROJECTION_REBUILDING',
+          `La projection « ${name} » est déjà en cours de reconstruction.`,
+        );
       if (error instanceof ProjectionStoppedError) {
         throw new Problem({
           statusCode: 422,

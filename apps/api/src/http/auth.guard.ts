@@ -1,6 +1,21 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, Logger, SetMetadata } from '@nestjs/common';
+import {
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { authenticateWith, Identity, IdentityProviderUnavailableError, InvalidTokenError, Role, TokenVerifier } from '@parcours/auth';
+import {
+  authenticateWith,
+  Identity,
+  IdentityProviderUnavailableError,
+  InvalidTokenError,
+  Role,
+  TokenVerifier,
+} from '@parcours/auth';
 import type { AppConfig } from '@parcours/config';
 import { CLOCK, CONFIG } from '@parcours/runtime';
 import { Problem } from './problem';
@@ -36,7 +51,9 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string>; identity?: Identity }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string>; identity?: Identity }>();
     try {
       request.identity = await authenticateWith(this.verifier, request.headers.authorization);
     } catch (error) {
@@ -44,7 +61,12 @@ export class AuthGuard implements CanActivate {
       if (error instanceof IdentityProviderUnavailableError) {
         // Neither accepted nor refused: the client may retry (the filter adds Retry-After to a 503).
         this.logger.warn(error.message);
-        throw new Problem({ statusCode: 503, code: 'IDENTITY_PROVIDER_UNAVAILABLE', message: "Le fournisseur d'identité est momentanément injoignable : réessayez dans quelques secondes." });
+        throw new Problem({
+          statusCode: 503,
+          code: 'IDENTITY_PROVIDER_UNAVAILABLE',
+          message:
+            "Le fournisseur d'identité est momentanément injoignable : réessayez dans quelques secondes.",
+        });
       }
       throw error;
     }

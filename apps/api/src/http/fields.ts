@@ -53,7 +53,12 @@ function doc(required: boolean, options: Record<string, unknown>) {
   return required ? ApiProperty(options) : ApiPropertyOptional(options);
 }
 
-function check(name: string, test: (value: unknown) => boolean, message: (property: string) => string, each = false): PropertyDecorator {
+function check(
+  name: string,
+  test: (value: unknown) => boolean,
+  message: (property: string) => string,
+  each = false,
+): PropertyDecorator {
   return (object: object, propertyName: string | symbol) =>
     registerDecorator({
       name,
@@ -68,11 +73,20 @@ function check(name: string, test: (value: unknown) => boolean, message: (proper
 export const DateField = (required = true, description?: string, example = '2025-03-14') =>
   applyDecorators(
     ...optional(required),
-    check('isBusinessDate', isBusinessDate, (p) => `${p} doit être une date AAAA-MM-JJ valide, entre 1900 et 2100`),
+    check(
+      'isBusinessDate',
+      isBusinessDate,
+      (p) => `${p} doit être une date AAAA-MM-JJ valide, entre 1900 et 2100`,
+    ),
     doc(required, { type: String, format: 'date', pattern: BUSINESS_DATE_PATTERN, example, description }),
   );
 
-export const CodeField = (values: readonly string[], required = true, description?: string, example?: string) =>
+export const CodeField = (
+  values: readonly string[],
+  required = true,
+  description?: string,
+  example?: string,
+) =>
   applyDecorators(
     ...optional(required),
     IsIn(values as string[], { message: `$property doit valoir l'un de : ${values.join(', ')}` }),
@@ -83,7 +97,10 @@ export const CodeListField = (values: readonly string[], description?: string) =
   applyDecorators(
     IsArray({ message: '$property doit être une liste' }),
     ArrayMaxSize(values.length, { message: '$property compte au plus $constraint1 éléments' }),
-    IsIn(values as string[], { each: true, message: `chaque élément de $property doit valoir l'un de : ${values.join(', ')}` }),
+    IsIn(values as string[], {
+      each: true,
+      message: `chaque élément de $property doit valoir l'un de : ${values.join(', ')}`,
+    }),
     ApiProperty({ enum: values, isArray: true, maxItems: values.length, description }),
   );
 
@@ -94,7 +111,14 @@ export const IdField = (required = true, description?: string, max = 100, exampl
     IsString({ message: TEXT }),
     Length(1, max, { message: LENGTH }),
     check('isIdentifier', isIdentifier, (p) => `${p} doit être ${IDENTIFIER_RULE}`),
-    doc(required, { type: String, pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: max, description, ...(example ? { example } : {}) }),
+    doc(required, {
+      type: String,
+      pattern: IDENTIFIER_PATTERN,
+      minLength: 1,
+      maxLength: max,
+      description,
+      ...(example ? { example } : {}),
+    }),
   );
 
 /** The shape of a label, shared with the published pattern: letters, digits, spaces and common punctuation. */
@@ -106,7 +130,9 @@ export const LabelField = (required = true, description?: string, max = 200) =>
     ...optional(required),
     IsString({ message: TEXT }),
     Length(1, max, { message: LENGTH }),
-    Matches(new RegExp(LABEL_PATTERN, 'u'), { message: '$property ne peut contenir que lettres, chiffres, espaces et ponctuation courante' }),
+    Matches(new RegExp(LABEL_PATTERN, 'u'), {
+      message: '$property ne peut contenir que lettres, chiffres, espaces et ponctuation courante',
+    }),
     doc(required, { type: String, pattern: LABEL_PATTERN, minLength: 1, maxLength: max, description }),
   );
 
@@ -117,7 +143,14 @@ export const NameField = (required = true, description?: string, example?: strin
     IsString({ message: TEXT }),
     Length(1, 100, { message: LENGTH }),
     Matches(new RegExp(PERSON_NAME_PATTERN, 'u'), { message: '$property doit être un nom' }),
-    doc(required, { type: String, pattern: PERSON_NAME_PATTERN, minLength: 1, maxLength: 100, description, ...(example ? { example } : {}) }),
+    doc(required, {
+      type: String,
+      pattern: PERSON_NAME_PATTERN,
+      minLength: 1,
+      maxLength: 100,
+      description,
+      ...(example ? { example } : {}),
+    }),
   );
 
 export const IntField = (min: number, max: number, required = true, description?: string, example?: number) =>
@@ -126,26 +159,52 @@ export const IntField = (min: number, max: number, required = true, description?
     IsInt({ message: INTEGER }),
     Min(min, { message: MIN }),
     Max(max, { message: MAX }),
-    doc(required, { type: 'integer', minimum: min, maximum: max, description, ...(example !== undefined ? { example } : {}) }),
+    doc(required, {
+      type: 'integer',
+      minimum: min,
+      maximum: max,
+      description,
+      ...(example !== undefined ? { example } : {}),
+    }),
   );
 
-export const NumberField = (min: number, max: number, required = true, description?: string, example?: number) =>
+export const NumberField = (
+  min: number,
+  max: number,
+  required = true,
+  description?: string,
+  example?: number,
+) =>
   applyDecorators(
     ...optional(required),
     IsNumber({ allowNaN: false, allowInfinity: false }, { message: '$property doit être un nombre' }),
     Min(min, { message: MIN }),
     Max(max, { message: MAX }),
-    doc(required, { type: Number, minimum: min, maximum: max, description, ...(example !== undefined ? { example } : {}) }),
+    doc(required, {
+      type: Number,
+      minimum: min,
+      maximum: max,
+      description,
+      ...(example !== undefined ? { example } : {}),
+    }),
   );
 
 export const BoolField = (required = true, description?: string) =>
-  applyDecorators(...optional(required), IsBoolean({ message: BOOLEAN }), doc(required, { type: Boolean, description }));
+  applyDecorators(
+    ...optional(required),
+    IsBoolean({ message: BOOLEAN }),
+    doc(required, { type: Boolean, description }),
+  );
 
 /** A nested object: required means present and an object (class-validator skips an absent nested object otherwise). */
 export const NestedField = (type: () => new () => object, required = true, description?: string) =>
   applyDecorators(
     ...(required ? [IsDefined({ message: '$property est obligatoire' })] : [IsOptional()]),
-    check('isPlainObject', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), (p) => `${p} doit être un objet`),
+    check(
+      'isPlainObject',
+      (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+      (p) => `${p} doit être un objet`,
+    ),
     ValidateNested(),
     Type(type),
     // The class itself, not the thunk: the document needs its name for the $ref.
@@ -157,7 +216,12 @@ export const NestedListField = (type: () => new () => object, max: number, descr
   applyDecorators(
     IsArray({ message: '$property doit être une liste' }),
     ArrayMaxSize(max, { message: '$property compte au plus $constraint1 éléments' }),
-    check('isPlainObject', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), (p) => `chaque élément de ${p} doit être un objet`, true),
+    check(
+      'isPlainObject',
+      (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+      (p) => `chaque élément de ${p} doit être un objet`,
+      true,
+    ),
     ValidateNested({ each: true }),
     Type(type),
     ApiProperty({ type: type(), isArray: true, maxItems: max, description }),
@@ -169,7 +233,13 @@ export const IdListField = (max: number, description?: string, example?: string[
     ArrayMaxSize(max, { message: '$property compte au plus $constraint1 éléments' }),
     IsString({ each: true, message: 'chaque élément de $property doit être une chaîne de caractères' }),
     check('isIdentifier', isIdentifier, (p) => `chaque élément de ${p} doit être ${IDENTIFIER_RULE}`, true),
-    ApiProperty({ type: 'array', items: { type: 'string', pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: 100 }, maxItems: max, description, ...(example ? { example } : {}) }),
+    ApiProperty({
+      type: 'array',
+      items: { type: 'string', pattern: IDENTIFIER_PATTERN, minLength: 1, maxLength: 100 },
+      maxItems: max,
+      description,
+      ...(example ? { example } : {}),
+    }),
   );
 
 /**
@@ -180,8 +250,13 @@ export const ParametersField = (description?: string) =>
   applyDecorators(
     check(
       'isParameterValues',
-      (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(v).every(([key, value]) => !parameterTypeProblem(key, value)),
-      (p) => `${p} : paramètre inconnu ou valeur hors type (entier, heures ou vrai/faux, de 0 à ${PARAMETER_MAX})`,
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.entries(v).every(([key, value]) => !parameterTypeProblem(key, value)),
+      (p) =>
+        `${p} : paramètre inconnu ou valeur hors type (entier, heures ou vrai/faux, de 0 à ${PARAMETER_MAX})`,
     ),
     ApiProperty({
       description,
@@ -193,7 +268,11 @@ export const ParametersField = (description?: string) =>
           name,
           typeof DEFAULT_PARAMETERS[name] === 'boolean'
             ? { type: 'boolean' }
-            : { type: FRACTIONAL_PARAMETERS.has(name) ? 'number' : 'integer', minimum: 0, maximum: PARAMETER_MAX },
+            : {
+                type: FRACTIONAL_PARAMETERS.has(name) ? 'number' : 'integer',
+                minimum: 0,
+                maximum: PARAMETER_MAX,
+              },
         ]),
       ),
     } as never),

@@ -14,7 +14,10 @@ describe('bearer tokens of the identity provider, through the API', () => {
   const provider = new FakeOidcProvider(AUDIENCE, () => NOW);
   let key: SigningKey;
   let api: TestApi;
-  const keycloakClaims = { role: undefined, realm_access: { roles: ['offline_access', 'cd62-parcours-admin'] } };
+  const keycloakClaims = {
+    role: undefined,
+    realm_access: { roles: ['offline_access', 'cd62-parcours-admin'] },
+  };
 
   beforeAll(async () => {
     await provider.start();
@@ -35,7 +38,10 @@ describe('bearer tokens of the identity provider, through the API', () => {
   });
 
   it('accepts a token of the provider (keys found by discovery), and still HS256 tokens outside production', async () => {
-    const res = await api.http.get('/api/territories').set(bearer(await provider.token(key, keycloakClaims))).expect(200);
+    const res = await api.http
+      .get('/api/territories')
+      .set(bearer(await provider.token(key, keycloakClaims)))
+      .expect(200);
     expect(res.body.map((t: { territoryId: string }) => t.territoryId)).toContain('ARRAGEOIS');
     await api.http.get('/api/territories').set(bearer(tokens.departement())).expect(200);
     const ready = await api.http.get('/ready').set(bearer(await provider.token(key, keycloakClaims)));
@@ -51,12 +57,25 @@ describe('bearer tokens of the identity provider, through the API', () => {
       await provider.token(key, { role: 'departement' }),
     ]) {
       const res = await api.http.get('/api/territories').set(bearer(token));
-      expect({ status: res.status, body: res.body }).toMatchObject({ status: 401, body: { status: 401, statusCode: 401, code: 'UNAUTHENTICATED', message: expect.stringMatching(/jeton/) } });
+      expect({ status: res.status, body: res.body }).toMatchObject({
+        status: 401,
+        body: {
+          status: 401,
+          statusCode: 401,
+          code: 'UNAUTHENTICATED',
+          message: expect.stringMatching(/jeton/),
+        },
+      });
     }
   });
 
   it('maps the provider role to the Parcours role that decides access', async () => {
-    const referent = await provider.token(key, { role: undefined, realm_access: { roles: ['cd62-referent'] }, referentId: 'ref-ccas-1', organisationId: 'org-ccas' });
+    const referent = await provider.token(key, {
+      role: undefined,
+      realm_access: { roles: ['cd62-referent'] },
+      referentId: 'ref-ccas-1',
+      organisationId: 'org-ccas',
+    });
     await api.http.get('/api/territories').set(bearer(referent)).expect(200);
     await api.http.get('/api/projections').set(bearer(referent)).expect(403);
   });
@@ -93,7 +112,10 @@ describe('bearer tokens of the identity provider, through the API', () => {
     expect(html.text).toMatch(/swagger-ui/);
     expect(html.text).not.toMatch(/<script>(?!\s*<\/script>)/);
     const doc = await api.http.get('/api/docs/json').expect(200);
-    expect(doc.body.paths['/api/territories'].get.responses['429']).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }, headers: { 'Retry-After': expect.any(Object) } });
+    expect(doc.body.paths['/api/territories'].get.responses['429']).toMatchObject({
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      headers: { 'Retry-After': expect.any(Object) },
+    });
   });
 });
 
@@ -118,15 +140,28 @@ describe('rate limits (PARCOURS_RATE_LIMIT=true)', () => {
     };
     const alice = `Bearer ${tokens.departement()}`;
     const bob = `Bearer ${tokens.slai()}`;
-    expect([(await statusOf(alice)).status, (await statusOf(alice)).status, (await statusOf(alice)).status]).toEqual([200, 200, 200]);
+    expect([
+      (await statusOf(alice)).status,
+      (await statusOf(alice)).status,
+      (await statusOf(alice)).status,
+    ]).toEqual([200, 200, 200]);
     const limited = await statusOf(alice);
     expect(limited.status).toBe(429);
-    expect(limited.body).toMatchObject({ status: 429, statusCode: 429, code: 'RATE_LIMITED', message: expect.stringMatching(/^Trop de requêtes : réessayez dans \d+ secondes?\.$/) });
+    expect(limited.body).toMatchObject({
+      status: 429,
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/^Trop de requêtes : réessayez dans \d+ secondes?\.$/),
+    });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
     // Another identity has its own budget; the address counts every request (5 so far, then 6, 7, 8).
     expect((await statusOf(bob)).status).toBe(200);
-    expect([(await statusOf('Bearer a.b.c')).status, (await statusOf()).status, (await statusOf()).status]).toEqual([401, 401, 401]);
+    expect([
+      (await statusOf('Bearer a.b.c')).status,
+      (await statusOf()).status,
+      (await statusOf()).status,
+    ]).toEqual([401, 401, 401]);
     // The ninth request from this address is refused before its token is even looked at, public routes too.
     expect((await statusOf(bob)).status).toBe(429);
     const health = await statusOf(undefined, '/health');
@@ -143,7 +178,11 @@ describe('production: HS256 refused, and an unreachable identity provider', () =
     await provider.start();
     // The production switches as loadConfig sets them (its https-only checks aside: the fake provider is on http).
     const config = {
-      ...loadConfig({ PARCOURS_OIDC_ISSUER: provider.issuer, PARCOURS_OIDC_AUDIENCE: AUDIENCE, PARCOURS_OIDC_JWKS_URI: 'http://127.0.0.1:9/certs' }),
+      ...loadConfig({
+        PARCOURS_OIDC_ISSUER: provider.issuer,
+        PARCOURS_OIDC_AUDIENCE: AUDIENCE,
+        PARCOURS_OIDC_JWKS_URI: 'http://127.0.0.1:9/certs',
+      }),
       production: true,
       hs256Enabled: false,
     };
@@ -151,7 +190,11 @@ describe('production: HS256 refused, and an unreachable identity provider', () =
     const sql = await PgliteSqlClient.open({ schema: 'e2e' });
     const eventStore = new SqlEventStore(sql, () => NOW);
     await eventStore.migrate();
-    app = await createApp(config, { stores: { eventStore, sql, close: () => sql.close() }, clock: () => NOW, logger: false });
+    app = await createApp(config, {
+      stores: { eventStore, sql, close: () => sql.close() },
+      clock: () => NOW,
+      logger: false,
+    });
     await app.init();
   });
   afterAll(async () => {
@@ -160,13 +203,20 @@ describe('production: HS256 refused, and an unreachable identity provider', () =
   });
 
   it('answers 401 to an HS256 token, even one signed with the configured secret', async () => {
-    const res = await request(app.getHttpServer()).get('/api/territories').set(bearer(mintToken({ sub: 'dep-1', role: 'departement' }, DEVELOPMENT_JWT_SECRET, 3600, NOW)));
+    const res = await request(app.getHttpServer())
+      .get('/api/territories')
+      .set(bearer(mintToken({ sub: 'dep-1', role: 'departement' }, DEVELOPMENT_JWT_SECRET, 3600, NOW)));
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
   });
 
   it('answers 503 IDENTITY_PROVIDER_UNAVAILABLE with Retry-After, not 401, when the keys cannot be fetched', async () => {
-    const res = await request(app.getHttpServer()).get('/api/territories').set(bearer(await provider.token(await signingKey('k', 'ES256'))));
-    expect({ status: res.status, code: res.body.code }).toEqual({ status: 503, code: 'IDENTITY_PROVIDER_UNAVAILABLE' });
+    const res = await request(app.getHttpServer())
+      .get('/api/territories')
+      .set(bearer(await provider.token(await signingKey('k', 'ES256'))));
+    expect({ status: res.status, code: res.body.code }).toEqual({
+      status: 503,
+      code: 'IDENTITY_PROVIDER_UNAVAILABLE',
+    });
     expect(res.headers['retry-after']).toBeDefined();
   });
 });

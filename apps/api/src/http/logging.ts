@@ -19,7 +19,10 @@ export function correlationIdFrom(header: unknown): string {
 type CorrelatedRequest = Request & { correlationId?: string; identity?: Identity };
 
 /** The request's correlation id, decided once by {@link correlation} (a fresh one if that middleware did not run). */
-export function correlationIdOfRequest(req: { correlationId?: string; headers: Record<string, unknown> }): string {
+export function correlationIdOfRequest(req: {
+  correlationId?: string;
+  headers: Record<string, unknown>;
+}): string {
   return (req.correlationId ??= correlationIdFrom(req.headers[CORRELATION_ID_HEADER]));
 }
 
@@ -34,9 +37,25 @@ export function correlation(req: CorrelatedRequest, res: Response, next: NextFun
  * by the request serialiser below; these paths catch anything logged by hand.
  */
 const REDACTED = [
-  'req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.body', 'body',
-  'headers.authorization', 'authorization', '*.authorization', 'person', '*.person',
-  'lastName', 'firstName', 'birthName', 'birthDate', 'nir', '*.lastName', '*.firstName', '*.birthDate', '*.nir',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.body',
+  'res.body',
+  'body',
+  'headers.authorization',
+  'authorization',
+  '*.authorization',
+  'person',
+  '*.person',
+  'lastName',
+  'firstName',
+  'birthName',
+  'birthDate',
+  'nir',
+  '*.lastName',
+  '*.firstName',
+  '*.birthDate',
+  '*.nir',
 ];
 
 /** The root JSON logger: one line per entry on `destination` (stdout by default), never coloured. */
@@ -74,15 +93,23 @@ export function requestLogging(root: Pino) {
       res: (res: Response) => ({ statusCode: res.statusCode }),
       err: pino.stdSerializers.err,
     },
-    customSuccessObject: (req, _res, value) => ({ req: { method: req.method, route: routeOf(req as Request) }, ...value }),
-    customErrorObject: (req, _res, _error, value) => ({ req: { method: req.method, route: routeOf(req as Request) }, ...value }),
+    customSuccessObject: (req, _res, value) => ({
+      req: { method: req.method, route: routeOf(req as Request) },
+      ...value,
+    }),
+    customErrorObject: (req, _res, _error, value) => ({
+      req: { method: req.method, route: routeOf(req as Request) },
+      ...value,
+    }),
     // Read when the answer is sent: the auth guard has then put the identity on the request.
     customProps: (req) => {
       const identity = (req as CorrelatedRequest).identity;
       return identity ? { sub: identity.sub, role: identity.role } : {};
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    customSuccessMessage: (req, res, duration) => `${req.method} ${routeOf(req as Request)} ${res.statusCode} ${duration}ms`,
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    customSuccessMessage: (req, res, duration) =>
+      `${req.method} ${routeOf(req as Request)} ${res.statusCode} ${duration}ms`,
     customErrorMessage: (req, res) => `${req.method} ${routeOf(req as Request)} ${res.statusCode}`,
     // Health probes every few seconds would drown the rest.
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
@@ -150,10 +177,23 @@ export function declareCorrelationId<D extends { paths: object }>(document: D): 
       if (!['get', 'put', 'post', 'delete', 'patch'].includes(method)) continue;
       op.parameters ??= [];
       if (!op.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === CORRELATION_ID_HEADER)) {
-        op.parameters.push({ name: 'X-Correlation-Id', in: 'header', required: false, schema: { type: 'string' }, description: "Identifiant de corrélation, repris s'il est fait de lettres, chiffres, . _ : - (100 caractères au plus) ; sinon un UUID est créé. Renvoyé dans la réponse, écrit dans le journal et dans les métadonnées des événements." });
+        op.parameters.push({
+          name: 'X-Correlation-Id',
+          in: 'header',
+          required: false,
+          schema: { type: 'string' },
+          description:
+            "Identifiant de corrélation, repris s'il est fait de lettres, chiffres, . _ : - (100 caractères au plus) ; sinon un UUID est créé. Renvoyé dans la réponse, écrit dans le journal et dans les métadonnées des événements.",
+        });
       }
       for (const response of Object.values(op.responses ?? {})) {
-        response.headers = { ...response.headers, 'X-Correlation-Id': { description: 'Identifiant de corrélation de la requête (reçu, ou créé).', schema } };
+        response.headers = {
+          ...response.headers,
+          'X-Correlation-Id': {
+            description: 'Identifiant de corrélation de la requête (reçu, ou créé).',
+            schema,
+          },
+        };
       }
     }
   }

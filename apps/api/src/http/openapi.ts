@@ -42,7 +42,11 @@ const PROBLEM: Schema = {
     field: { type: 'string', description: 'Champ en cause' },
     fields: {
       type: 'array',
-      items: { type: 'object', required: ['field', 'messages'], properties: { field: { type: 'string' }, messages: { type: 'array', items: { type: 'string' } } } },
+      items: {
+        type: 'object',
+        required: ['field', 'messages'],
+        properties: { field: { type: 'string' }, messages: { type: 'array', items: { type: 'string' } } },
+      },
     },
   },
 };
@@ -50,18 +54,30 @@ const PROBLEM: Schema = {
 const COMMAND_RESULT: Schema = {
   type: 'object',
   required: ['id', 'revision', 'events'],
-  description: 'Le parcours, sa nouvelle révision, les événements enregistrés et les identifiants créés (appointmentId, contractId…)',
-  properties: { id: { type: 'string' }, revision: { type: 'integer' }, events: { type: 'array', items: { type: 'string' } } },
+  description:
+    'Le parcours, sa nouvelle révision, les événements enregistrés et les identifiants créés (appointmentId, contractId…)',
+  properties: {
+    id: { type: 'string' },
+    revision: { type: 'integer' },
+    events: { type: 'array', items: { type: 'string' } },
+  },
   additionalProperties: { type: 'string' },
 };
 
-const REVISION: Schema = { type: 'object', required: ['revision'], properties: { revision: { type: 'integer' } } };
+const REVISION: Schema = {
+  type: 'object',
+  required: ['revision'],
+  properties: { revision: { type: 'integer' } },
+};
 
 /** Answers whose shape is a report or a record with many fields: an object, documented in the README. */
 const OBJECT: Schema = { type: 'object', additionalProperties: true };
 const LIST: Schema = { type: 'array', items: OBJECT };
 
-const RETRY_AFTER = { description: 'Secondes à attendre avant de réessayer', schema: { type: 'integer', minimum: 1 } };
+const RETRY_AFTER = {
+  description: 'Secondes à attendre avant de réessayer',
+  schema: { type: 'integer', minimum: 1 },
+};
 
 const ERRORS: Record<string, string> = {
   '400': 'Requête invalide (champ, paramètre ou corps) ; rien n’est enregistré',
@@ -88,8 +104,16 @@ function errorsOf(method: string, isPublic: boolean): string[] {
 
 function successSchema(method: string, path: string): Schema {
   if (method === 'post' && path.startsWith('/api/parcours')) return ref('CommandResult');
-  if ((method === 'post' || method === 'patch') && /^\/api\/(territories|organisations|referents|actions|parameters)/.test(path)) return REVISION;
-  if (method === 'get' && /^\/api\/(territories|organisations|referents|actions|indicators\/definitions|projections)$/.test(path)) return LIST;
+  if (
+    (method === 'post' || method === 'patch') &&
+    /^\/api\/(territories|organisations|referents|actions|parameters)/.test(path)
+  )
+    return REVISION;
+  if (
+    method === 'get' &&
+    /^\/api\/(territories|organisations|referents|actions|indicators\/definitions|projections)$/.test(path)
+  )
+    return LIST;
   if (method === 'get' && path === '/api/parcours/{id}/history') return LIST;
   return OBJECT;
 }
@@ -101,7 +125,11 @@ function successSchema(method: string, path: string): Schema {
  * (DocumentRoles), so that the text cannot drift from what the guard checks.
  */
 export const Doc = (tag: string, summary: string, description: string, roles?: readonly Role[]) =>
-  applyDecorators(ApiTags(tag), ApiOperation({ summary, description }), ...(roles ? [ApiExtension('x-roles', [...roles])] : []));
+  applyDecorators(
+    ApiTags(tag),
+    ApiOperation({ summary, description }),
+    ...(roles ? [ApiExtension('x-roles', [...roles])] : []),
+  );
 
 /** The metadata keys of auth.guard.ts (@AllowRoles, @Public): read here to publish them, never to decide. */
 const ROLES_KEY = 'parcours:roles';
@@ -118,11 +146,16 @@ export const DocumentRoles = (): ClassDecorator => (target) => {
   const classPublic = Reflect.getMetadata(PUBLIC_KEY, target) as boolean | undefined;
   for (const name of Object.getOwnPropertyNames(target.prototype)) {
     const handler = (target.prototype as Record<string, unknown>)[name];
-    if (name === 'constructor' || typeof handler !== 'function' || !Reflect.hasMetadata('path', handler)) continue;
+    if (name === 'constructor' || typeof handler !== 'function' || !Reflect.hasMetadata('path', handler))
+      continue;
     const extensions = (Reflect.getMetadata(EXTENSION_KEY, handler) ?? {}) as Record<string, unknown>;
     const roles = (Reflect.getMetadata(ROLES_KEY, handler) as Role[] | undefined) ?? classRoles;
     const isPublic = (Reflect.getMetadata(PUBLIC_KEY, handler) as boolean | undefined) ?? classPublic;
-    const added = isPublic ? { 'x-public': true } : roles && !extensions['x-roles'] ? { 'x-roles': [...roles] } : {};
+    const added = isPublic
+      ? { 'x-public': true }
+      : roles && !extensions['x-roles']
+        ? { 'x-roles': [...roles] }
+        : {};
     Reflect.defineMetadata(EXTENSION_KEY, { ...extensions, ...added }, handler);
   }
 };
@@ -142,28 +175,45 @@ function accessOf(op: Operation): string | undefined {
   return roles?.length ? `Rôles autorisés : ${roles.map((r) => ROLE_NAMES[r] ?? r).join(', ')}.` : undefined;
 }
 
-const ETAG = { description: 'Révision du parcours, entre guillemets ("7") : à renvoyer dans If-Match', schema: { type: 'string', pattern: '^"[0-9]+"$' } };
+const ETAG = {
+  description: 'Révision du parcours, entre guillemets ("7") : à renvoyer dans If-Match',
+  schema: { type: 'string', pattern: '^"[0-9]+"$' },
+};
 
 /** The answers whose ETag is the parcours revision: the parcours itself and every command's answer. */
 function carriesRevision(method: string, path: string, status: string): boolean {
   if (method === 'get' && path === '/api/parcours/{id}') return status === '200';
-  return method === 'post' && (path.startsWith('/api/parcours') || path === '/api/persons/{id}/erasure') && status === '201';
+  return (
+    method === 'post' &&
+    (path.startsWith('/api/parcours') || path === '/api/persons/{id}/erasure') &&
+    status === '201'
+  );
 }
 
 export function completeDocument(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
   // Request bodies are validated with unknown properties refused: the published schemas say so.
   for (const schema of Object.values(document.components.schemas ?? {}) as Schema[]) {
-    if (schema.type === 'object' && schema.additionalProperties === undefined) schema.additionalProperties = false;
+    if (schema.type === 'object' && schema.additionalProperties === undefined)
+      schema.additionalProperties = false;
   }
-  document.components.schemas = { ...document.components.schemas, Problem: PROBLEM, CommandResult: COMMAND_RESULT };
+  document.components.schemas = {
+    ...document.components.schemas,
+    Problem: PROBLEM,
+    CommandResult: COMMAND_RESULT,
+  };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       // The command headers are declared on the parcours controller: they mean nothing to a read.
-      if (method === 'get') op.parameters = op.parameters?.filter((p) => !(p.in === 'header' && (p.name === 'If-Match' || p.name === 'Idempotency-Key')));
+      if (method === 'get')
+        op.parameters = op.parameters?.filter(
+          (p) => !(p.in === 'header' && (p.name === 'If-Match' || p.name === 'Idempotency-Key')),
+        );
       for (const p of op.parameters ?? []) {
-        if (p.in === 'header' && p.name === 'If-Match') p.schema = { type: 'string', pattern: IF_MATCH_PATTERN };
-        if (p.in === 'header' && p.name === 'Idempotency-Key') p.schema = { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN };
+        if (p.in === 'header' && p.name === 'If-Match')
+          p.schema = { type: 'string', pattern: IF_MATCH_PATTERN };
+        if (p.in === 'header' && p.name === 'Idempotency-Key')
+          p.schema = { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN };
         if (p.in !== 'path') continue;
         p.schema =
           p.name === 'code' && path.includes('/barriers/')
@@ -173,7 +223,8 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
       // Capability tags are set per route (@Doc): the controller-name tag Nest adds to an untagged controller is dropped.
       if (op.tags && op.tags.length > 1) op.tags = op.tags.filter((tag) => tag === tag.toLowerCase());
       const access = accessOf(op);
-      if (access && !op.description?.includes(access)) op.description = op.description ? `${op.description}\n\n${access}` : access;
+      if (access && !op.description?.includes(access))
+        op.description = op.description ? `${op.description}\n\n${access}` : access;
       const isPublic = path === '/health' || path === '/ready';
       // /health answers anyone; /ready answers anyone too, with details for a Département token.
       if (path === '/health') op.security = [];
@@ -194,7 +245,11 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
         if (Number(status) >= 400 && declared) response.content = { 'application/problem+json': declared };
       }
       for (const status of errorsOf(method, isPublic)) {
-        op.responses[status] ??= { description: ERRORS[status], content: { 'application/problem+json': { schema: ref('Problem') } }, ...(status === '429' ? { headers: { 'Retry-After': RETRY_AFTER } } : {}) };
+        op.responses[status] ??= {
+          description: ERRORS[status],
+          content: { 'application/problem+json': { schema: ref('Problem') } },
+          ...(status === '429' ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
+        };
       }
     }
   }

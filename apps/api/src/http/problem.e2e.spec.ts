@@ -11,10 +11,30 @@ describe('errors as RFC 9457 problems', () => {
   });
 
   it.each([
-    ['a rule refused (422)', () => api.http.post('/api/parcours').set(bearer(tokens.system())).send(entryBody({ enteredOn: '2025-01-01' })), 422, 'ENTRY_DATES_OUT_OF_ORDER'],
-    ['malformed input (400)', () => api.http.post('/api/parcours').set(bearer(tokens.system())).send({ person: 1 }), 400, 'VALIDATION_FAILED'],
+    [
+      'a rule refused (422)',
+      () =>
+        api.http
+          .post('/api/parcours')
+          .set(bearer(tokens.system()))
+          .send(entryBody({ enteredOn: '2025-01-01' })),
+      422,
+      'ENTRY_DATES_OUT_OF_ORDER',
+    ],
+    [
+      'malformed input (400)',
+      () => api.http.post('/api/parcours').set(bearer(tokens.system())).send({ person: 1 }),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['no token (401)', () => api.http.get('/api/territories'), 401, 'UNAUTHENTICATED'],
-    ['an unknown parcours (404)', () => api.http.get('/api/parcours/00000000-0000-4000-8000-000000000000').set(bearer(tokens.departement())), 404, 'PARCOURS_NOT_FOUND'],
+    [
+      'an unknown parcours (404)',
+      () =>
+        api.http.get('/api/parcours/00000000-0000-4000-8000-000000000000').set(bearer(tokens.departement())),
+      404,
+      'PARCOURS_NOT_FOUND',
+    ],
   ])('%s', async (_, send, status, code) => {
     const res = await send();
     expect(res.status).toBe(status);

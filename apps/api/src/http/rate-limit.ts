@@ -44,10 +44,17 @@ abstract class RateLimitGuard extends ThrottlerGuard {
   }
 
   /** 429 in the product's Problem shape, in French, with Retry-After. */
-  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     const seconds = Math.max(1, detail.timeToBlockExpire);
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(seconds));
-    throw new Problem({ statusCode: 429, code: 'RATE_LIMITED', message: `Trop de requêtes : réessayez dans ${seconds} seconde${seconds > 1 ? 's' : ''}.` });
+    throw new Problem({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `Trop de requêtes : réessayez dans ${seconds} seconde${seconds > 1 ? 's' : ''}.`,
+    });
   }
 }
 
@@ -82,5 +89,9 @@ export class IdentityRateLimitGuard extends RateLimitGuard {
  */
 export function guardsAround(config: AppConfig, auth: Provider): Provider[] {
   if (!config.rateLimit.enabled) return [auth];
-  return [{ provide: APP_GUARD, useClass: IpRateLimitGuard }, auth, { provide: APP_GUARD, useClass: IdentityRateLimitGuard }];
+  return [
+    { provide: APP_GUARD, useClass: IpRateLimitGuard },
+    auth,
+    { provide: APP_GUARD, useClass: IdentityRateLimitGuard },
+  ];
 }

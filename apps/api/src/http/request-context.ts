@@ -22,18 +22,31 @@ const IF_MATCH = new RegExp(IF_MATCH_PATTERN);
 const IDEMPOTENCY_KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
 
 export const CommandHeadersOf = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandHeaders => {
-  const request = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; correlationId?: string }>();
+  const request = ctx
+    .switchToHttp()
+    .getRequest<{ headers: Record<string, string | undefined>; correlationId?: string }>();
   const headers = request.headers;
   let ifMatch: number | undefined;
   const ifMatchHeader = headers['if-match'];
   if (ifMatchHeader !== undefined) {
     const match = IF_MATCH.exec(ifMatchHeader);
-    if (!match) throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'If-Match doit être une révision (entier).', field: 'If-Match' });
+    if (!match)
+      throw new Problem({
+        statusCode: 400,
+        code: 'VALIDATION_FAILED',
+        message: 'If-Match doit être une révision (entier).',
+        field: 'If-Match',
+      });
     if (match[1] !== undefined) ifMatch = Number(match[1]);
   }
   const key = headers['idempotency-key'];
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'Idempotency-Key doit être un code de 1 à 100 caractères.', field: 'Idempotency-Key' });
+    throw new Problem({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'Idempotency-Key doit être un code de 1 à 100 caractères.',
+      field: 'Idempotency-Key',
+    });
   }
   return {
     correlationId: correlationIdOfRequest(request),
@@ -45,5 +58,7 @@ export const CommandHeadersOf = createParamDecorator((_: unknown, ctx: Execution
 
 /** The correlation id alone, for writes that take no condition nor idempotency key (reference data). */
 export const CorrelationIdOf = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  return correlationIdOfRequest(ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; correlationId?: string }>());
+  return correlationIdOfRequest(
+    ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; correlationId?: string }>(),
+  );
 });

@@ -14,7 +14,9 @@ export function tokenVerifierOf(config: AppConfig, clock: () => Date): TokenVeri
   if (!verifier) {
     const maxLifetimeSeconds = config.jwtMaxLifetimeSeconds;
     verifier = new TokenVerifiers({
-      hs256: config.hs256Enabled ? new Hs256Verifier(config.jwtSecret, clock, { maxLifetimeSeconds }) : undefined,
+      hs256: config.hs256Enabled
+        ? new Hs256Verifier(config.jwtSecret, clock, { maxLifetimeSeconds })
+        : undefined,
       oidc: config.oidc ? new OidcVerifier({ ...config.oidc, maxLifetimeSeconds }, clock) : undefined,
     });
     verifiers.set(config, verifier);

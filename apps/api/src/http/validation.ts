@@ -14,14 +14,21 @@ const PIPE_MESSAGES: Record<string, (field: string) => string> = {
 function flatten(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const messages = Object.entries(e.constraints ?? {}).map(([name, message]) => PIPE_MESSAGES[name]?.(field) ?? message);
+    const messages = Object.entries(e.constraints ?? {}).map(
+      ([name, message]) => PIPE_MESSAGES[name]?.(field) ?? message,
+    );
     const own = e.constraints ? [{ field, messages }] : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
 
 const invalid = (field: string, message: string) =>
-  new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'Requête invalide : voir les champs en erreur.', fields: [{ field, messages: [message] }] });
+  new Problem({
+    statusCode: 400,
+    code: 'VALIDATION_FAILED',
+    message: 'Requête invalide : voir les champs en erreur.',
+    fields: [{ field, messages: [message] }],
+  });
 
 /**
  * The path of the first property named like a member of Object.prototype
@@ -51,7 +58,8 @@ function reservedKeyIn(body: object): string | undefined {
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'param') {
-      if (!isIdentifier(value)) throw invalid(metadata.data ?? 'id', `${metadata.data ?? 'id'} doit être ${IDENTIFIER_RULE}`);
+      if (!isIdentifier(value))
+        throw invalid(metadata.data ?? 'id', `${metadata.data ?? 'id'} doit être ${IDENTIFIER_RULE}`);
       return value;
     }
     if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
@@ -71,5 +79,10 @@ export const validationPipe = new StrictValidationPipe({
   transform: true,
   stopAtFirstError: false,
   exceptionFactory: (errors) =>
-    new Problem({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'Requête invalide : voir les champs en erreur.', fields: flatten(errors) }),
+    new Problem({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'Requête invalide : voir les champs en erreur.',
+      fields: flatten(errors),
+    }),
 });

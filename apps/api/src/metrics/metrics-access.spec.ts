@@ -20,6 +20,7 @@ describe('PARCOURS_METRICS', () => {
   });
 
   it('refuses what is neither on, off, an address nor a block', () => {
-    for (const bad of ['yes', '10.0.0.0/33', '10.0.0.0/8/1', 'localhost', '10.0.0.0/x']) expect(() => metricsAccessFrom(bad, false)).toThrow(MetricsAccessError);
+    for (const bad of ['yes', '10.0.0.0/33', '10.0.0.0/8/1', 'localhost', '10.0.0.0/x'])
+      expect(() => metricsAccessFrom(bad, false)).toThrow(MetricsAccessError);
   });
 });

@@ -10,12 +10,16 @@ import { BlockList, isIP } from 'node:net';
  * person, but they tell an outsider how the service is used and loaded, so
  * production opens them deliberately.
  */
-export type MetricsAccess = { mode: 'on' } | { mode: 'off' } | { mode: 'allow'; allowed: BlockList; description: string };
+export type MetricsAccess =
+  { mode: 'on' } | { mode: 'off' } | { mode: 'allow'; allowed: BlockList; description: string };
 
 export class MetricsAccessError extends Error {}
 
 /** The one place the variable is read (it belongs in libs/config once that file is free). */
-export function metricsAccessOf(config: { production: boolean }, env: NodeJS.ProcessEnv = process.env): MetricsAccess {
+export function metricsAccessOf(
+  config: { production: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): MetricsAccess {
   return metricsAccessFrom(env.PARCOURS_METRICS, config.production);
 }
 
@@ -24,13 +28,18 @@ export function metricsAccessFrom(value: string | undefined, production: boolean
   if (raw === '') return production ? { mode: 'off' } : { mode: 'on' };
   if (raw === 'on' || raw === 'off') return { mode: raw };
   const allowed = new BlockList();
-  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [address, prefix, extra] = entry.split('/');
     const family = isIP(address);
     const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
     const max = family === 6 ? 128 : 32;
     if (!family || extra !== undefined || !/^\d+$/.test(String(bits)) || bits > max) {
-      throw new MetricsAccessError(`PARCOURS_METRICS: "${entry}" is neither on, off, an address nor a CIDR block`);
+      throw new MetricsAccessError(
+        `PARCOURS_METRICS: "${entry}" is neither on, off, an address nor a CIDR block`,
+      );
     }
     allowed.addSubnet(address, bits, family === 6 ? 'ipv6' : 'ipv4');
   }

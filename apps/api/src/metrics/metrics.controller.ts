@@ -25,7 +25,8 @@ export class MetricsController {
   @Get('metrics')
   async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (this.access.mode === 'off') throw Problem.notFound('NOT_FOUND', "Cette ressource n'existe pas.");
-    if (!mayScrape(this.access, req.ip)) throw Problem.forbidden("Les métriques ne sont pas accessibles depuis cette adresse.");
+    if (!mayScrape(this.access, req.ip))
+      throw Problem.forbidden('Les métriques ne sont pas accessibles depuis cette adresse.');
     const body = await this.metrics.metrics();
     res.status(200).setHeader('Content-Type', this.metrics.contentType);
     res.setHeader('Cache-Control', 'no-store');

@@ -1,4 +1,12 @@
-import { bearer, followedParcours, projectionsCaughtUp, seedReferenceData, startApi, TestApi, tokens } from '../../../../test/support/api';
+import {
+  bearer,
+  followedParcours,
+  projectionsCaughtUp,
+  seedReferenceData,
+  startApi,
+  TestApi,
+  tokens,
+} from '../../../../test/support/api';
 
 /** Every sample of a scrape: name, labels, value (comments and blank lines aside). */
 function samples(text: string): { name: string; labels: Record<string, string>; value: number }[] {
@@ -9,7 +17,8 @@ function samples(text: string): { name: string; labels: Record<string, string>; 
       const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
       if (!match) throw new Error(`not a sample: ${line}`);
       const labels: Record<string, string> = {};
-      for (const [, key, value] of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[key] = value;
+      for (const [, key, value] of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+        labels[key] = value;
       return { name: match[1], labels, value: Number(match[3]) };
     });
 }
@@ -25,7 +34,11 @@ describe('GET /metrics (Prometheus)', () => {
     await seedReferenceData(api);
     parcoursId = await followedParcours(api);
     // A rule refuses: employment cannot start after today (30 June 2025).
-    const refused = await api.http.post(`/api/parcours/${parcoursId}/employment`).set(bearer(tokens.referent())).send({ startedOn: '2025-07-01', kind: 'permanent' }).expect(422);
+    const refused = await api.http
+      .post(`/api/parcours/${parcoursId}/employment`)
+      .set(bearer(tokens.referent()))
+      .send({ startedOn: '2025-07-01', kind: 'permanent' })
+      .expect(422);
     expect(refused.body.code).toBe('DATE_IN_FUTURE');
     await api.http.get(`/api/parcours/${parcoursId}`).set(bearer(tokens.referent())).expect(200);
     await projectionsCaughtUp(api);
@@ -41,7 +54,8 @@ describe('GET /metrics (Prometheus)', () => {
 
   it('counts commands by type and outcome: accepted, or the code of the rule that refused', async () => {
     const all = samples(await scrape()).filter((s) => s.name === 'parcours_commands_total');
-    const count = (command: string, outcome: string) => all.find((s) => s.labels.command === command && s.labels.outcome === outcome)?.value;
+    const count = (command: string, outcome: string) =>
+      all.find((s) => s.labels.command === command && s.labels.outcome === outcome)?.value;
     expect(count('Enter', 'accepted')).toBe(1);
     expect(count('Orient', 'accepted')).toBe(1);
     expect(count('AssignReferent', 'accepted')).toBe(1);
@@ -56,20 +70,49 @@ describe('GET /metrics (Prometheus)', () => {
     // Caught up in beforeAll, and nothing was written since.
     expect(behind.every((s) => s.value === 0)).toBe(true);
     // The log holds the reference data and the three parcours events: all processed.
-    expect(all.find((s) => s.name === 'parcours_projection_events_processed' && s.labels.projection === 'parcours')?.value).toBeGreaterThanOrEqual(3);
-    expect(all.find((s) => s.name === 'parcours_projection_status' && s.labels.projection === 'parcours' && s.labels.status === 'running')?.value).toBe(1);
+    expect(
+      all.find((s) => s.name === 'parcours_projection_events_processed' && s.labels.projection === 'parcours')
+        ?.value,
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      all.find(
+        (s) =>
+          s.name === 'parcours_projection_status' &&
+          s.labels.projection === 'parcours' &&
+          s.labels.status === 'running',
+      )?.value,
+    ).toBe(1);
     expect(all.find((s) => s.name === 'parcours_background_status_readable')?.value).toBe(1);
     // Three commands accepted, three appends; no relay series without Kafka.
-    expect(all.find((s) => s.name === 'parcours_event_store_append_duration_seconds_count' && s.labels.outcome === 'ok')?.value).toBe(3);
+    expect(
+      all.find(
+        (s) => s.name === 'parcours_event_store_append_duration_seconds_count' && s.labels.outcome === 'ok',
+      )?.value,
+    ).toBe(3);
     expect(all.some((s) => s.name.startsWith('parcours_relay_'))).toBe(false);
   });
 
   it('times HTTP requests by route pattern and status, in histogram buckets, never by URL', async () => {
-    const all = samples(await scrape()).filter((s) => s.name.startsWith('parcours_http_request_duration_seconds'));
-    const buckets = all.filter((s) => s.name === 'parcours_http_request_duration_seconds_bucket' && s.labels.route === '/api/parcours/:id' && s.labels.method === 'GET' && s.labels.status === '200');
+    const all = samples(await scrape()).filter((s) =>
+      s.name.startsWith('parcours_http_request_duration_seconds'),
+    );
+    const buckets = all.filter(
+      (s) =>
+        s.name === 'parcours_http_request_duration_seconds_bucket' &&
+        s.labels.route === '/api/parcours/:id' &&
+        s.labels.method === 'GET' &&
+        s.labels.status === '200',
+    );
     expect(buckets.length).toBeGreaterThan(5);
     expect(buckets.find((s) => s.labels.le === '+Inf')?.value).toBe(1);
-    expect(all.find((s) => s.name === 'parcours_http_request_duration_seconds_count' && s.labels.route === '/api/parcours/:id/employment' && s.labels.status === '422')?.value).toBe(1);
+    expect(
+      all.find(
+        (s) =>
+          s.name === 'parcours_http_request_duration_seconds_count' &&
+          s.labels.route === '/api/parcours/:id/employment' &&
+          s.labels.status === '422',
+      )?.value,
+    ).toBe(1);
     expect(all.filter((s) => s.labels.route?.includes(parcoursId))).toEqual([]);
   });
 
@@ -77,7 +120,8 @@ describe('GET /metrics (Prometheus)', () => {
     // The audit trail writes in the background (every 200 ms).
     let written = 0;
     for (let i = 0; i < 50 && written === 0; i++) {
-      written = samples(await scrape()).find((s) => s.name === 'parcours_audit_reads_written_total')?.value ?? 0;
+      written =
+        samples(await scrape()).find((s) => s.name === 'parcours_audit_reads_written_total')?.value ?? 0;
       if (written === 0) await new Promise((r) => setTimeout(r, 50));
     }
     expect(written).toBeGreaterThanOrEqual(1);
@@ -89,7 +133,8 @@ describe('GET /metrics (Prometheus)', () => {
   it('no label carries a parcours id, a name, or an identifier of a person', async () => {
     const values = samples(await scrape()).flatMap((s) => Object.values(s.labels));
     expect(values.filter((v) => UUID_ANYWHERE.test(v))).toEqual([]);
-    for (const personal of ['Martin', 'Léa', 'Camille', '1234567', 'ref-ccas-1']) expect(values.filter((v) => v.includes(personal))).toEqual([]);
+    for (const personal of ['Martin', 'Léa', 'Camille', '1234567', 'ref-ccas-1'])
+      expect(values.filter((v) => v.includes(personal))).toEqual([]);
   });
 
   it('needs no token, and is left out of the OpenAPI document of client apps', async () => {

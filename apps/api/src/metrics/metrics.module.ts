@@ -1,4 +1,13 @@
-import { Global, Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { AppConfig } from '@parcours/config';
 import type { EventStore, SqlClient } from '@parcours/event-store';
@@ -24,7 +33,9 @@ class MetricsSources implements OnApplicationBootstrap, OnApplicationShutdown {
   onApplicationBootstrap(): void {
     // The same view as /api/projections: the live runner, relay and consumer when the worker runs here, their checkpoints otherwise.
     const operations = new Operations(this.moduleRef, this.sql, this.store, this.config);
-    this.metrics.watchComponents(() => operations.components(), { kafka: this.config.kafkaBrokers.length > 0 });
+    this.metrics.watchComponents(() => operations.components(), {
+      kafka: this.config.kafkaBrokers.length > 0,
+    });
     let audit: AuditTrail | undefined;
     try {
       audit = this.moduleRef.get(AuditTrail, { strict: false });

@@ -19,7 +19,9 @@ export function outcomeOf(error: unknown): string {
   if (error instanceof EventSchemaViolation) return 'EVENT_SCHEMA_VIOLATION';
   if (error instanceof HttpException) {
     const code = (error.getResponse() as { code?: unknown }).code;
-    return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : `HTTP_${error.getStatus()}`;
+    return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code)
+      ? code
+      : `HTTP_${error.getStatus()}`;
   }
   return 'ERROR';
 }
@@ -102,7 +104,12 @@ export class ParcoursMetrics {
       (this.snapshot ??= source()
         .catch(() => undefined)
         .finally(() => setImmediate(() => (this.snapshot = undefined))));
-    const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge<string>, all: ComponentStatusDto[] | undefined) => void) =>
+    const gauge = (
+      name: string,
+      help: string,
+      labelNames: string[],
+      fill: (g: Gauge<string>, all: ComponentStatusDto[] | undefined) => void,
+    ) =>
       new Gauge({
         name: `${PREFIX}${name}`,
         help,
@@ -114,44 +121,91 @@ export class ParcoursMetrics {
           fill(this, all);
         },
       });
-    const each = (kind: ComponentStatusDto['kind'], all: ComponentStatusDto[] | undefined) => (all ?? []).filter((c) => c.kind === kind);
+    const each = (kind: ComponentStatusDto['kind'], all: ComponentStatusDto[] | undefined) =>
+      (all ?? []).filter((c) => c.kind === kind);
     const states = (g: Gauge<string>, labels: Record<string, string>, status: string) => {
       for (const s of STATES) g.set({ ...labels, status: s }, s === status ? 1 : 0);
     };
 
-    gauge('background_status_readable', 'The status of projections, relay and consumer could be read (0: the store did not answer)', [], (g, all) =>
-      g.set(all ? 1 : 0),
+    gauge(
+      'background_status_readable',
+      'The status of projections, relay and consumer could be read (0: the store did not answer)',
+      [],
+      (g, all) => g.set(all ? 1 : 0),
     );
-    gauge('projection_events_behind', 'Events of the log a projection has not processed yet (its lag)', ['projection'], (g, all) => {
-      for (const c of each('projection', all)) g.set({ projection: c.name }, c.eventsBehind);
-    });
+    gauge(
+      'projection_events_behind',
+      'Events of the log a projection has not processed yet (its lag)',
+      ['projection'],
+      (g, all) => {
+        for (const c of each('projection', all)) g.set({ projection: c.name }, c.eventsBehind);
+      },
+    );
     // The log position itself is opaque (adapter-specific): events processed is its measurable counterpart.
-    gauge('projection_events_processed', 'Events a projection has processed since its last rebuild (its position, counted)', ['projection'], (g, all) => {
-      for (const c of each('projection', all)) g.set({ projection: c.name }, c.eventsProcessed ?? 0);
-    });
-    gauge('projection_status', 'State of a projection: 1 for the current one', ['projection', 'status'], (g, all) => {
-      for (const c of each('projection', all)) states(g, { projection: c.name }, c.status);
-    });
+    gauge(
+      'projection_events_processed',
+      'Events a projection has processed since its last rebuild (its position, counted)',
+      ['projection'],
+      (g, all) => {
+        for (const c of each('projection', all)) g.set({ projection: c.name }, c.eventsProcessed ?? 0);
+      },
+    );
+    gauge(
+      'projection_status',
+      'State of a projection: 1 for the current one',
+      ['projection', 'status'],
+      (g, all) => {
+        for (const c of each('projection', all)) states(g, { projection: c.name }, c.status);
+      },
+    );
     // Without Kafka there is no relay nor consumer: no series rather than zeros that would look healthy.
     if (!options.kafka) return;
-    gauge('relay_events_behind', 'Events of the log the Kafka relay has not published yet (only with Kafka)', [], (g, all) => {
-      for (const c of each('relay', all)) g.set(c.eventsBehind);
-    });
-    gauge('relay_events_processed', 'Events of the log the Kafka relay has moved past (published, or not meant for partners)', [], (g, all) => {
-      for (const c of each('relay', all)) g.set(c.eventsProcessed ?? 0);
-    });
+    gauge(
+      'relay_events_behind',
+      'Events of the log the Kafka relay has not published yet (only with Kafka)',
+      [],
+      (g, all) => {
+        for (const c of each('relay', all)) g.set(c.eventsBehind);
+      },
+    );
+    gauge(
+      'relay_events_processed',
+      'Events of the log the Kafka relay has moved past (published, or not meant for partners)',
+      [],
+      (g, all) => {
+        for (const c of each('relay', all)) g.set(c.eventsProcessed ?? 0);
+      },
+    );
     gauge('relay_status', 'State of the Kafka relay: 1 for the current one', ['status'], (g, all) => {
       for (const c of each('relay', all)) states(g, {}, c.status);
     });
-    gauge('consumer_messages_behind', 'Partner-flow messages not yet committed, over every partition (the consumer reports no split by partition)', [], (g, all) => {
-      for (const c of each('consumer', all)) if (typeof c.messagesBehind === 'number') g.set(c.messagesBehind);
-    });
-    gauge('consumer_retrying_attempts', 'Attempts at the message a partition waits behind, by topic and partition', ['topic', 'partition'], (g, all) => {
-      for (const c of each('consumer', all)) for (const r of c.retrying ?? []) g.set({ topic: r.topic, partition: String(r.partition) }, r.attempts);
-    });
-    gauge('consumer_status', 'State of the partner-flow consumer: 1 for the current one', ['status'], (g, all) => {
-      for (const c of each('consumer', all)) states(g, {}, c.status);
-    });
+    gauge(
+      'consumer_messages_behind',
+      'Partner-flow messages not yet committed, over every partition (the consumer reports no split by partition)',
+      [],
+      (g, all) => {
+        for (const c of each('consumer', all))
+          if (typeof c.messagesBehind === 'number') g.set(c.messagesBehind);
+      },
+    );
+    gauge(
+      'consumer_retrying_attempts',
+      'Attempts at the message a partition waits behind, by topic and partition',
+      ['topic', 'partition'],
+      (g, all) => {
+        for (const c of each('consumer', all))
+          for (const r of c.retrying ?? [])
+            g.set({ topic: r.topic, partition: String(r.partition) }, r.attempts);
+      },
+    );
+    gauge(
+      'consumer_status',
+      'State of the partner-flow consumer: 1 for the current one',
+      ['status'],
+      (g, all) => {
+        for (const c of each('consumer', all)) states(g, {}, c.status);
+      },
+    );
   }
 
   /** The audit of reads: written (a counter kept by the audit trail), waiting, failed attempts in a row. */

@@ -22,7 +22,9 @@ function canonical(value: unknown): string {
  * an entry) and the command with its type, path ids and body.
  */
 export function requestFingerprint(parcoursId: string | undefined, command: object): string {
-  return createHash('sha256').update(canonical({ parcoursId: parcoursId ?? null, command })).digest('hex');
+  return createHash('sha256')
+    .update(canonical({ parcoursId: parcoursId ?? null, command }))
+    .digest('hex');
 }
 
 export const keyReused = () =>
@@ -64,12 +66,19 @@ export class IdempotencyKeys implements OnModuleInit {
       [actor, key, fingerprint],
     );
     if (inserted.length) return;
-    const [row] = await this.sql.query<{ fingerprint: string }>(`select fingerprint from idempotency_keys where actor = $1 and key = $2`, [actor, key]);
+    const [row] = await this.sql.query<{ fingerprint: string }>(
+      `select fingerprint from idempotency_keys where actor = $1 and key = $2`,
+      [actor, key],
+    );
     if (row && row.fingerprint !== fingerprint) throw keyReused();
   }
 
   /** Frees a key whose request recorded nothing (refused by a rule), so that a corrected request may use it. */
   async release(actor: string, key: string, fingerprint: string): Promise<void> {
-    await this.sql.query(`delete from idempotency_keys where actor = $1 and key = $2 and fingerprint = $3`, [actor, key, fingerprint]);
+    await this.sql.query(`delete from idempotency_keys where actor = $1 and key = $2 and fingerprint = $3`, [
+      actor,
+      key,
+      fingerprint,
+    ]);
   }
 }

@@ -82,7 +82,11 @@ function inScope(who: Identity, state: ParcoursState, territory: string | undefi
  * territoire (only the Département's services and the CAF flow move a person
  * inside the département; a transfer moves a parcours out of it).
  */
-export function mayCommand(who: Identity, command: { type: ParcoursCommandType; territory?: string }, state: ParcoursState): boolean {
+export function mayCommand(
+  who: Identity,
+  command: { type: ParcoursCommandType; territory?: string },
+  state: ParcoursState,
+): boolean {
   if (!COMMAND_ROLES[command.type].includes(who.role)) return false;
   const here = inScope(who, state, state.territory ?? command.territory);
   return here && (command.territory === undefined || inScope(who, state, command.territory));

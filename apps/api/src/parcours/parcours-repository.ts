@@ -1,5 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { evolve, initialParcoursState, ParcoursState, parcoursStreamId, upcastParcoursEvent } from '@parcours/domain';
+import {
+  evolve,
+  initialParcoursState,
+  ParcoursState,
+  parcoursStreamId,
+  upcastParcoursEvent,
+} from '@parcours/domain';
 import { EventStore, EventToAppend, RecordedEvent, StreamNotFoundError } from '@parcours/event-store';
 import { EVENT_STORE } from '@parcours/runtime';
 import { ParcoursMetrics } from '../metrics/parcours-metrics';

@@ -28,9 +28,21 @@ import {
 } from '@parcours/domain';
 import { IsOptional, IsString, Matches } from 'class-validator';
 
-
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { BoolField, CodeField, CodeListField, DateField, IdField, IdListField, IntField, NameField, NestedField, NestedListField, NumberField, TEXT } from '../http/fields';
+import {
+  BoolField,
+  CodeField,
+  CodeListField,
+  DateField,
+  IdField,
+  IdListField,
+  IntField,
+  NameField,
+  NestedField,
+  NestedListField,
+  NumberField,
+  TEXT,
+} from '../http/fields';
 
 /** Request bodies of the parcours routes: one class per route, the names are the client app's contract. */
 type Code<T extends readonly string[]> = T[number];
@@ -41,7 +53,10 @@ export class PersonDto {
   @DateField(true, undefined, '1990-04-12') birthDate: string;
   @CodeField(SEXES) sex: Code<typeof SEXES>;
 
-  @ApiPropertyOptional({ description: 'NIR (13 caractères et clé) ; jamais journalisé ni exporté', pattern: NIR_PATTERN })
+  @ApiPropertyOptional({
+    description: 'NIR (13 caractères et clé) ; jamais journalisé ni exporté',
+    pattern: NIR_PATTERN,
+  })
   @IsOptional()
   @IsString({ message: TEXT })
   @Matches(new RegExp(NIR_PATTERN), { message: 'nir doit être un NIR de 15 caractères' })
@@ -52,7 +67,8 @@ export class HouseholdDto {
   @IdField(false, 'Numéro allocataire CAF/MSA', 20) cafNumber?: string;
   @CodeField(HOUSEHOLD_TYPES, true, undefined, 'single_parent') type: Code<typeof HOUSEHOLD_TYPES>;
   @IntField(1, 20, true, 'Nombre de personnes du foyer', 2) size: number;
-  @BoolField(false, 'Majoration pour isolement (L262-9) : plafonne la part suspendue') singleParentIncrease?: boolean;
+  @BoolField(false, 'Majoration pour isolement (L262-9) : plafonne la part suspendue')
+  singleParentIncrease?: boolean;
 }
 
 export class TransferHistoryStepDto {
@@ -63,7 +79,12 @@ export class TransferHistoryStepDto {
 
 export class TransferredFromDto {
   @IdField(true, 'Code du département d’origine', 3) departementCode: string;
-  @NestedListField(() => TransferHistoryStepDto, 100, 'Étapes du parcours dans le département d’origine (historique : les délais légaux repartent de l’arrivée)') history: TransferHistoryStepDto[];
+  @NestedListField(
+    () => TransferHistoryStepDto,
+    100,
+    'Étapes du parcours dans le département d’origine (historique : les délais légaux repartent de l’arrivée)',
+  )
+  history: TransferHistoryStepDto[];
 }
 
 export class EntryDto {
@@ -73,8 +94,18 @@ export class EntryDto {
   // Examples in order (demandOn ≤ rightOpenedOn ≤ enteredOn): the example body is an entry the server accepts.
   @DateField(true, 'Date de la demande de RSA', '2025-01-02') demandOn: string;
   @DateField(true, "Date d'ouverture du droit", '2025-01-03') rightOpenedOn: string;
-  @DateField(true, "Date de transmission CAF : date d'entrée (pour une mutation : date d'arrivée)", '2025-01-06') enteredOn: string;
-  @NestedField(() => TransferredFromDto, false, "Mutation depuis un autre département, où le droit a été ouvert") transferredFrom?: TransferredFromDto;
+  @DateField(
+    true,
+    "Date de transmission CAF : date d'entrée (pour une mutation : date d'arrivée)",
+    '2025-01-06',
+  )
+  enteredOn: string;
+  @NestedField(
+    () => TransferredFromDto,
+    false,
+    'Mutation depuis un autre département, où le droit a été ouvert',
+  )
+  transferredFrom?: TransferredFromDto;
 }
 
 export class ReentryDto {
@@ -143,8 +174,14 @@ export class ContractDto {
   @DateField(true, undefined, '2025-02-03') startsOn: string;
   @DateField(true, undefined, '2025-08-02') endsOn: string;
   @NumberField(0, 60, true, "Heures d'activité hebdomadaires", 15) weeklyHours: number;
-  @IdListField(20, 'Objectifs : codes ou libellés courts choisis dans une liste', ['mobilite']) objectives: string[];
-  @CodeField(HOURS_REDUCTION_REASONS, false, 'Motif de réduction sous 15 heures hebdomadaires (loi 2023-1196)') hoursReductionReason?: Code<typeof HOURS_REDUCTION_REASONS>;
+  @IdListField(20, 'Objectifs : codes ou libellés courts choisis dans une liste', ['mobilite'])
+  objectives: string[];
+  @CodeField(
+    HOURS_REDUCTION_REASONS,
+    false,
+    'Motif de réduction sous 15 heures hebdomadaires (loi 2023-1196)',
+  )
+  hoursReductionReason?: Code<typeof HOURS_REDUCTION_REASONS>;
 }
 
 export class ContractReviewDto {
@@ -153,7 +190,8 @@ export class ContractReviewDto {
 }
 
 export class IntensiveStartDto {
-  @DateField(true, "Début de l'accompagnement intensif (durée : paramètre intensiveMonths)") startedOn: string;
+  @DateField(true, "Début de l'accompagnement intensif (durée : paramètre intensiveMonths)")
+  startedOn: string;
 }
 
 export class IntensiveEndDto {
@@ -166,7 +204,8 @@ export class JointReviewDto {
 }
 
 export class JointReviewExtensionDto {
-  @DateField(true, "Décision de porter l'examen à 12 mois, la situation le justifiant (L262-31)") decidedOn: string;
+  @DateField(true, "Décision de porter l'examen à 12 mois, la situation le justifiant (L262-31)")
+  decidedOn: string;
 }
 
 export class GlobalAccompanimentOrientationDto {
@@ -236,7 +275,11 @@ export class ExemptionDto {
 
 export class BreachDto {
   @CodeField(BREACH_KINDS) kind: Code<typeof BREACH_KINDS>;
-  @IdField(true, `Obligation manquée : ${LEGAL_OBLIGATIONS.join(', ')}, ${ACTIVITY_HOURS_OBLIGATION}, ou un objectif du contrat en vigueur (CE n° 418975)`) obligation: string;
+  @IdField(
+    true,
+    `Obligation manquée : ${LEGAL_OBLIGATIONS.join(', ')}, ${ACTIVITY_HOURS_OBLIGATION}, ou un objectif du contrat en vigueur (CE n° 418975)`,
+  )
+  obligation: string;
   @DateField() occurredOn: string;
   @DateField() reportedOn: string;
 }
@@ -278,7 +321,8 @@ export class SanctionAppealDto {
 
 export class SanctionWithdrawalDto {
   @DateField() decidedOn: string;
-  @CodeField(SANCTION_WITHDRAWAL_KINDS, true, 'Retrait par l’administration ou annulation après recours') kind: Code<typeof SANCTION_WITHDRAWAL_KINDS>;
+  @CodeField(SANCTION_WITHDRAWAL_KINDS, true, 'Retrait par l’administration ou annulation après recours')
+  kind: Code<typeof SANCTION_WITHDRAWAL_KINDS>;
 }
 
 export class DefinitiveSuspensionDto {

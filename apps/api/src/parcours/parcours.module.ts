@@ -13,7 +13,13 @@ import { ParcoursWriteModule } from './parcours-write.module';
 
 @Module({
   imports: [ParcoursWriteModule, AuditModule, MetricsModule],
-  controllers: [ParcoursController, ReferenceController, ReadController, ProjectionsController, PersonsController],
+  controllers: [
+    ParcoursController,
+    ReferenceController,
+    ReadController,
+    ProjectionsController,
+    PersonsController,
+  ],
   providers: [GetParcoursHandler, GetParcoursHistoryHandler, PersonErasure, RetentionJob],
 })
 export class ParcoursModule {}

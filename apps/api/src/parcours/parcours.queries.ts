@@ -19,9 +19,14 @@ export class GetParcoursHistory {
   ) {}
 }
 
-async function loadReadable(repository: ParcoursRepository, id: string, who: Identity): Promise<LoadedParcours> {
+async function loadReadable(
+  repository: ParcoursRepository,
+  id: string,
+  who: Identity,
+): Promise<LoadedParcours> {
   const loaded = await repository.load(id);
-  if (loaded.state.status === 'none') throw Problem.notFound('PARCOURS_NOT_FOUND', "Ce parcours n'existe pas.");
+  if (loaded.state.status === 'none')
+    throw Problem.notFound('PARCOURS_NOT_FOUND', "Ce parcours n'existe pas.");
   if (!mayRead(who, loaded.state)) throw Problem.forbidden();
   return loaded;
 }
@@ -36,7 +41,6 @@ export function withoutNir<T>(value: T): T {
   }
   return value;
 }
-
 
 /** The current state of one parcours, as decide sees it, with its revision for If-Match. */
 @QueryHandler(GetParcours)

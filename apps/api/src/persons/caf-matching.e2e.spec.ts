@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Stores } from '@parcours/event-store';
-import { applyInbound, CAF_TOPIC, CommandGateway, InboundMessage, parcoursIdOfCafPerson } from '@parcours/messaging';
+import {
+  applyInbound,
+  CAF_TOPIC,
+  CommandGateway,
+  InboundMessage,
+  parcoursIdOfCafPerson,
+} from '@parcours/messaging';
 import { SqlPersonDirectory } from '@parcours/projections';
 import { deterministicUuid, STORES } from '@parcours/runtime';
 import { ExecuteParcoursCommand } from '../parcours/execute-parcours-command';
@@ -21,7 +27,10 @@ describe('matching a CAF entry to a person', () => {
   beforeAll(async () => {
     api = await startApi('embedded');
     const commands = api.app.get(CommandBus);
-    gateway = { execute: (id, command, identity, headers) => commands.execute(new ExecuteParcoursCommand(id, command, identity, headers)) };
+    gateway = {
+      execute: (id, command, identity, headers) =>
+        commands.execute(new ExecuteParcoursCommand(id, command, identity, headers)),
+    };
     sql = api.app.get<Stores>(STORES).sql;
     directory = new SqlPersonDirectory(sql);
   });
@@ -29,7 +38,10 @@ describe('matching a CAF entry to a person', () => {
     await api.close();
   });
 
-  const entry = (person: { cafNumber: string; rank: number; nir?: string; lastName?: string; birthDate?: string }, enteredOn: string): InboundMessage => ({
+  const entry = (
+    person: { cafNumber: string; rank: number; nir?: string; lastName?: string; birthDate?: string },
+    enteredOn: string,
+  ): InboundMessage => ({
     topic: CAF_TOPIC,
     messageId: randomUUID(),
     type: 'entry',
@@ -44,26 +56,47 @@ describe('matching a CAF entry to a person', () => {
     await applyInbound(m, gateway, directory);
     await projectionsCaughtUp(api);
   };
-  const cycles = async (id: string) => (await api.http.get(`/api/parcours/${id}/history`).set(bearer(tokens.departement())).expect(200)).body.filter((e: { type: string }) => e.type === 'ParcoursEntered').length;
+  const cycles = async (id: string) =>
+    (
+      await api.http.get(`/api/parcours/${id}/history`).set(bearer(tokens.departement())).expect(200)
+    ).body.filter((e: { type: string }) => e.type === 'ParcoursEntered').length;
 
   it('names a new person with an HMAC of the CAF key, which nobody can recompute from a numéro allocataire', async () => {
     await apply(entry({ cafNumber: 'A100', rank: 1, nir: '293097512345678' }, '2025-01-10'));
     const id = parcoursIdOfCafPerson({ cafNumber: 'A100', rank: 1 });
     expect(id).not.toBe(deterministicUuid('caf-person', 'A100', '1'));
-    expect(parcoursIdOfCafPerson({ cafNumber: 'A100', rank: 1 }, 'another-key-of-at-least-thirty-two-chars')).not.toBe(id);
+    expect(
+      parcoursIdOfCafPerson({ cafNumber: 'A100', rank: 1 }, 'another-key-of-at-least-thirty-two-chars'),
+    ).not.toBe(id);
     expect(await cycles(id)).toBe(1);
   });
 
   it('keeps one parcours for a person who comes back under another foyer: matched by NIR, then followed by the new CAF key', async () => {
     const id = parcoursIdOfCafPerson({ cafNumber: 'A100', rank: 1 });
-    await apply({ topic: CAF_TOPIC, messageId: randomUUID(), type: 'exit', person: { cafNumber: 'A100', rank: 1 }, exitedOn: '2025-02-28', reason: 'income' });
+    await apply({
+      topic: CAF_TOPIC,
+      messageId: randomUUID(),
+      type: 'exit',
+      person: { cafNumber: 'A100', rank: 1 },
+      exitedOn: '2025-02-28',
+      reason: 'income',
+    });
     // A new foyer (numéro allocataire B200, rank 2), the same NIR: a re-entry of the same parcours.
     await apply(entry({ cafNumber: 'B200', rank: 2, nir: '293097512345678' }, '2025-04-01'));
     expect(await cycles(id)).toBe(2);
     expect(await cycles(parcoursIdOfCafPerson({ cafNumber: 'B200', rank: 2 })).catch(() => 0)).toBe(0);
     // Later messages of the new foyer reach the same parcours through the link of their CAF key.
-    await apply({ topic: CAF_TOPIC, messageId: randomUUID(), type: 'exit', person: { cafNumber: 'B200', rank: 2 }, exitedOn: '2025-05-31', reason: 'income' });
-    const history = (await api.http.get(`/api/parcours/${id}/history`).set(bearer(tokens.departement())).expect(200)).body;
+    await apply({
+      topic: CAF_TOPIC,
+      messageId: randomUUID(),
+      type: 'exit',
+      person: { cafNumber: 'B200', rank: 2 },
+      exitedOn: '2025-05-31',
+      reason: 'income',
+    });
+    const history = (
+      await api.http.get(`/api/parcours/${id}/history`).set(bearer(tokens.departement())).expect(200)
+    ).body;
     expect(history.filter((e: { type: string }) => e.type === 'RsaExited')).toHaveLength(2);
   });
 
@@ -71,11 +104,27 @@ describe('matching a CAF entry to a person', () => {
     await apply(entry({ cafNumber: 'C300', rank: 1, lastName: 'CARPENTIER' }, '2025-06-02'));
     const namesake = parcoursIdOfCafPerson({ cafNumber: 'C300', rank: 1 });
     expect(await cycles(namesake)).toBe(1);
-    const flagged = await sql.query<{ parcours_id: string; candidate_id: string }>('select parcours_id, candidate_id from possible_duplicates');
-    expect(flagged).toEqual([{ parcours_id: namesake, candidate_id: parcoursIdOfCafPerson({ cafNumber: 'A100', rank: 1 }) }]);
+    const flagged = await sql.query<{ parcours_id: string; candidate_id: string }>(
+      'select parcours_id, candidate_id from possible_duplicates',
+    );
+    expect(flagged).toEqual([
+      { parcours_id: namesake, candidate_id: parcoursIdOfCafPerson({ cafNumber: 'A100', rank: 1 }) },
+    ]);
     // The Département sees the pair to confirm; nobody else.
-    const listed = await api.http.get('/api/persons/possible-duplicates').set(bearer(tokens.departement())).expect(200);
-    expect(listed.body).toMatchObject({ total: 1, items: [{ parcoursId: namesake, candidateId: parcoursIdOfCafPerson({ cafNumber: 'A100', rank: 1 }), lastName: 'CARPENTIER' }] });
+    const listed = await api.http
+      .get('/api/persons/possible-duplicates')
+      .set(bearer(tokens.departement()))
+      .expect(200);
+    expect(listed.body).toMatchObject({
+      total: 1,
+      items: [
+        {
+          parcoursId: namesake,
+          candidateId: parcoursIdOfCafPerson({ cafNumber: 'A100', rank: 1 }),
+          lastName: 'CARPENTIER',
+        },
+      ],
+    });
     await api.http.get('/api/persons/possible-duplicates').set(bearer(tokens.slai())).expect(403);
   });
 });

@@ -8,7 +8,11 @@ import { Problem } from '../http/problem';
 import { CommandResult, ExecuteParcoursCommand } from '../parcours/execute-parcours-command';
 
 const codeOf = (error: unknown): string | undefined =>
-  error instanceof RuleViolation ? error.code : error instanceof Problem ? (error.getResponse() as { code?: string }).code : undefined;
+  error instanceof RuleViolation
+    ? error.code
+    : error instanceof Problem
+      ? (error.getResponse() as { code?: string }).code
+      : undefined;
 
 /**
  * Erasure of a person (DOMAIN.md §7): the erasure is recorded in the parcours
@@ -23,12 +27,20 @@ export class PersonErasure {
     @Inject(STORES) private readonly stores: Stores,
   ) {}
 
-  async erase(parcoursId: string, reason: EventData<'PersonErased'>['reason'], who: Identity, headers: { correlationId: string; idempotencyKey?: string }): Promise<CommandResult> {
+  async erase(
+    parcoursId: string,
+    reason: EventData<'PersonErased'>['reason'],
+    who: Identity,
+    headers: { correlationId: string; idempotencyKey?: string },
+  ): Promise<CommandResult> {
     let result: CommandResult;
     try {
-      result = await this.commands.execute(new ExecuteParcoursCommand(parcoursId, { type: 'ErasePerson', reason }, who, headers));
+      result = await this.commands.execute(
+        new ExecuteParcoursCommand(parcoursId, { type: 'ErasePerson', reason }, who, headers),
+      );
     } catch (error) {
-      if (codeOf(error) === 'PERSON_ERASED') await personKeysOf(this.stores).erase(parcoursId, reason, who.sub);
+      if (codeOf(error) === 'PERSON_ERASED')
+        await personKeysOf(this.stores).erase(parcoursId, reason, who.sub);
       throw error;
     }
     await personKeysOf(this.stores).erase(parcoursId, reason, who.sub);

@@ -9,7 +9,18 @@ const PER_PAGE = Math.floor((PAGE.height - 2 * PAGE.margin) / PAGE.leading);
 
 /** Text in WinAnsi (cp1252 for what Latin-1 lacks), PDF string escapes; other characters become '?'. */
 function pdfString(text: string): string {
-  const special: Record<string, number> = { '€': 0x80, '’': 0x92, '‘': 0x91, '“': 0x93, '”': 0x94, '–': 0x96, '—': 0x97, 'œ': 0x9c, 'Œ': 0x8c, '…': 0x85 };
+  const special: Record<string, number> = {
+    '€': 0x80,
+    '’': 0x92,
+    '‘': 0x91,
+    '“': 0x93,
+    '”': 0x94,
+    '–': 0x96,
+    '—': 0x97,
+    œ: 0x9c,
+    Œ: 0x8c,
+    '…': 0x85,
+  };
   let out = '';
   for (const ch of text) {
     const code = special[ch] ?? ch.codePointAt(0)!;
@@ -49,7 +60,8 @@ export function textPdf(lines: string[]): Buffer {
     kids.push(`${pageId} 0 R`);
     const text = page.map((l, n) => `${n === 0 ? '' : 'T* '}${pdfString(l)} Tj`).join('\n');
     const stream = `BT /F1 ${PAGE.size} Tf ${PAGE.leading} TL ${PAGE.margin} ${PAGE.height - PAGE.margin} Td\n${text}\nET`;
-    objects[pageId] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] /Resources << /Font << /F1 3 0 R >> >> /Contents ${contentId} 0 R >>`;
+    objects[pageId] =
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] /Resources << /Font << /F1 3 0 R >> >> /Contents ${contentId} 0 R >>`;
     objects[contentId] = `<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`;
   });
   objects[2] = `<< /Type /Pages /Kids [${kids.join(' ')}] /Count ${pages.length} >>`;

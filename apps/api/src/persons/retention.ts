@@ -13,7 +13,10 @@ export const RETENTION_IDENTITY: Identity = { sub: 'job:retention', role: 'depar
 const PAGE = 500;
 
 /** The day the accompaniment of a finished parcours ended: its end, its transfer, or the close of the window after exit. */
-export function accompanimentEnd(v: Pick<ParcoursView, 'status' | 'cycles'>, monthsAfterExit: number): BusinessDate | undefined {
+export function accompanimentEnd(
+  v: Pick<ParcoursView, 'status' | 'cycles'>,
+  monthsAfterExit: number,
+): BusinessDate | undefined {
   const c: CycleFacts | undefined = v.cycles[v.cycles.length - 1];
   if (!c || v.status === 'in_rsa') return undefined;
   if (c.transferredOn) return c.transferredOn;
@@ -43,7 +46,9 @@ export class RetentionJob {
 
   /** The parcours due on a date, page by page. */
   async *due(on: BusinessDate): AsyncGenerator<{ parcoursId: string; accompanimentEndedOn: BusinessDate }> {
-    const [book] = await this.sql.query<{ doc: { versions: ParameterVersion[] } }>('select doc from rm_parameter_book where id = 1');
+    const [book] = await this.sql.query<{ doc: { versions: ParameterVersion[] } }>(
+      'select doc from rm_parameter_book where id = 1',
+    );
     const p = parametersAt(book?.doc.versions ?? [], on);
     let after = '';
     for (;;) {
@@ -55,7 +60,8 @@ export class RetentionJob {
       );
       for (const r of rows) {
         const ended = accompanimentEnd(r.doc, p.accompanimentAfterExitMonths);
-        if (ended && addMonths(ended, p.retentionMonthsAfterEnd) < on) yield { parcoursId: r.parcours_id, accompanimentEndedOn: ended };
+        if (ended && addMonths(ended, p.retentionMonthsAfterEnd) < on)
+          yield { parcoursId: r.parcours_id, accompanimentEndedOn: ended };
       }
       if (rows.length < PAGE) return;
       after = rows[rows.length - 1].parcours_id;
@@ -70,7 +76,10 @@ export class RetentionJob {
         continue;
       }
       try {
-        await this.erasure.erase(due.parcoursId, 'retention_expired', RETENTION_IDENTITY, { correlationId: `retention:${on}`, idempotencyKey: `retention:${due.parcoursId}` });
+        await this.erasure.erase(due.parcoursId, 'retention_expired', RETENTION_IDENTITY, {
+          correlationId: `retention:${on}`,
+          idempotencyKey: `retention:${due.parcoursId}`,
+        });
         report.erased.push(due);
       } catch (error) {
         report.failed.push({ parcoursId: due.parcoursId, error: (error as Error).message });

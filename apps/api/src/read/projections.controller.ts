@@ -10,7 +10,11 @@ import { AllowRoles } from '../http/auth.guard';
 import { DocumentRoles } from '../http/openapi';
 
 const PROBLEM = { $ref: '#/components/schemas/Problem' };
-const NAME = { name: 'name', description: 'Nom de la projection (`parcours`) ou `kafka-relay`', schema: { type: 'string', pattern: IDENTIFIER_PATTERN } };
+const NAME = {
+  name: 'name',
+  description: 'Nom de la projection (`parcours`) ou `kafka-relay`',
+  schema: { type: 'string', pattern: IDENTIFIER_PATTERN },
+};
 
 /**
  * The read side's machinery, for the Département: where each projection,
@@ -24,7 +28,11 @@ const NAME = { name: 'name', description: 'Nom de la projection (`parcours`) ou 
 @AllowRoles('departement')
 @ApiResponse({ status: 401, description: 'Jeton manquant ou invalide', schema: PROBLEM })
 @ApiResponse({ status: 403, description: 'Réservé au Département', schema: PROBLEM })
-@ApiResponse({ status: 503, description: 'Base de données indisponible (STORE_UNAVAILABLE, avec Retry-After)', schema: PROBLEM })
+@ApiResponse({
+  status: 503,
+  description: 'Base de données indisponible (STORE_UNAVAILABLE, avec Retry-After)',
+  schema: PROBLEM,
+})
 export class ProjectionsController {
   private readonly operations: Operations;
 
@@ -53,12 +61,17 @@ export class ProjectionsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Relancer une projection (ou le relais) arrêtée sur une erreur, depuis son point de reprise',
-    description: 'Après correction de la cause : reprend à l’événement sur lequel elle s’était arrêtée. Refus : PROJECTION_UNKNOWN (404).',
+    description:
+      'Après correction de la cause : reprend à l’événement sur lequel elle s’était arrêtée. Refus : PROJECTION_UNKNOWN (404).',
   })
   @ApiParam(NAME)
   @ApiResponse({ status: 200, type: ComponentStatusDto, description: 'Son état après la relance' })
   @ApiResponse({ status: 400, description: 'Nom invalide (VALIDATION_FAILED)', schema: PROBLEM })
-  @ApiResponse({ status: 404, description: 'Aucune projection de ce nom (PROJECTION_UNKNOWN)', schema: PROBLEM })
+  @ApiResponse({
+    status: 404,
+    description: 'Aucune projection de ce nom (PROJECTION_UNKNOWN)',
+    schema: PROBLEM,
+  })
   resume(@Param('name') name: string): Promise<ComponentStatusDto> {
     return this.operations.resume(name);
   }
@@ -68,14 +81,28 @@ export class ProjectionsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Reconstruire une projection depuis le premier événement, puis basculer',
-    description: 'Dans de nouvelles tables pendant que les tables en service répondent, puis bascule en une transaction ; répond une fois terminé. Refus : PROJECTION_UNKNOWN (404), PROJECTION_REBUILDING (409), PROJECTION_REBUILD_FAILED (422).',
+    description:
+      'Dans de nouvelles tables pendant que les tables en service répondent, puis bascule en une transaction ; répond une fois terminé. Refus : PROJECTION_UNKNOWN (404), PROJECTION_REBUILDING (409), PROJECTION_REBUILD_FAILED (422).',
   })
   @ApiParam(NAME)
   @ApiResponse({ status: 200, type: RebuildResultDto })
   @ApiResponse({ status: 400, description: 'Nom invalide (VALIDATION_FAILED)', schema: PROBLEM })
-  @ApiResponse({ status: 404, description: 'Aucune projection reconstructible de ce nom (PROJECTION_UNKNOWN)', schema: PROBLEM })
-  @ApiResponse({ status: 409, description: 'Reconstruction déjà en cours (PROJECTION_REBUILDING)', schema: PROBLEM })
-  @ApiResponse({ status: 422, description: 'Un événement arrête la reconstruction (PROJECTION_REBUILD_FAILED) ; les tableaux en service sont inchangés', schema: PROBLEM })
+  @ApiResponse({
+    status: 404,
+    description: 'Aucune projection reconstructible de ce nom (PROJECTION_UNKNOWN)',
+    schema: PROBLEM,
+  })
+  @ApiResponse({
+    status: 409,
+    description: 'Reconstruction déjà en cours (PROJECTION_REBUILDING)',
+    schema: PROBLEM,
+  })
+  @ApiResponse({
+    status: 422,
+    description:
+      'Un événement arrête la reconstruction (PROJECTION_REBUILD_FAILED) ; les tableaux en service sont inchangés',
+    schema: PROBLEM,
+  })
   rebuild(@Param('name') name: string): Promise<RebuildResultDto> {
     return this.operations.rebuild(name);
   }

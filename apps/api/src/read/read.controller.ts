@@ -47,7 +47,11 @@ export class ReadController {
     return parisDate(this.clock());
   }
 
-  @Doc('lecture', 'Lire mon portefeuille de référent', "Les parcours que suit le référent appelant, avec leurs échéances à la date `on`, filtrables et triés (en retard d'abord par défaut), paginés. Lecture journalisée (audit).")
+  @Doc(
+    'lecture',
+    'Lire mon portefeuille de référent',
+    "Les parcours que suit le référent appelant, avec leurs échéances à la date `on`, filtrables et triés (en retard d'abord par défaut), paginés. Lecture journalisée (audit).",
+  )
   @Get('me/portfolio')
   @AllowRoles('referent')
   @PersonalData(parcoursOfItems)
@@ -55,25 +59,42 @@ export class ReadController {
     return this.portfolio(who.referentId!, who, q);
   }
 
-  @Doc('lecture', "Lire le portefeuille d'un référent", 'Un référent ne lit que le sien (403 sinon), un SLAI ceux de son territoire. Paginé, filtrable, lecture journalisée (audit).')
+  @Doc(
+    'lecture',
+    "Lire le portefeuille d'un référent",
+    'Un référent ne lit que le sien (403 sinon), un SLAI ceux de son territoire. Paginé, filtrable, lecture journalisée (audit).',
+  )
   @Get('referents/:id/portfolio')
   @AllowRoles('referent', 'slai', 'departement')
   @PersonalData(parcoursOfItems)
   async portfolio(@Param('id') id: string, @CurrentIdentity() who: Identity, @Query() q: PortfolioQuery) {
-    if (who.role === 'referent' && who.referentId !== id) throw Problem.forbidden('Un référent ne consulte que son propre portefeuille.');
+    if (who.role === 'referent' && who.referentId !== id)
+      throw Problem.forbidden('Un référent ne consulte que son propre portefeuille.');
     if (who.role === 'slai') {
       const referent = lookup((await this.catalog.current()).referents, id);
-      if (referent && referent.territory !== who.territory) throw Problem.forbidden('Ce référent ne relève pas de votre territoire.');
+      if (referent && referent.territory !== who.territory)
+        throw Problem.forbidden('Ce référent ne relève pas de votre territoire.');
     }
     return queryPortfolio(
       this.sql,
       readScopeOf(who),
-      { referentId: id, track: q.track, status: q.status, overdueOnly: q.overdueOnly, sort: q.sort ?? 'overdue', on: q.on ?? this.today() },
+      {
+        referentId: id,
+        track: q.track,
+        status: q.status,
+        overdueOnly: q.overdueOnly,
+        sort: q.sort ?? 'overdue',
+        on: q.on ?? this.today(),
+      },
       { page: q.page, pageSize: q.pageSize },
     );
   }
 
-  @Doc('lecture', 'Lister les échéances des parcours', "Échéances légales (orientation, contrat, examen pluridisciplinaire…) à la date `on`, dans le périmètre de l'appelant, filtrables par territoire, organisme, référent, statut et type. Paginé, lecture journalisée (audit).")
+  @Doc(
+    'lecture',
+    'Lister les échéances des parcours',
+    "Échéances légales (orientation, contrat, examen pluridisciplinaire…) à la date `on`, dans le périmètre de l'appelant, filtrables par territoire, organisme, référent, statut et type. Paginé, lecture journalisée (audit).",
+  )
   @Get('echeances')
   @AllowRoles('referent', 'slai', 'departement')
   @PersonalData(parcoursOfItems)
@@ -81,23 +102,45 @@ export class ReadController {
     return queryEcheances(
       this.sql,
       readScopeOf(who),
-      { on: q.on ?? this.today(), territory: q.territory, organisation: q.organisation, referent: q.referent, status: q.status, kind: q.kind },
+      {
+        on: q.on ?? this.today(),
+        territory: q.territory,
+        organisation: q.organisation,
+        referent: q.referent,
+        status: q.status,
+        kind: q.kind,
+      },
       { page: q.page, pageSize: q.pageSize },
     );
   }
 
-  @Doc('lecture', 'Superviser un territoire', "Tableau de bord d'un territoire (délais, retards, volumes) à la date `on`. Un SLAI ne supervise que le sien. Refus : TERRITORY_REQUIRED (422, Département sans territoire), 403 pour un autre territoire.")
+  @Doc(
+    'lecture',
+    'Superviser un territoire',
+    "Tableau de bord d'un territoire (délais, retards, volumes) à la date `on`. Un SLAI ne supervise que le sien. Refus : TERRITORY_REQUIRED (422, Département sans territoire), 403 pour un autre territoire.",
+  )
   @Get('supervision')
   @AllowRoles('slai', 'departement')
   async supervision(@CurrentIdentity() who: Identity, @Query() q: SupervisionQuery) {
     const territory = who.role === 'slai' ? who.territory! : q.territory;
-    if (!territory) throw new Problem({ statusCode: 422, code: 'TERRITORY_REQUIRED', message: 'Indiquez le territoire à superviser.', field: 'territory' });
-    if (who.role === 'slai' && q.territory && q.territory !== who.territory) throw Problem.forbidden('Un SLAI ne supervise que son territoire.');
+    if (!territory)
+      throw new Problem({
+        statusCode: 422,
+        code: 'TERRITORY_REQUIRED',
+        message: 'Indiquez le territoire à superviser.',
+        field: 'territory',
+      });
+    if (who.role === 'slai' && q.territory && q.territory !== who.territory)
+      throw Problem.forbidden('Un SLAI ne supervise que son territoire.');
     const on = q.on ?? this.today();
     return querySupervision(this.sql, territory, on, await this.catalog.parametersOn(on));
   }
 
-  @Doc('indicateurs', 'Lire les définitions publiées des indicateurs', "Chaque version de chaque indicateur, anciennes comprises, avec ses dates d'application : ce que signifie un chiffre publié.")
+  @Doc(
+    'indicateurs',
+    'Lire les définitions publiées des indicateurs',
+    "Chaque version de chaque indicateur, anciennes comprises, avec ses dates d'application : ce que signifie un chiffre publié.",
+  )
   @Get('indicators/definitions')
   @AllowRoles('etat', 'departement', 'slai')
   definitions() {
@@ -113,44 +156,105 @@ export class ReadController {
 
   private checkPeriod(from: string, to: string, asOf?: string) {
     // Rules between well-formed values (the document cannot say them): 422, as every rule.
-    if (from > to) throw new Problem({ statusCode: 422, code: 'PERIOD_END_BEFORE_START', message: 'La période doit commencer avant de finir.', field: 'from' });
-    if (asOf && asOf > this.today()) throw new Problem({ statusCode: 422, code: 'AS_OF_IN_FUTURE', message: 'asOf ne peut être dans le futur.', field: 'asOf' });
+    if (from > to)
+      throw new Problem({
+        statusCode: 422,
+        code: 'PERIOD_END_BEFORE_START',
+        message: 'La période doit commencer avant de finir.',
+        field: 'from',
+      });
+    if (asOf && asOf > this.today())
+      throw new Problem({
+        statusCode: 422,
+        code: 'AS_OF_IN_FUTURE',
+        message: 'asOf ne peut être dans le futur.',
+        field: 'asOf',
+      });
   }
 
-  @Doc('indicateurs', 'Calculer les indicateurs sur une période', "Regroupés par département, territoire ou organisme ; `asOf` les recalcule avec les seuls événements enregistrés jusqu'à cette date. Un SLAI ne voit que son territoire. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE, INDICATOR_UNKNOWN (422).")
+  @Doc(
+    'indicateurs',
+    'Calculer les indicateurs sur une période',
+    "Regroupés par département, territoire ou organisme ; `asOf` les recalcule avec les seuls événements enregistrés jusqu'à cette date. Un SLAI ne voit que son territoire. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE, INDICATOR_UNKNOWN (422).",
+  )
   @Get('indicators')
   @AllowRoles('etat', 'departement', 'slai')
   async indicators(@CurrentIdentity() who: Identity, @Query() q: IndicatorsQuery) {
     this.checkPeriod(q.from, q.to, q.asOf);
     const codes = q.codes?.split(',');
     const unknown = codes?.filter((c) => !INDICATORS.some((d) => d.code === c));
-    if (unknown?.length) throw new Problem({ statusCode: 422, code: 'INDICATOR_UNKNOWN', message: `Indicateurs inconnus : ${unknown.join(', ')}.`, field: 'codes' });
-    return computeIndicators(await this.snapshot(who, q.asOf), { from: q.from, to: q.to }, q.groupBy ?? 'departement', codes, q.asOf);
+    if (unknown?.length)
+      throw new Problem({
+        statusCode: 422,
+        code: 'INDICATOR_UNKNOWN',
+        message: `Indicateurs inconnus : ${unknown.join(', ')}.`,
+        field: 'codes',
+      });
+    return computeIndicators(
+      await this.snapshot(who, q.asOf),
+      { from: q.from, to: q.to },
+      q.groupBy ?? 'departement',
+      codes,
+      q.asOf,
+    );
   }
 
-  @Doc('indicateurs', 'Exporter les indicateurs (CSV ou JSON)', 'Un fichier par famille (ou la seule famille demandée) ; plusieurs fichiers : un tableau de {name, content}. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE (422).')
+  @Doc(
+    'indicateurs',
+    'Exporter les indicateurs (CSV ou JSON)',
+    'Un fichier par famille (ou la seule famille demandée) ; plusieurs fichiers : un tableau de {name, content}. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE (422).',
+  )
   @Get('indicators/export')
   @AllowRoles('etat', 'departement')
   async export(@CurrentIdentity() who: Identity, @Query() q: ExportQuery, @Res() res: Response) {
     this.checkPeriod(q.from, q.to, q.asOf);
     const format = q.format ?? 'csv';
-    const report = computeIndicators(await this.snapshot(who, q.asOf), { from: q.from, to: q.to }, q.groupBy ?? 'departement', undefined, q.asOf);
-    const files = exportIndicators(report, format).filter((f) => !q.family || f.name.startsWith(`indicators-${q.family}-`));
+    const report = computeIndicators(
+      await this.snapshot(who, q.asOf),
+      { from: q.from, to: q.to },
+      q.groupBy ?? 'departement',
+      undefined,
+      q.asOf,
+    );
+    const files = exportIndicators(report, format).filter(
+      (f) => !q.family || f.name.startsWith(`indicators-${q.family}-`),
+    );
     sendFiles(res, files, format);
   }
 
-  @Doc('indicateurs', 'Extraire les données pseudonymisées', 'Extraction individuelle pseudonymisée (clé du Département) pour la statistique publique. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE (422), PSEUDONYMISATION_KEY_MISSING (503).')
+  @Doc(
+    'indicateurs',
+    'Extraire les données pseudonymisées',
+    'Extraction individuelle pseudonymisée (clé du Département) pour la statistique publique. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE (422), PSEUDONYMISATION_KEY_MISSING (503).',
+  )
   @Get('indicators/extract')
   @AllowRoles('etat', 'departement')
   async extract(@CurrentIdentity() who: Identity, @Query() q: ExportQuery, @Res() res: Response) {
     this.checkPeriod(q.from, q.to, q.asOf);
     if (!this.config.pseudonymisationKey) {
-      throw new Problem({ statusCode: 503, code: 'PSEUDONYMISATION_KEY_MISSING', message: "La clé de pseudonymisation du Département n'est pas configurée." });
+      throw new Problem({
+        statusCode: 503,
+        code: 'PSEUDONYMISATION_KEY_MISSING',
+        message: "La clé de pseudonymisation du Département n'est pas configurée.",
+      });
     }
     const snapshot = await this.snapshot(who, q.asOf);
     const monthsAfterExit = (await this.catalog.parametersOn(q.to)).accompanimentAfterExitMonths;
     const format = q.format ?? 'csv';
-    sendFiles(res, [pseudonymisedExtract(snapshot.facts, { from: q.from, to: q.to }, this.config.pseudonymisationKey, monthsAfterExit, format, q.asOf)], format);
+    sendFiles(
+      res,
+      [
+        pseudonymisedExtract(
+          snapshot.facts,
+          { from: q.from, to: q.to },
+          this.config.pseudonymisationKey,
+          monthsAfterExit,
+          format,
+          q.asOf,
+        ),
+      ],
+      format,
+    );
   }
 }
 

@@ -1,5 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ECHEANCE_KINDS, ECHEANCE_STATUSES, GROUP_BYS, PORTFOLIO_SORTS, FAMILIES } from '@parcours/projections';
+import {
+  ECHEANCE_KINDS,
+  ECHEANCE_STATUSES,
+  GROUP_BYS,
+  PORTFOLIO_SORTS,
+  FAMILIES,
+} from '@parcours/projections';
 import { TRACKS } from '@parcours/domain';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -32,7 +38,12 @@ export class PortfolioQuery extends Paged {
   @DateField(false, 'Date de référence des échéances (par défaut : aujourd’hui)') on?: string;
   @CodeField(TRACKS, false) track?: string;
   @CodeField(['in_rsa', 'exited'], false) status?: string;
-  @CodeField(PORTFOLIO_SORTS, false, 'Tri : en retard d’abord (par défaut), nom, parcours, prochain rendez-vous, fin de contrat') sort?: (typeof PORTFOLIO_SORTS)[number];
+  @CodeField(
+    PORTFOLIO_SORTS,
+    false,
+    'Tri : en retard d’abord (par défaut), nom, parcours, prochain rendez-vous, fin de contrat',
+  )
+  sort?: (typeof PORTFOLIO_SORTS)[number];
 
   @ApiPropertyOptional({ description: 'Seulement les parcours ayant une échéance dépassée' })
   @IsOptional()
@@ -60,11 +71,17 @@ export class IndicatorsQuery {
   @DateField(true, 'Fin de période (incluse)') to: string;
   @CodeField(GROUP_BYS, false) groupBy?: (typeof GROUP_BYS)[number];
   @DateField(false, 'Recalcul avec les seuls événements enregistrés jusqu’à cette date') asOf?: string;
-  @ApiPropertyOptional({ description: 'Codes des indicateurs, séparés par des virgules (tous par défaut)', pattern: CODES_PATTERN, maxLength: 2000 })
+  @ApiPropertyOptional({
+    description: 'Codes des indicateurs, séparés par des virgules (tous par défaut)',
+    pattern: CODES_PATTERN,
+    maxLength: 2000,
+  })
   @IsOptional()
   @IsString({ message: TEXT })
   @MaxLength(2000, { message: '$property compte au plus $constraint1 caractères' })
-  @Matches(new RegExp(CODES_PATTERN), { message: 'codes doit être une liste de codes séparés par des virgules' })
+  @Matches(new RegExp(CODES_PATTERN), {
+    message: 'codes doit être une liste de codes séparés par des virgules',
+  })
   codes?: string;
 }
 

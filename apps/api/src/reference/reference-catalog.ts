@@ -21,7 +21,8 @@ import { EVENT_STORE } from '@parcours/runtime';
  * lost race is decided again on the fresh state after a growing random pause.
  */
 const MAX_ATTEMPTS = 30;
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
 /**
  * The Département's reference data and parameters, folded from their stream.
@@ -46,7 +47,8 @@ export class ReferenceCatalog {
     }
     for (const e of events) {
       // Two concurrent catch-ups may read the same events: fold each once.
-      if (e.revision === this.state.revision + 1) this.state = evolveReference(this.state, upcastReferenceEvent(e));
+      if (e.revision === this.state.revision + 1)
+        this.state = evolveReference(this.state, upcastReferenceEvent(e));
     }
     return this.state;
   }
@@ -56,20 +58,31 @@ export class ReferenceCatalog {
   }
 
   /** Decides and appends a reference command, retrying on a concurrent write. */
-  execute(command: ReferenceCommand, metadata: Record<string, unknown>): Promise<{ revision: number; events: ReferenceEvent[] }> {
+  execute(
+    command: ReferenceCommand,
+    metadata: Record<string, unknown>,
+  ): Promise<{ revision: number; events: ReferenceEvent[] }> {
     const result = this.writes.then(() => this.decideAndAppend(command, metadata));
     this.writes = result.catch(() => undefined);
     return result;
   }
 
-  private async decideAndAppend(command: ReferenceCommand, metadata: Record<string, unknown>): Promise<{ revision: number; events: ReferenceEvent[] }> {
+  private async decideAndAppend(
+    command: ReferenceCommand,
+    metadata: Record<string, unknown>,
+  ): Promise<{ revision: number; events: ReferenceEvent[] }> {
     for (let attempt = 1; ; attempt++) {
       const state = await this.current();
       const events = decideReference(state, command);
       try {
         const result = await this.store.appendToStream(
           REFERENCE_STREAM,
-          events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data as unknown as Record<string, unknown>, metadata })),
+          events.map((e) => ({
+            id: randomUUID(),
+            type: e.type,
+            data: e.data as unknown as Record<string, unknown>,
+            metadata,
+          })),
           { expectedRevision: state.revision < 0 ? 'no_stream' : state.revision },
         );
         return { revision: result.nextExpectedRevision, events };

@@ -1,5 +1,15 @@
 import { ORGANISATION_KINDS, Parameters } from '@parcours/domain';
-import { BoolField, CodeField, DateField, IdField, IdListField, IntField, LabelField, NameField, ParametersField } from '../http/fields';
+import {
+  BoolField,
+  CodeField,
+  DateField,
+  IdField,
+  IdListField,
+  IntField,
+  LabelField,
+  NameField,
+  ParametersField,
+} from '../http/fields';
 
 export class TerritoryDto {
   @IdField(true, 'Code du territoire, ex. ARRAGEOIS') territoryId: string;
@@ -43,5 +53,6 @@ export class InsertionActionDto {
 
 export class ParametersDto {
   @DateField(true, "Date d'effet de cette version") effectiveFrom: string;
-  @ParametersField('Valeurs modifiées (les autres reprennent la version en vigueur à cette date)') values: Partial<Parameters>;
+  @ParametersField('Valeurs modifiées (les autres reprennent la version en vigueur à cette date)')
+  values: Partial<Parameters>;
 }

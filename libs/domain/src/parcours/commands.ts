@@ -11,9 +11,18 @@ export type ParcoursCommand =
       Partial<Pick<EventData<'ParcoursEntered'>, 'household' | 'territory'>>)
   | ({ type: 'ChangeHousehold' } & EventData<'HouseholdChanged'>)
   | ({ type: 'RegisterWithFranceTravail' } & EventData<'FranceTravailRegistered'>)
-  | { type: 'Orient'; track: EventData<'Oriented'>['track']; organisationId: string; decidedOn: BusinessDate; notifiedOn: BusinessDate }
+  | {
+      type: 'Orient';
+      track: EventData<'Oriented'>['track'];
+      organisationId: string;
+      decidedOn: BusinessDate;
+      notifiedOn: BusinessDate;
+    }
   | { type: 'AssignReferent'; referentId: string; assignedOn: BusinessDate }
-  | ({ type: 'ScheduleAppointment' } & Omit<EventData<'AppointmentScheduled'>, 'appointmentId' | 'referentId'>)
+  | ({ type: 'ScheduleAppointment' } & Omit<
+      EventData<'AppointmentScheduled'>,
+      'appointmentId' | 'referentId'
+    >)
   | ({ type: 'RecordAppointmentHeld' } & EventData<'AppointmentHeld'>)
   | ({ type: 'RecordAppointmentMissed' } & EventData<'AppointmentMissed'>)
   | ({ type: 'CancelAppointment' } & EventData<'AppointmentCancelled'>)

@@ -23,8 +23,12 @@ describe('entry and re-entry', () => {
   });
 
   it('refuses entry dates out of order and in the future', () => {
-    given([]).when({ ...enter, rightOpenedOn: '2025-01-01' }).thenViolation('ENTRY_DATES_OUT_OF_ORDER', 'rightOpenedOn');
-    given([]).when({ ...enter, enteredOn: '2025-07-01' }).thenViolation('DATE_IN_FUTURE', 'enteredOn');
+    given([])
+      .when({ ...enter, rightOpenedOn: '2025-01-01' })
+      .thenViolation('ENTRY_DATES_OUT_OF_ORDER', 'rightOpenedOn');
+    given([])
+      .when({ ...enter, enteredOn: '2025-07-01' })
+      .thenViolation('DATE_IN_FUTURE', 'enteredOn');
   });
 
   it('opens a new cycle after an exit, keeping the person and clearing the orientation', () => {
@@ -36,23 +40,44 @@ describe('entry and re-entry', () => {
     ]);
     // After re-entry, the new cycle needs its own orientation.
     given([...followed(), history.exited('2025-03-31'), ...events])
-      .when({ type: 'ScheduleAppointment', scheduledFor: '2025-07-01', scheduledOn: '2025-06-01', kind: 'individual', channel: 'phone' })
+      .when({
+        type: 'ScheduleAppointment',
+        scheduledFor: '2025-07-01',
+        scheduledOn: '2025-06-01',
+        kind: 'individual',
+        channel: 'phone',
+      })
       .thenViolation('ORIENTATION_REQUIRED');
   });
 
   it('refuses a re-entry while still in the RSA, or dated before the exit', () => {
-    const reenter: ParcoursCommand = { type: 'Reenter', demandOn: '2025-05-02', rightOpenedOn: '2025-05-05', enteredOn: '2025-05-06' };
+    const reenter: ParcoursCommand = {
+      type: 'Reenter',
+      demandOn: '2025-05-02',
+      rightOpenedOn: '2025-05-05',
+      enteredOn: '2025-05-06',
+    };
     given(followed()).when(reenter).thenViolation('PARCOURS_STILL_IN_RSA');
-    given([...followed(), history.exited('2025-05-10')]).when(reenter).thenViolation('REENTRY_BEFORE_EXIT', 'demandOn');
+    given([...followed(), history.exited('2025-05-10')])
+      .when(reenter)
+      .thenViolation('REENTRY_BEFORE_EXIT', 'demandOn');
   });
 
   it('answers PARCOURS_NOT_FOUND for any command on a parcours that does not exist', () => {
-    given([]).when({ type: 'ExitRsa', exitedOn: '2025-02-01', reason: 'income' }).thenViolation('PARCOURS_NOT_FOUND');
+    given([])
+      .when({ type: 'ExitRsa', exitedOn: '2025-02-01', reason: 'income' })
+      .thenViolation('PARCOURS_NOT_FOUND');
   });
 });
 
 describe('orientation and référent', () => {
-  const orient: ParcoursCommand = { type: 'Orient', track: 'social', organisationId: 'org-ccas', decidedOn: '2025-01-20', notifiedOn: '2025-01-20' };
+  const orient: ParcoursCommand = {
+    type: 'Orient',
+    track: 'social',
+    organisationId: 'org-ccas',
+    decidedOn: '2025-01-20',
+    notifiedOn: '2025-01-20',
+  };
 
   it('orients to an organisme référent', () => {
     given([history.entered()])
@@ -60,17 +85,32 @@ describe('orientation and référent', () => {
       .then([
         {
           type: 'Oriented',
-          data: { orientationId: 'id-1', track: 'social', organisationId: 'org-ccas', organisationKind: 'ccas_cias', decidedOn: '2025-01-20', notifiedOn: '2025-01-20' },
+          data: {
+            orientationId: 'id-1',
+            track: 'social',
+            organisationId: 'org-ccas',
+            organisationKind: 'ccas_cias',
+            decidedOn: '2025-01-20',
+            notifiedOn: '2025-01-20',
+          },
         },
       ]);
   });
 
   it('refuses an orientation before entry, in the future, to an unknown organisme, or twice', () => {
     given([]).when(orient).thenViolation('PARCOURS_NOT_FOUND');
-    given([history.entered()]).when({ ...orient, decidedOn: '2025-01-05', notifiedOn: '2025-01-05' }).thenViolation('DATE_BEFORE_ENTRY', 'decidedOn');
-    given([history.entered()]).when({ ...orient, notifiedOn: '2025-07-02', decidedOn: '2025-07-01' }).thenViolation('DATE_IN_FUTURE');
-    given([history.entered()]).when({ ...orient, notifiedOn: '2025-01-19' }).thenViolation('NOTIFICATION_BEFORE_DECISION', 'notifiedOn');
-    given([history.entered()]).when(orient, testContext({ organisation: undefined })).thenViolation('ORGANISATION_UNKNOWN', 'organisationId');
+    given([history.entered()])
+      .when({ ...orient, decidedOn: '2025-01-05', notifiedOn: '2025-01-05' })
+      .thenViolation('DATE_BEFORE_ENTRY', 'decidedOn');
+    given([history.entered()])
+      .when({ ...orient, notifiedOn: '2025-07-02', decidedOn: '2025-07-01' })
+      .thenViolation('DATE_IN_FUTURE');
+    given([history.entered()])
+      .when({ ...orient, notifiedOn: '2025-01-19' })
+      .thenViolation('NOTIFICATION_BEFORE_DECISION', 'notifiedOn');
+    given([history.entered()])
+      .when(orient, testContext({ organisation: undefined }))
+      .thenViolation('ORGANISATION_UNKNOWN', 'organisationId');
     given([history.entered(), history.oriented()]).when(orient).thenViolation('ALREADY_ORIENTED');
   });
 
@@ -78,44 +118,100 @@ describe('orientation and référent', () => {
     const assign: ParcoursCommand = { type: 'AssignReferent', referentId: 'ref-1', assignedOn: '2025-01-22' };
     given([history.entered(), history.oriented()]).when(assign).then([history.referent()]);
     given(followed())
-      .when({ ...assign, referentId: 'ref-2' }, testContext({ referent: { referentId: 'ref-2', organisationId: 'org-ccas', active: true } }))
-      .then([{ type: 'ReferentAssigned', data: { referentId: 'ref-2', organisationId: 'org-ccas', assignedOn: '2025-01-22', previousReferentId: 'ref-1' } }]);
+      .when(
+        { ...assign, referentId: 'ref-2' },
+        testContext({ referent: { referentId: 'ref-2', organisationId: 'org-ccas', active: true } }),
+      )
+      .then([
+        {
+          type: 'ReferentAssigned',
+          data: {
+            referentId: 'ref-2',
+            organisationId: 'org-ccas',
+            assignedOn: '2025-01-22',
+            previousReferentId: 'ref-1',
+          },
+        },
+      ]);
   });
 
   it('refuses a référent without orientation, of another organisme, inactive, or already in place', () => {
     const assign: ParcoursCommand = { type: 'AssignReferent', referentId: 'ref-1', assignedOn: '2025-01-22' };
     given([history.entered()]).when(assign).thenViolation('ORIENTATION_REQUIRED');
     given([history.entered(), history.oriented()])
-      .when(assign, testContext({ referent: { referentId: 'ref-1', organisationId: 'org-ft', active: true } }))
+      .when(
+        assign,
+        testContext({ referent: { referentId: 'ref-1', organisationId: 'org-ft', active: true } }),
+      )
       .thenViolation('REFERENT_NOT_IN_ORGANISATION', 'referentId');
     given([history.entered(), history.oriented()])
-      .when(assign, testContext({ referent: { referentId: 'ref-1', organisationId: 'org-ccas', active: false } }))
+      .when(
+        assign,
+        testContext({ referent: { referentId: 'ref-1', organisationId: 'org-ccas', active: false } }),
+      )
       .thenViolation('REFERENT_INACTIVE');
-    given([history.entered(), history.oriented()]).when(assign, testContext({ referent: undefined })).thenViolation('REFERENT_UNKNOWN');
+    given([history.entered(), history.oriented()])
+      .when(assign, testContext({ referent: undefined }))
+      .thenViolation('REFERENT_UNKNOWN');
     given(followed()).when(assign).thenViolation('REFERENT_ALREADY_ASSIGNED');
-    given([history.entered(), history.oriented()]).when({ ...assign, assignedOn: '2025-01-19' }).thenViolation('ASSIGNMENT_BEFORE_ORIENTATION');
+    given([history.entered(), history.oriented()])
+      .when({ ...assign, assignedOn: '2025-01-19' })
+      .thenViolation('ASSIGNMENT_BEFORE_ORIENTATION');
   });
 
   it('drops the référent when a réorientation changes the organisme', () => {
-    const request: ParcoursEvent = { type: 'ReorientationRequested', data: { requestId: 'r-1', requestedOn: '2025-03-01', motive: 'situation_changed' } };
+    const request: ParcoursEvent = {
+      type: 'ReorientationRequested',
+      data: { requestId: 'r-1', requestedOn: '2025-03-01', motive: 'situation_changed' },
+    };
     const ft = { organisationId: 'org-ft', kind: 'france_travail' as const, active: true };
     const events = given([...followed(), request])
-      .when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-03-10', accepted: true, track: 'employment', organisationId: 'org-ft' }, testContext({ organisation: ft }))
+      .when(
+        {
+          type: 'DecideReorientation',
+          requestId: 'r-1',
+          decidedOn: '2025-03-10',
+          accepted: true,
+          track: 'employment',
+          organisationId: 'org-ft',
+        },
+        testContext({ organisation: ft }),
+      )
       .events();
     expect(events).toEqual([
       {
         type: 'Oriented',
-        data: { orientationId: 'id-1', track: 'employment', organisationId: 'org-ft', organisationKind: 'france_travail', decidedOn: '2025-03-10', notifiedOn: '2025-03-10', reorientationRequestId: 'r-1' },
+        data: {
+          orientationId: 'id-1',
+          track: 'employment',
+          organisationId: 'org-ft',
+          organisationKind: 'france_travail',
+          decidedOn: '2025-03-10',
+          notifiedOn: '2025-03-10',
+          reorientationRequestId: 'r-1',
+        },
       },
     ]);
     given([...followed(), request, ...events])
-      .when({ type: 'ScheduleAppointment', scheduledFor: '2025-07-01', scheduledOn: '2025-06-01', kind: 'individual', channel: 'phone' })
+      .when({
+        type: 'ScheduleAppointment',
+        scheduledFor: '2025-07-01',
+        scheduledOn: '2025-06-01',
+        kind: 'individual',
+        channel: 'phone',
+      })
       .thenViolation('REFERENT_REQUIRED');
   });
 });
 
 describe('appointments', () => {
-  const schedule: ParcoursCommand = { type: 'ScheduleAppointment', scheduledFor: '2025-07-15', scheduledOn: '2025-06-30', kind: 'collective', channel: 'video' };
+  const schedule: ParcoursCommand = {
+    type: 'ScheduleAppointment',
+    scheduledFor: '2025-07-15',
+    scheduledOn: '2025-06-30',
+    kind: 'collective',
+    channel: 'video',
+  };
 
   it('schedules one in the future with the current référent', () => {
     given(followed())
@@ -123,7 +219,14 @@ describe('appointments', () => {
       .then([
         {
           type: 'AppointmentScheduled',
-          data: { appointmentId: 'id-1', scheduledFor: '2025-07-15', scheduledOn: '2025-06-30', kind: 'collective', channel: 'video', referentId: 'ref-1' },
+          data: {
+            appointmentId: 'id-1',
+            scheduledFor: '2025-07-15',
+            scheduledOn: '2025-06-30',
+            kind: 'collective',
+            channel: 'video',
+            referentId: 'ref-1',
+          },
         },
       ]);
   });
@@ -135,29 +238,74 @@ describe('appointments', () => {
 
   it('is held, missed or cancelled once', () => {
     const base = [...followed(), history.appointment()];
-    given(base).when({ type: 'RecordAppointmentHeld', appointmentId: 'a-1', heldOn: '2025-02-01' }).then([{ type: 'AppointmentHeld', data: { appointmentId: 'a-1', heldOn: '2025-02-01' } }]);
     given(base)
-      .when({ type: 'RecordAppointmentMissed', appointmentId: 'a-1', missedOn: '2025-02-01', legitimateReason: false })
-      .then([{ type: 'AppointmentMissed', data: { appointmentId: 'a-1', missedOn: '2025-02-01', legitimateReason: false } }]);
-    const held: ParcoursEvent = { type: 'AppointmentHeld', data: { appointmentId: 'a-1', heldOn: '2025-02-01' } };
-    given([...base, held]).when({ type: 'RecordAppointmentMissed', appointmentId: 'a-1', missedOn: '2025-02-01', legitimateReason: true }).thenViolation('APPOINTMENT_ALREADY_CLOSED');
-    given([...base, held]).when({ type: 'CancelAppointment', appointmentId: 'a-1', cancelledOn: '2025-02-02' }).thenViolation('APPOINTMENT_ALREADY_CLOSED');
-    given(base).when({ type: 'RecordAppointmentHeld', appointmentId: 'zzz', heldOn: '2025-02-01' }).thenViolation('APPOINTMENT_NOT_FOUND');
-    given(base).when({ type: 'RecordAppointmentHeld', appointmentId: 'a-1', heldOn: '2025-07-01' }).thenViolation('DATE_IN_FUTURE', 'heldOn');
+      .when({ type: 'RecordAppointmentHeld', appointmentId: 'a-1', heldOn: '2025-02-01' })
+      .then([{ type: 'AppointmentHeld', data: { appointmentId: 'a-1', heldOn: '2025-02-01' } }]);
+    given(base)
+      .when({
+        type: 'RecordAppointmentMissed',
+        appointmentId: 'a-1',
+        missedOn: '2025-02-01',
+        legitimateReason: false,
+      })
+      .then([
+        {
+          type: 'AppointmentMissed',
+          data: { appointmentId: 'a-1', missedOn: '2025-02-01', legitimateReason: false },
+        },
+      ]);
+    const held: ParcoursEvent = {
+      type: 'AppointmentHeld',
+      data: { appointmentId: 'a-1', heldOn: '2025-02-01' },
+    };
+    given([...base, held])
+      .when({
+        type: 'RecordAppointmentMissed',
+        appointmentId: 'a-1',
+        missedOn: '2025-02-01',
+        legitimateReason: true,
+      })
+      .thenViolation('APPOINTMENT_ALREADY_CLOSED');
+    given([...base, held])
+      .when({ type: 'CancelAppointment', appointmentId: 'a-1', cancelledOn: '2025-02-02' })
+      .thenViolation('APPOINTMENT_ALREADY_CLOSED');
+    given(base)
+      .when({ type: 'RecordAppointmentHeld', appointmentId: 'zzz', heldOn: '2025-02-01' })
+      .thenViolation('APPOINTMENT_NOT_FOUND');
+    given(base)
+      .when({ type: 'RecordAppointmentHeld', appointmentId: 'a-1', heldOn: '2025-07-01' })
+      .thenViolation('DATE_IN_FUTURE', 'heldOn');
   });
 });
 
 describe('diagnostic and freins', () => {
   it('records freins and lifts them once', () => {
-    const diag: ParcoursEvent = { type: 'DiagnosticRecorded', data: { diagnosticId: 'd-1', diagnosedOn: '2025-02-01', barriers: ['mobility', 'housing'] } };
-    given(followed()).when({ type: 'RecordDiagnostic', diagnosedOn: '2025-02-01', barriers: ['mobility', 'housing'] }).then([{ ...diag, data: { ...diag.data, diagnosticId: 'id-1' } }]);
-    given([...followed(), diag]).when({ type: 'LiftBarrier', barrier: 'mobility', liftedOn: '2025-04-01' }).then([{ type: 'BarrierLifted', data: { barrier: 'mobility', liftedOn: '2025-04-01' } }]);
-    given([...followed(), diag, { type: 'BarrierLifted', data: { barrier: 'mobility', liftedOn: '2025-04-01' } }])
+    const diag: ParcoursEvent = {
+      type: 'DiagnosticRecorded',
+      data: { diagnosticId: 'd-1', diagnosedOn: '2025-02-01', barriers: ['mobility', 'housing'] },
+    };
+    given(followed())
+      .when({ type: 'RecordDiagnostic', diagnosedOn: '2025-02-01', barriers: ['mobility', 'housing'] })
+      .then([{ ...diag, data: { ...diag.data, diagnosticId: 'id-1' } }]);
+    given([...followed(), diag])
+      .when({ type: 'LiftBarrier', barrier: 'mobility', liftedOn: '2025-04-01' })
+      .then([{ type: 'BarrierLifted', data: { barrier: 'mobility', liftedOn: '2025-04-01' } }]);
+    given([
+      ...followed(),
+      diag,
+      { type: 'BarrierLifted', data: { barrier: 'mobility', liftedOn: '2025-04-01' } },
+    ])
       .when({ type: 'LiftBarrier', barrier: 'mobility', liftedOn: '2025-04-02' })
       .thenViolation('BARRIER_NOT_OPEN');
-    given([...followed(), diag]).when({ type: 'LiftBarrier', barrier: 'health', liftedOn: '2025-04-01' }).thenViolation('BARRIER_NOT_OPEN');
-    given([...followed(), diag]).when({ type: 'LiftBarrier', barrier: 'housing', liftedOn: '2025-01-31' }).thenViolation('LIFTED_BEFORE_RECORDED');
-    given(followed()).when({ type: 'RecordDiagnostic', diagnosedOn: '2025-02-01', barriers: ['digital', 'digital'] }).thenViolation('BARRIER_LISTED_TWICE');
+    given([...followed(), diag])
+      .when({ type: 'LiftBarrier', barrier: 'health', liftedOn: '2025-04-01' })
+      .thenViolation('BARRIER_NOT_OPEN');
+    given([...followed(), diag])
+      .when({ type: 'LiftBarrier', barrier: 'housing', liftedOn: '2025-01-31' })
+      .thenViolation('LIFTED_BEFORE_RECORDED');
+    given(followed())
+      .when({ type: 'RecordDiagnostic', diagnosedOn: '2025-02-01', barriers: ['digital', 'digital'] })
+      .thenViolation('BARRIER_LISTED_TWICE');
   });
 });
 
@@ -173,23 +321,45 @@ describe("contrat d'engagement", () => {
   };
 
   it('signs a first contract, then a renewal after the bilan', () => {
-    given(followed()).when(sign).then([history.contract('id-1')]);
-    const reviewed: ParcoursEvent = { type: 'ContractReviewed', data: { contractId: 'c-1', reviewedOn: '2025-06-15', outcome: 'renewal' } };
+    given(followed())
+      .when(sign)
+      .then([history.contract('id-1')]);
+    const reviewed: ParcoursEvent = {
+      type: 'ContractReviewed',
+      data: { contractId: 'c-1', reviewedOn: '2025-06-15', outcome: 'renewal' },
+    };
     given([...followed(), history.contract(), reviewed])
       .when({ ...sign, signedOn: '2025-06-16', startsOn: '2025-06-16', endsOn: '2025-12-15' })
-      .then([history.contract('id-1', '2025-06-16', '2025-12-15', true)].map((e) => ({ ...e, data: { ...e.data, signedOn: '2025-06-16' } })) as ParcoursEvent[]);
+      .then(
+        [history.contract('id-1', '2025-06-16', '2025-12-15', true)].map((e) => ({
+          ...e,
+          data: { ...e.data, signedOn: '2025-06-16' },
+        })) as ParcoursEvent[],
+      );
   });
 
   it('keeps one open contract at a time', () => {
-    given([...followed(), history.contract()]).when({ ...sign, signedOn: '2025-06-01', startsOn: '2025-06-01', endsOn: '2025-11-30' }).thenViolation('CONTRACT_ALREADY_OPEN', 'startsOn');
+    given([...followed(), history.contract()])
+      .when({ ...sign, signedOn: '2025-06-01', startsOn: '2025-06-01', endsOn: '2025-11-30' })
+      .thenViolation('CONTRACT_ALREADY_OPEN', 'startsOn');
   });
 
   it('refuses an end before the start, a duration or hours outside the parameters', () => {
-    given(followed()).when({ ...sign, endsOn: '2025-01-31' }).thenViolation('CONTRACT_END_BEFORE_START', 'endsOn');
-    given(followed()).when({ ...sign, endsOn: '2026-02-02' }).thenViolation('CONTRACT_DURATION_OUT_OF_RANGE', 'endsOn');
-    given(followed()).when({ ...sign, endsOn: '2025-07-31' }, testContext({ parameters: { contractMaxMonths: 3 } })).thenViolation('CONTRACT_DURATION_OUT_OF_RANGE');
-    given(followed()).when({ ...sign, weeklyHours: 36 }).thenViolation('WEEKLY_HOURS_OUT_OF_RANGE', 'weeklyHours');
-    given(followed()).when({ ...sign, weeklyHours: 6 }, testContext({ parameters: { weeklyHoursMin: 7 } })).thenViolation('WEEKLY_HOURS_OUT_OF_RANGE');
+    given(followed())
+      .when({ ...sign, endsOn: '2025-01-31' })
+      .thenViolation('CONTRACT_END_BEFORE_START', 'endsOn');
+    given(followed())
+      .when({ ...sign, endsOn: '2026-02-02' })
+      .thenViolation('CONTRACT_DURATION_OUT_OF_RANGE', 'endsOn');
+    given(followed())
+      .when({ ...sign, endsOn: '2025-07-31' }, testContext({ parameters: { contractMaxMonths: 3 } }))
+      .thenViolation('CONTRACT_DURATION_OUT_OF_RANGE');
+    given(followed())
+      .when({ ...sign, weeklyHours: 36 })
+      .thenViolation('WEEKLY_HOURS_OUT_OF_RANGE', 'weeklyHours');
+    given(followed())
+      .when({ ...sign, weeklyHours: 6 }, testContext({ parameters: { weeklyHoursMin: 7 } }))
+      .thenViolation('WEEKLY_HOURS_OUT_OF_RANGE');
   });
 
   it('needs an orientation and a référent', () => {
@@ -200,80 +370,197 @@ describe("contrat d'engagement", () => {
   it('reviews a contract once, not before its start', () => {
     given([...followed(), history.contract()])
       .when({ type: 'ReviewContract', contractId: 'c-1', reviewedOn: '2025-06-15', outcome: 'exit' })
-      .then([{ type: 'ContractReviewed', data: { contractId: 'c-1', reviewedOn: '2025-06-15', outcome: 'exit' } }]);
-    given([...followed(), history.contract(), { type: 'ContractReviewed', data: { contractId: 'c-1', reviewedOn: '2025-06-15', outcome: 'exit' } }])
+      .then([
+        { type: 'ContractReviewed', data: { contractId: 'c-1', reviewedOn: '2025-06-15', outcome: 'exit' } },
+      ]);
+    given([
+      ...followed(),
+      history.contract(),
+      { type: 'ContractReviewed', data: { contractId: 'c-1', reviewedOn: '2025-06-15', outcome: 'exit' } },
+    ])
       .when({ type: 'ReviewContract', contractId: 'c-1', reviewedOn: '2025-06-16', outcome: 'exit' })
       .thenViolation('CONTRACT_ALREADY_REVIEWED');
-    given([...followed(), history.contract()]).when({ type: 'ReviewContract', contractId: 'c-1', reviewedOn: '2025-01-31', outcome: 'exit' }).thenViolation('REVIEW_BEFORE_START');
-    given(followed()).when({ type: 'ReviewContract', contractId: 'c-9', reviewedOn: '2025-06-15', outcome: 'exit' }).thenViolation('CONTRACT_NOT_FOUND');
+    given([...followed(), history.contract()])
+      .when({ type: 'ReviewContract', contractId: 'c-1', reviewedOn: '2025-01-31', outcome: 'exit' })
+      .thenViolation('REVIEW_BEFORE_START');
+    given(followed())
+      .when({ type: 'ReviewContract', contractId: 'c-9', reviewedOn: '2025-06-15', outcome: 'exit' })
+      .thenViolation('CONTRACT_NOT_FOUND');
   });
 });
 
 describe('équilibré review', () => {
   it('is recorded on a socio-professional parcours, not before its orientation', () => {
-    const balanced = [history.entered(), { ...history.oriented(), data: { ...history.oriented().data, track: 'socio_professional' } } as ParcoursEvent, history.referent()];
-    given(balanced).when({ type: 'RecordBalancedReview', reviewedOn: '2025-06-01', outcome: 'continue' }).then([{ type: 'BalancedReviewHeld', data: { reviewedOn: '2025-06-01', outcome: 'continue' } }]);
-    given(balanced).when({ type: 'RecordBalancedReview', reviewedOn: '2025-01-19', outcome: 'continue' }).thenViolation('REVIEW_BEFORE_ORIENTATION');
-    given(followed()).when({ type: 'RecordBalancedReview', reviewedOn: '2025-06-01', outcome: 'continue' }).thenViolation('BALANCED_REVIEW_REQUIRES_BALANCED_TRACK');
-    given([history.entered()]).when({ type: 'RecordBalancedReview', reviewedOn: '2025-06-01', outcome: 'continue' }).thenViolation('ORIENTATION_REQUIRED');
+    const balanced = [
+      history.entered(),
+      {
+        ...history.oriented(),
+        data: { ...history.oriented().data, track: 'socio_professional' },
+      } as ParcoursEvent,
+      history.referent(),
+    ];
+    given(balanced)
+      .when({ type: 'RecordBalancedReview', reviewedOn: '2025-06-01', outcome: 'continue' })
+      .then([{ type: 'BalancedReviewHeld', data: { reviewedOn: '2025-06-01', outcome: 'continue' } }]);
+    given(balanced)
+      .when({ type: 'RecordBalancedReview', reviewedOn: '2025-01-19', outcome: 'continue' })
+      .thenViolation('REVIEW_BEFORE_ORIENTATION');
+    given(followed())
+      .when({ type: 'RecordBalancedReview', reviewedOn: '2025-06-01', outcome: 'continue' })
+      .thenViolation('BALANCED_REVIEW_REQUIRES_BALANCED_TRACK');
+    given([history.entered()])
+      .when({ type: 'RecordBalancedReview', reviewedOn: '2025-06-01', outcome: 'continue' })
+      .thenViolation('ORIENTATION_REQUIRED');
   });
 });
 
 describe('insertion actions and employment', () => {
-  const prescribed: ParcoursEvent = { type: 'ActionPrescribed', data: { prescriptionId: 'pr-1', actionId: 'act-1', dispositifCode: '3.3', prescribedOn: '2025-02-10' } };
-  const entered: ParcoursEvent = { type: 'ActionEntered', data: { prescriptionId: 'pr-1', enteredOn: '2025-02-15' } };
+  const prescribed: ParcoursEvent = {
+    type: 'ActionPrescribed',
+    data: { prescriptionId: 'pr-1', actionId: 'act-1', dispositifCode: '3.3', prescribedOn: '2025-02-10' },
+  };
+  const entered: ParcoursEvent = {
+    type: 'ActionEntered',
+    data: { prescriptionId: 'pr-1', enteredOn: '2025-02-15' },
+  };
 
   it('prescribes, enters and exits an action with an outcome', () => {
-    given(followed()).when({ type: 'PrescribeAction', actionId: 'act-1', prescribedOn: '2025-02-10' }).then([{ ...prescribed, data: { ...prescribed.data, prescriptionId: 'id-1' } } as ParcoursEvent]);
-    given([...followed(), prescribed]).when({ type: 'EnterAction', prescriptionId: 'pr-1', enteredOn: '2025-02-15' }).then([entered]);
+    given(followed())
+      .when({ type: 'PrescribeAction', actionId: 'act-1', prescribedOn: '2025-02-10' })
+      .then([{ ...prescribed, data: { ...prescribed.data, prescriptionId: 'id-1' } } as ParcoursEvent]);
+    given([...followed(), prescribed])
+      .when({ type: 'EnterAction', prescriptionId: 'pr-1', enteredOn: '2025-02-15' })
+      .then([entered]);
     given([...followed(), prescribed, entered])
       .when({ type: 'ExitAction', prescriptionId: 'pr-1', exitedOn: '2025-05-15', outcome: 'training' })
-      .then([{ type: 'ActionExited', data: { prescriptionId: 'pr-1', exitedOn: '2025-05-15', outcome: 'training' } }]);
+      .then([
+        {
+          type: 'ActionExited',
+          data: { prescriptionId: 'pr-1', exitedOn: '2025-05-15', outcome: 'training' },
+        },
+      ]);
   });
 
   it('keeps the order prescription → entry → exit', () => {
-    given([history.entered(), history.oriented()]).when({ type: 'PrescribeAction', actionId: 'act-1', prescribedOn: '2025-02-10' }).thenViolation('REFERENT_REQUIRED');
-    given(followed()).when({ type: 'PrescribeAction', actionId: 'zz', prescribedOn: '2025-02-10' }, testContext({ action: undefined })).thenViolation('ACTION_UNKNOWN');
-    given([...followed(), prescribed]).when({ type: 'ExitAction', prescriptionId: 'pr-1', exitedOn: '2025-05-15', outcome: 'training' }).thenViolation('ACTION_NOT_ENTERED');
-    given([...followed(), prescribed]).when({ type: 'EnterAction', prescriptionId: 'pr-1', enteredOn: '2025-02-09' }).thenViolation('ENTRY_BEFORE_PRESCRIPTION');
-    given([...followed(), prescribed, entered]).when({ type: 'EnterAction', prescriptionId: 'pr-1', enteredOn: '2025-02-16' }).thenViolation('ACTION_ALREADY_ENTERED');
-    given(followed()).when({ type: 'EnterAction', prescriptionId: 'pr-9', enteredOn: '2025-02-16' }).thenViolation('PRESCRIPTION_NOT_FOUND');
+    given([history.entered(), history.oriented()])
+      .when({ type: 'PrescribeAction', actionId: 'act-1', prescribedOn: '2025-02-10' })
+      .thenViolation('REFERENT_REQUIRED');
+    given(followed())
+      .when(
+        { type: 'PrescribeAction', actionId: 'zz', prescribedOn: '2025-02-10' },
+        testContext({ action: undefined }),
+      )
+      .thenViolation('ACTION_UNKNOWN');
+    given([...followed(), prescribed])
+      .when({ type: 'ExitAction', prescriptionId: 'pr-1', exitedOn: '2025-05-15', outcome: 'training' })
+      .thenViolation('ACTION_NOT_ENTERED');
+    given([...followed(), prescribed])
+      .when({ type: 'EnterAction', prescriptionId: 'pr-1', enteredOn: '2025-02-09' })
+      .thenViolation('ENTRY_BEFORE_PRESCRIPTION');
+    given([...followed(), prescribed, entered])
+      .when({ type: 'EnterAction', prescriptionId: 'pr-1', enteredOn: '2025-02-16' })
+      .thenViolation('ACTION_ALREADY_ENTERED');
+    given(followed())
+      .when({ type: 'EnterAction', prescriptionId: 'pr-9', enteredOn: '2025-02-16' })
+      .thenViolation('PRESCRIPTION_NOT_FOUND');
   });
 
   it('records an employment start', () => {
-    given([history.entered()]).when({ type: 'StartEmployment', startedOn: '2025-03-03', kind: 'permanent' }).then([{ type: 'EmploymentStarted', data: { employmentId: 'id-1', startedOn: '2025-03-03', kind: 'permanent' } }]);
+    given([history.entered()])
+      .when({ type: 'StartEmployment', startedOn: '2025-03-03', kind: 'permanent' })
+      .then([
+        {
+          type: 'EmploymentStarted',
+          data: { employmentId: 'id-1', startedOn: '2025-03-03', kind: 'permanent' },
+        },
+      ]);
   });
 });
 
 describe('réorientation', () => {
-  const requested: ParcoursEvent = { type: 'ReorientationRequested', data: { requestId: 'r-1', requestedOn: '2025-03-01', motive: 'exhaustion' } };
+  const requested: ParcoursEvent = {
+    type: 'ReorientationRequested',
+    data: { requestId: 'r-1', requestedOn: '2025-03-01', motive: 'exhaustion' },
+  };
 
   it('is requested with a motive, once at a time', () => {
-    given(followed()).when({ type: 'RequestReorientation', requestedOn: '2025-03-01', motive: 'exhaustion' }).then([{ ...requested, data: { ...requested.data, requestId: 'id-1', requestedTrack: undefined } } as ParcoursEvent]);
-    given([...followed(), requested]).when({ type: 'RequestReorientation', requestedOn: '2025-03-02', motive: 'other' }).thenViolation('REORIENTATION_ALREADY_PENDING');
-    given([history.entered()]).when({ type: 'RequestReorientation', requestedOn: '2025-03-01', motive: 'other' }).thenViolation('ORIENTATION_REQUIRED');
+    given(followed())
+      .when({ type: 'RequestReorientation', requestedOn: '2025-03-01', motive: 'exhaustion' })
+      .then([
+        {
+          ...requested,
+          data: { ...requested.data, requestId: 'id-1', requestedTrack: undefined },
+        } as ParcoursEvent,
+      ]);
+    given([...followed(), requested])
+      .when({ type: 'RequestReorientation', requestedOn: '2025-03-02', motive: 'other' })
+      .thenViolation('REORIENTATION_ALREADY_PENDING');
+    given([history.entered()])
+      .when({ type: 'RequestReorientation', requestedOn: '2025-03-01', motive: 'other' })
+      .thenViolation('ORIENTATION_REQUIRED');
   });
 
   it('is decided after its request, once', () => {
-    given([...followed(), requested]).when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-03-05', accepted: false }).then([{ type: 'ReorientationRefused', data: { requestId: 'r-1', decidedOn: '2025-03-05' } }]);
-    given([...followed(), requested]).when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-02-28', accepted: false }).thenViolation('DECISION_BEFORE_REQUEST');
-    given([...followed(), requested, { type: 'ReorientationRefused', data: { requestId: 'r-1', decidedOn: '2025-03-05' } }])
+    given([...followed(), requested])
+      .when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-03-05', accepted: false })
+      .then([{ type: 'ReorientationRefused', data: { requestId: 'r-1', decidedOn: '2025-03-05' } }]);
+    given([...followed(), requested])
+      .when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-02-28', accepted: false })
+      .thenViolation('DECISION_BEFORE_REQUEST');
+    given([
+      ...followed(),
+      requested,
+      { type: 'ReorientationRefused', data: { requestId: 'r-1', decidedOn: '2025-03-05' } },
+    ])
       .when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-03-06', accepted: false })
       .thenViolation('REORIENTATION_ALREADY_DECIDED');
-    given(followed()).when({ type: 'DecideReorientation', requestId: 'r-9', decidedOn: '2025-03-06', accepted: false }).thenViolation('REORIENTATION_REQUEST_NOT_FOUND');
-    given([...followed(), requested]).when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-03-05', accepted: true }).thenViolation('REORIENTATION_TARGET_REQUIRED', 'track');
+    given(followed())
+      .when({ type: 'DecideReorientation', requestId: 'r-9', decidedOn: '2025-03-06', accepted: false })
+      .thenViolation('REORIENTATION_REQUEST_NOT_FOUND');
+    given([...followed(), requested])
+      .when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-03-05', accepted: true })
+      .thenViolation('REORIENTATION_TARGET_REQUIRED', 'track');
   });
 });
 
 describe('manquement and suspension-remobilisation', () => {
-  const informed: ParcoursEvent = { type: 'BeneficiaryInformedOfBreach', data: { breachId: 'b-1', informedOn: '2025-03-03' } };
-  const opinion: ParcoursEvent = { type: 'EpOpinionGiven', data: { breachId: 'b-1', givenOn: '2025-03-20', opinion: 'sanction' } };
-  const suspend: ParcoursCommand = { type: 'DecideBreach', breachId: 'b-1', decidedOn: '2025-03-25', decision: 'suspension', sharePercent: 50, months: 2 };
+  const informed: ParcoursEvent = {
+    type: 'BeneficiaryInformedOfBreach',
+    data: { breachId: 'b-1', informedOn: '2025-03-03' },
+  };
+  const opinion: ParcoursEvent = {
+    type: 'EpOpinionGiven',
+    data: { breachId: 'b-1', givenOn: '2025-03-20', opinion: 'sanction' },
+  };
+  const suspend: ParcoursCommand = {
+    type: 'DecideBreach',
+    breachId: 'b-1',
+    decidedOn: '2025-03-25',
+    decision: 'suspension',
+    sharePercent: 50,
+    months: 2,
+  };
   const procedure = (): ParcoursEvent[] => [...followed(), history.breach(), informed, opinion];
 
   it('reports a manquement only on an oriented parcours, not before it happened', () => {
-    given([history.entered()]).when({ type: 'ReportBreach', kind: 'unreachable', obligation: 'appointments', occurredOn: '2025-03-01', reportedOn: '2025-03-01' }).thenViolation('ORIENTATION_REQUIRED');
-    given(followed()).when({ type: 'ReportBreach', kind: 'unreachable', obligation: 'appointments', occurredOn: '2025-03-02', reportedOn: '2025-03-01' }).thenViolation('REPORT_BEFORE_BREACH');
+    given([history.entered()])
+      .when({
+        type: 'ReportBreach',
+        kind: 'unreachable',
+        obligation: 'appointments',
+        occurredOn: '2025-03-01',
+        reportedOn: '2025-03-01',
+      })
+      .thenViolation('ORIENTATION_REQUIRED');
+    given(followed())
+      .when({
+        type: 'ReportBreach',
+        kind: 'unreachable',
+        obligation: 'appointments',
+        occurredOn: '2025-03-02',
+        reportedOn: '2025-03-01',
+      })
+      .thenViolation('REPORT_BEFORE_BREACH');
   });
 
   it('decides a suspension after information, observations period and EP opinion', () => {
@@ -282,69 +569,180 @@ describe('manquement and suspension-remobilisation', () => {
       .then([
         {
           type: 'SuspensionDecided',
-          data: { breachId: 'b-1', sanctionId: 'id-1', decidedOn: '2025-03-25', startsOn: '2025-03-25', endsOn: '2025-05-24', sharePercent: 50, months: 2, repeated: false },
+          data: {
+            breachId: 'b-1',
+            sanctionId: 'id-1',
+            decidedOn: '2025-03-25',
+            startsOn: '2025-03-25',
+            endsOn: '2025-05-24',
+            sharePercent: 50,
+            months: 2,
+            repeated: false,
+          },
         },
       ]);
   });
 
   it('needs the beneficiary informed and the observation delay over (or observations received)', () => {
-    given([...followed(), history.breach()]).when(suspend).thenViolation('BENEFICIARY_NOT_INFORMED');
+    given([...followed(), history.breach()])
+      .when(suspend)
+      .thenViolation('BENEFICIARY_NOT_INFORMED');
     // Informed on 3 March with 10 days: a decision on 12 March is too early, on 13 March it is not.
-    given(procedure()).when({ ...suspend, decidedOn: '2025-03-12' }).thenViolation('OBSERVATION_PERIOD_RUNNING', 'decidedOn');
-    given([...followed(), history.breach(), informed]).when({ ...suspend, decision: 'dismissed', decidedOn: '2025-03-13' }).then([{ type: 'BreachDismissed', data: { breachId: 'b-1', decidedOn: '2025-03-13' } }]);
-    const observations: ParcoursEvent = { type: 'BreachObservationsReceived', data: { breachId: 'b-1', receivedOn: '2025-03-05' } };
-    given([...followed(), history.breach(), informed, observations]).when({ ...suspend, decision: 'dismissed', decidedOn: '2025-03-06' }).then([{ type: 'BreachDismissed', data: { breachId: 'b-1', decidedOn: '2025-03-06' } }]);
+    given(procedure())
+      .when({ ...suspend, decidedOn: '2025-03-12' })
+      .thenViolation('OBSERVATION_PERIOD_RUNNING', 'decidedOn');
+    given([...followed(), history.breach(), informed])
+      .when({ ...suspend, decision: 'dismissed', decidedOn: '2025-03-13' })
+      .then([{ type: 'BreachDismissed', data: { breachId: 'b-1', decidedOn: '2025-03-13' } }]);
+    const observations: ParcoursEvent = {
+      type: 'BreachObservationsReceived',
+      data: { breachId: 'b-1', receivedOn: '2025-03-05' },
+    };
+    given([...followed(), history.breach(), informed, observations])
+      .when({ ...suspend, decision: 'dismissed', decidedOn: '2025-03-06' })
+      .then([{ type: 'BreachDismissed', data: { breachId: 'b-1', decidedOn: '2025-03-06' } }]);
   });
 
   it('needs the EP opinion before a suspension when the parameters say so', () => {
-    given([...followed(), history.breach(), informed]).when(suspend).thenViolation('EP_OPINION_REQUIRED');
-    expect(given([...followed(), history.breach(), informed]).when(suspend, testContext({ parameters: { epOpinionRequired: false } })).events()[0].type).toBe('SuspensionDecided');
+    given([...followed(), history.breach(), informed])
+      .when(suspend)
+      .thenViolation('EP_OPINION_REQUIRED');
+    expect(
+      given([...followed(), history.breach(), informed])
+        .when(suspend, testContext({ parameters: { epOpinionRequired: false } }))
+        .events()[0].type,
+    ).toBe('SuspensionDecided');
   });
 
   it('applies the scale: share, household cap, first and repeated duration', () => {
-    given(procedure()).when({ ...suspend, sharePercent: 20 }).thenViolation('SANCTION_SHARE_OUT_OF_SCALE', 'sharePercent');
-    given(procedure()).when({ ...suspend, months: 3 }).thenViolation('SANCTION_DURATION_OUT_OF_SCALE', 'months');
-    const couple = [history.entered('2025-01-06', { household: { type: 'couple', size: 2 } }), history.oriented(), history.referent(), history.breach(), informed, opinion];
-    given(couple).when({ ...suspend, sharePercent: 60 }).thenViolation('SANCTION_SHARE_ABOVE_HOUSEHOLD_CAP');
+    given(procedure())
+      .when({ ...suspend, sharePercent: 20 })
+      .thenViolation('SANCTION_SHARE_OUT_OF_SCALE', 'sharePercent');
+    given(procedure())
+      .when({ ...suspend, months: 3 })
+      .thenViolation('SANCTION_DURATION_OUT_OF_SCALE', 'months');
+    const couple = [
+      history.entered('2025-01-06', { household: { type: 'couple', size: 2 } }),
+      history.oriented(),
+      history.referent(),
+      history.breach(),
+      informed,
+      opinion,
+    ];
+    given(couple)
+      .when({ ...suspend, sharePercent: 60 })
+      .thenViolation('SANCTION_SHARE_ABOVE_HOUSEHOLD_CAP');
     const first: ParcoursEvent = {
       type: 'SuspensionDecided',
-      data: { breachId: 'b-1', sanctionId: 's-1', decidedOn: '2025-03-25', startsOn: '2025-03-25', endsOn: '2025-05-24', sharePercent: 50, months: 2, repeated: false },
+      data: {
+        breachId: 'b-1',
+        sanctionId: 's-1',
+        decidedOn: '2025-03-25',
+        startsOn: '2025-03-25',
+        endsOn: '2025-05-24',
+        sharePercent: 50,
+        months: 2,
+        repeated: false,
+      },
     };
     const second = [
       history.breach('b-2', '2025-05-01'),
       { type: 'BeneficiaryInformedOfBreach', data: { breachId: 'b-2', informedOn: '2025-05-02' } },
       { type: 'EpOpinionGiven', data: { breachId: 'b-2', givenOn: '2025-05-20', opinion: 'sanction' } },
     ] as ParcoursEvent[];
-    const events = given([...procedure(), first, ...second]).when({ ...suspend, breachId: 'b-2', decidedOn: '2025-05-25', months: 4 }).events();
-    expect(events[0]).toMatchObject({ type: 'SuspensionDecided', data: { repeated: true, months: 4, endsOn: '2025-09-24' } });
+    const events = given([...procedure(), first, ...second])
+      .when({ ...suspend, breachId: 'b-2', decidedOn: '2025-05-25', months: 4 })
+      .events();
+    expect(events[0]).toMatchObject({
+      type: 'SuspensionDecided',
+      data: { repeated: true, months: 4, endsOn: '2025-09-24' },
+    });
   });
 
   it('lifts a suspension on remobilisation during it, or makes it definitive', () => {
     const decided: ParcoursEvent = {
       type: 'SuspensionDecided',
-      data: { breachId: 'b-1', sanctionId: 's-1', decidedOn: '2025-03-25', startsOn: '2025-03-25', endsOn: '2025-05-24', sharePercent: 50, months: 2, repeated: false },
+      data: {
+        breachId: 'b-1',
+        sanctionId: 's-1',
+        decidedOn: '2025-03-25',
+        startsOn: '2025-03-25',
+        endsOn: '2025-05-24',
+        sharePercent: 50,
+        months: 2,
+        repeated: false,
+      },
     };
-    const lift = { type: 'LiftSuspension', sanctionId: 's-1', remobilisedOn: '2025-04-10', monthsToRepay: 1 } as const;
-    given([...procedure(), decided]).when(lift).then([{ type: 'SuspensionLiftedByRemobilisation', data: { sanctionId: 's-1', remobilisedOn: '2025-04-10', monthsToRepay: 1 } }]);
-    given([...procedure(), decided]).when({ ...lift, remobilisedOn: '2025-05-25' }).thenViolation('REMOBILISATION_OUTSIDE_SUSPENSION');
+    const lift = {
+      type: 'LiftSuspension',
+      sanctionId: 's-1',
+      remobilisedOn: '2025-04-10',
+      monthsToRepay: 1,
+    } as const;
+    given([...procedure(), decided])
+      .when(lift)
+      .then([
+        {
+          type: 'SuspensionLiftedByRemobilisation',
+          data: { sanctionId: 's-1', remobilisedOn: '2025-04-10', monthsToRepay: 1 },
+        },
+      ]);
+    given([...procedure(), decided])
+      .when({ ...lift, remobilisedOn: '2025-05-25' })
+      .thenViolation('REMOBILISATION_OUTSIDE_SUSPENSION');
     // R262-68-1: the reversement covers at most the months suspended.
-    given([...procedure(), decided]).when({ ...lift, monthsToRepay: 3 }).thenViolation('REPAYMENT_OUT_OF_RANGE', 'monthsToRepay');
-    const lifted: ParcoursEvent = { type: 'SuspensionLiftedByRemobilisation', data: { sanctionId: 's-1', remobilisedOn: '2025-04-10', monthsToRepay: 1 } };
-    given([...procedure(), decided, lifted]).when({ type: 'MakeSuspensionDefinitive', sanctionId: 's-1', decidedOn: '2025-06-01', kind: 'suppression' }).thenViolation('SANCTION_NOT_IN_PROGRESS');
-    const suppressionOpinion: ParcoursEvent = { type: 'SuppressionEpOpinionGiven', data: { sanctionId: 's-1', givenOn: '2025-05-20', opinion: 'sanction' } };
-    given([...procedure(), decided, suppressionOpinion]).when({ type: 'MakeSuspensionDefinitive', sanctionId: 's-1', decidedOn: '2025-06-01', kind: 'radiation' }).then([{ type: 'SuspensionMadeDefinitive', data: { sanctionId: 's-1', decidedOn: '2025-06-01', kind: 'radiation' } }]);
-    given(procedure()).when({ ...lift, sanctionId: 's-9' }).thenViolation('SANCTION_NOT_FOUND');
+    given([...procedure(), decided])
+      .when({ ...lift, monthsToRepay: 3 })
+      .thenViolation('REPAYMENT_OUT_OF_RANGE', 'monthsToRepay');
+    const lifted: ParcoursEvent = {
+      type: 'SuspensionLiftedByRemobilisation',
+      data: { sanctionId: 's-1', remobilisedOn: '2025-04-10', monthsToRepay: 1 },
+    };
+    given([...procedure(), decided, lifted])
+      .when({
+        type: 'MakeSuspensionDefinitive',
+        sanctionId: 's-1',
+        decidedOn: '2025-06-01',
+        kind: 'suppression',
+      })
+      .thenViolation('SANCTION_NOT_IN_PROGRESS');
+    const suppressionOpinion: ParcoursEvent = {
+      type: 'SuppressionEpOpinionGiven',
+      data: { sanctionId: 's-1', givenOn: '2025-05-20', opinion: 'sanction' },
+    };
+    given([...procedure(), decided, suppressionOpinion])
+      .when({
+        type: 'MakeSuspensionDefinitive',
+        sanctionId: 's-1',
+        decidedOn: '2025-06-01',
+        kind: 'radiation',
+      })
+      .then([
+        {
+          type: 'SuspensionMadeDefinitive',
+          data: { sanctionId: 's-1', decidedOn: '2025-06-01', kind: 'radiation' },
+        },
+      ]);
+    given(procedure())
+      .when({ ...lift, sanctionId: 's-9' })
+      .thenViolation('SANCTION_NOT_FOUND');
   });
 
   it('decides a manquement once', () => {
-    given([...procedure(), { type: 'BreachDismissed', data: { breachId: 'b-1', decidedOn: '2025-03-25' } }]).when(suspend).thenViolation('BREACH_ALREADY_DECIDED');
+    given([...procedure(), { type: 'BreachDismissed', data: { breachId: 'b-1', decidedOn: '2025-03-25' } }])
+      .when(suspend)
+      .thenViolation('BREACH_ALREADY_DECIDED');
   });
 });
 
 describe('exit, end of accompaniment and transfer', () => {
   it('exits once', () => {
-    given(followed()).when({ type: 'ExitRsa', exitedOn: '2025-04-30', reason: 'employment' }).then([history.exited()]);
-    given([...followed(), history.exited()]).when({ type: 'ExitRsa', exitedOn: '2025-05-30', reason: 'employment' }).thenViolation('RSA_ALREADY_EXITED');
+    given(followed())
+      .when({ type: 'ExitRsa', exitedOn: '2025-04-30', reason: 'employment' })
+      .then([history.exited()]);
+    given([...followed(), history.exited()])
+      .when({ type: 'ExitRsa', exitedOn: '2025-05-30', reason: 'employment' })
+      .thenViolation('RSA_ALREADY_EXITED');
   });
 
   it('lets the accompaniment go on for 6 months after exit, then only its end', () => {
@@ -354,36 +752,86 @@ describe('exit, end of accompaniment and transfer', () => {
       history.referent('ref-1', '2024-06-21'),
       history.exited(date),
     ];
-    const schedule: ParcoursCommand = { type: 'ScheduleAppointment', scheduledFor: '2025-07-10', scheduledOn: '2025-06-30', kind: 'individual', channel: 'phone' };
+    const schedule: ParcoursCommand = {
+      type: 'ScheduleAppointment',
+      scheduledFor: '2025-07-10',
+      scheduledOn: '2025-06-30',
+      kind: 'individual',
+      channel: 'phone',
+    };
     // Exit on 31 Dec 2024: the window runs to 30 June 2025, today in these tests.
     expect(given(exitedOn('2024-12-31')).when(schedule).events()).toHaveLength(1);
     // Exit on 29 Dec 2024: the window closed on 29 June 2025.
     given(exitedOn('2024-12-29')).when(schedule).thenViolation('ACCOMPANIMENT_WINDOW_CLOSED');
-    given(exitedOn('2024-12-29')).when({ type: 'EndAccompaniment', endedOn: '2025-06-30' }).thenViolation('ACCOMPANIMENT_END_TOO_LATE', 'endedOn');
-    given(exitedOn('2024-12-29')).when({ type: 'EndAccompaniment', endedOn: '2025-06-29' }).then([{ type: 'AccompanimentEnded', data: { endedOn: '2025-06-29' } }]);
+    given(exitedOn('2024-12-29'))
+      .when({ type: 'EndAccompaniment', endedOn: '2025-06-30' })
+      .thenViolation('ACCOMPANIMENT_END_TOO_LATE', 'endedOn');
+    given(exitedOn('2024-12-29'))
+      .when({ type: 'EndAccompaniment', endedOn: '2025-06-29' })
+      .then([{ type: 'AccompanimentEnded', data: { endedOn: '2025-06-29' } }]);
   });
 
   it('ends the accompaniment only after an exit, and then accepts only a re-entry', () => {
-    given(followed()).when({ type: 'EndAccompaniment', endedOn: '2025-05-01' }).thenViolation('ACCOMPANIMENT_END_REQUIRES_EXIT');
-    const closed = [...followed(), history.exited(), { type: 'AccompanimentEnded', data: { endedOn: '2025-05-15' } } as ParcoursEvent];
-    given(closed).when({ type: 'StartEmployment', startedOn: '2025-06-01', kind: 'permanent' }).thenViolation('PARCOURS_CLOSED');
-    expect(given(closed).when({ type: 'Reenter', demandOn: '2025-06-02', rightOpenedOn: '2025-06-03', enteredOn: '2025-06-04' }).events()[0].type).toBe('ParcoursEntered');
+    given(followed())
+      .when({ type: 'EndAccompaniment', endedOn: '2025-05-01' })
+      .thenViolation('ACCOMPANIMENT_END_REQUIRES_EXIT');
+    const closed = [
+      ...followed(),
+      history.exited(),
+      { type: 'AccompanimentEnded', data: { endedOn: '2025-05-15' } } as ParcoursEvent,
+    ];
+    given(closed)
+      .when({ type: 'StartEmployment', startedOn: '2025-06-01', kind: 'permanent' })
+      .thenViolation('PARCOURS_CLOSED');
+    expect(
+      given(closed)
+        .when({
+          type: 'Reenter',
+          demandOn: '2025-06-02',
+          rightOpenedOn: '2025-06-03',
+          enteredOn: '2025-06-04',
+        })
+        .events()[0].type,
+    ).toBe('ParcoursEntered');
   });
 
   it('freezes a parcours transferred to another département', () => {
-    const transferred = [...followed(), { type: 'TransferredToAnotherDepartement', data: { transferredOn: '2025-05-01', departementCode: '59' } } as ParcoursEvent];
-    given(transferred).when({ type: 'StartEmployment', startedOn: '2025-06-01', kind: 'permanent' }).thenViolation('PARCOURS_TRANSFERRED');
+    const transferred = [
+      ...followed(),
+      {
+        type: 'TransferredToAnotherDepartement',
+        data: { transferredOn: '2025-05-01', departementCode: '59' },
+      } as ParcoursEvent,
+    ];
+    given(transferred)
+      .when({ type: 'StartEmployment', startedOn: '2025-06-01', kind: 'permanent' })
+      .thenViolation('PARCOURS_TRANSFERRED');
   });
 });
 
 describe('France Travail registration and exemptions', () => {
   it('accepts a registration from the demand date on', () => {
-    given([history.entered()]).when({ type: 'RegisterWithFranceTravail', registeredOn: '2025-01-02' }).then([{ type: 'FranceTravailRegistered', data: { registeredOn: '2025-01-02', franceTravailId: undefined } }]);
-    given([history.entered()]).when({ type: 'RegisterWithFranceTravail', registeredOn: '2025-01-01' }).thenViolation('DATE_BEFORE_ENTRY');
+    given([history.entered()])
+      .when({ type: 'RegisterWithFranceTravail', registeredOn: '2025-01-02' })
+      .then([
+        { type: 'FranceTravailRegistered', data: { registeredOn: '2025-01-02', franceTravailId: undefined } },
+      ]);
+    given([history.entered()])
+      .when({ type: 'RegisterWithFranceTravail', registeredOn: '2025-01-01' })
+      .thenViolation('DATE_BEFORE_ENTRY');
   });
 
   it('grants an exemption whose end follows its start', () => {
-    given([history.entered()]).when({ type: 'GrantExemption', reason: 'health', from: '2025-02-01', to: '2025-01-31' }).thenViolation('EXEMPTION_END_BEFORE_START', 'to');
-    given([history.entered()]).when({ type: 'GrantExemption', reason: 'health', from: '2025-02-01', to: '2025-08-01' }).then([{ type: 'ExemptionGranted', data: { exemptionId: 'id-1', reason: 'health', from: '2025-02-01', to: '2025-08-01' } }]);
+    given([history.entered()])
+      .when({ type: 'GrantExemption', reason: 'health', from: '2025-02-01', to: '2025-01-31' })
+      .thenViolation('EXEMPTION_END_BEFORE_START', 'to');
+    given([history.entered()])
+      .when({ type: 'GrantExemption', reason: 'health', from: '2025-02-01', to: '2025-08-01' })
+      .then([
+        {
+          type: 'ExemptionGranted',
+          data: { exemptionId: 'id-1', reason: 'health', from: '2025-02-01', to: '2025-08-01' },
+        },
+      ]);
   });
 });

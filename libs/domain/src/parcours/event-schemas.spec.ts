@@ -12,7 +12,11 @@ const PARCOURS_ID = UUID_POOL[0];
 const STREAM = `parcours-${PARCOURS_ID}`;
 
 /** The faults of one event in a stream, or [] when it would be written. */
-function faults(type: string, data: Record<string, unknown>, stream = STREAM): { path: string; rule: string }[] {
+function faults(
+  type: string,
+  data: Record<string, unknown>,
+  stream = STREAM,
+): { path: string; rule: string }[] {
   try {
     checker.check(stream, [{ id: '00000000-0000-4000-8000-00000000000a', type, data }]);
     return [];
@@ -51,8 +55,10 @@ describe('stored event schemas', () => {
     );
   });
 
-  it('refuse the issue\'s examples: a household change without household, an entry without household or person', () => {
-    expect(faults('HouseholdChanged', { changedOn: '2026-02-10' })).toEqual([{ path: '/household', rule: 'required' }]);
+  it("refuse the issue's examples: a household change without household, an entry without household or person", () => {
+    expect(faults('HouseholdChanged', { changedOn: '2026-02-10' })).toEqual([
+      { path: '/household', rule: 'required' },
+    ]);
     const { household: _h, ...withoutHousehold } = entry();
     expect(faults('ParcoursEntered', withoutHousehold)).toEqual([{ path: '/household', rule: 'required' }]);
     const { person: _p, ...withoutPerson } = entry();
@@ -62,15 +68,29 @@ describe('stored event schemas', () => {
 
   it('refuse a parameter version with a fraction of months, or missing a parameter', () => {
     const values = { ...DEFAULT_PARAMETERS, orientationCalpaeMonths: 1.5 };
-    expect(faults('ParametersVersionSet', { version: 2, effectiveFrom: '2026-01-01', values }, REFERENCE_STREAM)).toEqual([
-      { path: '/values/orientationCalpaeMonths', rule: 'type' },
-    ]);
+    expect(
+      faults('ParametersVersionSet', { version: 2, effectiveFrom: '2026-01-01', values }, REFERENCE_STREAM),
+    ).toEqual([{ path: '/values/orientationCalpaeMonths', rule: 'type' }]);
     const { dueSoonDays: _d, ...incomplete } = DEFAULT_PARAMETERS;
-    expect(faults('ParametersVersionSet', { version: 2, effectiveFrom: '2026-01-01', values: incomplete }, REFERENCE_STREAM)).toEqual([
-      { path: '/values/dueSoonDays', rule: 'required' },
-    ]);
+    expect(
+      faults(
+        'ParametersVersionSet',
+        { version: 2, effectiveFrom: '2026-01-01', values: incomplete },
+        REFERENCE_STREAM,
+      ),
+    ).toEqual([{ path: '/values/dueSoonDays', rule: 'required' }]);
     // Hours may take a fraction.
-    expect(faults('ParametersVersionSet', { version: 2, effectiveFrom: '2026-01-01', values: { ...DEFAULT_PARAMETERS, weeklyHoursTarget: 17.5 } }, REFERENCE_STREAM)).toEqual([]);
+    expect(
+      faults(
+        'ParametersVersionSet',
+        {
+          version: 2,
+          effectiveFrom: '2026-01-01',
+          values: { ...DEFAULT_PARAMETERS, weeklyHoursTarget: 17.5 },
+        },
+        REFERENCE_STREAM,
+      ),
+    ).toEqual([]);
   });
 
   it('say which parameters are whole numbers: every number but the hours', () => {
@@ -81,8 +101,12 @@ describe('stored event schemas', () => {
   });
 
   it('refuse reserved names as identifiers, control characters in text, dates out of range, unknown fields', () => {
-    expect(faults('ParcoursEntered', { ...entry(), territory: 'constructor' })).toEqual([{ path: '/territory', rule: 'pattern' }]);
-    expect(faults('ParcoursEntered', { ...entry(), territory: '__PROTO__' })).toEqual([{ path: '/territory', rule: 'pattern' }]);
+    expect(faults('ParcoursEntered', { ...entry(), territory: 'constructor' })).toEqual([
+      { path: '/territory', rule: 'pattern' },
+    ]);
+    expect(faults('ParcoursEntered', { ...entry(), territory: '__PROTO__' })).toEqual([
+      { path: '/territory', rule: 'pattern' },
+    ]);
     expect(faults('ParcoursEntered', { ...entry(), territory: 'Constructor1' })).toEqual([]);
     const person = { lastName: 'Mar\u0000tin', firstName: 'L\ud800', birthDate: '1990-02-30', sex: 'female' };
     expect(faults('ParcoursEntered', { ...entry(), person })).toEqual([
@@ -90,28 +114,55 @@ describe('stored event schemas', () => {
       { path: '/person/firstName', rule: 'pattern' },
       { path: '/person/birthDate', rule: 'format' },
     ]);
-    expect(faults('ExemptionGranted', { exemptionId: UUID_POOL[1], reason: 'health', from: '2999-12-31' })).toEqual([{ path: '/from', rule: 'pattern' }]);
-    expect(faults('RsaExited', { exitedOn: '2025-03-01', reason: 'income', comment: 'x' })).toEqual([{ path: '/comment', rule: 'additionalProperties' }]);
+    expect(
+      faults('ExemptionGranted', { exemptionId: UUID_POOL[1], reason: 'health', from: '2999-12-31' }),
+    ).toEqual([{ path: '/from', rule: 'pattern' }]);
+    expect(faults('RsaExited', { exitedOn: '2025-03-01', reason: 'income', comment: 'x' })).toEqual([
+      { path: '/comment', rule: 'additionalProperties' },
+    ]);
   });
 
   it('refuse an unknown type in a parcours stream, and an entry filed under another parcours', () => {
     expect(faults('ParcoursDeleted', {})).toEqual([{ path: '', rule: 'unknownEventType' }]);
     expect(faults('constructor', {})).toEqual([{ path: '', rule: 'unknownEventType' }]);
-    expect(faults('ParcoursEntered', { ...entry(), parcoursId: UUID_POOL[1] })).toEqual([{ path: '/parcoursId', rule: 'streamId' }]);
-    expect(faults('RsaExited', { exitedOn: '2025-03-01', reason: 'income' }, 'parcours-p-1')).toEqual([{ path: '', rule: 'streamId' }]);
+    expect(faults('ParcoursEntered', { ...entry(), parcoursId: UUID_POOL[1] })).toEqual([
+      { path: '/parcoursId', rule: 'streamId' },
+    ]);
+    expect(faults('RsaExited', { exitedOn: '2025-03-01', reason: 'income' }, 'parcours-p-1')).toEqual([
+      { path: '', rule: 'streamId' },
+    ]);
   });
 
-  it('check what is stored: a field left undefined is no field; other streams are not the domain\'s', () => {
-    const [stored] = checker.check(STREAM, [{ id: '00000000-0000-4000-8000-00000000000b', type: 'FranceTravailRegistered', data: { registeredOn: '2025-02-01', franceTravailId: undefined } }]);
+  it("check what is stored: a field left undefined is no field; other streams are not the domain's", () => {
+    const [stored] = checker.check(STREAM, [
+      {
+        id: '00000000-0000-4000-8000-00000000000b',
+        type: 'FranceTravailRegistered',
+        data: { registeredOn: '2025-02-01', franceTravailId: undefined },
+      },
+    ]);
     expect(stored.data).toEqual({ registeredOn: '2025-02-01' });
     expect(Object.keys(stored.data)).toEqual(['registeredOn']);
-    expect(checker.check('conformance-s', [{ id: '00000000-0000-4000-8000-00000000000c', type: 'Anything', data: { x: 1 } }])[0].data).toEqual({ x: 1 });
+    expect(
+      checker.check('conformance-s', [
+        { id: '00000000-0000-4000-8000-00000000000c', type: 'Anything', data: { x: 1 } },
+      ])[0].data,
+    ).toEqual({ x: 1 });
   });
 
   it('name the paths at fault, never the values', () => {
     const error = (() => {
       try {
-        checker.check(STREAM, [{ id: '00000000-0000-4000-8000-00000000000d', type: 'ParcoursEntered', data: { ...entry(), person: { lastName: 'Secret\u0001Name', firstName: 'F', birthDate: '1990-01-01', sex: 'x' } } }]);
+        checker.check(STREAM, [
+          {
+            id: '00000000-0000-4000-8000-00000000000d',
+            type: 'ParcoursEntered',
+            data: {
+              ...entry(),
+              person: { lastName: 'Secret\u0001Name', firstName: 'F', birthDate: '1990-01-01', sex: 'x' },
+            },
+          },
+        ]);
       } catch (e) {
         return e as EventSchemaViolation;
       }

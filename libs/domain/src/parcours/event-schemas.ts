@@ -56,13 +56,25 @@ const id = identifierSchema();
 /** NIR: what the API (13 characters and the key, Corsica 2A/2B) and the CAF flow accept. */
 const nir = patternSchema('^[12][0-9]{4}[0-9AB]{2}[0-9]{8}$');
 
-const household = objectSchema({ 'cafNumber?': identifierSchema(20), type: codeSchema(HOUSEHOLD_TYPES), size: integerSchema(1, 20), 'singleParentIncrease?': booleanSchema });
+const household = objectSchema({
+  'cafNumber?': identifierSchema(20),
+  type: codeSchema(HOUSEHOLD_TYPES),
+  size: integerSchema(1, 20),
+  'singleParentIncrease?': booleanSchema,
+});
 
 export const PARCOURS_EVENT_SCHEMAS = {
   ParcoursEntered: objectSchema({
     parcoursId: uuid,
     cycle: integerSchema(1, 1000),
-    person: objectSchema({ lastName: textSchema(100), firstName: textSchema(100), birthDate: date, sex: codeSchema(SEXES), 'nir?': nir, 'erased?': booleanSchema }),
+    person: objectSchema({
+      lastName: textSchema(100),
+      firstName: textSchema(100),
+      birthDate: date,
+      sex: codeSchema(SEXES),
+      'nir?': nir,
+      'erased?': booleanSchema,
+    }),
     household,
     territory: id,
     demandOn: date,
@@ -70,7 +82,10 @@ export const PARCOURS_EVENT_SCHEMAS = {
     enteredOn: date,
     'transferredFrom?': objectSchema({
       departementCode: identifierSchema(3),
-      history: arraySchema(objectSchema({ step: codeSchema(TRANSFER_HISTORY_STEPS), on: date, 'track?': codeSchema(TRACKS) }), 100),
+      history: arraySchema(
+        objectSchema({ step: codeSchema(TRANSFER_HISTORY_STEPS), on: date, 'track?': codeSchema(TRACKS) }),
+        100,
+      ),
     }),
   }),
   HouseholdChanged: objectSchema({ household, changedOn: date }),
@@ -84,7 +99,12 @@ export const PARCOURS_EVENT_SCHEMAS = {
     notifiedOn: date,
     'reorientationRequestId?': uuid,
   }),
-  ReferentAssigned: objectSchema({ referentId: id, organisationId: id, assignedOn: date, 'previousReferentId?': id }),
+  ReferentAssigned: objectSchema({
+    referentId: id,
+    organisationId: id,
+    assignedOn: date,
+    'previousReferentId?': id,
+  }),
   AppointmentScheduled: objectSchema({
     appointmentId: uuid,
     scheduledFor: date,
@@ -96,7 +116,11 @@ export const PARCOURS_EVENT_SCHEMAS = {
   AppointmentHeld: objectSchema({ appointmentId: uuid, heldOn: date }),
   AppointmentMissed: objectSchema({ appointmentId: uuid, missedOn: date, legitimateReason: booleanSchema }),
   AppointmentCancelled: objectSchema({ appointmentId: uuid, cancelledOn: date }),
-  DiagnosticRecorded: objectSchema({ diagnosticId: uuid, diagnosedOn: date, barriers: arraySchema(codeSchema(BARRIERS), BARRIERS.length, { uniqueItems: true }) }),
+  DiagnosticRecorded: objectSchema({
+    diagnosticId: uuid,
+    diagnosedOn: date,
+    barriers: arraySchema(codeSchema(BARRIERS), BARRIERS.length, { uniqueItems: true }),
+  }),
   BarrierLifted: objectSchema({ barrier: codeSchema(BARRIERS), liftedOn: date }),
   ContractSigned: objectSchema({
     contractId: uuid,
@@ -118,16 +142,45 @@ export const PARCOURS_EVENT_SCHEMAS = {
   GlobalAccompanimentEnded: objectSchema({ endedOn: date }),
   AccompanimentInterrupted: objectSchema({ interruptedOn: date, reason: codeSchema(INTERRUPTION_REASONS) }),
   BalancedReviewHeld: objectSchema({ reviewedOn: date, outcome: codeSchema(BALANCED_REVIEW_OUTCOMES) }),
-  ContractReviewed: objectSchema({ contractId: uuid, reviewedOn: date, outcome: codeSchema(REVIEW_OUTCOMES) }),
-  ActionPrescribed: objectSchema({ prescriptionId: uuid, actionId: id, dispositifCode: identifierSchema(20), prescribedOn: date }),
+  ContractReviewed: objectSchema({
+    contractId: uuid,
+    reviewedOn: date,
+    outcome: codeSchema(REVIEW_OUTCOMES),
+  }),
+  ActionPrescribed: objectSchema({
+    prescriptionId: uuid,
+    actionId: id,
+    dispositifCode: identifierSchema(20),
+    prescribedOn: date,
+  }),
   ActionEntered: objectSchema({ prescriptionId: uuid, enteredOn: date }),
   ActionExited: objectSchema({ prescriptionId: uuid, exitedOn: date, outcome: codeSchema(ACTION_OUTCOMES) }),
-  EmploymentStarted: objectSchema({ employmentId: uuid, startedOn: date, kind: codeSchema(EMPLOYMENT_KINDS) }),
+  EmploymentStarted: objectSchema({
+    employmentId: uuid,
+    startedOn: date,
+    kind: codeSchema(EMPLOYMENT_KINDS),
+  }),
   EmploymentEnded: objectSchema({ employmentId: uuid, endedOn: date }),
-  ReorientationRequested: objectSchema({ requestId: uuid, requestedOn: date, motive: codeSchema(REORIENTATION_MOTIVES), 'requestedTrack?': codeSchema(TRACKS) }),
+  ReorientationRequested: objectSchema({
+    requestId: uuid,
+    requestedOn: date,
+    motive: codeSchema(REORIENTATION_MOTIVES),
+    'requestedTrack?': codeSchema(TRACKS),
+  }),
   ReorientationRefused: objectSchema({ requestId: uuid, decidedOn: date }),
-  ExemptionGranted: objectSchema({ exemptionId: uuid, reason: codeSchema(EXEMPTION_REASONS), from: date, 'to?': date }),
-  BreachReported: objectSchema({ breachId: uuid, kind: codeSchema(BREACH_KINDS), obligation: id, occurredOn: date, reportedOn: date }),
+  ExemptionGranted: objectSchema({
+    exemptionId: uuid,
+    reason: codeSchema(EXEMPTION_REASONS),
+    from: date,
+    'to?': date,
+  }),
+  BreachReported: objectSchema({
+    breachId: uuid,
+    kind: codeSchema(BREACH_KINDS),
+    obligation: id,
+    occurredOn: date,
+    reportedOn: date,
+  }),
   BeneficiaryInformedOfBreach: objectSchema({ breachId: uuid, informedOn: date }),
   BreachObservationsReceived: objectSchema({ breachId: uuid, receivedOn: date }),
   EpOpinionGiven: objectSchema({ breachId: uuid, givenOn: date, opinion: codeSchema(EP_OPINIONS) }),
@@ -142,21 +195,42 @@ export const PARCOURS_EVENT_SCHEMAS = {
     months: integerSchema(1, 12),
     repeated: booleanSchema,
   }),
-  SuspensionLiftedByRemobilisation: objectSchema({ sanctionId: uuid, remobilisedOn: date, 'monthsToRepay?': integerSchema(0, 12) }),
-  SuppressionEpOpinionGiven: objectSchema({ sanctionId: uuid, givenOn: date, opinion: codeSchema(EP_OPINIONS) }),
-  SuspensionMadeDefinitive: objectSchema({ sanctionId: uuid, decidedOn: date, kind: codeSchema(DEFINITIVE_KINDS) }),
+  SuspensionLiftedByRemobilisation: objectSchema({
+    sanctionId: uuid,
+    remobilisedOn: date,
+    'monthsToRepay?': integerSchema(0, 12),
+  }),
+  SuppressionEpOpinionGiven: objectSchema({
+    sanctionId: uuid,
+    givenOn: date,
+    opinion: codeSchema(EP_OPINIONS),
+  }),
+  SuspensionMadeDefinitive: objectSchema({
+    sanctionId: uuid,
+    decidedOn: date,
+    kind: codeSchema(DEFINITIVE_KINDS),
+  }),
   SanctionAppealed: objectSchema({ sanctionId: uuid, appealedOn: date }),
-  SanctionWithdrawn: objectSchema({ sanctionId: uuid, decidedOn: date, kind: codeSchema(SANCTION_WITHDRAWAL_KINDS) }),
+  SanctionWithdrawn: objectSchema({
+    sanctionId: uuid,
+    decidedOn: date,
+    kind: codeSchema(SANCTION_WITHDRAWAL_KINDS),
+  }),
   RsaExited: objectSchema({ exitedOn: date, reason: codeSchema(EXIT_REASONS) }),
   AccompanimentEnded: objectSchema({ endedOn: date }),
   PersonErased: objectSchema({ erasedOn: date, reason: codeSchema(ERASURE_REASONS) }),
-  TransferredToAnotherDepartement: objectSchema({ transferredOn: date, departementCode: identifierSchema(3) }),
+  TransferredToAnotherDepartement: objectSchema({
+    transferredOn: date,
+    departementCode: identifierSchema(3),
+  }),
 } satisfies Record<ParcoursEventType, JsonSchema>;
 
 /**
  * Compile-time check that each schema describes exactly its event's type
  * (events.ts): when one changes without the other, `tsc` fails here and names the event.
  */
-type Drift = { [T in ParcoursEventType]: SameType<SchemaType<(typeof PARCOURS_EVENT_SCHEMAS)[T]>, EventData<T>> };
+type Drift = {
+  [T in ParcoursEventType]: SameType<SchemaType<(typeof PARCOURS_EVENT_SCHEMAS)[T]>, EventData<T>>;
+};
 const schemasMatchTypes: { [T in ParcoursEventType]: true } = null as unknown as Drift;
 void schemasMatchTypes;

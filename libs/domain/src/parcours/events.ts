@@ -105,7 +105,15 @@ export type ParcoursEvent =
         reorientationRequestId?: string;
       };
     }
-  | { type: 'ReferentAssigned'; data: { referentId: string; organisationId: string; assignedOn: BusinessDate; previousReferentId?: string } }
+  | {
+      type: 'ReferentAssigned';
+      data: {
+        referentId: string;
+        organisationId: string;
+        assignedOn: BusinessDate;
+        previousReferentId?: string;
+      };
+    }
   | {
       type: 'AppointmentScheduled';
       data: {
@@ -118,9 +126,15 @@ export type ParcoursEvent =
       };
     }
   | { type: 'AppointmentHeld'; data: { appointmentId: string; heldOn: BusinessDate } }
-  | { type: 'AppointmentMissed'; data: { appointmentId: string; missedOn: BusinessDate; legitimateReason: boolean } }
+  | {
+      type: 'AppointmentMissed';
+      data: { appointmentId: string; missedOn: BusinessDate; legitimateReason: boolean };
+    }
   | { type: 'AppointmentCancelled'; data: { appointmentId: string; cancelledOn: BusinessDate } }
-  | { type: 'DiagnosticRecorded'; data: { diagnosticId: string; diagnosedOn: BusinessDate; barriers: Barrier[] } }
+  | {
+      type: 'DiagnosticRecorded';
+      data: { diagnosticId: string; diagnosedOn: BusinessDate; barriers: Barrier[] };
+    }
   | { type: 'BarrierLifted'; data: { barrier: Barrier; liftedOn: BusinessDate } }
   | {
       type: 'ContractSigned';
@@ -165,35 +179,75 @@ export type ParcoursEvent =
    * the RSA: no orientation binds any more; without a new one within a month it
    * is a rupture (tableau de bord national, DOMAIN.md §5.2).
    */
-  | { type: 'AccompanimentInterrupted'; data: { interruptedOn: BusinessDate; reason: Of<typeof INTERRUPTION_REASONS> } }
+  | {
+      type: 'AccompanimentInterrupted';
+      data: { interruptedOn: BusinessDate; reason: Of<typeof INTERRUPTION_REASONS> };
+    }
   /** Review of an équilibré parcours with the SLAI and France Travail (at 12 months without a sortie dynamique). */
-  | { type: 'BalancedReviewHeld'; data: { reviewedOn: BusinessDate; outcome: Of<typeof BALANCED_REVIEW_OUTCOMES> } }
+  | {
+      type: 'BalancedReviewHeld';
+      data: { reviewedOn: BusinessDate; outcome: Of<typeof BALANCED_REVIEW_OUTCOMES> };
+    }
   /** Bilan of a contract. */
-  | { type: 'ContractReviewed'; data: { contractId: string; reviewedOn: BusinessDate; outcome: Of<typeof REVIEW_OUTCOMES> } }
-  | { type: 'ActionPrescribed'; data: { prescriptionId: string; actionId: string; dispositifCode: string; prescribedOn: BusinessDate } }
+  | {
+      type: 'ContractReviewed';
+      data: { contractId: string; reviewedOn: BusinessDate; outcome: Of<typeof REVIEW_OUTCOMES> };
+    }
+  | {
+      type: 'ActionPrescribed';
+      data: { prescriptionId: string; actionId: string; dispositifCode: string; prescribedOn: BusinessDate };
+    }
   | { type: 'ActionEntered'; data: { prescriptionId: string; enteredOn: BusinessDate } }
-  | { type: 'ActionExited'; data: { prescriptionId: string; exitedOn: BusinessDate; outcome: Of<typeof ACTION_OUTCOMES> } }
-  | { type: 'EmploymentStarted'; data: { employmentId: string; startedOn: BusinessDate; kind: Of<typeof EMPLOYMENT_KINDS> } }
+  | {
+      type: 'ActionExited';
+      data: { prescriptionId: string; exitedOn: BusinessDate; outcome: Of<typeof ACTION_OUTCOMES> };
+    }
+  | {
+      type: 'EmploymentStarted';
+      data: { employmentId: string; startedOn: BusinessDate; kind: Of<typeof EMPLOYMENT_KINDS> };
+    }
   /** End of an employment (France Travail flow or the référent): the person is no longer in employment from the next day. */
   | { type: 'EmploymentEnded'; data: { employmentId: string; endedOn: BusinessDate } }
   | {
       type: 'ReorientationRequested';
-      data: { requestId: string; requestedOn: BusinessDate; motive: Of<typeof REORIENTATION_MOTIVES>; requestedTrack?: Track };
+      data: {
+        requestId: string;
+        requestedOn: BusinessDate;
+        motive: Of<typeof REORIENTATION_MOTIVES>;
+        requestedTrack?: Track;
+      };
     }
   | { type: 'ReorientationRefused'; data: { requestId: string; decidedOn: BusinessDate } }
   | {
       type: 'ExemptionGranted';
-      data: { exemptionId: string; reason: Of<typeof EXEMPTION_REASONS>; from: BusinessDate; to?: BusinessDate };
+      data: {
+        exemptionId: string;
+        reason: Of<typeof EXEMPTION_REASONS>;
+        from: BusinessDate;
+        to?: BusinessDate;
+      };
     }
   /**
    * Manquement, naming the obligation breached: a legal one, `activity_hours`,
    * or an objective of the contract in force (Conseil d'État n° 418975).
    */
-  | { type: 'BreachReported'; data: { breachId: string; kind: Of<typeof BREACH_KINDS>; obligation: string; occurredOn: BusinessDate; reportedOn: BusinessDate } }
+  | {
+      type: 'BreachReported';
+      data: {
+        breachId: string;
+        kind: Of<typeof BREACH_KINDS>;
+        obligation: string;
+        occurredOn: BusinessDate;
+        reportedOn: BusinessDate;
+      };
+    }
   | { type: 'BeneficiaryInformedOfBreach'; data: { breachId: string; informedOn: BusinessDate } }
   | { type: 'BreachObservationsReceived'; data: { breachId: string; receivedOn: BusinessDate } }
   /** Avis de l'équipe pluridisciplinaire. */
-  | { type: 'EpOpinionGiven'; data: { breachId: string; givenOn: BusinessDate; opinion: Of<typeof EP_OPINIONS> } }
+  | {
+      type: 'EpOpinionGiven';
+      data: { breachId: string; givenOn: BusinessDate; opinion: Of<typeof EP_OPINIONS> };
+    }
   | { type: 'BreachDismissed'; data: { breachId: string; decidedOn: BusinessDate } }
   /** Suspension-remobilisation decided. */
   | {
@@ -213,14 +267,26 @@ export type ParcoursEvent =
    * Remobilisation: the suspension stops and the withheld sums are paid back
    * (reversement) for the months the decision names (absent on events recorded before it was asked).
    */
-  | { type: 'SuspensionLiftedByRemobilisation'; data: { sanctionId: string; remobilisedOn: BusinessDate; monthsToRepay?: number } }
+  | {
+      type: 'SuspensionLiftedByRemobilisation';
+      data: { sanctionId: string; remobilisedOn: BusinessDate; monthsToRepay?: number };
+    }
   /** Avis de l'équipe pluridisciplinaire on a suppression, required before it (L262-37 III). */
-  | { type: 'SuppressionEpOpinionGiven'; data: { sanctionId: string; givenOn: BusinessDate; opinion: Of<typeof EP_OPINIONS> } }
-  | { type: 'SuspensionMadeDefinitive'; data: { sanctionId: string; decidedOn: BusinessDate; kind: Of<typeof DEFINITIVE_KINDS> } }
+  | {
+      type: 'SuppressionEpOpinionGiven';
+      data: { sanctionId: string; givenOn: BusinessDate; opinion: Of<typeof EP_OPINIONS> };
+    }
+  | {
+      type: 'SuspensionMadeDefinitive';
+      data: { sanctionId: string; decidedOn: BusinessDate; kind: Of<typeof DEFINITIVE_KINDS> };
+    }
   /** Recours administratif préalable obligatoire against a sanction (L262-47). */
   | { type: 'SanctionAppealed'; data: { sanctionId: string; appealedOn: BusinessDate } }
   /** Retrait or annulation: the sanction no longer counts, as a sanction nor as a first manquement. */
-  | { type: 'SanctionWithdrawn'; data: { sanctionId: string; decidedOn: BusinessDate; kind: Of<typeof SANCTION_WITHDRAWAL_KINDS> } }
+  | {
+      type: 'SanctionWithdrawn';
+      data: { sanctionId: string; decidedOn: BusinessDate; kind: Of<typeof SANCTION_WITHDRAWAL_KINDS> };
+    }
   /** End of payment of the RSA. */
   | { type: 'RsaExited'; data: { exitedOn: BusinessDate; reason: Of<typeof EXIT_REASONS> } }
   | { type: 'AccompanimentEnded'; data: { endedOn: BusinessDate } }
@@ -229,7 +295,10 @@ export type ParcoursEvent =
    * person's key is destroyed after this event is recorded; the facts stay.
    */
   | { type: 'PersonErased'; data: { erasedOn: BusinessDate; reason: Of<typeof ERASURE_REASONS> } }
-  | { type: 'TransferredToAnotherDepartement'; data: { transferredOn: BusinessDate; departementCode: string } };
+  | {
+      type: 'TransferredToAnotherDepartement';
+      data: { transferredOn: BusinessDate; departementCode: string };
+    };
 
 export type ParcoursEventType = ParcoursEvent['type'];
 export type EventData<T extends ParcoursEventType> = Extract<ParcoursEvent, { type: T }>['data'];

@@ -16,13 +16,20 @@ describe('parcours invariants over random command sessions', () => {
     const checker = new StoredEventChecker(STORED_EVENT_RULES);
     // As the handler appends them; throws EventSchemaViolation for an event the store would refuse.
     const append = (events: ParcoursEvent[]) =>
-      events.map((e) => checker.check(parcoursStreamId(SESSION_PARCOURS_ID), [{ id: randomUUID(), type: e.type, data: e.data as unknown as Record<string, unknown> }])[0].type);
+      events.map(
+        (e) =>
+          checker.check(parcoursStreamId(SESSION_PARCOURS_ID), [
+            { id: randomUUID(), type: e.type, data: e.data as unknown as Record<string, unknown> },
+          ])[0].type,
+      );
     fc.assert(
       fc.property(arbitrarySession, (steps) => void append(play(steps).events)),
       runs,
     );
     // The sessions reach every event type, so the property says something about each (a fixed sample: no flaky count).
-    const seen = new Set(fc.sample(arbitrarySession, { numRuns: 1500, seed: 8 }).flatMap((steps) => append(play(steps).events)));
+    const seen = new Set(
+      fc.sample(arbitrarySession, { numRuns: 1500, seed: 8 }).flatMap((steps) => append(play(steps).events)),
+    );
     expect(Object.keys(PARCOURS_EVENT_SCHEMAS).filter((t) => !seen.has(t))).toEqual([]);
   });
 
@@ -43,7 +50,8 @@ describe('parcours invariants over random command sessions', () => {
         const contracts = Object.values(play(steps).final.contracts);
         for (const a of contracts) {
           for (const b of contracts) {
-            if (a.contractId !== b.contractId) expect(a.startsOn > contractEnd(b) || b.startsOn > contractEnd(a)).toBe(true);
+            if (a.contractId !== b.contractId)
+              expect(a.startsOn > contractEnd(b) || b.startsOn > contractEnd(a)).toBe(true);
           }
         }
       }),
@@ -55,9 +63,13 @@ describe('parcours invariants over random command sessions', () => {
     fc.assert(
       fc.property(arbitrarySession, (steps) => {
         const { events } = play(steps);
-        const closes = events.filter((e) => ['AppointmentHeld', 'AppointmentMissed', 'AppointmentCancelled'].includes(e.type)).map((e) => (e.data as { appointmentId: string }).appointmentId);
+        const closes = events
+          .filter((e) => ['AppointmentHeld', 'AppointmentMissed', 'AppointmentCancelled'].includes(e.type))
+          .map((e) => (e.data as { appointmentId: string }).appointmentId);
         expect(new Set(closes).size).toBe(closes.length);
-        const decisions = events.filter((e) => e.type === 'BreachDismissed' || e.type === 'SuspensionDecided').map((e) => (e.data as { breachId: string }).breachId);
+        const decisions = events
+          .filter((e) => e.type === 'BreachDismissed' || e.type === 'SuspensionDecided')
+          .map((e) => (e.data as { breachId: string }).breachId);
         expect(new Set(decisions).size).toBe(decisions.length);
       }),
       runs,
@@ -69,7 +81,11 @@ describe('parcours invariants over random command sessions', () => {
       fc.property(arbitrarySession, (steps) => {
         const { events, before } = play(steps);
         events.forEach((e, i) => {
-          if (['AppointmentScheduled', 'ContractSigned', 'ActionPrescribed', 'DiagnosticRecorded'].includes(e.type)) {
+          if (
+            ['AppointmentScheduled', 'ContractSigned', 'ActionPrescribed', 'DiagnosticRecorded'].includes(
+              e.type,
+            )
+          ) {
             expect(before[i].orientation).toBeDefined();
             expect(before[i].referentId).toBeDefined();
           }
@@ -89,12 +105,21 @@ describe('parcours invariants over random command sessions', () => {
         events.forEach((e, i) => {
           // Appointments, contract and suspension periods may lie ahead; entry dates precede entry by nature.
           const ahead = ['startsOn', 'endsOn', 'plannedEndOn', 'scheduledFor', 'demandOn', 'rightOpenedOn'];
-          const dates = Object.entries(e.data).filter(([k, v]) => typeof v === 'string' && /On$|^from$/.test(k) && !ahead.includes(k));
+          const dates = Object.entries(e.data).filter(
+            ([k, v]) => typeof v === 'string' && /On$|^from$/.test(k) && !ahead.includes(k),
+          );
           for (const [key, value] of dates) {
             expect(value <= TODAY).toBe(true);
             // A recours, or the end of an employment, may concern what happened in an earlier cycle.
-            const mayPrecedeEntry = ['ParcoursEntered', 'FranceTravailRegistered', 'SanctionAppealed', 'SanctionWithdrawn', 'EmploymentEnded'];
-            if (!mayPrecedeEntry.includes(e.type)) expect([key, value >= before[i].enteredOn!]).toEqual([key, true]);
+            const mayPrecedeEntry = [
+              'ParcoursEntered',
+              'FranceTravailRegistered',
+              'SanctionAppealed',
+              'SanctionWithdrawn',
+              'EmploymentEnded',
+            ];
+            if (!mayPrecedeEntry.includes(e.type))
+              expect([key, value >= before[i].enteredOn!]).toEqual([key, true]);
           }
         });
       }),
@@ -115,7 +140,9 @@ describe('parcours invariants over random command sessions', () => {
           if (s.status !== 'exited' || e.type === 'ParcoursEntered') return;
           const limit = addMonths(s.exitedOn!, DEFAULT_PARAMETERS.accompanimentAfterExitMonths);
           if (TODAY > limit) expect(e.type).toBe('AccompanimentEnded');
-          for (const [k, v] of Object.entries(e.data)) if (/On$|^from$/.test(k) && k !== 'endsOn' && k !== 'startsOn' && k !== 'plannedEndOn') expect([k, v <= limit]).toEqual([k, true]);
+          for (const [k, v] of Object.entries(e.data))
+            if (/On$|^from$/.test(k) && k !== 'endsOn' && k !== 'startsOn' && k !== 'plannedEndOn')
+              expect([k, v <= limit]).toEqual([k, true]);
         });
       }),
       runs,

@@ -16,9 +16,16 @@ export interface PersonalDataRules {
   /** The person a stream belongs to (one person, one parcours), or undefined for a stream without personal data. */
   subjectOf(streamId: string): string | undefined;
   /** The event's data without its personal fields, and those fields apart; undefined when it has none. */
-  split(type: string, data: Record<string, unknown>): { kept: Record<string, unknown>; secret: Record<string, unknown> } | undefined;
+  split(
+    type: string,
+    data: Record<string, unknown>,
+  ): { kept: Record<string, unknown>; secret: Record<string, unknown> } | undefined;
   /** The event's data with its personal fields back, or marked erased when `secret` is null (the key is gone). */
-  join(type: string, kept: Record<string, unknown>, secret: Record<string, unknown> | null): Record<string, unknown>;
+  join(
+    type: string,
+    kept: Record<string, unknown>,
+    secret: Record<string, unknown> | null,
+  ): Record<string, unknown>;
 }
 
 /** What a screen shows instead of an erased name. */
@@ -34,7 +41,8 @@ function splitHousehold(household: unknown): { kept: Data; cafNumber: unknown } 
 }
 
 export const PARCOURS_PERSONAL_DATA: PersonalDataRules = {
-  subjectOf: (streamId) => (streamId.startsWith(PARCOURS_STREAM_PREFIX) ? streamId.slice(PARCOURS_STREAM_PREFIX.length) : undefined),
+  subjectOf: (streamId) =>
+    streamId.startsWith(PARCOURS_STREAM_PREFIX) ? streamId.slice(PARCOURS_STREAM_PREFIX.length) : undefined,
 
   split(type, data) {
     switch (type) {
@@ -49,7 +57,9 @@ export const PARCOURS_PERSONAL_DATA: PersonalDataRules = {
       }
       case 'HouseholdChanged': {
         const household = splitHousehold(data.household);
-        return household.cafNumber === undefined ? undefined : { kept: { ...data, household: household.kept }, secret: { cafNumber: household.cafNumber } };
+        return household.cafNumber === undefined
+          ? undefined
+          : { kept: { ...data, household: household.kept }, secret: { cafNumber: household.cafNumber } };
       }
       case 'FranceTravailRegistered': {
         const { franceTravailId, ...kept } = data;
@@ -65,9 +75,25 @@ export const PARCOURS_PERSONAL_DATA: PersonalDataRules = {
       case 'ParcoursEntered': {
         const { birthMonth, ...person } = obj(kept.person);
         const restored = secret
-          ? defined({ ...person, lastName: secret.lastName, firstName: secret.firstName, birthDate: secret.birthDate, nir: secret.nir })
-          : { ...person, lastName: ERASED_NAME, firstName: ERASED_NAME, birthDate: `${String(birthMonth)}-01`, erased: true };
-        return { ...kept, person: restored, household: defined({ ...obj(kept.household), cafNumber: secret?.cafNumber }) };
+          ? defined({
+              ...person,
+              lastName: secret.lastName,
+              firstName: secret.firstName,
+              birthDate: secret.birthDate,
+              nir: secret.nir,
+            })
+          : {
+              ...person,
+              lastName: ERASED_NAME,
+              firstName: ERASED_NAME,
+              birthDate: `${String(birthMonth)}-01`,
+              erased: true,
+            };
+        return {
+          ...kept,
+          person: restored,
+          household: defined({ ...obj(kept.household), cafNumber: secret?.cafNumber }),
+        };
       }
       case 'HouseholdChanged':
         return { ...kept, household: defined({ ...obj(kept.household), cafNumber: secret?.cafNumber }) };

@@ -94,10 +94,16 @@ export interface ParcoursState {
   orientation?: Orientation;
   referentId?: string;
   referentOrganisationId?: string;
-  appointments: Record<string, { scheduledFor: BusinessDate; status: 'scheduled' | 'held' | 'missed' | 'cancelled' }>;
+  appointments: Record<
+    string,
+    { scheduledFor: BusinessDate; status: 'scheduled' | 'held' | 'missed' | 'cancelled' }
+  >;
   barriers: Partial<Record<Barrier, { recordedOn: BusinessDate; liftedOn?: BusinessDate }>>;
   contracts: Record<string, Contract>;
-  prescriptions: Record<string, { actionId: string; prescribedOn: BusinessDate; enteredOn?: BusinessDate; exitedOn?: BusinessDate }>;
+  prescriptions: Record<
+    string,
+    { actionId: string; prescribedOn: BusinessDate; enteredOn?: BusinessDate; exitedOn?: BusinessDate }
+  >;
   reorientationRequests: Record<string, { requestedOn: BusinessDate; decided: boolean }>;
   breaches: Record<string, Breach>;
   /** Every sanction of the person, across cycles: a repeated manquement counts across them (DOMAIN.md §4.1). */
@@ -175,21 +181,39 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       const changedOrganisation = s.orientation?.organisationId !== d.organisationId;
       return {
         ...s,
-        orientation: { orientationId: d.orientationId, track: d.track, organisationId: d.organisationId, organisationKind: d.organisationKind, notifiedOn: d.notifiedOn },
+        orientation: {
+          orientationId: d.orientationId,
+          track: d.track,
+          organisationId: d.organisationId,
+          organisationKind: d.organisationKind,
+          notifiedOn: d.notifiedOn,
+        },
         // A référent belongs to the organisme: a new organisme names a new one.
         referentId: changedOrganisation ? undefined : s.referentId,
         referentOrganisationId: changedOrganisation ? undefined : s.referentOrganisationId,
         // The joint review concerns the social parcours only.
         jointReview: d.track === 'social' ? s.jointReview : undefined,
         reorientationRequests: d.reorientationRequestId
-          ? { ...s.reorientationRequests, [d.reorientationRequestId]: { ...s.reorientationRequests[d.reorientationRequestId], decided: true } }
+          ? {
+              ...s.reorientationRequests,
+              [d.reorientationRequestId]: {
+                ...s.reorientationRequests[d.reorientationRequestId],
+                decided: true,
+              },
+            }
           : s.reorientationRequests,
       };
     }
     case 'ReferentAssigned':
       return { ...s, referentId: event.data.referentId, referentOrganisationId: event.data.organisationId };
     case 'AppointmentScheduled':
-      return { ...s, appointments: { ...s.appointments, [event.data.appointmentId]: { scheduledFor: event.data.scheduledFor, status: 'scheduled' } } };
+      return {
+        ...s,
+        appointments: {
+          ...s.appointments,
+          [event.data.appointmentId]: { scheduledFor: event.data.scheduledFor, status: 'scheduled' },
+        },
+      };
     case 'AppointmentHeld':
       return withAppointmentStatus(s, event.data.appointmentId, 'held');
     case 'AppointmentMissed':
@@ -205,7 +229,12 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
     }
     case 'BarrierLifted': {
       const current = s.barriers[event.data.barrier];
-      return current ? { ...s, barriers: { ...s.barriers, [event.data.barrier]: { ...current, liftedOn: event.data.liftedOn } } } : s;
+      return current
+        ? {
+            ...s,
+            barriers: { ...s.barriers, [event.data.barrier]: { ...current, liftedOn: event.data.liftedOn } },
+          }
+        : s;
     }
     case 'ContractSigned': {
       const d = event.data;
@@ -225,17 +254,27 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
             renewal: d.renewal,
           },
         },
-        jointReview: s.jointReview ?? (s.orientation?.track === 'social' ? { from: d.signedOn, extended: false } : undefined),
+        jointReview:
+          s.jointReview ??
+          (s.orientation?.track === 'social' ? { from: d.signedOn, extended: false } : undefined),
       };
     }
     case 'ContractReviewed': {
       const c = s.contracts[event.data.contractId];
-      return c ? { ...s, contracts: { ...s.contracts, [c.contractId]: { ...c, reviewedOn: event.data.reviewedOn } } } : s;
+      return c
+        ? { ...s, contracts: { ...s.contracts, [c.contractId]: { ...c, reviewedOn: event.data.reviewedOn } } }
+        : s;
     }
     case 'ActionPrescribed':
       return {
         ...s,
-        prescriptions: { ...s.prescriptions, [event.data.prescriptionId]: { actionId: event.data.actionId, prescribedOn: event.data.prescribedOn } },
+        prescriptions: {
+          ...s.prescriptions,
+          [event.data.prescriptionId]: {
+            actionId: event.data.actionId,
+            prescribedOn: event.data.prescribedOn,
+          },
+        },
       };
     case 'ActionEntered':
       return withPrescription(s, event.data.prescriptionId, { enteredOn: event.data.enteredOn });
@@ -243,13 +282,36 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       return withPrescription(s, event.data.prescriptionId, { exitedOn: event.data.exitedOn });
     case 'ExemptionGranted': {
       const d = event.data;
-      return { ...s, exemptions: { ...s.exemptions, [d.exemptionId]: { exemptionId: d.exemptionId, cycle: s.cycle, reason: d.reason, from: d.from, to: d.to } } };
+      return {
+        ...s,
+        exemptions: {
+          ...s.exemptions,
+          [d.exemptionId]: {
+            exemptionId: d.exemptionId,
+            cycle: s.cycle,
+            reason: d.reason,
+            from: d.from,
+            to: d.to,
+          },
+        },
+      };
     }
     case 'EmploymentStarted':
-      return { ...s, employments: { ...s.employments, [event.data.employmentId]: { startedOn: event.data.startedOn } } };
+      return {
+        ...s,
+        employments: { ...s.employments, [event.data.employmentId]: { startedOn: event.data.startedOn } },
+      };
     case 'EmploymentEnded': {
       const job = s.employments[event.data.employmentId];
-      return job ? { ...s, employments: { ...s.employments, [event.data.employmentId]: { ...job, endedOn: event.data.endedOn } } } : s;
+      return job
+        ? {
+            ...s,
+            employments: {
+              ...s.employments,
+              [event.data.employmentId]: { ...job, endedOn: event.data.endedOn },
+            },
+          }
+        : s;
     }
     case 'IntensiveAccompanimentStarted':
       return { ...s, intensive: { startedOn: event.data.startedOn, plannedEndOn: event.data.plannedEndOn } };
@@ -259,22 +321,52 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       return s;
     case 'JointReviewHeld':
       // Kept in the social parcours: the next review counts from this one.
-      return { ...s, jointReview: event.data.outcome === 'social_track_maintained' ? { from: event.data.reviewedOn, extended: false } : undefined };
+      return {
+        ...s,
+        jointReview:
+          event.data.outcome === 'social_track_maintained'
+            ? { from: event.data.reviewedOn, extended: false }
+            : undefined,
+      };
     case 'JointReviewExtended':
       return s.jointReview ? { ...s, jointReview: { ...s.jointReview, extended: true } } : s;
     case 'GlobalAccompanimentOriented':
       return { ...s, globalAccompaniment: { orientedOn: event.data.orientedOn } };
     case 'GlobalAccompanimentStarted':
-      return s.globalAccompaniment ? { ...s, globalAccompaniment: { ...s.globalAccompaniment, startedOn: event.data.startedOn } } : s;
+      return s.globalAccompaniment
+        ? { ...s, globalAccompaniment: { ...s.globalAccompaniment, startedOn: event.data.startedOn } }
+        : s;
     case 'GlobalAccompanimentEnded':
-      return s.globalAccompaniment ? { ...s, globalAccompaniment: { ...s.globalAccompaniment, endedOn: event.data.endedOn } } : s;
+      return s.globalAccompaniment
+        ? { ...s, globalAccompaniment: { ...s.globalAccompaniment, endedOn: event.data.endedOn } }
+        : s;
     case 'AccompanimentInterrupted':
       // No organisme référent any more: a new orientation is due; what only the référent could follow stops.
-      return { ...s, orientation: undefined, referentId: undefined, referentOrganisationId: undefined, jointReview: undefined, intensive: undefined, interruptedOn: event.data.interruptedOn };
+      return {
+        ...s,
+        orientation: undefined,
+        referentId: undefined,
+        referentOrganisationId: undefined,
+        jointReview: undefined,
+        intensive: undefined,
+        interruptedOn: event.data.interruptedOn,
+      };
     case 'ReorientationRequested':
-      return { ...s, reorientationRequests: { ...s.reorientationRequests, [event.data.requestId]: { requestedOn: event.data.requestedOn, decided: false } } };
+      return {
+        ...s,
+        reorientationRequests: {
+          ...s.reorientationRequests,
+          [event.data.requestId]: { requestedOn: event.data.requestedOn, decided: false },
+        },
+      };
     case 'ReorientationRefused':
-      return { ...s, reorientationRequests: { ...s.reorientationRequests, [event.data.requestId]: { ...s.reorientationRequests[event.data.requestId], decided: true } } };
+      return {
+        ...s,
+        reorientationRequests: {
+          ...s.reorientationRequests,
+          [event.data.requestId]: { ...s.reorientationRequests[event.data.requestId], decided: true },
+        },
+      };
     case 'BreachReported':
       return {
         ...s,
@@ -294,7 +386,10 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
     case 'BreachObservationsReceived':
       return withBreach(s, event.data.breachId, { observationsOn: event.data.receivedOn });
     case 'EpOpinionGiven':
-      return withBreach(s, event.data.breachId, { epOpinion: event.data.opinion, epOpinionOn: event.data.givenOn });
+      return withBreach(s, event.data.breachId, {
+        epOpinion: event.data.opinion,
+        epOpinionOn: event.data.givenOn,
+      });
     case 'BreachDismissed':
       return withBreach(s, event.data.breachId, { decision: 'dismissed' });
     case 'SuspensionDecided': {
@@ -331,9 +426,17 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
       const exitedOn = event.data.exitedOn;
       const contracts = { ...s.contracts };
       for (const c of Object.values(contracts)) {
-        if (c.cycle === s.cycle && contractEnd(c) > exitedOn) contracts[c.contractId] = { ...c, endedByExitOn: exitedOn };
+        if (c.cycle === s.cycle && contractEnd(c) > exitedOn)
+          contracts[c.contractId] = { ...c, endedByExitOn: exitedOn };
       }
-      return { ...s, status: 'exited', exitedOn, contracts, jointReview: undefined, cycles: updateCycle(s, { exitedOn }) };
+      return {
+        ...s,
+        status: 'exited',
+        exitedOn,
+        contracts,
+        jointReview: undefined,
+        cycles: updateCycle(s, { exitedOn }),
+      };
     }
     case 'AccompanimentEnded':
       return { ...s, status: 'closed', cycles: updateCycle(s, { accompanimentEndedOn: event.data.endedOn }) };
@@ -344,12 +447,20 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
   }
 }
 
-function withAppointmentStatus(s: ParcoursState, id: string, status: 'held' | 'missed' | 'cancelled'): ParcoursState {
+function withAppointmentStatus(
+  s: ParcoursState,
+  id: string,
+  status: 'held' | 'missed' | 'cancelled',
+): ParcoursState {
   const a = s.appointments[id];
   return a ? { ...s, appointments: { ...s.appointments, [id]: { ...a, status } } } : s;
 }
 
-function withPrescription(s: ParcoursState, id: string, patch: { enteredOn?: BusinessDate; exitedOn?: BusinessDate }): ParcoursState {
+function withPrescription(
+  s: ParcoursState,
+  id: string,
+  patch: { enteredOn?: BusinessDate; exitedOn?: BusinessDate },
+): ParcoursState {
   const p = s.prescriptions[id];
   return p ? { ...s, prescriptions: { ...s.prescriptions, [id]: { ...p, ...patch } } } : s;
 }
@@ -368,18 +479,25 @@ function withSanction(s: ParcoursState, id: string, status: Sanction['status']):
   return patchSanction(s, id, { status });
 }
 
-export function rebuild(events: ParcoursEvent[], from: ParcoursState = initialParcoursState()): ParcoursState {
+export function rebuild(
+  events: ParcoursEvent[],
+  from: ParcoursState = initialParcoursState(),
+): ParcoursState {
   return events.reduce(evolve, from);
 }
 
 /** The last day a contract binds: its end date, or its bilan or the exit from the RSA when that came first. */
 export function contractEnd(c: Contract): BusinessDate {
-  return [c.endsOn, c.reviewedOn, c.endedByExitOn].filter((d): d is BusinessDate => d !== undefined).sort()[0];
+  return [c.endsOn, c.reviewedOn, c.endedByExitOn]
+    .filter((d): d is BusinessDate => d !== undefined)
+    .sort()[0];
 }
 
 /** The exemption in force on a date, if any (DOMAIN.md §2: exemptions of the activity obligation). */
 export function exemptionInForce(s: ParcoursState, date: BusinessDate): Exemption | undefined {
-  return Object.values(s.exemptions).find((x) => x.cycle === s.cycle && x.from <= date && (x.to === undefined || date <= x.to));
+  return Object.values(s.exemptions).find(
+    (x) => x.cycle === s.cycle && x.from <= date && (x.to === undefined || date <= x.to),
+  );
 }
 
 /** The contract in force on a date, if any. */

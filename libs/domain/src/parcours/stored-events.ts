@@ -34,7 +34,8 @@ export const STORED_EVENT_RULES = {
     const parcoursId = streamId.slice(PARCOURS_STREAM_PREFIX.length);
     // The read side and the integration events take the parcours id from the stream: it must be one.
     if (!UUID.test(parcoursId)) return [{ path: '', rule: 'streamId' }];
-    if (type === 'ParcoursEntered' && data.parcoursId !== parcoursId) return [{ path: '/parcoursId', rule: 'streamId' }];
+    if (type === 'ParcoursEntered' && data.parcoursId !== parcoursId)
+      return [{ path: '/parcoursId', rule: 'streamId' }];
     return [];
   },
 };

@@ -20,7 +20,10 @@ import type { ParcoursEvent } from './events';
  *
  *   BalancedReviewHeld: [(data) => ('outcome' in data ? data : { ...data, outcome: 'continue' })],
  */
-export type UpcastStep = (data: Readonly<Record<string, unknown>>, metadata: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+export type UpcastStep = (
+  data: Readonly<Record<string, unknown>>,
+  metadata: Readonly<Record<string, unknown>>,
+) => Record<string, unknown>;
 export type UpcastTable = Readonly<Record<string, readonly UpcastStep[]>>;
 
 /**
@@ -37,7 +40,12 @@ const OBLIGATION_OF_KIND: Record<string, string> = {
 };
 
 export const PARCOURS_UPCASTS: UpcastTable = {
-  BreachReported: [(data) => ('obligation' in data ? data : { ...data, obligation: OBLIGATION_OF_KIND[String(data.kind)] ?? 'appointments' })],
+  BreachReported: [
+    (data) =>
+      'obligation' in data
+        ? data
+        : { ...data, obligation: OBLIGATION_OF_KIND[String(data.kind)] ?? 'appointments' },
+  ],
 };
 /** No reference event has an older shape yet. */
 export const REFERENCE_UPCASTS: UpcastTable = {};
@@ -52,11 +60,16 @@ export interface StoredEventLike {
 export function upcasterOf<E extends { type: string }>(table: UpcastTable): (event: StoredEventLike) => E {
   return ({ type, data, metadata = {} }) => {
     const steps = Object.hasOwn(table, type) ? table[type] : [];
-    return { type, data: steps.reduce<Record<string, unknown>>((d, step) => step(d, metadata), data) } as unknown as E;
+    return {
+      type,
+      data: steps.reduce<Record<string, unknown>>((d, step) => step(d, metadata), data),
+    } as unknown as E;
   };
 }
 
 /** A stored parcours event in today's shape. */
-export const upcastParcoursEvent: (event: StoredEventLike) => ParcoursEvent = upcasterOf<ParcoursEvent>(PARCOURS_UPCASTS);
+export const upcastParcoursEvent: (event: StoredEventLike) => ParcoursEvent =
+  upcasterOf<ParcoursEvent>(PARCOURS_UPCASTS);
 /** A stored reference event in today's shape. */
-export const upcastReferenceEvent: (event: StoredEventLike) => ReferenceEvent = upcasterOf<ReferenceEvent>(REFERENCE_UPCASTS);
+export const upcastReferenceEvent: (event: StoredEventLike) => ReferenceEvent =
+  upcasterOf<ReferenceEvent>(REFERENCE_UPCASTS);

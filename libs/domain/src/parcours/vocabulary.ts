@@ -18,7 +18,13 @@ export const ORGANISATION_KINDS = [
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 export const SEXES = ['female', 'male'] as const;
-export const HOUSEHOLD_TYPES = ['single', 'single_parent', 'couple', 'couple_with_children', 'other'] as const;
+export const HOUSEHOLD_TYPES = [
+  'single',
+  'single_parent',
+  'couple',
+  'couple_with_children',
+  'other',
+] as const;
 export type HouseholdType = (typeof HOUSEHOLD_TYPES)[number];
 
 export const APPOINTMENT_KINDS = ['individual', 'collective'] as const;
@@ -58,7 +64,15 @@ export const ACTION_OUTCOMES = [
 ] as const;
 export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
 
-export const EMPLOYMENT_KINDS = ['permanent', 'fixed_term_6_months_or_more', 'fixed_term_under_6_months', 'temporary_agency', 'iae', 'business_creation', 'other'] as const;
+export const EMPLOYMENT_KINDS = [
+  'permanent',
+  'fixed_term_6_months_or_more',
+  'fixed_term_under_6_months',
+  'temporary_agency',
+  'iae',
+  'business_creation',
+  'other',
+] as const;
 
 export const REORIENTATION_MOTIVES = [
   'accompaniment_no_longer_helps',
@@ -69,7 +83,13 @@ export const REORIENTATION_MOTIVES = [
   'other',
 ] as const;
 
-export const EXEMPTION_REASONS = ['health', 'disability', 'isolated_parent_without_childcare', 'exceptional_situation', 'other'] as const;
+export const EXEMPTION_REASONS = [
+  'health',
+  'disability',
+  'isolated_parent_without_childcare',
+  'exceptional_situation',
+  'other',
+] as const;
 
 /** Manquements (DOMAIN.md §2.8). */
 export const BREACH_KINDS = [
@@ -109,10 +129,21 @@ export const BALANCED_REVIEW_OUTCOMES = ['continue', 'reorientation', 'exit_plan
 export const JOINT_REVIEW_OUTCOMES = ['social_track_maintained', 'reorientation_proposed'] as const;
 
 /** Why an organisme référent ends an accompaniment while the person stays in the RSA (a rupture unless a new orientation follows). */
-export const INTERRUPTION_REASONS = ['organisation_withdrawn', 'person_unreachable', 'person_request', 'other'] as const;
+export const INTERRUPTION_REASONS = [
+  'organisation_withdrawn',
+  'person_unreachable',
+  'person_request',
+  'other',
+] as const;
 
 /** Steps a parcours transferred from another département brings as history (informative: the legal clocks restart). */
-export const TRANSFER_HISTORY_STEPS = ['orientation', 'contract', 'appointment', 'suspension', 'exemption'] as const;
+export const TRANSFER_HISTORY_STEPS = [
+  'orientation',
+  'contract',
+  'appointment',
+  'suspension',
+  'exemption',
+] as const;
 
 /** Why a person's data are erased: the end of the retention period, the person's request (RGPD art. 17), a court or CNIL decision. */
 export const ERASURE_REASONS = ['retention_expired', 'person_request', 'legal_decision'] as const;

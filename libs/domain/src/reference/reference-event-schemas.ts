@@ -13,7 +13,13 @@ import {
   Simplify,
   textSchema,
 } from '../shared/json-schema';
-import { DEFAULT_PARAMETERS, FRACTIONAL_PARAMETERS, PARAMETER_MAX, PARAMETER_NAMES, Parameters } from '../shared/parameters';
+import {
+  DEFAULT_PARAMETERS,
+  FRACTIONAL_PARAMETERS,
+  PARAMETER_MAX,
+  PARAMETER_NAMES,
+  Parameters,
+} from '../shared/parameters';
 import { ORGANISATION_KINDS } from '../parcours/vocabulary';
 import { ReferenceEvent } from './reference';
 
@@ -54,10 +60,34 @@ type ReferenceData<T extends ReferenceEventType> = Extract<ReferenceEvent, { typ
 /** The stored shape of the events of the reference stream (territoires, organismes, référents, actions, parameters). */
 export const REFERENCE_EVENT_SCHEMAS = {
   TerritoryDefined: objectSchema({ territoryId: id, name }),
-  OrganisationRegistered: objectSchema({ organisationId: id, name, kind: codeSchema(ORGANISATION_KINDS), territories, active: booleanSchema }),
-  OrganisationUpdated: objectSchema({ organisationId: id, 'name?': name, 'kind?': codeSchema(ORGANISATION_KINDS), 'territories?': territories, 'active?': booleanSchema }),
-  ReferentRegistered: objectSchema({ referentId: id, organisationId: id, territory: id, displayName: name, active: booleanSchema }),
-  ReferentUpdated: objectSchema({ referentId: id, 'organisationId?': id, 'territory?': id, 'displayName?': name, 'active?': booleanSchema }),
+  OrganisationRegistered: objectSchema({
+    organisationId: id,
+    name,
+    kind: codeSchema(ORGANISATION_KINDS),
+    territories,
+    active: booleanSchema,
+  }),
+  OrganisationUpdated: objectSchema({
+    organisationId: id,
+    'name?': name,
+    'kind?': codeSchema(ORGANISATION_KINDS),
+    'territories?': territories,
+    'active?': booleanSchema,
+  }),
+  ReferentRegistered: objectSchema({
+    referentId: id,
+    organisationId: id,
+    territory: id,
+    displayName: name,
+    active: booleanSchema,
+  }),
+  ReferentUpdated: objectSchema({
+    referentId: id,
+    'organisationId?': id,
+    'territory?': id,
+    'displayName?': name,
+    'active?': booleanSchema,
+  }),
   InsertionActionRegistered: objectSchema({
     actionId: id,
     dispositifCode: identifierSchema(20),
@@ -67,10 +97,19 @@ export const REFERENCE_EVENT_SCHEMAS = {
     startsOn: dateSchema,
     endsOn: dateSchema,
   }),
-  ParametersVersionSet: objectSchema({ version: integerSchema(1, 1_000_000), effectiveFrom: dateSchema, values: parameterValues }),
+  ParametersVersionSet: objectSchema({
+    version: integerSchema(1, 1_000_000),
+    effectiveFrom: dateSchema,
+    values: parameterValues,
+  }),
 } satisfies Record<ReferenceEventType, JsonSchema>;
 
 /** Compile-time check that each schema describes exactly its event's type (reference.ts). */
-type Drift = { [T in ReferenceEventType]: SameType<SchemaType<(typeof REFERENCE_EVENT_SCHEMAS)[T]>, Simplify<ReferenceData<T>>> };
+type Drift = {
+  [T in ReferenceEventType]: SameType<
+    SchemaType<(typeof REFERENCE_EVENT_SCHEMAS)[T]>,
+    Simplify<ReferenceData<T>>
+  >;
+};
 const schemasMatchTypes: { [T in ReferenceEventType]: true } = null as unknown as Drift;
 void schemasMatchTypes;

@@ -1,5 +1,11 @@
 import { BusinessDate } from '../shared/dates';
-import { DEFAULT_PARAMETERS, Parameters, ParameterVersion, parametersAt, validateParameters } from '../shared/parameters';
+import {
+  DEFAULT_PARAMETERS,
+  Parameters,
+  ParameterVersion,
+  parametersAt,
+  validateParameters,
+} from '../shared/parameters';
 import { NotFound, rule, RuleViolation } from '../shared/rule-violation';
 import { lookup } from '../shared/identifiers';
 import { OrganisationKind } from '../parcours/vocabulary';
@@ -47,7 +53,10 @@ export interface InsertionAction {
 export type ReferenceEvent =
   | { type: 'TerritoryDefined'; data: Territory }
   | { type: 'OrganisationRegistered'; data: Organisation }
-  | { type: 'OrganisationUpdated'; data: Pick<Organisation, 'organisationId'> & Partial<Omit<Organisation, 'organisationId'>> }
+  | {
+      type: 'OrganisationUpdated';
+      data: Pick<Organisation, 'organisationId'> & Partial<Omit<Organisation, 'organisationId'>>;
+    }
   | { type: 'ReferentRegistered'; data: Referent }
   | { type: 'ReferentUpdated'; data: Pick<Referent, 'referentId'> & Partial<Omit<Referent, 'referentId'>> }
   | { type: 'InsertionActionRegistered'; data: InsertionAction }
@@ -56,7 +65,8 @@ export type ReferenceEvent =
 export type ReferenceCommand =
   | ({ type: 'DefineTerritory' } & Territory)
   | ({ type: 'RegisterOrganisation' } & Omit<Organisation, 'active'>)
-  | ({ type: 'UpdateOrganisation' } & Pick<Organisation, 'organisationId'> & Partial<Omit<Organisation, 'organisationId'>>)
+  | ({ type: 'UpdateOrganisation' } & Pick<Organisation, 'organisationId'> &
+      Partial<Omit<Organisation, 'organisationId'>>)
   | ({ type: 'RegisterReferent' } & Omit<Referent, 'active'>)
   | ({ type: 'UpdateReferent' } & Pick<Referent, 'referentId'> & Partial<Omit<Referent, 'referentId'>>)
   | ({ type: 'RegisterInsertionAction' } & InsertionAction)
@@ -96,7 +106,9 @@ export function evolveReference(state: ReferenceState, event: ReferenceEvent): R
       return { ...s, organisations: withEntry(s.organisations, event.data.organisationId, event.data) };
     case 'OrganisationUpdated': {
       const o = lookup(s.organisations, event.data.organisationId);
-      return o ? { ...s, organisations: withEntry(s.organisations, o.organisationId, { ...o, ...event.data }) } : s;
+      return o
+        ? { ...s, organisations: withEntry(s.organisations, o.organisationId, { ...o, ...event.data }) }
+        : s;
     }
     case 'ReferentRegistered':
       return { ...s, referents: withEntry(s.referents, event.data.referentId, event.data) };
@@ -112,7 +124,12 @@ export function evolveReference(state: ReferenceState, event: ReferenceEvent): R
 }
 
 function requireTerritory(s: ReferenceState, territoryId: string, field: string): void {
-  rule(lookup(s.territories, territoryId), 'TERRITORY_UNKNOWN', `Le territoire ${territoryId} n'existe pas.`, field);
+  rule(
+    lookup(s.territories, territoryId),
+    'TERRITORY_UNKNOWN',
+    `Le territoire ${territoryId} n'existe pas.`,
+    field,
+  );
 }
 
 /** An update names at least one field to change: an empty one would record nothing but noise. */
@@ -125,51 +142,93 @@ export function decideReference(s: ReferenceState, c: ReferenceCommand): Referen
   switch (c.type) {
     case 'DefineTerritory': {
       const { type: _, ...data } = c;
-      rule(!lookup(s.territories, c.territoryId), 'TERRITORY_EXISTS', 'Ce territoire existe déjà.', 'territoryId');
+      rule(
+        !lookup(s.territories, c.territoryId),
+        'TERRITORY_EXISTS',
+        'Ce territoire existe déjà.',
+        'territoryId',
+      );
       return [{ type: 'TerritoryDefined', data }];
     }
     case 'RegisterOrganisation': {
       const { type: _, ...data } = c;
-      rule(!lookup(s.organisations, c.organisationId), 'ORGANISATION_EXISTS', 'Cet organisme existe déjà.', 'organisationId');
+      rule(
+        !lookup(s.organisations, c.organisationId),
+        'ORGANISATION_EXISTS',
+        'Cet organisme existe déjà.',
+        'organisationId',
+      );
       for (const t of c.territories) requireTerritory(s, t, 'territories');
       return [{ type: 'OrganisationRegistered', data: { ...data, active: true } }];
     }
     case 'UpdateOrganisation': {
       const { type: _, ...data } = c;
       requireChange(data, 'organisationId');
-      if (!lookup(s.organisations, c.organisationId)) throw new NotFound('ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.");
+      if (!lookup(s.organisations, c.organisationId))
+        throw new NotFound('ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.");
       for (const t of c.territories ?? []) requireTerritory(s, t, 'territories');
       return [{ type: 'OrganisationUpdated', data }];
     }
     case 'RegisterReferent': {
       const { type: _, ...data } = c;
       rule(!lookup(s.referents, c.referentId), 'REFERENT_EXISTS', 'Ce référent existe déjà.', 'referentId');
-      rule(lookup(s.organisations, c.organisationId), 'ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.", 'organisationId');
+      rule(
+        lookup(s.organisations, c.organisationId),
+        'ORGANISATION_UNKNOWN',
+        "Cet organisme n'existe pas.",
+        'organisationId',
+      );
       requireTerritory(s, c.territory, 'territory');
       return [{ type: 'ReferentRegistered', data: { ...data, active: true } }];
     }
     case 'UpdateReferent': {
       const { type: _, ...data } = c;
       requireChange(data, 'referentId');
-      if (!lookup(s.referents, c.referentId)) throw new NotFound('REFERENT_UNKNOWN', "Ce référent n'existe pas.");
-      if (c.organisationId) rule(lookup(s.organisations, c.organisationId), 'ORGANISATION_UNKNOWN', "Cet organisme n'existe pas.", 'organisationId');
+      if (!lookup(s.referents, c.referentId))
+        throw new NotFound('REFERENT_UNKNOWN', "Ce référent n'existe pas.");
+      if (c.organisationId)
+        rule(
+          lookup(s.organisations, c.organisationId),
+          'ORGANISATION_UNKNOWN',
+          "Cet organisme n'existe pas.",
+          'organisationId',
+        );
       if (c.territory) requireTerritory(s, c.territory, 'territory');
       return [{ type: 'ReferentUpdated', data }];
     }
     case 'RegisterInsertionAction': {
       const { type: _, ...data } = c;
       rule(!lookup(s.actions, c.actionId), 'ACTION_EXISTS', 'Cette action existe déjà.', 'actionId');
-      rule(c.endsOn >= c.startsOn, 'ACTION_END_BEFORE_START', "La fin de l'action précède son début.", 'endsOn');
+      rule(
+        c.endsOn >= c.startsOn,
+        'ACTION_END_BEFORE_START',
+        "La fin de l'action précède son début.",
+        'endsOn',
+      );
       return [{ type: 'InsertionActionRegistered', data }];
     }
     case 'SetParameters': {
       const problems = validateParameters(c.values);
       const [field] = Object.keys(problems);
-      if (field) throw new RuleViolation('PARAMETER_INVALID', `Paramètre ${field} : ${problems[field]}.`, `values.${field}`);
+      if (field)
+        throw new RuleViolation(
+          'PARAMETER_INVALID',
+          `Paramètre ${field} : ${problems[field]}.`,
+          `values.${field}`,
+        );
       // A new version starts from the one in force at its date, so that unchanged values carry over.
       const base = parametersAt(s.parameterVersions, c.effectiveFrom);
       const version = s.parameterVersions.length + 1;
-      return [{ type: 'ParametersVersionSet', data: { version, effectiveFrom: c.effectiveFrom, values: { ...DEFAULT_PARAMETERS, ...base, ...c.values } } }];
+      return [
+        {
+          type: 'ParametersVersionSet',
+          data: {
+            version,
+            effectiveFrom: c.effectiveFrom,
+            values: { ...DEFAULT_PARAMETERS, ...base, ...c.values },
+          },
+        },
+      ];
     }
   }
 }

@@ -12,7 +12,8 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2100;
 /** The same range as a pattern, for the published contract (OpenAPI, JSON Schemas); day validity is `format: date`. */
-export const BUSINESS_DATE_PATTERN = '^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+export const BUSINESS_DATE_PATTERN =
+  '^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
 const DAY_MS = 86_400_000;
 
 export function isBusinessDate(value: unknown): value is BusinessDate {
@@ -65,5 +66,10 @@ export const maxDate = (a: BusinessDate, b: BusinessDate): BusinessDate => (a >=
 
 /** Today's business date in Europe/Paris for an instant. */
 export function parisDate(instant: Date): BusinessDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Paris',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
 }

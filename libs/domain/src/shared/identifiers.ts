@@ -13,7 +13,13 @@ export const RESERVED_IDENTIFIERS: ReadonlySet<string> = new Set(
 );
 
 const caseInsensitive = (name: string): string =>
-  [...name].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  [...name]
+    .map((c) =>
+      c.toLowerCase() !== c.toUpperCase()
+        ? `[${c.toLowerCase()}${c.toUpperCase()}]`
+        : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
 
 /**
  * The pattern itself refuses the reserved names, in any case, so that the
@@ -30,7 +36,8 @@ export function isIdentifier(value: unknown): value is string {
   return typeof value === 'string' && IDENTIFIER.test(value);
 }
 
-export const IDENTIFIER_RULE = "un identifiant : 1 à 100 lettres, chiffres ou _ . : -, commençant par une lettre ou un chiffre (noms réservés refusés)";
+export const IDENTIFIER_RULE =
+  'un identifiant : 1 à 100 lettres, chiffres ou _ . : -, commençant par une lettre ou un chiffre (noms réservés refusés)';
 
 /**
  * The entry of a record under an id that came from outside, only if it is the

@@ -25,7 +25,8 @@ export interface JsonSchema<T = unknown> {
 export type SchemaType<S> = S extends JsonSchema<infer T> ? T : never;
 
 /** Whether two types are the same: same fields, same optionality, same value types. */
-export type SameType<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+export type SameType<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
@@ -39,19 +40,48 @@ export const TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]*$
 /** The identifier pattern, reserved names (`constructor`, `__proto__`..., in any case) refused by the pattern itself. */
 export const SAFE_IDENTIFIER_PATTERN = IDENTIFIER_PATTERN;
 
-export const dateSchema: JsonSchema<string> = { type: 'string', format: 'date', pattern: BUSINESS_DATE_PATTERN };
+export const dateSchema: JsonSchema<string> = {
+  type: 'string',
+  format: 'date',
+  pattern: BUSINESS_DATE_PATTERN,
+};
 /** An id the product generates (parcours, appointment, contract...). */
 export const uuidSchema: JsonSchema<string> = { type: 'string', pattern: UUID_PATTERN };
 /** An id chosen outside the product (territoire, organisme, référent, action, codes). */
-export const identifierSchema = (maxLength = 100): JsonSchema<string> => ({ type: 'string', minLength: 1, maxLength, pattern: SAFE_IDENTIFIER_PATTERN });
-export const textSchema = (maxLength: number): JsonSchema<string> => ({ type: 'string', minLength: 1, maxLength, pattern: TEXT_PATTERN });
+export const identifierSchema = (maxLength = 100): JsonSchema<string> => ({
+  type: 'string',
+  minLength: 1,
+  maxLength,
+  pattern: SAFE_IDENTIFIER_PATTERN,
+});
+export const textSchema = (maxLength: number): JsonSchema<string> => ({
+  type: 'string',
+  minLength: 1,
+  maxLength,
+  pattern: TEXT_PATTERN,
+});
 export const patternSchema = (pattern: string): JsonSchema<string> => ({ type: 'string', pattern });
-export const codeSchema = <V extends string>(values: readonly V[]): JsonSchema<V> => ({ type: 'string', enum: [...values] });
-export const integerSchema = (minimum: number, maximum: number): JsonSchema<number> => ({ type: 'integer', minimum, maximum });
-export const numberSchema = (minimum: number, maximum: number): JsonSchema<number> => ({ type: 'number', minimum, maximum });
+export const codeSchema = <V extends string>(values: readonly V[]): JsonSchema<V> => ({
+  type: 'string',
+  enum: [...values],
+});
+export const integerSchema = (minimum: number, maximum: number): JsonSchema<number> => ({
+  type: 'integer',
+  minimum,
+  maximum,
+});
+export const numberSchema = (minimum: number, maximum: number): JsonSchema<number> => ({
+  type: 'number',
+  minimum,
+  maximum,
+});
 export const booleanSchema: JsonSchema<boolean> = { type: 'boolean' };
 
-export function arraySchema<T>(items: JsonSchema<T>, maxItems: number, options: { uniqueItems?: boolean } = {}): JsonSchema<T[]> {
+export function arraySchema<T>(
+  items: JsonSchema<T>,
+  maxItems: number,
+  options: { uniqueItems?: boolean } = {},
+): JsonSchema<T[]> {
   return { type: 'array', items, maxItems, ...(options.uniqueItems ? { uniqueItems: true } : {}) };
 }
 
@@ -61,7 +91,9 @@ type RequiredName<K> = K extends `${string}?` ? never : K;
 /** An intersection of object types written as one object type (what SameType compares). */
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type ObjectOf<F extends Fields> = Simplify<
-  { [K in keyof F as RequiredName<K & string>]: SchemaType<F[K]> } & { [K in keyof F as OptionalName<K & string>]?: SchemaType<F[K]> }
+  { [K in keyof F as RequiredName<K & string>]: SchemaType<F[K]> } & {
+    [K in keyof F as OptionalName<K & string>]?: SchemaType<F[K]>;
+  }
 >;
 
 /** An object with exactly these fields; a name ending in "?" is optional. */

@@ -123,10 +123,18 @@ export interface ParameterVersion {
 }
 
 /** The version in force on a date: the latest effective on or before it (the later one recorded on a tie). */
-export function parameterVersionAt(versions: ParameterVersion[], date: BusinessDate): ParameterVersion | undefined {
+export function parameterVersionAt(
+  versions: ParameterVersion[],
+  date: BusinessDate,
+): ParameterVersion | undefined {
   let best: ParameterVersion | undefined;
   for (const v of versions) {
-    if (v.effectiveFrom <= date && (!best || v.effectiveFrom > best.effectiveFrom || (v.effectiveFrom === best.effectiveFrom && v.version > best.version))) {
+    if (
+      v.effectiveFrom <= date &&
+      (!best ||
+        v.effectiveFrom > best.effectiveFrom ||
+        (v.effectiveFrom === best.effectiveFrom && v.version > best.version))
+    ) {
       best = v;
     }
   }
@@ -139,7 +147,12 @@ export function parametersAt(versions: ParameterVersion[], date: BusinessDate): 
 }
 
 /** Parameters that may take a fraction (hours); every other number is a whole count of days, weeks, months, % or persons. */
-export const FRACTIONAL_PARAMETERS: ReadonlySet<keyof Parameters> = new Set<keyof Parameters>(['weeklyHoursMin', 'weeklyHoursMax', 'weeklyHoursTarget', 'activityHoursLegalMin']);
+export const FRACTIONAL_PARAMETERS: ReadonlySet<keyof Parameters> = new Set<keyof Parameters>([
+  'weeklyHoursMin',
+  'weeklyHoursMax',
+  'weeklyHoursTarget',
+  'activityHoursLegalMin',
+]);
 
 export const PARAMETER_NAMES = Object.keys(DEFAULT_PARAMETERS) as (keyof Parameters)[];
 
@@ -155,13 +168,16 @@ export function parameterTypeProblem(key: string, value: unknown): string | unde
   if (!isParameterName(key)) return 'paramètre inconnu';
   const def = DEFAULT_PARAMETERS[key];
   if (typeof def === 'boolean') return typeof value === 'boolean' ? undefined : 'doit être vrai ou faux';
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > PARAMETER_MAX) return `doit être un nombre entre 0 et ${PARAMETER_MAX}`;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > PARAMETER_MAX)
+    return `doit être un nombre entre 0 et ${PARAMETER_MAX}`;
   if (!FRACTIONAL_PARAMETERS.has(key) && !Number.isInteger(value)) return 'doit être un nombre entier';
   return undefined;
 }
 
 /** Checks a partial set of values; returns the problems by field (empty when valid). */
-export function validateParameters(values: Partial<Record<keyof Parameters, unknown>>): Record<string, string> {
+export function validateParameters(
+  values: Partial<Record<keyof Parameters, unknown>>,
+): Record<string, string> {
   const problems: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(values)) {
     const problem = parameterTypeProblem(key, value);
@@ -169,11 +185,15 @@ export function validateParameters(values: Partial<Record<keyof Parameters, unkn
   }
   if (Object.keys(problems).length) return problems;
   const merged = { ...DEFAULT_PARAMETERS, ...values } as Parameters;
-  if (merged.contractMinMonths > merged.contractMaxMonths) problems.contractMinMonths = 'ne peut dépasser contractMaxMonths';
-  if (merged.weeklyHoursMin > merged.weeklyHoursMax) problems.weeklyHoursMin = 'ne peut dépasser weeklyHoursMax';
-  if (merged.sanctionShareMin > merged.sanctionShareMax) problems.sanctionShareMin = 'ne peut dépasser sanctionShareMax';
+  if (merged.contractMinMonths > merged.contractMaxMonths)
+    problems.contractMinMonths = 'ne peut dépasser contractMaxMonths';
+  if (merged.weeklyHoursMin > merged.weeklyHoursMax)
+    problems.weeklyHoursMin = 'ne peut dépasser weeklyHoursMax';
+  if (merged.sanctionShareMin > merged.sanctionShareMax)
+    problems.sanctionShareMin = 'ne peut dépasser sanctionShareMax';
   if (merged.sanctionShareMax > 100) problems.sanctionShareMax = 'ne peut dépasser 100';
-  if (merged.jointReviewMonths > merged.jointReviewExtendedMonths) problems.jointReviewMonths = 'ne peut dépasser jointReviewExtendedMonths';
+  if (merged.jointReviewMonths > merged.jointReviewExtendedMonths)
+    problems.jointReviewMonths = 'ne peut dépasser jointReviewExtendedMonths';
   if (merged.householdShareCap > 100) problems.householdShareCap = 'ne peut dépasser 100';
   return problems;
 }
@@ -214,9 +234,11 @@ export const PARAMETER_SOURCES: Readonly<Record<keyof Parameters, string>> = {
   intensiveMonthlyEntretiens: 'délibération départementale (au moins 2 entretiens par mois)',
   jointReviewMonths: 'L262-31, D262-65-2-1 (six mois)',
   jointReviewExtendedMonths: 'L262-31 (douze mois si la situation le justifie)',
-  ruptureFollowUpMonths: 'règle de projet (tableau de bord national du réseau pour l’emploi : « ruptures d’accompagnement »)',
+  ruptureFollowUpMonths:
+    'règle de projet (tableau de bord national du réseau pour l’emploi : « ruptures d’accompagnement »)',
   globalStartTargetDays: 'indicateur CALPAE (démarrage de l’accompagnement global en moins de 3 semaines)',
-  retentionMonthsAfterEnd: 'règle de projet (référentiel CNIL sur l’accompagnement social : pas au-delà de 2 ans après la fin de l’accompagnement)',
+  retentionMonthsAfterEnd:
+    'règle de projet (référentiel CNIL sur l’accompagnement social : pas au-delà de 2 ans après la fin de l’accompagnement)',
   portfolioCapIntensive: 'délibération départementale (70 en accompagnement intensif)',
   portfolioCapOther: 'délibération départementale (150 à 250)',
   maxDaysAhead: 'règle de projet',

@@ -7,7 +7,9 @@ import { initialParcoursState, rebuild } from '../parcours/state';
 
 export const TODAY = '2025-06-30';
 
-export function testContext(overrides: Partial<DecisionContext> & { parameters?: Partial<Parameters> } = {}): DecisionContext {
+export function testContext(
+  overrides: Partial<DecisionContext> & { parameters?: Partial<Parameters> } = {},
+): DecisionContext {
   let n = 0;
   const { parameters, ...rest } = overrides;
   return {
@@ -54,7 +56,10 @@ export function given(history: ParcoursEvent[]) {
 
 /** Building blocks of histories. */
 export const history = {
-  entered: (enteredOn = '2025-01-06', extra: Partial<Extract<ParcoursEvent, { type: 'ParcoursEntered' }>['data']> = {}): ParcoursEvent => ({
+  entered: (
+    enteredOn = '2025-01-06',
+    extra: Partial<Extract<ParcoursEvent, { type: 'ParcoursEntered' }>['data']> = {},
+  ): ParcoursEvent => ({
     type: 'ParcoursEntered',
     data: {
       parcoursId: 'p-1',
@@ -70,7 +75,14 @@ export const history = {
   }),
   oriented: (notifiedOn = '2025-01-20', organisationId = 'org-ccas'): ParcoursEvent => ({
     type: 'Oriented',
-    data: { orientationId: 'o-1', track: 'social', organisationId, organisationKind: 'ccas_cias', decidedOn: notifiedOn, notifiedOn },
+    data: {
+      orientationId: 'o-1',
+      track: 'social',
+      organisationId,
+      organisationKind: 'ccas_cias',
+      decidedOn: notifiedOn,
+      notifiedOn,
+    },
   }),
   referent: (referentId = 'ref-1', assignedOn = '2025-01-22'): ParcoursEvent => ({
     type: 'ReferentAssigned',
@@ -78,17 +90,47 @@ export const history = {
   }),
   appointment: (appointmentId = 'a-1', scheduledFor = '2025-02-01'): ParcoursEvent => ({
     type: 'AppointmentScheduled',
-    data: { appointmentId, scheduledFor, scheduledOn: '2025-01-23', kind: 'individual', channel: 'in_person', referentId: 'ref-1' },
+    data: {
+      appointmentId,
+      scheduledFor,
+      scheduledOn: '2025-01-23',
+      kind: 'individual',
+      channel: 'in_person',
+      referentId: 'ref-1',
+    },
   }),
-  contract: (contractId = 'c-1', startsOn = '2025-02-01', endsOn = '2025-07-31', renewal = false): ParcoursEvent => ({
+  contract: (
+    contractId = 'c-1',
+    startsOn = '2025-02-01',
+    endsOn = '2025-07-31',
+    renewal = false,
+  ): ParcoursEvent => ({
     type: 'ContractSigned',
-    data: { contractId, kind: 'contrat_engagement', signedOn: startsOn, startsOn, endsOn, weeklyHours: 15, objectives: ['mobility'], renewal },
+    data: {
+      contractId,
+      kind: 'contrat_engagement',
+      signedOn: startsOn,
+      startsOn,
+      endsOn,
+      weeklyHours: 15,
+      objectives: ['mobility'],
+      renewal,
+    },
   }),
   breach: (breachId = 'b-1', reportedOn = '2025-03-01'): ParcoursEvent => ({
     type: 'BreachReported',
-    data: { breachId, kind: 'unexcused_missed_appointment', obligation: 'appointments', occurredOn: reportedOn, reportedOn },
+    data: {
+      breachId,
+      kind: 'unexcused_missed_appointment',
+      obligation: 'appointments',
+      occurredOn: reportedOn,
+      reportedOn,
+    },
   }),
-  exited: (exitedOn = '2025-04-30'): ParcoursEvent => ({ type: 'RsaExited', data: { exitedOn, reason: 'employment' } }),
+  exited: (exitedOn = '2025-04-30'): ParcoursEvent => ({
+    type: 'RsaExited',
+    data: { exitedOn, reason: 'employment' },
+  }),
 };
 
 /** A parcours oriented with a référent: the usual starting point. */

@@ -41,14 +41,51 @@ const REFERENTS = [
   { referentId: 'ref-ccas-2', organisationId: 'org-ccas', active: true },
 ];
 const KINDS = [
-  'Enter', 'Reenter', 'Orient', 'AssignReferent', 'ScheduleAppointment', 'RecordAppointmentHeld', 'RecordAppointmentMissed',
-  'CancelAppointment', 'RecordDiagnostic', 'LiftBarrier', 'SignContract', 'ReviewContract', 'PrescribeAction', 'EnterAction',
-  'ExitAction', 'StartEmployment', 'RequestReorientation', 'DecideReorientation', 'ReportBreach', 'InformOfBreach',
-  'ReceiveObservations', 'GiveEpOpinion', 'DecideBreach', 'LiftSuspension', 'MakeSuspensionDefinitive', 'ExitRsa',
-  'EndAccompaniment', 'GrantExemption', 'RecordBalancedReview', 'ChangeHousehold', 'RegisterWithFranceTravail', 'Transfer',
-  'GiveSuppressionEpOpinion', 'AppealSanction', 'WithdrawSanction', 'EndEmployment', 'StartIntensiveAccompaniment',
-  'EndIntensiveAccompaniment', 'HoldJointReview', 'ExtendJointReview', 'OrientToGlobalAccompaniment', 'StartGlobalAccompaniment',
-  'EndGlobalAccompaniment', 'InterruptAccompaniment', 'ErasePerson',
+  'Enter',
+  'Reenter',
+  'Orient',
+  'AssignReferent',
+  'ScheduleAppointment',
+  'RecordAppointmentHeld',
+  'RecordAppointmentMissed',
+  'CancelAppointment',
+  'RecordDiagnostic',
+  'LiftBarrier',
+  'SignContract',
+  'ReviewContract',
+  'PrescribeAction',
+  'EnterAction',
+  'ExitAction',
+  'StartEmployment',
+  'RequestReorientation',
+  'DecideReorientation',
+  'ReportBreach',
+  'InformOfBreach',
+  'ReceiveObservations',
+  'GiveEpOpinion',
+  'DecideBreach',
+  'LiftSuspension',
+  'MakeSuspensionDefinitive',
+  'ExitRsa',
+  'EndAccompaniment',
+  'GrantExemption',
+  'RecordBalancedReview',
+  'ChangeHousehold',
+  'RegisterWithFranceTravail',
+  'Transfer',
+  'GiveSuppressionEpOpinion',
+  'AppealSanction',
+  'WithdrawSanction',
+  'EndEmployment',
+  'StartIntensiveAccompaniment',
+  'EndIntensiveAccompaniment',
+  'HoldJointReview',
+  'ExtendJointReview',
+  'OrientToGlobalAccompaniment',
+  'StartGlobalAccompaniment',
+  'EndGlobalAccompaniment',
+  'InterruptAccompaniment',
+  'ErasePerson',
 ] as const;
 
 /** Values a client may send (the DTOs accept them), picked by a step's `variant`. */
@@ -74,7 +111,21 @@ export interface Step {
 
 const step: fc.Arbitrary<Step> = fc.record({
   // The sanction procedure takes several steps in order: weighted, or a suppression would almost never be reached.
-  kind: fc.constantFrom(...KINDS, 'DecideBreach', 'DecideBreach', 'DecideBreach', 'ReportBreach', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive', 'MakeSuspensionDefinitive', 'SignContract', 'SignContract', 'HoldJointReview', 'HoldJointReview'),
+  kind: fc.constantFrom(
+    ...KINDS,
+    'DecideBreach',
+    'DecideBreach',
+    'DecideBreach',
+    'ReportBreach',
+    'MakeSuspensionDefinitive',
+    'MakeSuspensionDefinitive',
+    'MakeSuspensionDefinitive',
+    'MakeSuspensionDefinitive',
+    'SignContract',
+    'SignContract',
+    'HoldJointReview',
+    'HoldJointReview',
+  ),
   day: fc.integer({ min: -3, max: 8 }),
   pick: fc.nat({ max: 100 }),
   n: fc.integer({ min: 0, max: 40 }),
@@ -89,25 +140,53 @@ const pickKey = (record: Record<string, unknown>, pick: number): string => {
 
 /** Mostly a suspension in progress. */
 const sanctionInProgress = (s: ParcoursState, pick: number): string =>
-  pick % 5 === 0 ? pickKey(s.sanctions, pick) : pickKey(Object.fromEntries(Object.entries(s.sanctions).filter(([, x]) => x.status === 'in_progress')), pick);
+  pick % 5 === 0
+    ? pickKey(s.sanctions, pick)
+    : pickKey(
+        Object.fromEntries(Object.entries(s.sanctions).filter(([, x]) => x.status === 'in_progress')),
+        pick,
+      );
 
 /** Mostly a manquement still open, so that the four steps of the procedure often follow each other. */
 const openBreach = (s: ParcoursState, pick: number): string =>
-  pick % 5 === 0 ? pickKey(s.breaches, pick) : pickKey(Object.fromEntries(Object.entries(s.breaches).filter(([, b]) => !b.decision)), pick);
+  pick % 5 === 0
+    ? pickKey(s.breaches, pick)
+    : pickKey(Object.fromEntries(Object.entries(s.breaches).filter(([, b]) => !b.decision)), pick);
 
 /** A plausible command of the given kind on the current state; many will be refused, which is the point. */
 function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursCommand {
   switch (x.kind) {
     case 'Enter': {
       const nir = pickFrom(NIRS, x.variant);
-      const person = { lastName: pickFrom(LAST_NAMES, x.variant), firstName: 'Y', birthDate: '1980-01-01', sex: pickFrom(SEXES, x.variant), ...(nir ? { nir } : {}) };
+      const person = {
+        lastName: pickFrom(LAST_NAMES, x.variant),
+        firstName: 'Y',
+        birthDate: '1980-01-01',
+        sex: pickFrom(SEXES, x.variant),
+        ...(nir ? { nir } : {}),
+      };
       // Sometimes a transfer in from another département, with the history it brings (a step after the arrival is refused).
       const transferredFrom =
         x.variant % 4 === 1
-          ? { departementCode: pickFrom(DEPARTEMENTS, x.pick), history: [{ step: pickFrom(TRANSFER_HISTORY_STEPS, x.n), on: addDays(on, x.flag ? -30 : 1), track: pickFrom(TRACKS, x.pick) }] }
+          ? {
+              departementCode: pickFrom(DEPARTEMENTS, x.pick),
+              history: [
+                {
+                  step: pickFrom(TRANSFER_HISTORY_STEPS, x.n),
+                  on: addDays(on, x.flag ? -30 : 1),
+                  track: pickFrom(TRACKS, x.pick),
+                },
+              ],
+            }
           : undefined;
       return {
-        type: 'Enter', person, household: householdFor(x), territory: pickFrom(TERRITORIES, x.variant), demandOn: addDays(on, -4), rightOpenedOn: addDays(on, -2), enteredOn: on,
+        type: 'Enter',
+        person,
+        household: householdFor(x),
+        territory: pickFrom(TERRITORIES, x.variant),
+        demandOn: addDays(on, -4),
+        rightOpenedOn: addDays(on, -2),
+        enteredOn: on,
         ...(transferredFrom ? { transferredFrom } : {}),
       };
     }
@@ -123,25 +202,50 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
     case 'ChangeHousehold':
       return { type: 'ChangeHousehold', household: householdFor(x), changedOn: on };
     case 'RegisterWithFranceTravail':
-      return { type: 'RegisterWithFranceTravail', registeredOn: on, franceTravailId: pickFrom(FRANCE_TRAVAIL_IDS, x.variant) };
+      return {
+        type: 'RegisterWithFranceTravail',
+        registeredOn: on,
+        franceTravailId: pickFrom(FRANCE_TRAVAIL_IDS, x.variant),
+      };
     case 'Transfer':
       // Rare: a transferred parcours refuses every later command.
       if (x.n > 1) return { type: 'ChangeHousehold', household: householdFor(x), changedOn: on };
       return { type: 'Transfer', transferredOn: on, departementCode: pickFrom(DEPARTEMENTS, x.variant) };
     case 'Orient':
-      return { type: 'Orient', track: (['social', 'employment', 'socio_professional'] as const)[x.pick % 3], organisationId: ORGANISATIONS[x.pick % 2].organisationId, decidedOn: on, notifiedOn: addDays(on, x.n % 3) };
+      return {
+        type: 'Orient',
+        track: (['social', 'employment', 'socio_professional'] as const)[x.pick % 3],
+        organisationId: ORGANISATIONS[x.pick % 2].organisationId,
+        decidedOn: on,
+        notifiedOn: addDays(on, x.n % 3),
+      };
     case 'AssignReferent':
       return { type: 'AssignReferent', referentId: REFERENTS[x.pick % 3].referentId, assignedOn: on };
     case 'ScheduleAppointment':
-      return { type: 'ScheduleAppointment', scheduledOn: on, scheduledFor: addDays(on, x.n), kind: pickFrom(APPOINTMENT_KINDS, x.variant), channel: pickFrom(APPOINTMENT_CHANNELS, x.variant) };
+      return {
+        type: 'ScheduleAppointment',
+        scheduledOn: on,
+        scheduledFor: addDays(on, x.n),
+        kind: pickFrom(APPOINTMENT_KINDS, x.variant),
+        channel: pickFrom(APPOINTMENT_CHANNELS, x.variant),
+      };
     case 'RecordAppointmentHeld':
       return { type: 'RecordAppointmentHeld', appointmentId: pickKey(s.appointments, x.pick), heldOn: on };
     case 'RecordAppointmentMissed':
-      return { type: 'RecordAppointmentMissed', appointmentId: pickKey(s.appointments, x.pick), missedOn: on, legitimateReason: x.flag };
+      return {
+        type: 'RecordAppointmentMissed',
+        appointmentId: pickKey(s.appointments, x.pick),
+        missedOn: on,
+        legitimateReason: x.flag,
+      };
     case 'CancelAppointment':
       return { type: 'CancelAppointment', appointmentId: pickKey(s.appointments, x.pick), cancelledOn: on };
     case 'RecordDiagnostic':
-      return { type: 'RecordDiagnostic', diagnosedOn: on, barriers: BARRIERS.filter((_, i) => (x.pick >> i) & 1) };
+      return {
+        type: 'RecordDiagnostic',
+        diagnosedOn: on,
+        barriers: BARRIERS.filter((_, i) => (x.pick >> i) & 1),
+      };
     case 'LiftBarrier':
       return { type: 'LiftBarrier', barrier: BARRIERS[x.pick % BARRIERS.length], liftedOn: on };
     case 'SignContract':
@@ -157,13 +261,23 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
         ...(x.variant % 3 ? { hoursReductionReason: pickFrom(HOURS_REDUCTION_REASONS, x.n) } : {}),
       };
     case 'ReviewContract':
-      return { type: 'ReviewContract', contractId: pickKey(s.contracts, x.pick), reviewedOn: on, outcome: 'renewal' };
+      return {
+        type: 'ReviewContract',
+        contractId: pickKey(s.contracts, x.pick),
+        reviewedOn: on,
+        outcome: 'renewal',
+      };
     case 'PrescribeAction':
       return { type: 'PrescribeAction', actionId: 'act-1', prescribedOn: on };
     case 'EnterAction':
       return { type: 'EnterAction', prescriptionId: pickKey(s.prescriptions, x.pick), enteredOn: on };
     case 'ExitAction':
-      return { type: 'ExitAction', prescriptionId: pickKey(s.prescriptions, x.pick), exitedOn: on, outcome: 'training' };
+      return {
+        type: 'ExitAction',
+        prescriptionId: pickKey(s.prescriptions, x.pick),
+        exitedOn: on,
+        outcome: 'training',
+      };
     case 'StartEmployment':
       return { type: 'StartEmployment', startedOn: on, kind: 'permanent' };
     case 'StartIntensiveAccompaniment':
@@ -182,24 +296,46 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
       return { type: 'EndGlobalAccompaniment', endedOn: on };
     case 'ErasePerson':
       // Rare: an erased parcours refuses every later command.
-      if (x.n > 1) return { type: 'RecordAppointmentHeld', appointmentId: pickKey(s.appointments, x.pick), heldOn: on };
+      if (x.n > 1)
+        return { type: 'RecordAppointmentHeld', appointmentId: pickKey(s.appointments, x.pick), heldOn: on };
       return { type: 'ErasePerson', reason: pickFrom(ERASURE_REASONS, x.variant) };
     case 'InterruptAccompaniment':
       // Rarer: an interruption takes the orientation away, which most other steps need.
-      if (x.n % 4) return { type: 'HoldJointReview', reviewedOn: on, outcome: pickFrom(JOINT_REVIEW_OUTCOMES, x.variant) };
-      return { type: 'InterruptAccompaniment', interruptedOn: on, reason: pickFrom(INTERRUPTION_REASONS, x.variant) };
+      if (x.n % 4)
+        return {
+          type: 'HoldJointReview',
+          reviewedOn: on,
+          outcome: pickFrom(JOINT_REVIEW_OUTCOMES, x.variant),
+        };
+      return {
+        type: 'InterruptAccompaniment',
+        interruptedOn: on,
+        reason: pickFrom(INTERRUPTION_REASONS, x.variant),
+      };
     case 'EndEmployment':
       return { type: 'EndEmployment', employmentId: pickKey(s.employments, x.pick), endedOn: on };
     case 'RequestReorientation':
       return { type: 'RequestReorientation', requestedOn: on, motive: 'other' };
     case 'DecideReorientation':
-      return { type: 'DecideReorientation', requestId: pickKey(s.reorientationRequests, x.pick), decidedOn: on, accepted: x.flag, track: 'social', organisationId: ORGANISATIONS[x.n % 2].organisationId };
+      return {
+        type: 'DecideReorientation',
+        requestId: pickKey(s.reorientationRequests, x.pick),
+        decidedOn: on,
+        accepted: x.flag,
+        track: 'social',
+        organisationId: ORGANISATIONS[x.n % 2].organisationId,
+      };
     case 'ReportBreach':
       return {
         type: 'ReportBreach',
         kind: 'unreachable',
         // Mostly a legal obligation; sometimes one of the contract (refused when none is in force, or when exempted).
-        obligation: x.variant % 3 ? pickFrom(LEGAL_OBLIGATIONS, x.n) : x.flag ? ACTIVITY_HOURS_OBLIGATION : pickFrom(OBJECTIVES.flat(), x.variant),
+        obligation:
+          x.variant % 3
+            ? pickFrom(LEGAL_OBLIGATIONS, x.n)
+            : x.flag
+              ? ACTIVITY_HOURS_OBLIGATION
+              : pickFrom(OBJECTIVES.flat(), x.variant),
         occurredOn: addDays(on, -(x.n % 5)),
         reportedOn: on,
       };
@@ -208,7 +344,12 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
     case 'ReceiveObservations':
       return { type: 'ReceiveObservations', breachId: openBreach(s, x.pick), receivedOn: on };
     case 'GiveEpOpinion':
-      return { type: 'GiveEpOpinion', breachId: openBreach(s, x.pick), givenOn: on, opinion: x.flag ? 'sanction' : 'no_sanction' };
+      return {
+        type: 'GiveEpOpinion',
+        breachId: openBreach(s, x.pick),
+        givenOn: on,
+        opinion: x.flag ? 'sanction' : 'no_sanction',
+      };
     case 'DecideBreach': {
       // The procedure has four steps in order: a decision step on a breach not yet ready
       // takes the missing one instead (most of the time), or else suspensions would be too rare to test.
@@ -216,7 +357,8 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
       const breach = lookup(s.breaches, breachId);
       if (breach && x.variant % 5) {
         if (!breach.informedOn) return { type: 'InformOfBreach', breachId, informedOn: on };
-        if (!breach.observationsOn && x.variant % 3) return { type: 'ReceiveObservations', breachId, receivedOn: on };
+        if (!breach.observationsOn && x.variant % 3)
+          return { type: 'ReceiveObservations', breachId, receivedOn: on };
         if (!breach.epOpinion) return { type: 'GiveEpOpinion', breachId, givenOn: on, opinion: 'sanction' };
       }
       return {
@@ -231,20 +373,40 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
       };
     }
     case 'LiftSuspension':
-      return { type: 'LiftSuspension', sanctionId: sanctionInProgress(s, x.pick), remobilisedOn: on, monthsToRepay: x.n % 3 };
+      return {
+        type: 'LiftSuspension',
+        sanctionId: sanctionInProgress(s, x.pick),
+        remobilisedOn: on,
+        monthsToRepay: x.n % 3,
+      };
     case 'GiveSuppressionEpOpinion':
-      return { type: 'GiveSuppressionEpOpinion', sanctionId: sanctionInProgress(s, x.pick), givenOn: on, opinion: x.flag ? 'sanction' : 'no_sanction' };
+      return {
+        type: 'GiveSuppressionEpOpinion',
+        sanctionId: sanctionInProgress(s, x.pick),
+        givenOn: on,
+        opinion: x.flag ? 'sanction' : 'no_sanction',
+      };
     case 'AppealSanction':
       return { type: 'AppealSanction', sanctionId: pickKey(s.sanctions, x.pick), appealedOn: on };
     case 'WithdrawSanction':
-      return { type: 'WithdrawSanction', sanctionId: pickKey(s.sanctions, x.pick), decidedOn: on, kind: x.flag ? 'withdrawal' : 'annulment' };
-    case 'MakeSuspensionDefinitive':
-    {
+      return {
+        type: 'WithdrawSanction',
+        sanctionId: pickKey(s.sanctions, x.pick),
+        decidedOn: on,
+        kind: x.flag ? 'withdrawal' : 'annulment',
+      };
+    case 'MakeSuspensionDefinitive': {
       // Like a decision on a manquement: mostly the missing EP opinion first, or a suppression would never be decided.
       const sanctionId = sanctionInProgress(s, x.pick);
       const sanction = lookup(s.sanctions, sanctionId);
-      if (sanction && !sanction.suppressionOpinionOn && x.variant % 5) return { type: 'GiveSuppressionEpOpinion', sanctionId, givenOn: on, opinion: 'sanction' };
-      return { type: 'MakeSuspensionDefinitive', sanctionId, decidedOn: on, kind: pickFrom(DEFINITIVE_KINDS, x.variant) };
+      if (sanction && !sanction.suppressionOpinionOn && x.variant % 5)
+        return { type: 'GiveSuppressionEpOpinion', sanctionId, givenOn: on, opinion: 'sanction' };
+      return {
+        type: 'MakeSuspensionDefinitive',
+        sanctionId,
+        decidedOn: on,
+        kind: pickFrom(DEFINITIVE_KINDS, x.variant),
+      };
     }
     case 'ExitRsa':
       return { type: 'ExitRsa', exitedOn: on, reason: 'income' };
@@ -253,13 +415,22 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
     case 'RecordBalancedReview':
       return { type: 'RecordBalancedReview', reviewedOn: on, outcome: x.flag ? 'continue' : 'reorientation' };
     case 'GrantExemption':
-      return { type: 'GrantExemption', reason: pickFrom(EXEMPTION_REASONS, x.variant), from: on, to: x.flag ? addDays(on, x.n) : undefined };
+      return {
+        type: 'GrantExemption',
+        reason: pickFrom(EXEMPTION_REASONS, x.variant),
+        from: on,
+        to: x.flag ? addDays(on, x.n) : undefined,
+      };
   }
 }
 
 function householdFor(x: Step) {
   const cafNumber = pickFrom(CAF_NUMBERS, x.variant);
-  return { type: pickFrom(HOUSEHOLD_TYPES, x.pick), size: 1 + (x.n % 3), ...(cafNumber ? { cafNumber } : {}) };
+  return {
+    type: pickFrom(HOUSEHOLD_TYPES, x.pick),
+    size: 1 + (x.n % 3),
+    ...(cafNumber ? { cafNumber } : {}),
+  };
 }
 
 /** A UUID for the n-th id of a session, distinct across parcours (as the API's are). */
@@ -285,7 +456,10 @@ function contextFor(x: Step, counter: { n: number }, parcoursId: string): Decisi
 }
 
 /** Runs a random session of commands; returns the accepted events with the state before each. */
-export function play(steps: Step[], parcoursId = SESSION_PARCOURS_ID): { events: ParcoursEvent[]; before: ParcoursState[]; final: ParcoursState } {
+export function play(
+  steps: Step[],
+  parcoursId = SESSION_PARCOURS_ID,
+): { events: ParcoursEvent[]; before: ParcoursState[]; final: ParcoursState } {
   let state = initialParcoursState();
   const events: ParcoursEvent[] = [];
   const before: ParcoursState[] = [];
@@ -295,7 +469,11 @@ export function play(steps: Step[], parcoursId = SESSION_PARCOURS_ID): { events:
     day = Math.max(0, day + x.day);
     let decided: ParcoursEvent[];
     try {
-      decided = decide(state, commandFor(state, x, addDays('2025-01-01', day)), contextFor(x, counter, parcoursId));
+      decided = decide(
+        state,
+        commandFor(state, x, addDays('2025-01-01', day)),
+        contextFor(x, counter, parcoursId),
+      );
     } catch (error) {
       if (error instanceof RuleViolation) continue;
       throw error;
@@ -316,5 +494,6 @@ const followedStart: Step[] = [
   { kind: 'Orient', day: 10, pick: 1, n: 0, flag: true, variant: 0 },
   { kind: 'AssignReferent', day: 2, pick: 1, n: 0, flag: true, variant: 0 },
 ];
-export const arbitrarySession: fc.Arbitrary<Step[]> = fc.tuple(fc.boolean(), sessions).map(([start, rest]) => (start ? [...followedStart, ...rest] : rest));
-
+export const arbitrarySession: fc.Arbitrary<Step[]> = fc
+  .tuple(fc.boolean(), sessions)
+  .map(([start, rest]) => (start ? [...followedStart, ...rest] : rest));

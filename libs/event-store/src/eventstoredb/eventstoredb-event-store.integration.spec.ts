@@ -11,7 +11,8 @@ const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
 
 if (!connectionString) {
   describe('EventStoreDB event store', () => {
-    it.skip('skipped: EVENTSTORE_CONNECTION_STRING is not set (no EventStoreDB server on this machine)', () => undefined);
+    it.skip('skipped: EVENTSTORE_CONNECTION_STRING is not set (no EventStoreDB server on this machine)', () =>
+      undefined);
   });
 } else {
   // EventStoreDB cannot be emptied between tests: each test writes under its own
@@ -25,7 +26,11 @@ if (!connectionString) {
           const value = Reflect.get(target, prop, receiver);
           if (prop === 'appendToStream' || prop === 'readStream') {
             return (streamId: string, ...rest: unknown[]) =>
-              (value as (...a: unknown[]) => unknown).call(target, streamId ? `${prefix}-${streamId}` : streamId, ...rest);
+              (value as (...a: unknown[]) => unknown).call(
+                target,
+                streamId ? `${prefix}-${streamId}` : streamId,
+                ...rest,
+              );
           }
           return typeof value === 'function' ? value.bind(target) : value;
         },

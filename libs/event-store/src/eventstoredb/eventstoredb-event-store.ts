@@ -66,7 +66,9 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       const result = await this.client.appendToStream(
         streamId,
-        events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: stampMetadata(e, this.now) })),
+        events.map((e) =>
+          jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: stampMetadata(e, this.now) }),
+        ),
         { expectedRevision: mapExpected(expected) },
       );
       const pos = result.position;
@@ -77,7 +79,11 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
         const actual = error.actualVersion;
-        throw new ConcurrencyError(streamId, expected, typeof actual === 'bigint' ? Number(actual) : 'no_stream');
+        throw new ConcurrencyError(
+          streamId,
+          expected,
+          typeof actual === 'bigint' ? Number(actual) : 'no_stream',
+        );
       }
       throw error;
     }
@@ -108,7 +114,11 @@ export class EventStoreDbEventStore implements EventStore {
     const maxCount = options.maxCount ?? 1000;
     const events: RecordedEvent[] = [];
     let position = options.after;
-    const read = this.client.readAll({ direction: FORWARDS, fromPosition: after ?? START, maxCount: maxCount + 1 });
+    const read = this.client.readAll({
+      direction: FORWARDS,
+      fromPosition: after ?? START,
+      maxCount: maxCount + 1,
+    });
     for await (const resolved of read) {
       const e = resolved.event;
       if (!e || !e.position) continue;

@@ -75,7 +75,9 @@ export class MemoryEventStore implements EventStore {
     const stream = this.streams.get(streamId);
     if (!stream) throw new StreamNotFoundError(streamId);
     const from = options.fromRevision ?? 0;
-    return stream.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount).map((e) => structuredClone(e));
+    return stream
+      .slice(from, options.maxCount === undefined ? undefined : from + options.maxCount)
+      .map((e) => structuredClone(e));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {

@@ -11,7 +11,9 @@ export interface MasterKey {
 }
 
 /** Only for local use and tests: a deployment sets PARCOURS_MASTER_KEY (refused in production). */
-export const DEVELOPMENT_MASTER_KEY = createHash('sha256').update('parcours-development-master-key-do-not-use-in-production').digest('base64');
+export const DEVELOPMENT_MASTER_KEY = createHash('sha256')
+  .update('parcours-development-master-key-do-not-use-in-production')
+  .digest('base64');
 
 /** AES-256-GCM, 12-byte random IV: `v1.<iv>.<ciphertext+tag>` in base64url. */
 export function seal(key: Buffer, plaintext: Buffer, associatedData: string): string {

@@ -46,7 +46,10 @@ export class PersonKeys {
     if (erased.length) throw new PersonErasedError(subject);
     const wrapped = await this.master.wrap(randomBytes(32));
     // Two writers may race on a new person: the first key stored wins, both use it.
-    await this.sql.query('insert into person_keys (subject, wrapped_key) values ($1, $2) on conflict (subject) do nothing', [subject, wrapped]);
+    await this.sql.query(
+      'insert into person_keys (subject, wrapped_key) values ($1, $2) on conflict (subject) do nothing',
+      [subject, wrapped],
+    );
     const stored = (await this.keysOf([subject])).get(subject);
     if (!stored) throw new PersonErasedError(subject);
     return stored;
@@ -57,7 +60,10 @@ export class PersonKeys {
     await this.migrate();
     const keys = new Map<string, Buffer>();
     if (!subjects.length) return keys;
-    const rows = await db.query<{ subject: string; wrapped_key: string }>('select subject, wrapped_key from person_keys where subject = any($1::text[])', [[...new Set(subjects)]]);
+    const rows = await db.query<{ subject: string; wrapped_key: string }>(
+      'select subject, wrapped_key from person_keys where subject = any($1::text[])',
+      [[...new Set(subjects)]],
+    );
     for (const r of rows) keys.set(r.subject, await this.master.unwrap(r.wrapped_key));
     return keys;
   }
@@ -67,7 +73,10 @@ export class PersonKeys {
     await this.migrate();
     return this.sql.transaction(async (tx) => {
       await tx.query('delete from person_keys where subject = $1', [subject]);
-      const inserted = await tx.query('insert into person_erasures (subject, reason, actor) values ($1, $2, $3) on conflict (subject) do nothing returning subject', [subject, reason, actor]);
+      const inserted = await tx.query(
+        'insert into person_erasures (subject, reason, actor) values ($1, $2, $3) on conflict (subject) do nothing returning subject',
+        [subject, reason, actor],
+      );
       return inserted.length > 0;
     });
   }

@@ -19,8 +19,15 @@ import { PersonKeys } from './person-keys';
  */
 export interface PersonalDataRules {
   subjectOf(streamId: string): string | undefined;
-  split(type: string, data: Record<string, unknown>): { kept: Record<string, unknown>; secret: Record<string, unknown> } | undefined;
-  join(type: string, kept: Record<string, unknown>, secret: Record<string, unknown> | null): Record<string, unknown>;
+  split(
+    type: string,
+    data: Record<string, unknown>,
+  ): { kept: Record<string, unknown>; secret: Record<string, unknown> } | undefined;
+  join(
+    type: string,
+    kept: Record<string, unknown>,
+    secret: Record<string, unknown> | null,
+  ): Record<string, unknown>;
 }
 
 /** The field of a stored event holding its sealed personal fields. */
@@ -42,7 +49,11 @@ export class PersonalDataEventStore implements EventStore {
     readonly keys: PersonKeys,
   ) {}
 
-  async appendToStream(streamId: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
+  async appendToStream(
+    streamId: string,
+    events: EventToAppend[],
+    options?: { expectedRevision?: ExpectedRevision },
+  ): Promise<AppendResult> {
     return this.inner.appendToStream(streamId, await this.sealAll(streamId, events), options);
   }
 
@@ -74,13 +85,20 @@ export class PersonalDataEventStore implements EventStore {
     let key: Buffer | undefined;
     const sealed: EventToAppend[] = [];
     for (const event of events) {
-      const parts = event && typeof event.type === 'string' && event.data && typeof event.data === 'object' ? this.rules.split(event.type, event.data) : undefined;
+      const parts =
+        event && typeof event.type === 'string' && event.data && typeof event.data === 'object'
+          ? this.rules.split(event.type, event.data)
+          : undefined;
       if (!parts || Object.keys(parts.secret).length === 0) {
         sealed.push(event);
         continue;
       }
       key ??= await this.keys.keyFor(subject);
-      const secret = seal(key, Buffer.from(JSON.stringify(parts.secret), 'utf8'), associatedData(streamId, event.id));
+      const secret = seal(
+        key,
+        Buffer.from(JSON.stringify(parts.secret), 'utf8'),
+        associatedData(streamId, event.id),
+      );
       sealed.push({ ...event, data: { ...parts.kept, [SEALED_FIELD]: secret } });
     }
     return sealed;
@@ -90,7 +108,8 @@ export class PersonalDataEventStore implements EventStore {
   async openAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {
     const subjects = new Set<string>();
     for (const e of events) {
-      const subject = typeof e.data?.[SEALED_FIELD] === 'string' ? this.rules.subjectOf(e.streamId) : undefined;
+      const subject =
+        typeof e.data?.[SEALED_FIELD] === 'string' ? this.rules.subjectOf(e.streamId) : undefined;
       if (subject) subjects.add(subject);
     }
     if (!subjects.size) return events;
@@ -100,7 +119,12 @@ export class PersonalDataEventStore implements EventStore {
       if (typeof sealed !== 'string') return e;
       const { [SEALED_FIELD]: _, ...kept } = e.data;
       const key = keys.get(this.rules.subjectOf(e.streamId)!);
-      const secret = key ? (JSON.parse(open(key, sealed, associatedData(e.streamId, e.id)).toString('utf8')) as Record<string, unknown>) : null;
+      const secret = key
+        ? (JSON.parse(open(key, sealed, associatedData(e.streamId, e.id)).toString('utf8')) as Record<
+            string,
+            unknown
+          >)
+        : null;
       return { ...e, data: this.rules.join(e.type, kept, secret) };
     });
   }

@@ -26,11 +26,20 @@ describe('personal data sealed in the event store', () => {
     id: randomUUID(),
     type: 'ParcoursEntered',
     data: {
-      parcoursId: id, cycle: 1, person: { lastName, firstName: 'Léa', birthDate: '1990-04-17', sex: 'female', nir: '290047512345678' },
-      household: { type: 'single', size: 1, cafNumber: 'C42' }, territory: 'T', demandOn: '2025-01-02', rightOpenedOn: '2025-01-02', enteredOn: '2025-01-06',
+      parcoursId: id,
+      cycle: 1,
+      person: { lastName, firstName: 'Léa', birthDate: '1990-04-17', sex: 'female', nir: '290047512345678' },
+      household: { type: 'single', size: 1, cafNumber: 'C42' },
+      territory: 'T',
+      demandOn: '2025-01-02',
+      rightOpenedOn: '2025-01-02',
+      enteredOn: '2025-01-06',
     },
   });
-  const raw = async () => (await sql.query<{ data: Record<string, unknown> }>('select data from events order by global_position')).map((r) => r.data);
+  const raw = async () =>
+    (
+      await sql.query<{ data: Record<string, unknown> }>('select data from events order by global_position')
+    ).map((r) => r.data);
 
   it('stores names, birth date, NIR and CAF number sealed, keeps the month of birth and the facts in clear, and reads them back', async () => {
     const id = randomUUID();
@@ -38,7 +47,12 @@ describe('personal data sealed in the event store', () => {
     await store.appendToStream(`parcours-${id}`, [event]);
     const [stored] = await raw();
     expect(JSON.stringify(stored)).not.toMatch(/Martin|Léa|1990-04-17|290047512345678|C42/);
-    expect(stored).toMatchObject({ person: { sex: 'female', birthMonth: '1990-04' }, household: { type: 'single', size: 1 }, territory: 'T', sealed: expect.stringMatching(/^v1\./) });
+    expect(stored).toMatchObject({
+      person: { sex: 'female', birthMonth: '1990-04' },
+      household: { type: 'single', size: 1 },
+      territory: 'T',
+      sealed: expect.stringMatching(/^v1\./),
+    });
     const [read] = await store.readStream(`parcours-${id}`);
     expect(read.data).toEqual(event.data);
   });
@@ -51,25 +65,44 @@ describe('personal data sealed in the event store', () => {
     expect(await store.keys.erase(a, 'person_request', 'dep-1')).toBe(false);
     const { events } = await store.readAll();
     expect(events.map((e) => (e.data.person as { lastName: string }).lastName)).toEqual(['[effacé]', 'Beta']);
-    expect(events[0].data.person).toEqual({ sex: 'female', lastName: '[effacé]', firstName: '[effacé]', birthDate: '1990-04-01', erased: true });
+    expect(events[0].data.person).toEqual({
+      sex: 'female',
+      lastName: '[effacé]',
+      firstName: '[effacé]',
+      birthDate: '1990-04-01',
+      erased: true,
+    });
     expect(events[0].data.household).toEqual({ type: 'single', size: 1 });
     // Nothing personal can be written again for the erased person.
-    await expect(store.appendToStream(`parcours-${a}`, [entered(a)])).rejects.toBeInstanceOf(PersonErasedError);
+    await expect(store.appendToStream(`parcours-${a}`, [entered(a)])).rejects.toBeInstanceOf(
+      PersonErasedError,
+    );
   });
 
   it('binds a sealed part to its event: copied into another event, it does not open', async () => {
     const id = randomUUID();
     await store.appendToStream(`parcours-${id}`, [entered(id)]);
     const [stored] = await raw();
-    await bare.appendToStream(`parcours-${id}`, [{ id: randomUUID(), type: 'ParcoursEntered', data: stored }]);
+    await bare.appendToStream(`parcours-${id}`, [
+      { id: randomUUID(), type: 'ParcoursEntered', data: stored },
+    ]);
     await expect(store.readStream(`parcours-${id}`)).rejects.toThrow(/unable to authenticate|auth/i);
   });
 
   it('seals in place what was written in clear before, once, keeping ids and positions', async () => {
     const id = randomUUID();
     const before = entered(id);
-    await bare.appendToStream(`parcours-${id}`, [before, { id: randomUUID(), type: 'AppointmentHeld', data: { appointmentId: randomUUID(), heldOn: '2025-02-01' } }]);
-    await bare.appendToStream('reference', [{ id: randomUUID(), type: 'OrganisationRegistered', data: { name: 'CCAS Martin' } }]);
+    await bare.appendToStream(`parcours-${id}`, [
+      before,
+      {
+        id: randomUUID(),
+        type: 'AppointmentHeld',
+        data: { appointmentId: randomUUID(), heldOn: '2025-02-01' },
+      },
+    ]);
+    await bare.appendToStream('reference', [
+      { id: randomUUID(), type: 'OrganisationRegistered', data: { name: 'CCAS Martin' } },
+    ]);
     const positions = (await bare.readAll()).events.map((e) => [e.id, e.position]);
     expect(await sealExistingEvents(sql, store, { batchSize: 1 })).toEqual({ sealed: 1, read: 2 });
     expect(JSON.stringify((await raw())[0])).not.toMatch(/Martin|290047512345678/);
@@ -81,7 +114,14 @@ describe('personal data sealed in the event store', () => {
 
   it('refuses a master key of the wrong size, and the development key in production', () => {
     expect(() => new EnvironmentMasterKey(Buffer.alloc(16).toString('base64'))).toThrow(/32 bytes/);
-    expect(() => EnvironmentMasterKey.fromEnvironment({ NODE_ENV: 'production' })).toThrow(/PARCOURS_MASTER_KEY/);
-    expect(EnvironmentMasterKey.fromEnvironment({ NODE_ENV: 'production', PARCOURS_MASTER_KEY: Buffer.alloc(32, 1).toString('base64') })).toBeInstanceOf(EnvironmentMasterKey);
+    expect(() => EnvironmentMasterKey.fromEnvironment({ NODE_ENV: 'production' })).toThrow(
+      /PARCOURS_MASTER_KEY/,
+    );
+    expect(
+      EnvironmentMasterKey.fromEnvironment({
+        NODE_ENV: 'production',
+        PARCOURS_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+      }),
+    ).toBeInstanceOf(EnvironmentMasterKey);
   });
 });

@@ -18,11 +18,19 @@ PgliteSqlClient.open({ dataDir: process.argv[1], schema: 'lock_test', role: 'chi
   (e) => { console.error(e.name + ': ' + e.message); process.exit(3); },
 );`;
 
-function runNode(script: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function runNode(
+  script: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [...NODE_TS, '-e', script, ...args], { cwd: ROOT }, (error, stdout, stderr) => {
-      done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [...NODE_TS, '-e', script, ...args],
+      { cwd: ROOT },
+      (error, stdout, stderr) => {
+        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -33,7 +41,14 @@ function deadPid(): number {
 }
 
 function lockOf(dir: string, holder: Partial<LockHolder>): void {
-  const lock: LockHolder = { pid: 1, hostname: hostname(), role: 'server', since: '2026-01-01T00:00:00.000Z', processStartedAt: '2026-01-01T00:00:00.000Z', ...holder };
+  const lock: LockHolder = {
+    pid: 1,
+    hostname: hostname(),
+    role: 'server',
+    since: '2026-01-01T00:00:00.000Z',
+    processStartedAt: '2026-01-01T00:00:00.000Z',
+    ...holder,
+  };
   writeFileSync(join(dir, LOCK_FILE), JSON.stringify(lock));
 }
 
@@ -72,18 +87,25 @@ describe('the lock of an embedded data directory', () => {
     await mine.exec('create table kept (v text); insert into kept values ($$before$$)');
     const refused = await runNode(OPEN_AND_HOLD, dir);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain(`DataDirectoryLockedError: data directory ${dir} is locked: held by server (pid ${process.pid} on ${hostname()}, since `);
+    expect(refused.stderr).toContain(
+      `DataDirectoryLockedError: data directory ${dir} is locked: held by server (pid ${process.pid} on ${hostname()}, since `,
+    );
     expect(await mine.query('select v from kept')).toEqual([{ v: 'before' }]);
     await mine.close();
 
     // The other process now holds it; this one is refused, until that process dies without releasing.
-    const holder: ChildProcess = spawn(process.execPath, [...NODE_TS, '-e', OPEN_AND_HOLD, dir, 'hold'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder: ChildProcess = spawn(process.execPath, [...NODE_TS, '-e', OPEN_AND_HOLD, dir, 'hold'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const exited = new Promise((r) => holder.on('exit', r));
     await new Promise<void>((ready, failed) => {
       holder.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('held') && ready());
       holder.on('exit', (code) => failed(new Error(`holder exited with ${code}`)));
     });
-    await expect(PgliteSqlClient.open({ dataDir: dir, schema: 'lock_test' })).rejects.toThrow(`held by child (pid ${holder.pid} on `);
+    await expect(PgliteSqlClient.open({ dataDir: dir, schema: 'lock_test' })).rejects.toThrow(
+      `held by child (pid ${holder.pid} on `,
+    );
     holder.kill('SIGKILL');
     await exited;
     expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
@@ -97,7 +119,9 @@ describe('the lock of an embedded data directory', () => {
     } finally {
       warn.mockRestore();
     }
-    expect(logs).toEqual([expect.stringContaining(`taking over the lock of child (pid ${holder.pid} on ${hostname()}`)]);
+    expect(logs).toEqual([
+      expect.stringContaining(`taking over the lock of child (pid ${holder.pid} on ${hostname()}`),
+    ]);
   });
 
   it('takes over the lock of a process of this host that no longer runs, with a log line', () => {
@@ -106,8 +130,14 @@ describe('the lock of an embedded data directory', () => {
     lockOf(dir, { pid });
     const logs: string[] = [];
     const lock = DataDirectoryLock.acquire(dir, 'cli', (m) => logs.push(m));
-    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid, role: 'cli', hostname: hostname() });
-    expect(logs).toEqual([`data directory ${dir}: taking over the lock of server (pid ${pid} on ${hostname()}, since 2026-01-01T00:00:00.000Z), which is no longer running`]);
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      role: 'cli',
+      hostname: hostname(),
+    });
+    expect(logs).toEqual([
+      `data directory ${dir}: taking over the lock of server (pid ${pid} on ${hostname()}, since 2026-01-01T00:00:00.000Z), which is no longer running`,
+    ]);
     lock.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
@@ -123,8 +153,12 @@ describe('the lock of an embedded data directory', () => {
   it('refuses a lock of another host, saying how to remove it if sure', () => {
     const dir = freshDir();
     lockOf(dir, { pid: deadPid(), hostname: 'elsewhere.example' });
-    expect(() => DataDirectoryLock.acquire(dir, 'cli')).toThrow(/another host, whose processes cannot be checked from here; if you are sure no process uses the directory, delete .*parcours\.lock/);
-    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ hostname: 'elsewhere.example' });
+    expect(() => DataDirectoryLock.acquire(dir, 'cli')).toThrow(
+      /another host, whose processes cannot be checked from here; if you are sure no process uses the directory, delete .*parcours\.lock/,
+    );
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({
+      hostname: 'elsewhere.example',
+    });
   });
 
   it('refuses a lock file it cannot read rather than guessing', () => {

@@ -97,7 +97,11 @@ export class DataDirectoryLock {
    * Takes the directory's lock, or throws DataDirectoryLockedError naming its holder.
    * A lock left by a process of this host that is no longer running is taken over.
    */
-  static acquire(dataDir: string, role: string, log: (message: string) => void = (m) => console.warn(m)): DataDirectoryLock {
+  static acquire(
+    dataDir: string,
+    role: string,
+    log: (message: string) => void = (m) => console.warn(m),
+  ): DataDirectoryLock {
     const dir = resolve(dataDir);
     const path = join(dir, LOCK_FILE);
     const me: LockHolder = {
@@ -133,9 +137,15 @@ export class DataDirectoryLock {
       let holder: LockHolder;
       try {
         holder = JSON.parse(existing) as LockHolder;
-        if (!Number.isInteger(holder.pid) || typeof holder.hostname !== 'string') throw new Error('no pid or hostname');
+        if (!Number.isInteger(holder.pid) || typeof holder.hostname !== 'string')
+          throw new Error('no pid or hostname');
       } catch {
-        throw new DataDirectoryLockedError(dir, undefined, path, `${path} is not a lock this program wrote; if you are sure no process uses the directory, delete that file`);
+        throw new DataDirectoryLockedError(
+          dir,
+          undefined,
+          path,
+          `${path} is not a lock this program wrote; if you are sure no process uses the directory, delete that file`,
+        );
       }
       if (holder.hostname !== me.hostname) {
         throw new DataDirectoryLockedError(
@@ -146,14 +156,24 @@ export class DataDirectoryLock {
         );
       }
       if (holderIsRunning(holder)) {
-        const who = holder.pid === process.pid ? `this very process, ${describeHolder(holder)}` : describeHolder(holder);
+        const who =
+          holder.pid === process.pid
+            ? `this very process, ${describeHolder(holder)}`
+            : describeHolder(holder);
         throw new DataDirectoryLockedError(dir, holder, path, `held by ${who}`);
       }
       if (DataDirectoryLock.setAside(path, existing)) {
-        log(`data directory ${dir}: taking over the lock of ${describeHolder(holder)}, which is no longer running`);
+        log(
+          `data directory ${dir}: taking over the lock of ${describeHolder(holder)}, which is no longer running`,
+        );
       }
     }
-    throw new DataDirectoryLockedError(dir, undefined, path, 'other processes keep taking and releasing it; try again');
+    throw new DataDirectoryLockedError(
+      dir,
+      undefined,
+      path,
+      'other processes keep taking and releasing it; try again',
+    );
   }
 
   /**

@@ -42,14 +42,20 @@ export const EVENT_STORE_MIGRATIONS: Migration[] = [
  * Applies the migrations not yet applied, under an advisory lock so that two
  * processes starting together do not both migrate. Returns the ids applied.
  */
-export async function migrate(client: SqlClient, migrations: Migration[], table = 'schema_migrations'): Promise<number[]> {
+export async function migrate(
+  client: SqlClient,
+  migrations: Migration[],
+  table = 'schema_migrations',
+): Promise<number[]> {
   return client.transaction(async (tx) => {
     // The lock comes first: even "create table if not exists" races between two processes.
     await tx.query('select pg_advisory_xact_lock(hashtext(current_schema() || $1))', [table]);
     await tx.query(
       `create table if not exists ${table} (id int primary key, name text not null, applied_at timestamptz not null default now())`,
     );
-    const done = new Set((await tx.query<{ id: number }>(`select id from ${table}`)).map((r) => Number(r.id)));
+    const done = new Set(
+      (await tx.query<{ id: number }>(`select id from ${table}`)).map((r) => Number(r.id)),
+    );
     const applied: number[] = [];
     for (const m of migrations) {
       if (done.has(m.id)) continue;
@@ -62,7 +68,11 @@ export async function migrate(client: SqlClient, migrations: Migration[], table 
 }
 
 /** Whether every migration has been applied (readiness). */
-export async function isMigrated(client: SqlClient, migrations: Migration[], table = 'schema_migrations'): Promise<boolean> {
+export async function isMigrated(
+  client: SqlClient,
+  migrations: Migration[],
+  table = 'schema_migrations',
+): Promise<boolean> {
   try {
     const rows = await client.query<{ id: number }>(`select id from ${table}`);
     const done = new Set(rows.map((r) => Number(r.id)));
@@ -78,6 +88,12 @@ export async function isMigrated(client: SqlClient, migrations: Migration[], tab
 function splitStatements(sql: string): string[] {
   return sql
     .split(/;\s*\n/)
-    .map((s) => s.split('\n').filter((line) => !line.trim().startsWith('--')).join('\n').trim())
+    .map((s) =>
+      s
+        .split('\n')
+        .filter((line) => !line.trim().startsWith('--'))
+        .join('\n')
+        .trim(),
+    )
     .filter((s) => s.length > 0);
 }

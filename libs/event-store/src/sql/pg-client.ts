@@ -62,7 +62,8 @@ export class PgSqlClient implements SqlClient {
     try {
       await client.query('begin');
       const result = await work({
-        query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
+        query: async <R>(sql: string, params: unknown[] = []) =>
+          (await client.query(sql, params)).rows as R[],
       });
       await client.query('commit');
       return result;

@@ -4,7 +4,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { DataDirectoryLock } from './data-directory-lock';
 import { quoteIdentifier, SqlClient, SqlQueryable } from './sql-client';
 
-export { DataDirectoryLock, DataDirectoryLockedError, describeHolder, LOCK_FILE } from './data-directory-lock';
+export {
+  DataDirectoryLock,
+  DataDirectoryLockedError,
+  describeHolder,
+  LOCK_FILE,
+} from './data-directory-lock';
 export type { LockHolder } from './data-directory-lock';
 
 export interface PgliteOpenOptions {
@@ -58,7 +63,9 @@ export class PgliteSqlClient implements SqlClient {
 
   async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) =>
-      work({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query(sql, params)).rows as R[] }),
+      work({
+        query: async <R>(sql: string, params: unknown[] = []) => (await tx.query(sql, params)).rows as R[],
+      }),
     );
   }
 

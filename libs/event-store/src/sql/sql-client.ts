@@ -38,7 +38,18 @@ const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '57P01', '57P02', '57P03'
 const TRANSIENT_SQLSTATE_CLASSES = ['08', '53'];
 
 /** Socket errors of a server that is unreachable or went away. */
-const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'ENOTFOUND']);
+const TRANSIENT_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 
 /** Messages of pg's own errors, which carry no code. */
 const TRANSIENT_MESSAGES = [
@@ -69,9 +80,15 @@ export function isTransientStoreError(error: unknown, depth = 0): boolean {
   }
   if (typeof e.type === 'string' && TRANSIENT_ESDB_TYPES.has(e.type)) return true;
   // A SQLSTATE that is not transient is the server's final word, whatever the message says.
-  if (code === undefined && typeof e.message === 'string' && TRANSIENT_MESSAGES.some((m) => m.test(e.message as string))) return true;
+  if (
+    code === undefined &&
+    typeof e.message === 'string' &&
+    TRANSIENT_MESSAGES.some((m) => m.test(e.message as string))
+  )
+    return true;
   // Node reports a refused connection to every address of a host as an AggregateError.
-  if (Array.isArray(e.errors) && e.errors.some((inner) => isTransientStoreError(inner, depth + 1))) return true;
+  if (Array.isArray(e.errors) && e.errors.some((inner) => isTransientStoreError(inner, depth + 1)))
+    return true;
   return e.cause !== undefined && isTransientStoreError(e.cause, depth + 1);
 }
 

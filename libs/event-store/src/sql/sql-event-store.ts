@@ -90,7 +90,14 @@ export class SqlEventStore implements EventStore {
             `insert into events (stream_id, stream_revision, event_id, event_type, data, metadata)
              values ($1, $2, $3, $4, $5, $6)
              returning global_position, transaction_id::text as transaction_id`,
-            [streamId, last - events.length + 1 + i, event.id, event.type, event.data, stampMetadata(event, this.now)],
+            [
+              streamId,
+              last - events.length + 1 + i,
+              event.id,
+              event.type,
+              event.data,
+              stampMetadata(event, this.now),
+            ],
           );
         }
         return { nextExpectedRevision: last, position: encodePosition(row!) };
@@ -129,17 +136,18 @@ export class SqlEventStore implements EventStore {
         [streamId, count - 1, count],
       );
     } else if (expected === 'stream_exists') {
-      rows = await tx.query(`update streams set revision = revision + $2 where stream_id = $1 returning revision`, [
-        streamId,
-        count,
-      ]);
+      rows = await tx.query(
+        `update streams set revision = revision + $2 where stream_id = $1 returning revision`,
+        [streamId, count],
+      );
     } else {
       rows = await tx.query(
         `update streams set revision = revision + $3 where stream_id = $1 and revision = $2 returning revision`,
         [streamId, expected, count],
       );
     }
-    if (rows.length === 0) throw new ConcurrencyError(streamId, expected, await this.currentRevision(streamId, tx));
+    if (rows.length === 0)
+      throw new ConcurrencyError(streamId, expected, await this.currentRevision(streamId, tx));
     return Number(rows[0].revision);
   }
 
@@ -163,8 +171,13 @@ export class SqlEventStore implements EventStore {
     return { nextExpectedRevision: Number(last.stream_revision), position: encodePosition(last) };
   }
 
-  private async currentRevision(streamId: string, db: SqlQueryable = this.sql): Promise<number | 'no_stream'> {
-    const [row] = await db.query<{ revision: number }>(`select revision from streams where stream_id = $1`, [streamId]);
+  private async currentRevision(
+    streamId: string,
+    db: SqlQueryable = this.sql,
+  ): Promise<number | 'no_stream'> {
+    const [row] = await db.query<{ revision: number }>(`select revision from streams where stream_id = $1`, [
+      streamId,
+    ]);
     return row ? Number(row.revision) : 'no_stream';
   }
 
@@ -206,7 +219,8 @@ export class SqlEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    if (!(await isMigrated(this.sql, EVENT_STORE_MIGRATIONS))) throw new Error('event store schema is not migrated');
+    if (!(await isMigrated(this.sql, EVENT_STORE_MIGRATIONS)))
+      throw new Error('event store schema is not migrated');
   }
 
   async close(): Promise<void> {

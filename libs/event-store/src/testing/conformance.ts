@@ -49,7 +49,10 @@ export function describeEventStoreConformance(name: string, target: ConformanceT
       it('numbers events from revision 0 and keeps data and metadata', async () => {
         const result = await store.appendToStream(
           'parcours-1',
-          [event('Entered', { on: '2025-01-06' }, { actor: 'referent:42', correlationId: 'c-1' }), event('Oriented')],
+          [
+            event('Entered', { on: '2025-01-06' }, { actor: 'referent:42', correlationId: 'c-1' }),
+            event('Oriented'),
+          ],
           { expectedRevision: 'no_stream' },
         );
         expect(result.nextExpectedRevision).toBe(1);
@@ -90,13 +93,13 @@ export function describeEventStoreConformance(name: string, target: ConformanceT
       });
 
       it('checks no_stream and stream_exists', async () => {
-        await expect(store.appendToStream('s', [event('A')], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(
-          ConcurrencyError,
-        );
+        await expect(
+          store.appendToStream('s', [event('A')], { expectedRevision: 'stream_exists' }),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
         await store.appendToStream('s', [event('A')], { expectedRevision: 'no_stream' });
-        await expect(store.appendToStream('s', [event('B')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
-          ConcurrencyError,
-        );
+        await expect(
+          store.appendToStream('s', [event('B')], { expectedRevision: 'no_stream' }),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
         await store.appendToStream('s', [event('B')], { expectedRevision: 'stream_exists' });
         await store.appendToStream('s', [event('C')], { expectedRevision: 'any' });
         expect((await store.readStream('s')).length).toBe(3);
@@ -106,7 +109,9 @@ export function describeEventStoreConformance(name: string, target: ConformanceT
         await store.appendToStream('race', [event('Start')], { expectedRevision: 'no_stream' });
         const writers = 8;
         const outcomes = await Promise.allSettled(
-          Array.from({ length: writers }, (_, w) => store.appendToStream('race', [event('Write', { w })], { expectedRevision: 0 })),
+          Array.from({ length: writers }, (_, w) =>
+            store.appendToStream('race', [event('Write', { w })], { expectedRevision: 0 }),
+          ),
         );
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
         const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -227,8 +232,12 @@ export function describeEventStoreConformance(name: string, target: ConformanceT
       const size = target.largeStreamSize ?? 10_000;
       const batch = 500;
       for (let from = 0; from < size; from += batch) {
-        const events = Array.from({ length: Math.min(batch, size - from) }, (_, i) => event('Tick', { n: from + i }));
-        await store.appendToStream('large', events, { expectedRevision: from === 0 ? 'no_stream' : from - 1 });
+        const events = Array.from({ length: Math.min(batch, size - from) }, (_, i) =>
+          event('Tick', { n: from + i }),
+        );
+        await store.appendToStream('large', events, {
+          expectedRevision: from === 0 ? 'no_stream' : from - 1,
+        });
       }
       const events = await store.readStream('large');
       expect(events).toHaveLength(size);
@@ -244,12 +253,21 @@ export function describeEventStoreConformance(name: string, target: ConformanceT
       });
 
       it.each([
-        ['negative expected revision', () => store.appendToStream('s', [event('A')], { expectedRevision: -1 })],
-        ['fractional expected revision', () => store.appendToStream('s', [event('A')], { expectedRevision: 1.5 })],
+        [
+          'negative expected revision',
+          () => store.appendToStream('s', [event('A')], { expectedRevision: -1 }),
+        ],
+        [
+          'fractional expected revision',
+          () => store.appendToStream('s', [event('A')], { expectedRevision: 1.5 }),
+        ],
         ['no events', () => store.appendToStream('s', [])],
         ['empty stream id', () => store.appendToStream('', [event('A')])],
         ['event id not a UUID', () => store.appendToStream('s', [{ id: 'x', type: 'A', data: {} }])],
-        ['data not an object', () => store.appendToStream('s', [{ id: randomUUID(), type: 'A', data: null as never }])],
+        [
+          'data not an object',
+          () => store.appendToStream('s', [{ id: randomUUID(), type: 'A', data: null as never }]),
+        ],
         ['negative fromRevision', () => store.readStream('s', { fromRevision: -1 })],
         ['zero maxCount', () => store.readAll({ maxCount: 0 })],
         ['garbage position', () => store.readAll({ after: 'not-a-position' })],

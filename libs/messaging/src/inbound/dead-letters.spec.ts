@@ -4,7 +4,9 @@ const KEY = 'a-dead-letter-key-of-at-least-32-characters';
 const original = {
   topic: 'caf.rights.v1',
   key: Buffer.from('1234567'),
-  value: Buffer.from(JSON.stringify({ person: { lastName: 'Durand', birthDate: '1988-02-03', nir: '288026212345678' } })),
+  value: Buffer.from(
+    JSON.stringify({ person: { lastName: 'Durand', birthDate: '1988-02-03', nir: '288026212345678' } }),
+  ),
   headers: { 'message-id': Buffer.from('caf-1'), trace: Buffer.from([0, 255, 1]) },
 };
 
@@ -21,18 +23,31 @@ function reason(run: () => unknown): string {
 describe('sealed dead letters', () => {
   it('give back the exact bytes of key, value and headers, and show none of them', () => {
     const sealed = sealDeadLetter(original, KEY);
-    expect(JSON.parse(sealed)).toEqual({ encrypted: 'v1', iv: expect.any(String), tag: expect.any(String), ciphertext: expect.any(String) });
+    expect(JSON.parse(sealed)).toEqual({
+      encrypted: 'v1',
+      iv: expect.any(String),
+      tag: expect.any(String),
+      ciphertext: expect.any(String),
+    });
     expect(sealed).not.toMatch(/Durand|1988|288026212345678|1234567/);
     expect(openDeadLetter(Buffer.from(sealed), KEY)).toEqual(original);
-    expect(openDeadLetter(sealDeadLetter({ ...original, key: null, value: null, headers: {} }, KEY), KEY)).toEqual({ ...original, key: null, value: null, headers: {} });
+    expect(
+      openDeadLetter(sealDeadLetter({ ...original, key: null, value: null, headers: {} }, KEY), KEY),
+    ).toEqual({ ...original, key: null, value: null, headers: {} });
   });
 
   it('are not opened with another key, nor when altered, and a message in clear is told apart', () => {
     const sealed = JSON.parse(sealDeadLetter(original, KEY));
-    expect(reason(() => openDeadLetter(JSON.stringify(sealed), 'another-key-of-at-least-32-characters!!'))).toBe('WRONG_KEY_OR_DAMAGED');
+    expect(
+      reason(() => openDeadLetter(JSON.stringify(sealed), 'another-key-of-at-least-32-characters!!')),
+    ).toBe('WRONG_KEY_OR_DAMAGED');
     const altered = Buffer.from(sealed.ciphertext, 'base64');
     altered[0] ^= 1;
-    expect(reason(() => openDeadLetter(JSON.stringify({ ...sealed, ciphertext: altered.toString('base64') }), KEY))).toBe('WRONG_KEY_OR_DAMAGED');
+    expect(
+      reason(() =>
+        openDeadLetter(JSON.stringify({ ...sealed, ciphertext: altered.toString('base64') }), KEY),
+      ),
+    ).toBe('WRONG_KEY_OR_DAMAGED');
     expect(reason(() => openDeadLetter(original.value, KEY))).toBe('NOT_ENCRYPTED');
     expect(reason(() => openDeadLetter('not json', KEY))).toBe('NOT_ENCRYPTED');
     expect(reason(() => openDeadLetter(null, KEY))).toBe('NOT_ENCRYPTED');
@@ -43,7 +58,9 @@ describe('sealed dead letters', () => {
     expect(hashed).toMatch(/^[0-9a-f]{32}$/);
     expect(deadLetterKeyOf(Buffer.from('1234567'), KEY)).toBe(hashed);
     expect(deadLetterKeyOf(Buffer.from('1234568'), KEY)).not.toBe(hashed);
-    expect(deadLetterKeyOf(Buffer.from('1234567'), 'another-key-of-at-least-32-characters!!')).not.toBe(hashed);
+    expect(deadLetterKeyOf(Buffer.from('1234567'), 'another-key-of-at-least-32-characters!!')).not.toBe(
+      hashed,
+    );
     expect(deadLetterKeyOf(null, KEY)).toBe('');
   });
 });

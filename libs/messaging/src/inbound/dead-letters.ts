@@ -34,7 +34,8 @@ export class UnreadableDeadLetter extends Error {
   }
 }
 
-const derive = (secret: string, purpose: string): Buffer => Buffer.from(hkdfSync('sha256', secret, 'parcours.dead-letters', purpose, 32));
+const derive = (secret: string, purpose: string): Buffer =>
+  Buffer.from(hkdfSync('sha256', secret, 'parcours.dead-letters', purpose, 32));
 
 const b64 = (b: Buffer | null): string | null => (b === null ? null : b.toString('base64'));
 const unb64 = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s, 'base64'));
@@ -60,7 +61,12 @@ export function sealDeadLetter(original: OriginalMessage, secret: string): strin
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', derive(secret, 'aes-256-gcm v1'), iv);
   const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  const sealed: SealedDeadLetter = { encrypted: 'v1', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64') };
+  const sealed: SealedDeadLetter = {
+    encrypted: 'v1',
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+  };
   return JSON.stringify(sealed);
 }
 
@@ -72,14 +78,27 @@ export function openDeadLetter(value: Buffer | string | null, secret: string): O
   } catch {
     throw new UnreadableDeadLetter('NOT_ENCRYPTED');
   }
-  if (sealed?.encrypted !== 'v1' || typeof sealed.iv !== 'string' || typeof sealed.tag !== 'string' || typeof sealed.ciphertext !== 'string') {
+  if (
+    sealed?.encrypted !== 'v1' ||
+    typeof sealed.iv !== 'string' ||
+    typeof sealed.tag !== 'string' ||
+    typeof sealed.ciphertext !== 'string'
+  ) {
     throw new UnreadableDeadLetter('NOT_ENCRYPTED');
   }
   let plain: { topic: string; key: string | null; value: string | null; headers: Record<string, string> };
   try {
-    const decipher = createDecipheriv('aes-256-gcm', derive(secret, 'aes-256-gcm v1'), Buffer.from(sealed.iv, 'base64'));
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      derive(secret, 'aes-256-gcm v1'),
+      Buffer.from(sealed.iv, 'base64'),
+    );
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-    plain = JSON.parse(Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8'));
+    plain = JSON.parse(
+      Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString(
+        'utf8',
+      ),
+    );
   } catch {
     throw new UnreadableDeadLetter('WRONG_KEY_OR_DAMAGED');
   }
@@ -87,7 +106,9 @@ export function openDeadLetter(value: Buffer | string | null, secret: string): O
     topic: plain.topic,
     key: unb64(plain.key),
     value: unb64(plain.value),
-    headers: Object.fromEntries(Object.entries(plain.headers ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+    headers: Object.fromEntries(
+      Object.entries(plain.headers ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
+    ),
   };
 }
 
@@ -97,7 +118,9 @@ export function openDeadLetter(value: Buffer | string | null, secret: string): O
  * (a plain hash of a short number is reversed by trying them all).
  */
 export function deadLetterKeyOf(key: Buffer | null, secret: string): string {
-  return key === null ? '' : createHmac('sha256', derive(secret, 'partition key v1')).update(key).digest('hex').slice(0, 32);
+  return key === null
+    ? ''
+    : createHmac('sha256', derive(secret, 'partition key v1')).update(key).digest('hex').slice(0, 32);
 }
 
 export interface ReplayOptions {
@@ -125,13 +148,18 @@ export interface ReplayResult {
  * again (the letters after it are then re-injected twice, which the
  * consumer's idempotency absorbs).
  */
-export async function replayDeadLetters(kafka: Kafka, sink: MessageSink, options: ReplayOptions): Promise<ReplayResult> {
+export async function replayDeadLetters(
+  kafka: Kafka,
+  sink: MessageSink,
+  options: ReplayOptions,
+): Promise<ReplayResult> {
   const topic = options.topic ?? DEAD_LETTER_TOPIC;
   await ensureTopic(kafka, topic);
   const admin = kafka.admin();
   await admin.connect();
   // One position per code replayed: a replay of one code must not move past the letters of the others.
-  const groupId = options.groupId ?? `parcours-dead-letter-replay${options.filterCode ? `-${options.filterCode}` : ''}`;
+  const groupId =
+    options.groupId ?? `parcours-dead-letter-replay${options.filterCode ? `-${options.filterCode}` : ''}`;
   let ends: { partition: number; high: string }[];
   let committed: { partitions: { partition: number; offset: string }[] } | undefined;
   try {
@@ -140,9 +168,13 @@ export async function replayDeadLetters(kafka: Kafka, sink: MessageSink, options
   } finally {
     await admin.disconnect();
   }
-  const start = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset === '-1' ? '0' : p.offset)]));
+  const start = new Map(
+    (committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset === '-1' ? '0' : p.offset)]),
+  );
   // A partition is done when the replay reached the end it had when the replay began.
-  const remaining = new Map(ends.map((e) => [e.partition, BigInt(e.high) > (start.get(e.partition) ?? 0n) ? BigInt(e.high) : 0n]));
+  const remaining = new Map(
+    ends.map((e) => [e.partition, BigInt(e.high) > (start.get(e.partition) ?? 0n) ? BigInt(e.high) : 0n]),
+  );
   const blocked = new Set<number>();
   const result: ReplayResult = { replayed: 0, unreadable: [] };
   const consumer = kafka.consumer({ groupId });
@@ -167,7 +199,10 @@ export async function replayDeadLetters(kafka: Kafka, sink: MessageSink, options
                     // decodeInbound reads the value as UTF-8 too: the consumer sees exactly what the partner sent.
                     key: original.key?.toString('utf8') ?? '',
                     value: original.value?.toString('utf8') ?? '',
-                    headers: { ...original.headers, 'replayed-from': `${topic}/${partition}@${message.offset}` },
+                    headers: {
+                      ...original.headers,
+                      'replayed-from': `${topic}/${partition}@${message.offset}`,
+                    },
                   },
                 ]);
                 result.replayed++;
@@ -177,7 +212,10 @@ export async function replayDeadLetters(kafka: Kafka, sink: MessageSink, options
                 blocked.add(partition);
               }
             }
-            if (!blocked.has(partition)) await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+            if (!blocked.has(partition))
+              await consumer.commitOffsets([
+                { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+              ]);
             if (BigInt(message.offset) + 1n >= (remaining.get(partition) ?? 0n)) remaining.set(partition, 0n);
             check();
           },

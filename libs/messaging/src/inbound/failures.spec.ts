@@ -4,8 +4,10 @@ import { ConcurrencyError, DuplicateEventIdError } from '@parcours/event-store';
 import { classifyFailure } from './failures';
 import { UnprocessableMessage } from './inbound-messages';
 
-const pgError = (code: string, message = 'a message with "Durand" in it') => Object.assign(new Error(message), { code });
-const problem = (statusCode: number, body: Record<string, unknown>) => new HttpException({ statusCode, ...body }, statusCode);
+const pgError = (code: string, message = 'a message with "Durand" in it') =>
+  Object.assign(new Error(message), { code });
+const problem = (statusCode: number, body: Record<string, unknown>) =>
+  new HttpException({ statusCode, ...body }, statusCode);
 
 describe('the classification of a failed partner message', () => {
   it.each([
@@ -13,10 +15,29 @@ describe('the classification of a failed partner message', () => {
     ['invalid text for a type (22P02)', pgError('22P02'), 'SQLSTATE_22P02'],
     ['a value out of range (22003)', pgError('22003'), 'SQLSTATE_22003'],
     ['a check constraint (23514)', pgError('23514'), 'SQLSTATE_23514'],
-    ['an invalid message', new UnprocessableMessage('INVALID_MESSAGE', '/person/lastName (pattern)'), 'INVALID_MESSAGE'],
-    ['a rule', new RuleViolation('DATE_IN_FUTURE', 'La date 2030-01-01 est dans le futur.', 'enteredOn'), 'DATE_IN_FUTURE'],
-    ['an unknown parcours (404)', problem(404, { code: 'PARCOURS_NOT_FOUND', message: "Ce parcours n'existe pas." }), 'PARCOURS_NOT_FOUND'],
-    ['a refused input (400)', problem(400, { code: 'VALIDATION_FAILED', fields: [{ field: 'person.lastName', messages: ['Durand'] }] }), 'VALIDATION_FAILED'],
+    [
+      'an invalid message',
+      new UnprocessableMessage('INVALID_MESSAGE', '/person/lastName (pattern)'),
+      'INVALID_MESSAGE',
+    ],
+    [
+      'a rule',
+      new RuleViolation('DATE_IN_FUTURE', 'La date 2030-01-01 est dans le futur.', 'enteredOn'),
+      'DATE_IN_FUTURE',
+    ],
+    [
+      'an unknown parcours (404)',
+      problem(404, { code: 'PARCOURS_NOT_FOUND', message: "Ce parcours n'existe pas." }),
+      'PARCOURS_NOT_FOUND',
+    ],
+    [
+      'a refused input (400)',
+      problem(400, {
+        code: 'VALIDATION_FAILED',
+        fields: [{ field: 'person.lastName', messages: ['Durand'] }],
+      }),
+      'VALIDATION_FAILED',
+    ],
     ['a forbidden command (403)', problem(403, { code: 'FORBIDDEN' }), 'FORBIDDEN'],
     ['an event id reused', new DuplicateEventIdError('e-1'), 'DUPLICATE_EVENT_ID'],
   ])('%s is permanent: dead-lettered at once', (_, error, code) => {
@@ -34,8 +55,16 @@ describe('the classification of a failed partner message', () => {
     ['a reset connection', pgError('ECONNRESET'), 'ECONNRESET'],
     ['a timeout', pgError('ETIMEDOUT'), 'ETIMEDOUT'],
     ['a connection lost mid-query', new Error('Connection terminated unexpectedly'), 'CONNECTION_LOST'],
-    ['a concurrent write, after the write path retried', new ConcurrencyError('parcours-1', 3, 4), 'CONCURRENCY_CONFLICT'],
-    ['the store unavailable (503)', problem(503, { code: 'STORE_UNAVAILABLE', message: 'Réessayez plus tard.' }), 'STORE_UNAVAILABLE'],
+    [
+      'a concurrent write, after the write path retried',
+      new ConcurrencyError('parcours-1', 3, 4),
+      'CONCURRENCY_CONFLICT',
+    ],
+    [
+      'the store unavailable (503)',
+      problem(503, { code: 'STORE_UNAVAILABLE', message: 'Réessayez plus tard.' }),
+      'STORE_UNAVAILABLE',
+    ],
   ])('%s is transient: retried', (_, error, code) => {
     expect(classifyFailure(error)).toMatchObject({ kind: 'transient', code });
   });
@@ -53,10 +82,20 @@ describe('the classification of a failed partner message', () => {
     const details = [
       pgError('22P05', 'unsupported Unicode escape sequence: Durand'),
       new RuleViolation('DATE_IN_FUTURE', 'La date 1988-02-03 de Durand est dans le futur.', 'enteredOn'),
-      problem(400, { code: 'VALIDATION_FAILED', message: 'Durand', fields: [{ field: 'person.lastName', messages: ['Durand 1988-02-03'] }] }),
+      problem(400, {
+        code: 'VALIDATION_FAILED',
+        message: 'Durand',
+        fields: [{ field: 'person.lastName', messages: ['Durand 1988-02-03'] }],
+      }),
       new TypeError('Durand 1988-02-03'),
       Object.assign(new Error('x'), { code: 'Durand 1988-02-03' }),
     ].map((e) => classifyFailure(e).detail);
-    expect(details).toEqual(['SQLSTATE_22P05', '/enteredOn (DATE_IN_FUTURE)', 'person.lastName (VALIDATION_FAILED)', 'TypeError', 'Error']);
+    expect(details).toEqual([
+      'SQLSTATE_22P05',
+      '/enteredOn (DATE_IN_FUTURE)',
+      'person.lastName (VALIDATION_FAILED)',
+      'TypeError',
+      'Error',
+    ]);
   });
 });

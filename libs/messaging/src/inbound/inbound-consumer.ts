@@ -6,14 +6,27 @@ import { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { ensureTopic, MessageSink } from '../outbound/kafka-sink';
 import { deadLetterKeyOf, headerBuffers, sealDeadLetter } from './dead-letters';
 import { classifyFailure, Failure } from './failures';
-import { CAF_TOPIC, CafPersonKey, DEAD_LETTER_TOPIC, decodeInbound, FRANCE_TRAVAIL_TOPIC, InboundMessage, messageIdOf } from './inbound-messages';
+import {
+  CAF_TOPIC,
+  CafPersonKey,
+  DEAD_LETTER_TOPIC,
+  decodeInbound,
+  FRANCE_TRAVAIL_TOPIC,
+  InboundMessage,
+  messageIdOf,
+} from './inbound-messages';
 
 export * from './dead-letters';
 export * from './failures';
 
 /** The write path of the product, as the API uses it (the command handler). */
 export interface CommandGateway {
-  execute(parcoursId: string | undefined, command: ParcoursCommand, identity: Identity, headers: { correlationId: string; idempotencyKey: string }): Promise<unknown>;
+  execute(
+    parcoursId: string | undefined,
+    command: ParcoursCommand,
+    identity: Identity,
+    headers: { correlationId: string; idempotencyKey: string },
+  ): Promise<unknown>;
 }
 
 export const CAF_IDENTITY: Identity = { sub: 'flow:caf', role: 'system' };
@@ -27,7 +40,9 @@ export const FRANCE_TRAVAIL_IDENTITY: Identity = { sub: 'flow:france-travail', r
  * changes follow the link of their CAF key.
  */
 export interface PersonDirectory {
-  match(person: CafPersonKey & { nir?: string; lastName: string; firstName: string; birthDate: string }): Promise<{ parcoursId?: string; sameNameAndBirth: string[] }>;
+  match(
+    person: CafPersonKey & { nir?: string; lastName: string; firstName: string; birthDate: string },
+  ): Promise<{ parcoursId?: string; sameNameAndBirth: string[] }>;
   linkedTo(key: CafPersonKey): Promise<string | undefined>;
   link(key: CafPersonKey, parcoursId: string): Promise<void>;
   flag(parcoursId: string, candidates: string[]): Promise<void>;
@@ -46,8 +61,10 @@ export const DEVELOPMENT_PARTNER_ID_KEY = 'parcours-development-partner-id-key-d
 
 export function partnerIdKeyFromEnvironment(env: NodeJS.ProcessEnv = process.env): string {
   const key = env.PARCOURS_PARTNER_ID_KEY;
-  if (env.NODE_ENV === 'production' && (!key || key === DEVELOPMENT_PARTNER_ID_KEY)) throw new Error('PARCOURS_PARTNER_ID_KEY is required when NODE_ENV=production');
-  if (key !== undefined && key.length < 32) throw new Error('PARCOURS_PARTNER_ID_KEY must be at least 32 characters');
+  if (env.NODE_ENV === 'production' && (!key || key === DEVELOPMENT_PARTNER_ID_KEY))
+    throw new Error('PARCOURS_PARTNER_ID_KEY is required when NODE_ENV=production');
+  if (key !== undefined && key.length < 32)
+    throw new Error('PARCOURS_PARTNER_ID_KEY must be at least 32 characters');
   return key || DEVELOPMENT_PARTNER_ID_KEY;
 }
 
@@ -58,14 +75,21 @@ export function partnerIdKeyFromEnvironment(env: NodeJS.ProcessEnv = process.env
  * events carry only this id.
  */
 export function parcoursIdOfCafPerson(p: CafPersonKey, key: string = partnerIdKeyFromEnvironment()): string {
-  return uuidOfDigest(createHmac('sha256', key).update(`caf-person\u0000${p.cafNumber}\u0000${p.rank}`).digest());
+  return uuidOfDigest(
+    createHmac('sha256', key).update(`caf-person\u0000${p.cafNumber}\u0000${p.rank}`).digest(),
+  );
 }
 
 /** The parcours of a CAF key: the one it was linked to, or the one it names when new. */
-const parcoursOfCafKey = async (key: CafPersonKey, people: PersonDirectory) => (await people.linkedTo(key)) ?? parcoursIdOfCafPerson(key);
+const parcoursOfCafKey = async (key: CafPersonKey, people: PersonDirectory) =>
+  (await people.linkedTo(key)) ?? parcoursIdOfCafPerson(key);
 
 /** Applies one partner message through the same command handler as the API. */
-export async function applyInbound(m: InboundMessage, gateway: CommandGateway, people: PersonDirectory = NO_DIRECTORY): Promise<void> {
+export async function applyInbound(
+  m: InboundMessage,
+  gateway: CommandGateway,
+  people: PersonDirectory = NO_DIRECTORY,
+): Promise<void> {
   const headers = { correlationId: m.messageId, idempotencyKey: m.messageId };
   switch (m.type) {
     case 'entry': {
@@ -74,13 +98,36 @@ export async function applyInbound(m: InboundMessage, gateway: CommandGateway, p
       const id = found.parcoursId ?? parcoursIdOfCafPerson(m.person);
       const household = { ...m.household, cafNumber } as never;
       try {
-        await gateway.execute(id, { type: 'Enter', person, household, territory: m.territory, demandOn: m.demandOn, rightOpenedOn: m.rightOpenedOn, enteredOn: m.enteredOn }, CAF_IDENTITY, headers);
+        await gateway.execute(
+          id,
+          {
+            type: 'Enter',
+            person,
+            household,
+            territory: m.territory,
+            demandOn: m.demandOn,
+            rightOpenedOn: m.rightOpenedOn,
+            enteredOn: m.enteredOn,
+          },
+          CAF_IDENTITY,
+          headers,
+        );
       } catch (error) {
         // A person known already comes back: a re-entry, a new cycle of the same parcours. It is another
         // request than the entry, so it has a key of its own: a message delivered again replays it.
         if (!(error instanceof RuleViolation && error.code === 'PARCOURS_ALREADY_EXISTS')) throw error;
-        const reentry = { type: 'Reenter' as const, household, territory: m.territory, demandOn: m.demandOn, rightOpenedOn: m.rightOpenedOn, enteredOn: m.enteredOn };
-        await gateway.execute(id, reentry, CAF_IDENTITY, { ...headers, idempotencyKey: `${m.messageId}:reenter` });
+        const reentry = {
+          type: 'Reenter' as const,
+          household,
+          territory: m.territory,
+          demandOn: m.demandOn,
+          rightOpenedOn: m.rightOpenedOn,
+          enteredOn: m.enteredOn,
+        };
+        await gateway.execute(id, reentry, CAF_IDENTITY, {
+          ...headers,
+          idempotencyKey: `${m.messageId}:reenter`,
+        });
       }
       await people.link(m.person, id);
       const others = found.sameNameAndBirth.filter((other) => other !== id);
@@ -88,19 +135,52 @@ export async function applyInbound(m: InboundMessage, gateway: CommandGateway, p
       return;
     }
     case 'exit':
-      await gateway.execute(await parcoursOfCafKey(m.person, people), { type: 'ExitRsa', exitedOn: m.exitedOn, reason: m.reason as never }, CAF_IDENTITY, headers);
+      await gateway.execute(
+        await parcoursOfCafKey(m.person, people),
+        { type: 'ExitRsa', exitedOn: m.exitedOn, reason: m.reason as never },
+        CAF_IDENTITY,
+        headers,
+      );
       return;
     case 'household_change':
-      await gateway.execute(await parcoursOfCafKey(m.person, people), { type: 'ChangeHousehold', household: { ...m.household, cafNumber: m.person.cafNumber } as never, changedOn: m.changedOn }, CAF_IDENTITY, headers);
+      await gateway.execute(
+        await parcoursOfCafKey(m.person, people),
+        {
+          type: 'ChangeHousehold',
+          household: { ...m.household, cafNumber: m.person.cafNumber } as never,
+          changedOn: m.changedOn,
+        },
+        CAF_IDENTITY,
+        headers,
+      );
       return;
     case 'registration':
-      await gateway.execute(m.parcoursId, { type: 'RegisterWithFranceTravail', registeredOn: m.registeredOn, franceTravailId: m.franceTravailId }, FRANCE_TRAVAIL_IDENTITY, headers);
+      await gateway.execute(
+        m.parcoursId,
+        {
+          type: 'RegisterWithFranceTravail',
+          registeredOn: m.registeredOn,
+          franceTravailId: m.franceTravailId,
+        },
+        FRANCE_TRAVAIL_IDENTITY,
+        headers,
+      );
       return;
     case 'employment_start':
-      await gateway.execute(m.parcoursId, { type: 'StartEmployment', startedOn: m.startedOn, kind: m.kind as never }, FRANCE_TRAVAIL_IDENTITY, headers);
+      await gateway.execute(
+        m.parcoursId,
+        { type: 'StartEmployment', startedOn: m.startedOn, kind: m.kind as never },
+        FRANCE_TRAVAIL_IDENTITY,
+        headers,
+      );
       return;
     case 'employment_end':
-      await gateway.execute(m.parcoursId, { type: 'EndEmployment', employmentId: m.employmentId, endedOn: m.endedOn }, FRANCE_TRAVAIL_IDENTITY, headers);
+      await gateway.execute(
+        m.parcoursId,
+        { type: 'EndEmployment', employmentId: m.employmentId, endedOn: m.endedOn },
+        FRANCE_TRAVAIL_IDENTITY,
+        headers,
+      );
       return;
   }
 }
@@ -190,7 +270,11 @@ export class InboundConsumer {
   async start(): Promise<void> {
     this.stopping = false;
     try {
-      const consumer = this.kafka.consumer({ groupId: this.groupId, sessionTimeout: 30000, heartbeatInterval: 3000 });
+      const consumer = this.kafka.consumer({
+        groupId: this.groupId,
+        sessionTimeout: 30000,
+        heartbeatInterval: 3000,
+      });
       this.consumer = consumer;
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (payload.error instanceof Stopping) return;
@@ -202,7 +286,11 @@ export class InboundConsumer {
       await consumer.connect();
       await consumer.subscribe({ topics: [this.cafTopic, this.franceTravailTopic], fromBeginning: true });
       // One partition retrying a message must not hold the others.
-      await consumer.run({ autoCommit: false, partitionsConsumedConcurrently: 3, eachMessage: (payload) => this.handle(payload) });
+      await consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: 3,
+        eachMessage: (payload) => this.handle(payload),
+      });
       this.state = 'running';
     } catch (error) {
       this.lastError = `consumer not started: ${classifyFailure(error).detail}`;
@@ -223,7 +311,8 @@ export class InboundConsumer {
   }
 
   private async handle({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
-    const flow = topic === this.cafTopic ? CAF_TOPIC : topic === this.franceTravailTopic ? FRANCE_TRAVAIL_TOPIC : topic;
+    const flow =
+      topic === this.cafTopic ? CAF_TOPIC : topic === this.franceTravailTopic ? FRANCE_TRAVAIL_TOPIC : topic;
     const where = `${topic}/${partition}@${message.offset}`;
     const maxAttempts = this.options.maxAttempts ?? 10;
     let failure: Failure | undefined;
@@ -241,7 +330,14 @@ export class InboundConsumer {
           this.lastError = `${failure.detail} on ${where} (attempt ${attempts})`;
           const key = `${topic}/${partition}`;
           const since = this.retrying.get(key)?.since ?? new Date().toISOString();
-          this.retrying.set(key, { topic, partition, offset: message.offset, attempts, since, error: failure.detail });
+          this.retrying.set(key, {
+            topic,
+            partition,
+            offset: message.offset,
+            attempts,
+            since,
+            error: failure.detail,
+          });
           if (attempts === 1) this.log(`retrying ${where}: ${failure.detail}`);
           await this.pause(attempts, heartbeat);
         }
@@ -256,7 +352,10 @@ export class InboundConsumer {
       await this.deadLetters.send(this.deadLetterTopic, [
         {
           key: deadLetterKeyOf(message.key, this.options.deadLetterKey),
-          value: sealDeadLetter({ topic, key: message.key, value: message.value, headers: headerBuffers(message.headers) }, this.options.deadLetterKey),
+          value: sealDeadLetter(
+            { topic, key: message.key, value: message.value, headers: headerBuffers(message.headers) },
+            this.options.deadLetterKey,
+          ),
           headers: {
             ...(messageId ? { 'message-id': messageId } : {}),
             'original-topic': topic,
@@ -271,9 +370,13 @@ export class InboundConsumer {
           },
         },
       ]);
-      this.log(`dead-lettered ${where}: ${code}${exhausted ? ` after ${attempts} attempts (${failure.code})` : ''}`);
+      this.log(
+        `dead-lettered ${where}: ${code}${exhausted ? ` after ${attempts} attempts (${failure.code})` : ''}`,
+      );
     }
-    await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    await this.consumer!.commitOffsets([
+      { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+    ]);
     await heartbeat();
   }
 
@@ -319,7 +422,12 @@ export class InboundConsumer {
     };
     let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([measure(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), LAG_TIMEOUT_MS)))]);
+      return await Promise.race([
+        measure(),
+        new Promise<never>(
+          (_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), LAG_TIMEOUT_MS)),
+        ),
+      ]);
     } catch {
       await this.dropAdmin();
       return null;

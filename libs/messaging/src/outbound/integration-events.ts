@@ -25,7 +25,9 @@ export interface IntegrationEnvelope<T = Record<string, unknown>> {
   data: T;
 }
 
-type Mapper = (e: ParcoursEvent) => { type: string; occurredOn: string | null; data: Record<string, unknown> } | undefined;
+type Mapper = (
+  e: ParcoursEvent,
+) => { type: string; occurredOn: string | null; data: Record<string, unknown> } | undefined;
 
 const pick = <T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, K> =>
   Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Pick<T, K>;
@@ -41,86 +43,253 @@ export const toIntegration: Mapper = (e) => {
           ...pick(e.data, 'cycle', 'territory', 'demandOn', 'rightOpenedOn', 'enteredOn'),
           householdType: e.data.household.type,
           householdSize: e.data.household.size,
-          ...(e.data.transferredFrom ? { transferredFromDepartement: e.data.transferredFrom.departementCode } : {}),
+          ...(e.data.transferredFrom
+            ? { transferredFromDepartement: e.data.transferredFrom.departementCode }
+            : {}),
         },
       };
     case 'HouseholdChanged':
-      return { type: 'parcours.household_changed', occurredOn: e.data.changedOn, data: { householdType: e.data.household.type, householdSize: e.data.household.size, changedOn: e.data.changedOn } };
+      return {
+        type: 'parcours.household_changed',
+        occurredOn: e.data.changedOn,
+        data: {
+          householdType: e.data.household.type,
+          householdSize: e.data.household.size,
+          changedOn: e.data.changedOn,
+        },
+      };
     case 'FranceTravailRegistered':
-      return { type: 'parcours.france_travail_registered', occurredOn: e.data.registeredOn, data: pick(e.data, 'registeredOn', 'franceTravailId') };
+      return {
+        type: 'parcours.france_travail_registered',
+        occurredOn: e.data.registeredOn,
+        data: pick(e.data, 'registeredOn', 'franceTravailId'),
+      };
     case 'Oriented':
       return {
         type: 'parcours.oriented',
         occurredOn: e.data.notifiedOn,
-        data: { ...pick(e.data, 'orientationId', 'track', 'organisationId', 'organisationKind', 'decidedOn', 'notifiedOn'), reorientation: Boolean(e.data.reorientationRequestId) },
+        data: {
+          ...pick(
+            e.data,
+            'orientationId',
+            'track',
+            'organisationId',
+            'organisationKind',
+            'decidedOn',
+            'notifiedOn',
+          ),
+          reorientation: Boolean(e.data.reorientationRequestId),
+        },
       };
     case 'ReferentAssigned':
-      return { type: 'parcours.referent_assigned', occurredOn: e.data.assignedOn, data: pick(e.data, 'referentId', 'organisationId', 'assignedOn') };
+      return {
+        type: 'parcours.referent_assigned',
+        occurredOn: e.data.assignedOn,
+        data: pick(e.data, 'referentId', 'organisationId', 'assignedOn'),
+      };
     case 'AppointmentScheduled':
-      return { type: 'parcours.appointment_scheduled', occurredOn: e.data.scheduledOn, data: pick(e.data, 'appointmentId', 'scheduledFor', 'scheduledOn', 'kind', 'channel') };
+      return {
+        type: 'parcours.appointment_scheduled',
+        occurredOn: e.data.scheduledOn,
+        data: pick(e.data, 'appointmentId', 'scheduledFor', 'scheduledOn', 'kind', 'channel'),
+      };
     case 'AppointmentHeld':
-      return { type: 'parcours.appointment_held', occurredOn: e.data.heldOn, data: pick(e.data, 'appointmentId', 'heldOn') };
+      return {
+        type: 'parcours.appointment_held',
+        occurredOn: e.data.heldOn,
+        data: pick(e.data, 'appointmentId', 'heldOn'),
+      };
     case 'AppointmentMissed':
-      return { type: 'parcours.appointment_missed', occurredOn: e.data.missedOn, data: pick(e.data, 'appointmentId', 'missedOn', 'legitimateReason') };
+      return {
+        type: 'parcours.appointment_missed',
+        occurredOn: e.data.missedOn,
+        data: pick(e.data, 'appointmentId', 'missedOn', 'legitimateReason'),
+      };
     case 'AppointmentCancelled':
-      return { type: 'parcours.appointment_cancelled', occurredOn: e.data.cancelledOn, data: pick(e.data, 'appointmentId', 'cancelledOn') };
+      return {
+        type: 'parcours.appointment_cancelled',
+        occurredOn: e.data.cancelledOn,
+        data: pick(e.data, 'appointmentId', 'cancelledOn'),
+      };
     case 'DiagnosticRecorded':
-      return { type: 'parcours.diagnostic_recorded', occurredOn: e.data.diagnosedOn, data: pick(e.data, 'diagnosticId', 'diagnosedOn', 'barriers') };
+      return {
+        type: 'parcours.diagnostic_recorded',
+        occurredOn: e.data.diagnosedOn,
+        data: pick(e.data, 'diagnosticId', 'diagnosedOn', 'barriers'),
+      };
     case 'BarrierLifted':
-      return { type: 'parcours.barrier_lifted', occurredOn: e.data.liftedOn, data: pick(e.data, 'barrier', 'liftedOn') };
+      return {
+        type: 'parcours.barrier_lifted',
+        occurredOn: e.data.liftedOn,
+        data: pick(e.data, 'barrier', 'liftedOn'),
+      };
     case 'ContractSigned':
-      return { type: 'parcours.contract_signed', occurredOn: e.data.signedOn, data: pick(e.data, 'contractId', 'kind', 'signedOn', 'startsOn', 'endsOn', 'weeklyHours', 'renewal') };
+      return {
+        type: 'parcours.contract_signed',
+        occurredOn: e.data.signedOn,
+        data: pick(e.data, 'contractId', 'kind', 'signedOn', 'startsOn', 'endsOn', 'weeklyHours', 'renewal'),
+      };
     case 'BalancedReviewHeld':
-      return { type: 'parcours.balanced_review_held', occurredOn: e.data.reviewedOn, data: pick(e.data, 'reviewedOn', 'outcome') };
+      return {
+        type: 'parcours.balanced_review_held',
+        occurredOn: e.data.reviewedOn,
+        data: pick(e.data, 'reviewedOn', 'outcome'),
+      };
     case 'JointReviewHeld':
-      return { type: 'parcours.joint_review_held', occurredOn: e.data.reviewedOn, data: pick(e.data, 'reviewedOn', 'outcome') };
+      return {
+        type: 'parcours.joint_review_held',
+        occurredOn: e.data.reviewedOn,
+        data: pick(e.data, 'reviewedOn', 'outcome'),
+      };
     case 'GlobalAccompanimentStarted':
-      return { type: 'parcours.global_accompaniment_started', occurredOn: e.data.startedOn, data: pick(e.data, 'startedOn', 'binomeId') };
+      return {
+        type: 'parcours.global_accompaniment_started',
+        occurredOn: e.data.startedOn,
+        data: pick(e.data, 'startedOn', 'binomeId'),
+      };
     case 'GlobalAccompanimentEnded':
-      return { type: 'parcours.global_accompaniment_ended', occurredOn: e.data.endedOn, data: pick(e.data, 'endedOn') };
+      return {
+        type: 'parcours.global_accompaniment_ended',
+        occurredOn: e.data.endedOn,
+        data: pick(e.data, 'endedOn'),
+      };
     case 'AccompanimentInterrupted':
-      return { type: 'parcours.accompaniment_interrupted', occurredOn: e.data.interruptedOn, data: pick(e.data, 'interruptedOn', 'reason') };
+      return {
+        type: 'parcours.accompaniment_interrupted',
+        occurredOn: e.data.interruptedOn,
+        data: pick(e.data, 'interruptedOn', 'reason'),
+      };
     case 'ContractReviewed':
-      return { type: 'parcours.contract_reviewed', occurredOn: e.data.reviewedOn, data: pick(e.data, 'contractId', 'reviewedOn', 'outcome') };
+      return {
+        type: 'parcours.contract_reviewed',
+        occurredOn: e.data.reviewedOn,
+        data: pick(e.data, 'contractId', 'reviewedOn', 'outcome'),
+      };
     case 'ActionPrescribed':
-      return { type: 'parcours.action_prescribed', occurredOn: e.data.prescribedOn, data: pick(e.data, 'prescriptionId', 'actionId', 'dispositifCode', 'prescribedOn') };
+      return {
+        type: 'parcours.action_prescribed',
+        occurredOn: e.data.prescribedOn,
+        data: pick(e.data, 'prescriptionId', 'actionId', 'dispositifCode', 'prescribedOn'),
+      };
     case 'ActionEntered':
-      return { type: 'parcours.action_entered', occurredOn: e.data.enteredOn, data: pick(e.data, 'prescriptionId', 'enteredOn') };
+      return {
+        type: 'parcours.action_entered',
+        occurredOn: e.data.enteredOn,
+        data: pick(e.data, 'prescriptionId', 'enteredOn'),
+      };
     case 'ActionExited':
-      return { type: 'parcours.action_exited', occurredOn: e.data.exitedOn, data: pick(e.data, 'prescriptionId', 'exitedOn', 'outcome') };
+      return {
+        type: 'parcours.action_exited',
+        occurredOn: e.data.exitedOn,
+        data: pick(e.data, 'prescriptionId', 'exitedOn', 'outcome'),
+      };
     case 'EmploymentStarted':
-      return { type: 'parcours.employment_started', occurredOn: e.data.startedOn, data: pick(e.data, 'employmentId', 'startedOn', 'kind') };
+      return {
+        type: 'parcours.employment_started',
+        occurredOn: e.data.startedOn,
+        data: pick(e.data, 'employmentId', 'startedOn', 'kind'),
+      };
     case 'EmploymentEnded':
-      return { type: 'parcours.employment_ended', occurredOn: e.data.endedOn, data: pick(e.data, 'employmentId', 'endedOn') };
+      return {
+        type: 'parcours.employment_ended',
+        occurredOn: e.data.endedOn,
+        data: pick(e.data, 'employmentId', 'endedOn'),
+      };
     case 'ReorientationRequested':
-      return { type: 'parcours.reorientation_requested', occurredOn: e.data.requestedOn, data: pick(e.data, 'requestId', 'requestedOn', 'motive', 'requestedTrack') };
+      return {
+        type: 'parcours.reorientation_requested',
+        occurredOn: e.data.requestedOn,
+        data: pick(e.data, 'requestId', 'requestedOn', 'motive', 'requestedTrack'),
+      };
     case 'ReorientationRefused':
-      return { type: 'parcours.reorientation_refused', occurredOn: e.data.decidedOn, data: pick(e.data, 'requestId', 'decidedOn') };
+      return {
+        type: 'parcours.reorientation_refused',
+        occurredOn: e.data.decidedOn,
+        data: pick(e.data, 'requestId', 'decidedOn'),
+      };
     case 'ExemptionGranted':
-      return { type: 'parcours.exemption_granted', occurredOn: e.data.from, data: pick(e.data, 'exemptionId', 'from', 'to') };
+      return {
+        type: 'parcours.exemption_granted',
+        occurredOn: e.data.from,
+        data: pick(e.data, 'exemptionId', 'from', 'to'),
+      };
     case 'BreachReported':
-      return { type: 'parcours.breach_reported', occurredOn: e.data.reportedOn, data: pick(e.data, 'breachId', 'kind', 'occurredOn', 'reportedOn') };
+      return {
+        type: 'parcours.breach_reported',
+        occurredOn: e.data.reportedOn,
+        data: pick(e.data, 'breachId', 'kind', 'occurredOn', 'reportedOn'),
+      };
     case 'BreachDismissed':
-      return { type: 'parcours.breach_dismissed', occurredOn: e.data.decidedOn, data: pick(e.data, 'breachId', 'decidedOn') };
+      return {
+        type: 'parcours.breach_dismissed',
+        occurredOn: e.data.decidedOn,
+        data: pick(e.data, 'breachId', 'decidedOn'),
+      };
     case 'SuspensionDecided':
-      return { type: 'parcours.suspension_decided', occurredOn: e.data.decidedOn, data: pick(e.data, 'breachId', 'sanctionId', 'decidedOn', 'startsOn', 'endsOn', 'sharePercent', 'months', 'repeated') };
+      return {
+        type: 'parcours.suspension_decided',
+        occurredOn: e.data.decidedOn,
+        data: pick(
+          e.data,
+          'breachId',
+          'sanctionId',
+          'decidedOn',
+          'startsOn',
+          'endsOn',
+          'sharePercent',
+          'months',
+          'repeated',
+        ),
+      };
     case 'SuspensionLiftedByRemobilisation':
-      return { type: 'parcours.suspension_lifted', occurredOn: e.data.remobilisedOn, data: pick(e.data, 'sanctionId', 'remobilisedOn', 'monthsToRepay') };
+      return {
+        type: 'parcours.suspension_lifted',
+        occurredOn: e.data.remobilisedOn,
+        data: pick(e.data, 'sanctionId', 'remobilisedOn', 'monthsToRepay'),
+      };
     case 'SanctionAppealed':
-      return { type: 'parcours.sanction_appealed', occurredOn: e.data.appealedOn, data: pick(e.data, 'sanctionId', 'appealedOn') };
+      return {
+        type: 'parcours.sanction_appealed',
+        occurredOn: e.data.appealedOn,
+        data: pick(e.data, 'sanctionId', 'appealedOn'),
+      };
     case 'SanctionWithdrawn':
-      return { type: 'parcours.sanction_withdrawn', occurredOn: e.data.decidedOn, data: pick(e.data, 'sanctionId', 'decidedOn', 'kind') };
+      return {
+        type: 'parcours.sanction_withdrawn',
+        occurredOn: e.data.decidedOn,
+        data: pick(e.data, 'sanctionId', 'decidedOn', 'kind'),
+      };
     case 'SuspensionMadeDefinitive':
-      return { type: 'parcours.suspension_made_definitive', occurredOn: e.data.decidedOn, data: pick(e.data, 'sanctionId', 'decidedOn', 'kind') };
+      return {
+        type: 'parcours.suspension_made_definitive',
+        occurredOn: e.data.decidedOn,
+        data: pick(e.data, 'sanctionId', 'decidedOn', 'kind'),
+      };
     case 'RsaExited':
-      return { type: 'parcours.rsa_exited', occurredOn: e.data.exitedOn, data: pick(e.data, 'exitedOn', 'reason') };
+      return {
+        type: 'parcours.rsa_exited',
+        occurredOn: e.data.exitedOn,
+        data: pick(e.data, 'exitedOn', 'reason'),
+      };
     case 'AccompanimentEnded':
-      return { type: 'parcours.accompaniment_ended', occurredOn: e.data.endedOn, data: pick(e.data, 'endedOn') };
+      return {
+        type: 'parcours.accompaniment_ended',
+        occurredOn: e.data.endedOn,
+        data: pick(e.data, 'endedOn'),
+      };
     case 'PersonErased':
       // Partners holding the person's data erase theirs too.
-      return { type: 'parcours.person_erased', occurredOn: e.data.erasedOn, data: pick(e.data, 'erasedOn', 'reason') };
+      return {
+        type: 'parcours.person_erased',
+        occurredOn: e.data.erasedOn,
+        data: pick(e.data, 'erasedOn', 'reason'),
+      };
     case 'TransferredToAnotherDepartement':
-      return { type: 'parcours.transferred', occurredOn: e.data.transferredOn, data: pick(e.data, 'transferredOn', 'departementCode') };
+      return {
+        type: 'parcours.transferred',
+        occurredOn: e.data.transferredOn,
+        data: pick(e.data, 'transferredOn', 'departementCode'),
+      };
     case 'BeneficiaryInformedOfBreach':
     case 'BreachObservationsReceived':
     case 'EpOpinionGiven':

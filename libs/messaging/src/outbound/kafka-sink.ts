@@ -39,7 +39,12 @@ export class KafkaSink implements MessageSink {
 
   private async connected(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.kafka.producer({ maxInFlightRequests: 1, idempotent: false, allowAutoTopicCreation: true, retry: { retries: 3 } });
+      const producer = this.kafka.producer({
+        maxInFlightRequests: 1,
+        idempotent: false,
+        allowAutoTopicCreation: true,
+        retry: { retries: 3 },
+      });
       await producer.connect();
       this.producer = producer;
     }

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { PgliteSqlClient, SqlClient, SqlEventStore } from '@parcours/event-store';
 import { arbitrarySession, play } from '../../../domain/src/testing/random-sessions';
 import { appendParcours } from '../../../projections/src/testing/histories';
-import { bearer, entryBody, projectionsCaughtUp, seedReferenceData, startApi, tokens } from '../../../../test/support/api';
+import {
+  bearer,
+  entryBody,
+  projectionsCaughtUp,
+  seedReferenceData,
+  startApi,
+  tokens,
+} from '../../../../test/support/api';
 import { deduplicate, privateBroker, readTopic, Received, waitUntil } from '../../../../test/support/kafka';
 import { describeWithKafka, kafkaBroker } from '../../../../test/support/services';
 import { createKafka } from '../kafka-client';
@@ -45,19 +52,51 @@ describeWithKafka('Kafka relay against the real broker', () => {
       const system = bearer(tokens.system());
       const slai = bearer(tokens.slai());
       const ids: string[] = [];
-      for (let i = 0; i < 3; i++) ids.push((await api.http.post('/api/parcours').set(system).send(entryBody()).expect(201)).body.id);
+      for (let i = 0; i < 3; i++)
+        ids.push((await api.http.post('/api/parcours').set(system).send(entryBody()).expect(201)).body.id);
       // Interleave the parcours, so that order per parcours is not the order of the log by accident.
-      for (const id of ids) await api.http.post(`/api/parcours/${id}/orientations`).set(slai).send({ track: 'social', organisationId: 'org-ccas', decidedOn: '2025-01-20', notifiedOn: '2025-01-21' }).expect(201);
-      for (const id of ids) await api.http.post(`/api/parcours/${id}/referent`).set(slai).send({ referentId: 'ref-ccas-1', assignedOn: '2025-01-22' }).expect(201);
-      for (const id of ids) await api.http.post(`/api/parcours/${id}/exit`).set(system).send({ exitedOn: '2025-05-31', reason: 'income' }).expect(201);
+      for (const id of ids)
+        await api.http
+          .post(`/api/parcours/${id}/orientations`)
+          .set(slai)
+          .send({
+            track: 'social',
+            organisationId: 'org-ccas',
+            decidedOn: '2025-01-20',
+            notifiedOn: '2025-01-21',
+          })
+          .expect(201);
+      for (const id of ids)
+        await api.http
+          .post(`/api/parcours/${id}/referent`)
+          .set(slai)
+          .send({ referentId: 'ref-ccas-1', assignedOn: '2025-01-22' })
+          .expect(201);
+      for (const id of ids)
+        await api.http
+          .post(`/api/parcours/${id}/exit`)
+          .set(system)
+          .send({ exitedOn: '2025-05-31', reason: 'income' })
+          .expect(201);
       await projectionsCaughtUp(api);
 
       const wanted = new Set(ids);
-      const messages = await readTopic(createKafka([kafkaBroker()], 'reader'), PARCOURS_TOPIC, (all) => deduplicate(all).filter((m) => wanted.has(m.key)).length >= 12);
+      const messages = await readTopic(
+        createKafka([kafkaBroker()], 'reader'),
+        PARCOURS_TOPIC,
+        (all) => deduplicate(all).filter((m) => wanted.has(m.key)).length >= 12,
+      );
       const per = byParcours(messages, wanted);
       for (const id of ids) expect([id, per.get(id)]).toEqual([id, [0, 1, 2, 3]]);
-      const types = deduplicate(messages).filter((m) => m.key === ids[0]).map((m) => m.value.type);
-      expect(types).toEqual(['parcours.entered', 'parcours.oriented', 'parcours.referent_assigned', 'parcours.rsa_exited']);
+      const types = deduplicate(messages)
+        .filter((m) => m.key === ids[0])
+        .map((m) => m.value.type);
+      expect(types).toEqual([
+        'parcours.entered',
+        'parcours.oriented',
+        'parcours.referent_assigned',
+        'parcours.rsa_exited',
+      ]);
       const first = deduplicate(messages).find((m) => m.key === ids[0])!;
       expect(first.headers).toMatchObject({ type: 'parcours.entered', version: '1' });
       expect(first.messageId).toBe(first.value.messageId);
@@ -101,7 +140,11 @@ describeWithKafka('Kafka relay against the real broker', () => {
     await crashing.stop();
     await sql.close();
 
-    const messages = await readTopic(kafka, PARCOURS_TOPIC, (all) => all.filter((m) => ids.has(m.key)).length >= 2 * expected);
+    const messages = await readTopic(
+      kafka,
+      PARCOURS_TOPIC,
+      (all) => all.filter((m) => ids.has(m.key)).length >= 2 * expected,
+    );
     const ours = messages.filter((m) => ids.has(m.key));
     expect(ours.length).toBe(2 * expected); // everything twice: the batch was published again
     expect(deduplicate(ours).length).toBe(expected);
@@ -136,7 +179,11 @@ describeWithKafka('Kafka relay against the real broker', () => {
         await new Promise((r) => setTimeout(r, 3000));
         await broker.start(true);
         await writer;
-        await waitUntil(async () => (await store.countAfter(await relay.position())) === 0, 'the relay to catch up', 90_000);
+        await waitUntil(
+          async () => (await store.countAfter(await relay.position())) === 0,
+          'the relay to catch up',
+          90_000,
+        );
       } finally {
         await relay.stop();
       }
@@ -149,7 +196,12 @@ describeWithKafka('Kafka relay against the real broker', () => {
         after = page.position;
         for (const e of page.events) if (!INTERNAL.includes(e.type)) expected.push(e.id);
       }
-      const messages = await readTopic(kafka, PARCOURS_TOPIC, (m) => deduplicate(m).length >= expected.length, 60_000);
+      const messages = await readTopic(
+        kafka,
+        PARCOURS_TOPIC,
+        (m) => deduplicate(m).length >= expected.length,
+        60_000,
+      );
       const delivered = new Set(deduplicate(messages).map((m) => m.messageId));
       for (const id of expected) expect(delivered.has(id)).toBe(true);
       const published = expected.length;

@@ -54,7 +54,10 @@ async function relayRow(sql: SqlClient): Promise<RelayRow | undefined> {
 }
 
 /** The relay's status as recorded, for a process that does not run it (the API beside a separate worker). */
-export async function recordedRelayStatus(sql: SqlClient, store: EventStore): Promise<RelayStatus | undefined> {
+export async function recordedRelayStatus(
+  sql: SqlClient,
+  store: EventStore,
+): Promise<RelayStatus | undefined> {
   const row = await relayRow(sql);
   if (!row) return undefined;
   return {
@@ -71,7 +74,10 @@ export async function recordedRelayStatus(sql: SqlClient, store: EventStore): Pr
 
 /** Clears the relay's failure in its checkpoint: its loop, in whichever process, resumes within its idle delay. */
 export async function resumeRecordedRelay(sql: SqlClient): Promise<void> {
-  await sql.query(`update relay_checkpoints set status = 'running', error = null, updated_at = now() where name = $1`, [RELAY]);
+  await sql.query(
+    `update relay_checkpoints set status = 'running', error = null, updated_at = now() where name = $1`,
+    [RELAY],
+  );
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -148,7 +154,12 @@ export class IntegrationRelay {
       messages.push({
         key: envelope.parcoursId,
         value: JSON.stringify(envelope),
-        headers: { 'message-id': envelope.messageId, type: envelope.type, version: '1', 'content-type': 'application/json' },
+        headers: {
+          'message-id': envelope.messageId,
+          type: envelope.type,
+          version: '1',
+          'content-type': 'application/json',
+        },
       });
     }
     const position = through === page.events.length ? page.position : page.events[through - 1].position;
@@ -163,14 +174,25 @@ export class IntegrationRelay {
 
   private async stopAt(e: RecordedEvent, error: unknown): Promise<never> {
     const message = `${messageOf(error)} (event ${e.id}, type ${e.type}, stream ${e.streamId}, position ${e.position})`;
-    await this.sql.query(`update relay_checkpoints set status = 'failed', error = $2, updated_at = now() where name = $1`, [RELAY, message]);
+    await this.sql.query(
+      `update relay_checkpoints set status = 'failed', error = $2, updated_at = now() where name = $1`,
+      [RELAY, message],
+    );
     this.log(`kafka relay stopped: ${message}`);
     throw new RelayStoppedError(message);
   }
 
   /** Publishes the DeadlineOverdue notifications recorded by the worker and not yet sent. */
   async publishDeadlines(): Promise<number> {
-    let rows: { echeance_id: string; parcours_id: string; kind: string; due_on: string; territory: string; referent_id: string | null; notified_on: string }[];
+    let rows: {
+      echeance_id: string;
+      parcours_id: string;
+      kind: string;
+      due_on: string;
+      territory: string;
+      referent_id: string | null;
+      notified_on: string;
+    }[];
     try {
       rows = await this.sql.query(
         `select echeance_id, parcours_id, kind, due_on::text, territory, referent_id, notified_on::text from deadline_notifications
@@ -189,12 +211,31 @@ export class IntegrationRelay {
         const messageId = `deadline:${r.echeance_id}`;
         return {
           key: r.parcours_id,
-          value: JSON.stringify({ messageId, type: 'deadline.overdue', version: 1, parcoursId: r.parcours_id, echeanceId: r.echeance_id, kind: r.kind, dueOn: r.due_on, territory: r.territory, referentId: r.referent_id, notifiedOn: r.notified_on }),
-          headers: { 'message-id': messageId, type: 'deadline.overdue', version: '1', 'content-type': 'application/json' },
+          value: JSON.stringify({
+            messageId,
+            type: 'deadline.overdue',
+            version: 1,
+            parcoursId: r.parcours_id,
+            echeanceId: r.echeance_id,
+            kind: r.kind,
+            dueOn: r.due_on,
+            territory: r.territory,
+            referentId: r.referent_id,
+            notifiedOn: r.notified_on,
+          }),
+          headers: {
+            'message-id': messageId,
+            type: 'deadline.overdue',
+            version: '1',
+            'content-type': 'application/json',
+          },
         };
       }),
     );
-    await this.sql.query(`update deadline_notifications set published_at = now() where echeance_id = any($1::text[])`, [rows.map((r) => r.echeance_id)]);
+    await this.sql.query(
+      `update deadline_notifications set published_at = now() where echeance_id = any($1::text[])`,
+      [rows.map((r) => r.echeance_id)],
+    );
     return rows.length;
   }
 
@@ -209,7 +250,8 @@ export class IntegrationRelay {
       let moved = 0;
       try {
         moved = (await this.publishBatch()) + (await this.publishDeadlines());
-        if (this.retrying) this.log(`kafka relay: publishing again after ${this.retrying.retries} failed attempts`);
+        if (this.retrying)
+          this.log(`kafka relay: publishing again after ${this.retrying.retries} failed attempts`);
         this.retrying = undefined;
       } catch (error) {
         if (!(error instanceof RelayStoppedError)) {

@@ -35,18 +35,57 @@ const int = (minimum: number, maximum: number): Schema => ({ type: 'integer', mi
 
 /** Each type's data: field → schema; a field ending in "?" is optional. */
 const DATA: Record<string, Record<string, Schema>> = {
-  'parcours.entered': { cycle: int(1, 1000), territory: id, demandOn: date, rightOpenedOn: date, enteredOn: date, householdType: codes(HOUSEHOLD_TYPES), householdSize: int(1, 20), 'transferredFromDepartement?': id },
-  'parcours.household_changed': { householdType: codes(HOUSEHOLD_TYPES), householdSize: int(1, 20), changedOn: date },
+  'parcours.entered': {
+    cycle: int(1, 1000),
+    territory: id,
+    demandOn: date,
+    rightOpenedOn: date,
+    enteredOn: date,
+    householdType: codes(HOUSEHOLD_TYPES),
+    householdSize: int(1, 20),
+    'transferredFromDepartement?': id,
+  },
+  'parcours.household_changed': {
+    householdType: codes(HOUSEHOLD_TYPES),
+    householdSize: int(1, 20),
+    changedOn: date,
+  },
   'parcours.france_travail_registered': { registeredOn: date, 'franceTravailId?': id },
-  'parcours.oriented': { orientationId: id, track: codes(TRACKS), organisationId: id, organisationKind: codes(ORGANISATION_KINDS), decidedOn: date, notifiedOn: date, reorientation: { type: 'boolean' } },
+  'parcours.oriented': {
+    orientationId: id,
+    track: codes(TRACKS),
+    organisationId: id,
+    organisationKind: codes(ORGANISATION_KINDS),
+    decidedOn: date,
+    notifiedOn: date,
+    reorientation: { type: 'boolean' },
+  },
   'parcours.referent_assigned': { referentId: id, organisationId: id, assignedOn: date },
-  'parcours.appointment_scheduled': { appointmentId: id, scheduledFor: date, scheduledOn: date, kind: codes(APPOINTMENT_KINDS), channel: codes(APPOINTMENT_CHANNELS) },
+  'parcours.appointment_scheduled': {
+    appointmentId: id,
+    scheduledFor: date,
+    scheduledOn: date,
+    kind: codes(APPOINTMENT_KINDS),
+    channel: codes(APPOINTMENT_CHANNELS),
+  },
   'parcours.appointment_held': { appointmentId: id, heldOn: date },
   'parcours.appointment_missed': { appointmentId: id, missedOn: date, legitimateReason: { type: 'boolean' } },
   'parcours.appointment_cancelled': { appointmentId: id, cancelledOn: date },
-  'parcours.diagnostic_recorded': { diagnosticId: id, diagnosedOn: date, barriers: { type: 'array', items: codes(BARRIERS), uniqueItems: true } },
+  'parcours.diagnostic_recorded': {
+    diagnosticId: id,
+    diagnosedOn: date,
+    barriers: { type: 'array', items: codes(BARRIERS), uniqueItems: true },
+  },
   'parcours.barrier_lifted': { barrier: codes(BARRIERS), liftedOn: date },
-  'parcours.contract_signed': { contractId: id, kind: codes(CONTRACT_KINDS), signedOn: date, startsOn: date, endsOn: date, weeklyHours: { type: 'number', minimum: 0, maximum: 60 }, renewal: { type: 'boolean' } },
+  'parcours.contract_signed': {
+    contractId: id,
+    kind: codes(CONTRACT_KINDS),
+    signedOn: date,
+    startsOn: date,
+    endsOn: date,
+    weeklyHours: { type: 'number', minimum: 0, maximum: 60 },
+    renewal: { type: 'boolean' },
+  },
   'parcours.balanced_review_held': { reviewedOn: date, outcome: codes(BALANCED_REVIEW_OUTCOMES) },
   'parcours.joint_review_held': { reviewedOn: date, outcome: codes(JOINT_REVIEW_OUTCOMES) },
   'parcours.global_accompaniment_started': { startedOn: date, binomeId: id },
@@ -58,12 +97,26 @@ const DATA: Record<string, Record<string, Schema>> = {
   'parcours.action_exited': { prescriptionId: id, exitedOn: date, outcome: codes(ACTION_OUTCOMES) },
   'parcours.employment_started': { employmentId: id, startedOn: date, kind: codes(EMPLOYMENT_KINDS) },
   'parcours.employment_ended': { employmentId: id, endedOn: date },
-  'parcours.reorientation_requested': { requestId: id, requestedOn: date, motive: codes(REORIENTATION_MOTIVES), 'requestedTrack?': codes(TRACKS) },
+  'parcours.reorientation_requested': {
+    requestId: id,
+    requestedOn: date,
+    motive: codes(REORIENTATION_MOTIVES),
+    'requestedTrack?': codes(TRACKS),
+  },
   'parcours.reorientation_refused': { requestId: id, decidedOn: date },
   'parcours.exemption_granted': { exemptionId: id, from: date, 'to?': date },
   'parcours.breach_reported': { breachId: id, kind: codes(BREACH_KINDS), occurredOn: date, reportedOn: date },
   'parcours.breach_dismissed': { breachId: id, decidedOn: date },
-  'parcours.suspension_decided': { breachId: id, sanctionId: id, decidedOn: date, startsOn: date, endsOn: date, sharePercent: int(0, 100), months: int(1, 12), repeated: { type: 'boolean' } },
+  'parcours.suspension_decided': {
+    breachId: id,
+    sanctionId: id,
+    decidedOn: date,
+    startsOn: date,
+    endsOn: date,
+    sharePercent: int(0, 100),
+    months: int(1, 12),
+    repeated: { type: 'boolean' },
+  },
   'parcours.suspension_lifted': { sanctionId: id, remobilisedOn: date, 'monthsToRepay?': int(0, 12) },
   'parcours.sanction_appealed': { sanctionId: id, appealedOn: date },
   'parcours.sanction_withdrawn': { sanctionId: id, decidedOn: date, kind: codes(SANCTION_WITHDRAWAL_KINDS) },
@@ -112,7 +165,8 @@ export const DEADLINE_OVERDUE_SCHEMA: Schema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://parcours.example/schemas/deadline.overdue.v1.json',
   title: 'deadline.overdue v1',
-  description: 'Topic parcours.deadlines.v1, key = parcoursId: one message per échéance found overdue (DeadlineOverdue).',
+  description:
+    'Topic parcours.deadlines.v1, key = parcoursId: one message per échéance found overdue (DeadlineOverdue).',
   ...objectSchema({
     messageId: id,
     type: { const: 'deadline.overdue' },
@@ -129,10 +183,17 @@ export const DEADLINE_OVERDUE_SCHEMA: Schema = {
 
 /** Every schema file: name → content. */
 export function schemaFiles(): Record<string, Schema> {
-  const files: Record<string, Schema> = Object.fromEntries(PARCOURS_EVENT_TYPES.map((t) => [`${t}.v1.json`, integrationSchema(t)]));
+  const files: Record<string, Schema> = Object.fromEntries(
+    PARCOURS_EVENT_TYPES.map((t) => [`${t}.v1.json`, integrationSchema(t)]),
+  );
   files['deadline.overdue.v1.json'] = DEADLINE_OVERDUE_SCHEMA;
   for (const [name, schema] of Object.entries(INBOUND_SCHEMAS)) {
-    files[name] = { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: `https://parcours.example/schemas/${name}`, title: name.replace(/\.json$/, ''), ...schema };
+    files[name] = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: `https://parcours.example/schemas/${name}`,
+      title: name.replace(/\.json$/, ''),
+      ...schema,
+    };
   }
   return files;
 }

@@ -18,8 +18,14 @@ async function openEmbedded(): Promise<{ sql: SqlClient; store: SqlEventStore }>
 const entered = (id: string): ParcoursEvent => ({
   type: 'ParcoursEntered',
   data: {
-    parcoursId: id, cycle: 1, person: { lastName: 'L', firstName: 'F', birthDate: '1980-01-01', sex: 'male' },
-    household: { type: 'single', size: 1 }, territory: 'T1', demandOn: '2025-01-01', rightOpenedOn: '2025-01-02', enteredOn: '2025-01-03',
+    parcoursId: id,
+    cycle: 1,
+    person: { lastName: 'L', firstName: 'F', birthDate: '1980-01-01', sex: 'male' },
+    household: { type: 'single', size: 1 },
+    territory: 'T1',
+    demandOn: '2025-01-01',
+    rightOpenedOn: '2025-01-02',
+    enteredOn: '2025-01-03',
   },
 });
 
@@ -38,11 +44,18 @@ describe('projection runner on the embedded store', () => {
     await runner.migrate();
     await appendParcours(store, 'p-1', [entered('p-1')]);
     await appendParcours(store, 'p-2', [entered('p-2')]);
-    expect((await runner.status())[0]).toMatchObject({ name: 'parcours', eventsBehind: 2, eventsProcessed: 0 });
+    expect((await runner.status())[0]).toMatchObject({
+      name: 'parcours',
+      eventsBehind: 2,
+      eventsProcessed: 0,
+    });
     expect(await runner.catchUp('parcours')).toBe(2);
     const [status] = await runner.status();
     expect(status).toMatchObject({ eventsBehind: 0, eventsProcessed: 2, error: null });
-    expect(await sql.query(`select parcours_id from rm_portfolio order by 1`)).toEqual([{ parcours_id: 'p-1' }, { parcours_id: 'p-2' }]);
+    expect(await sql.query(`select parcours_id from rm_portfolio order by 1`)).toEqual([
+      { parcours_id: 'p-1' },
+      { parcours_id: 'p-2' },
+    ]);
     // Nothing new: nothing applied, nothing counted twice.
     expect(await runner.catchUp('parcours')).toBe(0);
     expect((await runner.status())[0].eventsProcessed).toBe(2);
@@ -94,17 +107,23 @@ describe('projection runner on the embedded store', () => {
     expect(incremental.rm_portfolio.length).toBeGreaterThan(0);
     await runner.rebuild('parcours');
     expect(await dumpReadModels(sql)).toEqual(incremental);
-    expect(await sql.query(`select name from projection_checkpoints order by name`)).toEqual([{ name: 'parcours' }]);
+    expect(await sql.query(`select name from projection_checkpoints order by name`)).toEqual([
+      { name: 'parcours' },
+    ]);
     expect((await runner.status())[0].eventsBehind).toBe(0);
   });
 });
 
 /** PostgreSQL's own errors, as pg reports them. */
-const adminShutdown = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+const adminShutdown = () =>
+  Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
 const deadlock = () => Object.assign(new Error('deadlock detected'), { code: '40P01' });
 
 /** The store, unavailable while `down()` says so. */
-const flaky = (store: EventStore, down: () => boolean): EventStore => flakyStore(store, down, () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+const flaky = (store: EventStore, down: () => boolean): EventStore =>
+  flakyStore(store, down, () =>
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+  );
 
 describe('projection runner when the store goes away', () => {
   let sql: SqlClient;
@@ -116,11 +135,17 @@ describe('projection runner when the store goes away', () => {
     await sql.close();
   });
 
-  const statusOf = async (runner: ProjectionRunner, name = 'parcours'): Promise<ProjectionStatus> => (await runner.status()).find((s) => s.name === name)!;
+  const statusOf = async (runner: ProjectionRunner, name = 'parcours'): Promise<ProjectionStatus> =>
+    (await runner.status()).find((s) => s.name === name)!;
 
   it('retries a transient failure with capped backoff, shows `retrying` with the last error, and moves again on its own', async () => {
     let down = true;
-    const runner = new ProjectionRunner(flaky(store, () => down), sql, [parcoursProjection], { idleMs: 5, maxRetryDelayMs: 20 });
+    const runner = new ProjectionRunner(
+      flaky(store, () => down),
+      sql,
+      [parcoursProjection],
+      { idleMs: 5, maxRetryDelayMs: 20 },
+    );
     await runner.migrate();
     await appendParcours(store, 'p-1', [entered('p-1')]);
     runner.start();
@@ -130,10 +155,17 @@ describe('projection runner when the store goes away', () => {
       expect(retrying).toMatchObject({ status: 'retrying', eventsBehind: 1, eventsProcessed: 0 });
       expect(retrying.error).toMatch(/ECONNREFUSED/);
       // Nothing recorded as failed: the checkpoint does not need a resume.
-      expect(await sql.query(`select status, error from projection_checkpoints`)).toEqual([{ status: 'running', error: null }]);
+      expect(await sql.query(`select status, error from projection_checkpoints`)).toEqual([
+        { status: 'running', error: null },
+      ]);
       down = false;
       await until('the catch-up', async () => (await statusOf(runner)).eventsBehind === 0);
-      expect(await statusOf(runner)).toMatchObject({ status: 'running', error: null, retries: 0, eventsProcessed: 1 });
+      expect(await statusOf(runner)).toMatchObject({
+        status: 'running',
+        error: null,
+        retries: 0,
+        eventsProcessed: 1,
+      });
       // And it keeps following the log.
       await appendParcours(store, 'p-2', [entered('p-2')]);
       await until('the next event', async () => (await statusOf(runner)).eventsProcessed === 2);
@@ -183,25 +215,43 @@ describe('projection runner when the store goes away', () => {
     runner.start();
     try {
       await until('the failure', async () => (await statusOf(runner, 'fragile')).status === 'failed');
-      expect(await statusOf(runner, 'fragile')).toMatchObject({ eventsBehind: 1, eventsProcessed: 1, retries: 0 });
+      expect(await statusOf(runner, 'fragile')).toMatchObject({
+        eventsBehind: 1,
+        eventsProcessed: 1,
+        retries: 0,
+      });
       expect((await statusOf(runner, 'fragile')).error).toMatch(/cannot handle this event.*parcours-p-2/);
       explode = false;
       await runner.resume('fragile');
-      await until('the catch-up after resume', async () => (await statusOf(runner, 'fragile')).eventsBehind === 0);
-      expect(await statusOf(runner, 'fragile')).toMatchObject({ status: 'running', error: null, eventsProcessed: 2 });
+      await until(
+        'the catch-up after resume',
+        async () => (await statusOf(runner, 'fragile')).eventsBehind === 0,
+      );
+      expect(await statusOf(runner, 'fragile')).toMatchObject({
+        status: 'running',
+        error: null,
+        eventsProcessed: 2,
+      });
     } finally {
       await runner.stop();
     }
   });
 
   it('names the event at fault in a ProjectionStoppedError, and refuses unknown names', async () => {
-    const broken: Projection = { name: 'broken', tables: [], schema: () => [], apply: async () => Promise.reject(new Error('bug')) };
+    const broken: Projection = {
+      name: 'broken',
+      tables: [],
+      schema: () => [],
+      apply: async () => Promise.reject(new Error('bug')),
+    };
     const runner = new ProjectionRunner(store, sql, [broken]);
     await runner.migrate();
     await appendParcours(store, 'p-1', [entered('p-1')]);
     const error = await runner.runBatch('broken').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProjectionStoppedError);
-    expect((error as Error).message).toMatch(/^bug \(event .*, type ParcoursEntered, stream parcours-p-1, position .*\)$/);
+    expect((error as Error).message).toMatch(
+      /^bug \(event .*, type ParcoursEntered, stream parcours-p-1, position .*\)$/,
+    );
     await expect(runner.resume('nope')).rejects.toThrow('unknown projection: nope');
   });
 });
@@ -209,26 +259,30 @@ describe('projection runner when the store goes away', () => {
 describe('incremental processing and a full rebuild agree on random histories', () => {
   it('for any split of the log into batches', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(arbitrarySession, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 40 }), async (sessions, batchSize) => {
-        const { sql, store } = await openEmbedded();
-        try {
-          const runner = new ProjectionRunner(store, sql, [parcoursProjection], { batchSize });
-          await runner.migrate();
-          for (const [i, steps] of sessions.entries()) {
-            const { events } = play(steps, `p-${i}`);
-            if (events.length === 0) continue;
-            await appendParcours(store, `p-${i}`, events, 1 + (i % 4));
-            // Interleave processing with writing, as the worker does.
-            await runner.runBatch('parcours');
+      fc.asyncProperty(
+        fc.array(arbitrarySession, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 40 }),
+        async (sessions, batchSize) => {
+          const { sql, store } = await openEmbedded();
+          try {
+            const runner = new ProjectionRunner(store, sql, [parcoursProjection], { batchSize });
+            await runner.migrate();
+            for (const [i, steps] of sessions.entries()) {
+              const { events } = play(steps, `p-${i}`);
+              if (events.length === 0) continue;
+              await appendParcours(store, `p-${i}`, events, 1 + (i % 4));
+              // Interleave processing with writing, as the worker does.
+              await runner.runBatch('parcours');
+            }
+            await runner.catchUp('parcours');
+            const incremental = await dumpReadModels(sql);
+            await runner.rebuild('parcours');
+            expect(await dumpReadModels(sql)).toEqual(incremental);
+          } finally {
+            await sql.close();
           }
-          await runner.catchUp('parcours');
-          const incremental = await dumpReadModels(sql);
-          await runner.rebuild('parcours');
-          expect(await dumpReadModels(sql)).toEqual(incremental);
-        } finally {
-          await sql.close();
-        }
-      }),
+        },
+      ),
       { numRuns: 10 },
     );
   }, 300_000); // a property over many PGlite databases: slow on a loaded machine, never a speed check

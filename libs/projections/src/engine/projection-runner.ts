@@ -82,7 +82,10 @@ export async function readCheckpoints(sql: SqlClient, names: string[]): Promise<
 }
 
 /** Events of the log after each position: one count per distinct position, since readers are mostly at the same place. */
-export async function eventsAfter(store: EventStore, positions: (GlobalPosition | null)[]): Promise<Map<GlobalPosition | null, number>> {
+export async function eventsAfter(
+  store: EventStore,
+  positions: (GlobalPosition | null)[],
+): Promise<Map<GlobalPosition | null, number>> {
   const distinct = [...new Set(positions)];
   const counts = await Promise.all(distinct.map((p) => store.countAfter(p ?? undefined)));
   return new Map(distinct.map((p, i) => [p, counts[i]]));
@@ -92,9 +95,16 @@ export async function eventsAfter(store: EventStore, positions: (GlobalPosition 
  * The status of the named projections read from their checkpoints only:
  * what a process that does not run them (the API beside a separate worker) can tell.
  */
-export async function recordedProjectionStatus(sql: SqlClient, store: EventStore, names: string[]): Promise<ProjectionStatus[]> {
+export async function recordedProjectionStatus(
+  sql: SqlClient,
+  store: EventStore,
+  names: string[],
+): Promise<ProjectionStatus[]> {
   const rows = await readCheckpoints(sql, names);
-  const behind = await eventsAfter(store, rows.map((r) => r.position));
+  const behind = await eventsAfter(
+    store,
+    rows.map((r) => r.position),
+  );
   return rows.map((r) => ({
     name: r.name,
     status: r.status === 'failed' ? 'failed' : 'running',
@@ -157,7 +167,9 @@ export class ProjectionRunner {
       );
       for (const p of this.projections) {
         for (const ddl of p.schema(liveTables)) await tx.query(ddl);
-        await tx.query(`insert into ${CHECKPOINTS} (name) values ($1) on conflict (name) do nothing`, [p.name]);
+        await tx.query(`insert into ${CHECKPOINTS} (name) values ($1) on conflict (name) do nothing`, [
+          p.name,
+        ]);
       }
     });
   }
@@ -178,7 +190,12 @@ export class ProjectionRunner {
    * events it applied. Throws ProjectionStoppedError when the projection's
    * handler throws (recorded as failed), or the store's error when the store failed.
    */
-  async runBatch(projectionName: string, checkpointName = projectionName, t: TableNames = liveTables, maxCount = this.batchSize): Promise<number> {
+  async runBatch(
+    projectionName: string,
+    checkpointName = projectionName,
+    t: TableNames = liveTables,
+    maxCount = this.batchSize,
+  ): Promise<number> {
     const projection = this.projection(projectionName);
     const before = await this.checkpoint(checkpointName);
     if (!before) throw new Error(`no checkpoint ${checkpointName}`);
@@ -189,7 +206,10 @@ export class ProjectionRunner {
     if (page.events.length === 0) return 0;
     try {
       return await this.sql.transaction(async (tx) => {
-        const [locked] = await tx.query<{ position: string | null }>(`select position from ${CHECKPOINTS} where name = $1 for update`, [checkpointName]);
+        const [locked] = await tx.query<{ position: string | null }>(
+          `select position from ${CHECKPOINTS} where name = $1 for update`,
+          [checkpointName],
+        );
         if ((locked?.position ?? null) !== (before.position ?? null)) return 0;
         await projection.apply(tx, page.events, t);
         await tx.query(
@@ -205,12 +225,16 @@ export class ProjectionRunner {
         // Find the event at fault: apply the batch again one event at a time,
         // committing those before it, so the projection stops exactly there.
         let applied = 0;
-        for (let i = 0; i < page.events.length; i++) applied += await this.runBatch(projectionName, checkpointName, t, 1);
+        for (let i = 0; i < page.events.length; i++)
+          applied += await this.runBatch(projectionName, checkpointName, t, 1);
         return applied;
       }
       const e = page.events[0];
       const message = `${messageOf(error)} (event ${e.id}, type ${e.type}, stream ${e.streamId}, position ${e.position})`;
-      await this.sql.query(`update ${CHECKPOINTS} set status = 'failed', error = $2, updated_at = now() where name = $1`, [checkpointName, message]);
+      await this.sql.query(
+        `update ${CHECKPOINTS} set status = 'failed', error = $2, updated_at = now() where name = $1`,
+        [checkpointName, message],
+      );
       this.log(`projection ${checkpointName} stopped: ${message}`);
       throw new ProjectionStoppedError(checkpointName, message, error);
     }
@@ -252,7 +276,8 @@ export class ProjectionRunner {
           // Anything but the handler's own failure is retried, never fatal: the loop must outlive an outage.
           const retries = (this.retrying.get(name)?.retries ?? 0) + 1;
           this.retrying.set(name, { retries, error: messageOf(error) });
-          if (retries === 1) this.log(`projection ${name}: store unavailable, retrying (${messageOf(error)})`);
+          if (retries === 1)
+            this.log(`projection ${name}: store unavailable, retrying (${messageOf(error)})`);
           await this.sleep(name, retryDelay(retries, this.idleMs, this.maxRetryDelayMs));
           continue;
         }
@@ -289,14 +314,25 @@ export class ProjectionRunner {
    */
   async resume(name: string): Promise<void> {
     this.projection(name);
-    await this.sql.query(`update ${CHECKPOINTS} set status = 'running', error = null, updated_at = now() where name = $1`, [name]);
+    await this.sql.query(
+      `update ${CHECKPOINTS} set status = 'running', error = null, updated_at = now() where name = $1`,
+      [name],
+    );
     if (!this.running) return;
     this.startLoop(name);
     this.wakers.get(name)?.();
   }
 
   async status(): Promise<ProjectionStatus[]> {
-    const recorded = new Map((await recordedProjectionStatus(this.sql, this.store, this.projections.map((p) => p.name))).map((s) => [s.name, s]));
+    const recorded = new Map(
+      (
+        await recordedProjectionStatus(
+          this.sql,
+          this.store,
+          this.projections.map((p) => p.name),
+        )
+      ).map((s) => [s.name, s]),
+    );
     return this.projections.map((p) => {
       const row = recorded.get(p.name);
       const retrying = this.running ? this.retrying.get(p.name) : undefined;
@@ -341,7 +377,8 @@ export class ProjectionRunner {
         [shadow],
       );
       if (running) throw new ProjectionBusyError(name);
-      for (const table of projection.tables) await tx.query(`drop table if exists ${quoteIdentifier(rebuildTables(table))}`);
+      for (const table of projection.tables)
+        await tx.query(`drop table if exists ${quoteIdentifier(rebuildTables(table))}`);
       for (const ddl of projection.schema(rebuildTables)) await tx.query(ddl);
       await tx.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);
       await tx.query(`insert into ${CHECKPOINTS} (name, updated_at) values ($1, now())`, [shadow]);
@@ -356,23 +393,27 @@ export class ProjectionRunner {
     // continues from the rebuilt generation's position.
     await this.sql.transaction(async (tx) => {
       await tx.query(`select position from ${CHECKPOINTS} where name = $1 for update`, [name]);
-      const [row] = await tx.query<{ position: string | null; events_processed: number; status: string; error: string | null }>(
-        `select position, events_processed, status, error from ${CHECKPOINTS} where name = $1`,
-        [shadow],
-      );
+      const [row] = await tx.query<{
+        position: string | null;
+        events_processed: number;
+        status: string;
+        error: string | null;
+      }>(`select position, events_processed, status, error from ${CHECKPOINTS} where name = $1`, [shadow]);
       // Taken over by another process meanwhile (after standing still): that one swaps, not this one.
       if (!row) throw new ProjectionBusyError(name);
       // The rebuild stopped at an event it cannot fold: the live tables stay as they are.
-      if (row.status === 'failed') throw new ProjectionStoppedError(name, row.error ?? 'rebuild failed', undefined);
+      if (row.status === 'failed')
+        throw new ProjectionStoppedError(name, row.error ?? 'rebuild failed', undefined);
       for (const table of projection.tables) {
         await tx.query(`drop table if exists ${quoteIdentifier(table)}`);
-        await tx.query(`alter table ${quoteIdentifier(rebuildTables(table))} rename to ${quoteIdentifier(table)}`);
+        await tx.query(
+          `alter table ${quoteIdentifier(rebuildTables(table))} rename to ${quoteIdentifier(table)}`,
+        );
       }
-      await tx.query(`update ${CHECKPOINTS} set position = $2, events_processed = $3, status = 'running', error = null, updated_at = now() where name = $1`, [
-        name,
-        row.position,
-        row.events_processed,
-      ]);
+      await tx.query(
+        `update ${CHECKPOINTS} set position = $2, events_processed = $3, status = 'running', error = null, updated_at = now() where name = $1`,
+        [name, row.position, row.events_processed],
+      );
       await tx.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);
     });
     // Events that arrived after the rebuilt generation's last batch are applied by the live runner.

@@ -1,9 +1,22 @@
 import { createHash } from 'node:crypto';
-import { BusinessDate, DEFAULT_PARAMETERS, Parameters, parameterVersionAt, parisDate } from '@parcours/domain';
+import {
+  BusinessDate,
+  DEFAULT_PARAMETERS,
+  Parameters,
+  parameterVersionAt,
+  parisDate,
+} from '@parcours/domain';
 import type { EventStore, SqlQueryable } from '@parcours/event-store';
 import { foldRecorded } from '../parcours-view/fold';
 import { CycleFacts, ParameterBook, ParcoursView } from '../parcours-view/view';
-import { DefinitionVersion, IndicatorDefinition, INDICATORS, IndicatorResult, Unit, versionsForPeriod } from './definitions';
+import {
+  DefinitionVersion,
+  IndicatorDefinition,
+  INDICATORS,
+  IndicatorResult,
+  Unit,
+  versionsForPeriod,
+} from './definitions';
 import { Period } from './facts';
 
 export const GROUP_BYS = ['departement', 'territory', 'organisation', 'referent'] as const;
@@ -76,7 +89,13 @@ function groupOf(c: CycleFacts, groupBy: GroupBy): string {
  * département or by group, under the definitions known at `asOf` (all of
  * them when absent).
  */
-export function computeIndicators(snapshot: FactsSnapshot, period: Period, groupBy: GroupBy = 'departement', codes?: string[], asOf?: BusinessDate): IndicatorReport {
+export function computeIndicators(
+  snapshot: FactsSnapshot,
+  period: Period,
+  groupBy: GroupBy = 'departement',
+  codes?: string[],
+  asOf?: BusinessDate,
+): IndicatorReport {
   const version = parameterVersionAt(snapshot.book.versions, period.to);
   const p = version?.values ?? DEFAULT_PARAMETERS;
   const parametersVersion = version?.version ?? 0;
@@ -91,9 +110,17 @@ export function computeIndicators(snapshot: FactsSnapshot, period: Period, group
   }
   if (groupBy === 'departement' && !groups.has('all')) groups.set('all', []);
   // The parameter versions that applied during the period: the one in force at its start and any taking effect within it.
-  const atStart = parameterVersionAt(snapshot.book.versions, period.from) ?? { version: 0, values: DEFAULT_PARAMETERS };
-  const candidates = [{ version: parametersVersion, values: p }, atStart, ...snapshot.book.versions.filter((v) => v.effectiveFrom > period.from && v.effectiveFrom <= period.to)];
-  const valuesOf = (v: DefinitionVersion, values: Parameters) => Object.fromEntries(v.parameters.map((k) => [k, values[k]]));
+  const atStart = parameterVersionAt(snapshot.book.versions, period.from) ?? {
+    version: 0,
+    values: DEFAULT_PARAMETERS,
+  };
+  const candidates = [
+    { version: parametersVersion, values: p },
+    atStart,
+    ...snapshot.book.versions.filter((v) => v.effectiveFrom > period.from && v.effectiveFrom <= period.to),
+  ];
+  const valuesOf = (v: DefinitionVersion, values: Parameters) =>
+    Object.fromEntries(v.parameters.map((k) => [k, values[k]]));
   const versionsOf = new Map(INDICATORS.map((d) => [d.code, versionsForPeriod(d, period, asOf)]));
 
   /** Every (definition version, parameter version) pair of the period but the main one, each distinct figure once. */
@@ -106,7 +133,12 @@ export function computeIndicators(snapshot: FactsSnapshot, period: Period, group
         const key = JSON.stringify(valuesOf(v, pv.values));
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ definitionVersion: v.version, parametersVersion: pv.version, parameters: valuesOf(v, pv.values), ...v.compute(facts, period, pv.values, population) });
+        out.push({
+          definitionVersion: v.version,
+          parametersVersion: pv.version,
+          parameters: valuesOf(v, pv.values),
+          ...v.compute(facts, period, pv.values, population),
+        });
       }
     }
     return out.length ? out : undefined;
@@ -117,7 +149,14 @@ export function computeIndicators(snapshot: FactsSnapshot, period: Period, group
     groupBy,
     asOf,
     parametersVersion,
-    definitionsVersion: definitionsVersionOf(INDICATORS.flatMap((d) => [versionsOf.get(d.code)!.main, ...versionsOf.get(d.code)!.others].map((v) => ({ code: d.code, version: v.version })))),
+    definitionsVersion: definitionsVersionOf(
+      INDICATORS.flatMap((d) =>
+        [versionsOf.get(d.code)!.main, ...versionsOf.get(d.code)!.others].map((v) => ({
+          code: d.code,
+          version: v.version,
+        })),
+      ),
+    ),
     groups: [...groups.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([group, facts]) => ({
@@ -142,7 +181,9 @@ export function computeIndicators(snapshot: FactsSnapshot, period: Period, group
 /** The facts as the read model holds them now. */
 export async function loadFacts(sql: SqlQueryable, territory?: string): Promise<FactsSnapshot> {
   const rows = await sql.query<{ facts: CycleFacts }>(
-    territory ? `select facts from rm_cycle_facts where territory = $1 order by parcours_id, cycle` : `select facts from rm_cycle_facts order by parcours_id, cycle`,
+    territory
+      ? `select facts from rm_cycle_facts where territory = $1 order by parcours_id, cycle`
+      : `select facts from rm_cycle_facts order by parcours_id, cycle`,
     territory ? [territory] : [],
   );
   const [book] = await sql.query<{ doc: ParameterBook }>(`select doc from rm_parameter_book where id = 1`);
@@ -154,7 +195,11 @@ export async function loadFacts(sql: SqlQueryable, territory?: string): Promise<
  * the events recorded up to then only. Late records and corrections made
  * afterwards do not change a figure reproduced "as of" that date.
  */
-export async function factsAsOf(store: EventStore, asOf: BusinessDate, territory?: string): Promise<FactsSnapshot> {
+export async function factsAsOf(
+  store: EventStore,
+  asOf: BusinessDate,
+  territory?: string,
+): Promise<FactsSnapshot> {
   const book: ParameterBook = { versions: [] };
   const views = new Map<string, ParcoursView | undefined>();
   let after: string | undefined;
@@ -167,6 +212,8 @@ export async function factsAsOf(store: EventStore, asOf: BusinessDate, territory
       foldRecorded(views, book, e);
     }
   }
-  const facts = [...views.values()].flatMap((v) => v?.cycles ?? []).filter((c) => !territory || c.territory === territory);
+  const facts = [...views.values()]
+    .flatMap((v) => v?.cycles ?? [])
+    .filter((c) => !territory || c.territory === territory);
   return { facts, book };
 }

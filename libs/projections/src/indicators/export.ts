@@ -3,7 +3,15 @@ import { BusinessDate } from '@parcours/domain';
 import { CycleFacts } from '../parcours-view/view';
 import { DefinitionVersion, FAMILIES, Family, INDICATORS } from './definitions';
 import { IndicatorReport } from './compute';
-import { accompaniedDuring, ageBand, ageOn, firstAppointment, firstContract, firstOrientation, Period } from './facts';
+import {
+  accompaniedDuring,
+  ageBand,
+  ageOn,
+  firstAppointment,
+  firstContract,
+  firstOrientation,
+  Period,
+} from './facts';
 
 /**
  * Files for the État: one table per national family of indicators, and the
@@ -19,12 +27,18 @@ export interface ExportFile {
 const INDICATOR_COLUMNS: [string, string][] = [
   ['family', "famille d'indicateurs"],
   ['code', "code stable de l'indicateur"],
-  ['definition_version', 'version de la définition selon laquelle le chiffre de la ligne est calculé (voir les définitions en tête du fichier)'],
+  [
+    'definition_version',
+    'version de la définition selon laquelle le chiffre de la ligne est calculé (voir les définitions en tête du fichier)',
+  ],
   ['label', 'libellé'],
   ['unit', 'unité : count, share (0–1), days, hours, per_person_month'],
   ['group_by', 'niveau : departement, territory, organisation, referent'],
   ['group', 'valeur du niveau (all pour le département)'],
-  ['breakdown', "détail (vide pour la ligne principale ; pour la même mesure selon une autre version en vigueur dans la période : definition_version:N, parameters_version:N, ou les deux séparés par ;)"],
+  [
+    'breakdown',
+    'détail (vide pour la ligne principale ; pour la même mesure selon une autre version en vigueur dans la période : definition_version:N, parameters_version:N, ou les deux séparés par ;)',
+  ],
   ['numerator', 'numérateur'],
   ['denominator', 'dénominateur'],
   ['value', 'valeur'],
@@ -41,7 +55,13 @@ function csvCell(value: unknown): string {
 }
 
 function csv(header: string[], description: string[], rows: unknown[][]): string {
-  return [...description.map((d) => `# ${d}`), header.join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
+  return (
+    [
+      ...description.map((d) => `# ${d}`),
+      header.join(','),
+      ...rows.map((r) => r.map(csvCell).join(',')),
+    ].join('\n') + '\n'
+  );
 }
 
 function indicatorRows(report: IndicatorReport, family: Family): unknown[][] {
@@ -49,17 +69,40 @@ function indicatorRows(report: IndicatorReport, family: Family): unknown[][] {
   const familyCodes = new Set(INDICATORS.filter((d) => d.family === family).map((d) => d.code));
   for (const g of report.groups) {
     for (const i of g.indicators.filter((x) => familyCodes.has(x.code))) {
-      const head = (version: number) => [family, i.code, version, versionOf(i.code, version).label, i.unit, report.groupBy, g.group];
-      const tail = (parameters: Record<string, unknown>) => [report.from, report.to, report.asOf ?? '', JSON.stringify(parameters)];
+      const head = (version: number) => [
+        family,
+        i.code,
+        version,
+        versionOf(i.code, version).label,
+        i.unit,
+        report.groupBy,
+        g.group,
+      ];
+      const tail = (parameters: Record<string, unknown>) => [
+        report.from,
+        report.to,
+        report.asOf ?? '',
+        JSON.stringify(parameters),
+      ];
       rows.push([...head(i.version), '', i.numerator, i.denominator, i.value, ...tail(i.parameters)]);
-      for (const [key, n] of Object.entries(i.breakdown ?? {})) rows.push([...head(i.version), key, n, null, n, ...tail(i.parameters)]);
+      for (const [key, n] of Object.entries(i.breakdown ?? {}))
+        rows.push([...head(i.version), key, n, null, n, ...tail(i.parameters)]);
       for (const o of i.otherVersions ?? []) {
         // The row says what differs from the main figure; its definition_version column names the definition it is computed under.
         const differs = [
           ...(o.definitionVersion !== i.version ? [`definition_version:${o.definitionVersion}`] : []),
-          ...(o.parametersVersion !== report.parametersVersion ? [`parameters_version:${o.parametersVersion}`] : []),
+          ...(o.parametersVersion !== report.parametersVersion
+            ? [`parameters_version:${o.parametersVersion}`]
+            : []),
         ];
-        rows.push([...head(o.definitionVersion), differs.join(';'), o.numerator, o.denominator, o.value, ...tail(o.parameters)]);
+        rows.push([
+          ...head(o.definitionVersion),
+          differs.join(';'),
+          o.numerator,
+          o.denominator,
+          o.value,
+          ...tail(o.parameters),
+        ]);
       }
     }
   }
@@ -75,7 +118,8 @@ function versionsUsed(report: IndicatorReport, family: Family) {
   const used = new Map<string, { code: string; v: DefinitionVersion }>();
   const familyCodes = new Set(INDICATORS.filter((d) => d.family === family).map((d) => d.code));
   for (const i of report.groups.flatMap((g) => g.indicators).filter((x) => familyCodes.has(x.code))) {
-    for (const version of [i.version, ...(i.otherVersions ?? []).map((o) => o.definitionVersion)]) used.set(`${i.code}@${version}`, { code: i.code, v: versionOf(i.code, version) });
+    for (const version of [i.version, ...(i.otherVersions ?? []).map((o) => o.definitionVersion)])
+      used.set(`${i.code}@${version}`, { code: i.code, v: versionOf(i.code, version) });
   }
   return [...used.values()].sort((a, b) => a.code.localeCompare(b.code) || a.v.version - b.v.version);
 }
@@ -96,7 +140,14 @@ export function exportIndicators(report: IndicatorReport, format: 'csv' | 'json'
             parametersVersion: report.parametersVersion,
             columns: Object.fromEntries(INDICATOR_COLUMNS),
             definitions: versionsUsed(report, family).map(({ code, v }) => ({
-              code, version: v.version, effectiveFrom: v.effectiveFrom, label: v.label, unit: v.unit, definition: v.definition, change: v.change ?? null, parameters: v.parameters,
+              code,
+              version: v.version,
+              effectiveFrom: v.effectiveFrom,
+              label: v.label,
+              unit: v.unit,
+              definition: v.definition,
+              change: v.change ?? null,
+              parameters: v.parameters,
             })),
             rows: rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i] ?? null]))),
           },
@@ -109,9 +160,19 @@ export function exportIndicators(report: IndicatorReport, format: 'csv' | 'json'
       `${FAMILIES[family]} — du ${report.from} au ${report.to}${report.asOf ? `, données connues au ${report.asOf}` : ''}`,
       `version des définitions : ${report.definitionsVersion} (chaque ligne nomme la sienne, colonne definition_version) ; version des paramètres : ${report.parametersVersion}`,
       ...INDICATOR_COLUMNS.map(([k, d]) => `${k} : ${d}`),
-      ...versionsUsed(report, family).map(({ code, v }) => `définition ${code} version ${v.version} (périodes finissant à partir du ${v.effectiveFrom}) : ${v.definition}`),
+      ...versionsUsed(report, family).map(
+        ({ code, v }) =>
+          `définition ${code} version ${v.version} (périodes finissant à partir du ${v.effectiveFrom}) : ${v.definition}`,
+      ),
     ];
-    return { name, content: csv(INDICATOR_COLUMNS.map(([k]) => k), description, rows) };
+    return {
+      name,
+      content: csv(
+        INDICATOR_COLUMNS.map(([k]) => k),
+        description,
+        rows,
+      ),
+    };
   });
 }
 
@@ -121,7 +182,10 @@ export function pseudonym(parcoursId: string, key: string): string {
 }
 
 const EXTRACT_COLUMNS: [string, string][] = [
-  ['pseudo_id', 'identifiant pseudonymisé (HMAC-SHA256 avec la clé du Département), stable d’un extrait à l’autre'],
+  [
+    'pseudo_id',
+    'identifiant pseudonymisé (HMAC-SHA256 avec la clé du Département), stable d’un extrait à l’autre',
+  ],
   ['cycle', 'numéro du cycle (entrée → sortie)'],
   ['age_band', 'tranche d’âge à la fin de la période'],
   ['sex', 'sexe'],
@@ -144,27 +208,72 @@ const EXTRACT_COLUMNS: [string, string][] = [
  * One row per parcours cycle accompanied or entered in the period. No name,
  * no NIR, no free text, no date of birth: an age band only.
  */
-export function pseudonymisedExtract(facts: CycleFacts[], period: Period, key: string, monthsAfterExit: number, format: 'csv' | 'json', asOf?: BusinessDate): ExportFile {
+export function pseudonymisedExtract(
+  facts: CycleFacts[],
+  period: Period,
+  key: string,
+  monthsAfterExit: number,
+  format: 'csv' | 'json',
+  asOf?: BusinessDate,
+): ExportFile {
   const rows = facts
-    .filter((c) => accompaniedDuring(c, period, monthsAfterExit) || (c.enteredOn >= period.from && c.enteredOn <= period.to))
+    .filter(
+      (c) =>
+        accompaniedDuring(c, period, monthsAfterExit) ||
+        (c.enteredOn >= period.from && c.enteredOn <= period.to),
+    )
     .map((c) => {
       const o = firstOrientation(c);
       const reorientations = c.orientations.filter((x) => x.reorientation);
       return [
-        pseudonym(c.parcoursId, key), c.cycle, ageBand(ageOn(c.birthDate, period.to)), c.sex, c.householdType, c.territory, o?.track ?? '',
-        c.demandOn, c.enteredOn, o?.notifiedOn ?? '', o?.organisationKind ?? '', firstAppointment(c)?.scheduledFor ?? '', firstContract(c)?.signedOn ?? '',
-        reorientations.length, reorientations.map((x) => x.notifiedOn).join(';'), c.suspensions.length, c.exitedOn ?? '',
+        pseudonym(c.parcoursId, key),
+        c.cycle,
+        ageBand(ageOn(c.birthDate, period.to)),
+        c.sex,
+        c.householdType,
+        c.territory,
+        o?.track ?? '',
+        c.demandOn,
+        c.enteredOn,
+        o?.notifiedOn ?? '',
+        o?.organisationKind ?? '',
+        firstAppointment(c)?.scheduledFor ?? '',
+        firstContract(c)?.signedOn ?? '',
+        reorientations.length,
+        reorientations.map((x) => x.notifiedOn).join(';'),
+        c.suspensions.length,
+        c.exitedOn ?? '',
       ];
     })
     .sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1]));
   const name = `extract-${period.from}-${period.to}.${format}`;
   if (format === 'json') {
     const keys = EXTRACT_COLUMNS.map(([k]) => k);
-    return { name, content: JSON.stringify({ from: period.from, to: period.to, asOf: asOf ?? null, columns: Object.fromEntries(EXTRACT_COLUMNS), rows: rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i]]))) }, null, 2) };
+    return {
+      name,
+      content: JSON.stringify(
+        {
+          from: period.from,
+          to: period.to,
+          asOf: asOf ?? null,
+          columns: Object.fromEntries(EXTRACT_COLUMNS),
+          rows: rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i]]))),
+        },
+        null,
+        2,
+      ),
+    };
   }
   const description = [
     `Extrait individuel pseudonymisé — du ${period.from} au ${period.to}${asOf ? `, données connues au ${asOf}` : ''}`,
     ...EXTRACT_COLUMNS.map(([k, d]) => `${k} : ${d}`),
   ];
-  return { name, content: csv(EXTRACT_COLUMNS.map(([k]) => k), description, rows) };
+  return {
+    name,
+    content: csv(
+      EXTRACT_COLUMNS.map(([k]) => k),
+      description,
+      rows,
+    ),
+  };
 }

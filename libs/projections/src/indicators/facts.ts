@@ -8,7 +8,8 @@ export interface Period {
   to: BusinessDate;
 }
 
-export const inPeriod = (date: BusinessDate | undefined, p: Period): date is BusinessDate => date !== undefined && date >= p.from && date <= p.to;
+export const inPeriod = (date: BusinessDate | undefined, p: Period): date is BusinessDate =>
+  date !== undefined && date >= p.from && date <= p.to;
 
 export const firstOrientation = (c: CycleFacts) => c.orientations[0];
 
@@ -32,14 +33,20 @@ export function orientationInForceOn(c: CycleFacts, date: BusinessDate) {
 export function firstAppointment(c: CycleFacts) {
   const o = firstOrientation(c);
   if (!o) return undefined;
-  return c.appointments.filter((a) => a.scheduledFor >= o.notifiedOn).sort((a, b) => (a.scheduledFor < b.scheduledFor ? -1 : 1))[0];
+  return c.appointments
+    .filter((a) => a.scheduledFor >= o.notifiedOn)
+    .sort((a, b) => (a.scheduledFor < b.scheduledFor ? -1 : 1))[0];
 }
 
 export const firstContract = (c: CycleFacts) => c.contracts.find((k) => !k.renewal);
 
 /** Soumis aux droits et devoirs on a date: in the RSA (entered, not exited, not transferred). */
 export function subjectOn(c: CycleFacts, date: BusinessDate): boolean {
-  return c.enteredOn <= date && !(c.exitedOn && c.exitedOn <= date) && !(c.transferredOn && c.transferredOn <= date);
+  return (
+    c.enteredOn <= date &&
+    !(c.exitedOn && c.exitedOn <= date) &&
+    !(c.transferredOn && c.transferredOn <= date)
+  );
 }
 
 /**
@@ -50,7 +57,10 @@ export function accompaniedOn(c: CycleFacts, date: BusinessDate, monthsAfterExit
   if (c.enteredOn > date || !orientationInForceOn(c, date)) return false;
   if (c.transferredOn && c.transferredOn <= date) return false;
   if (!c.exitedOn || c.exitedOn > date) return true;
-  return date <= addMonths(c.exitedOn, monthsAfterExit) && !(c.accompanimentEndedOn && c.accompanimentEndedOn <= date);
+  return (
+    date <= addMonths(c.exitedOn, monthsAfterExit) &&
+    !(c.accompanimentEndedOn && c.accompanimentEndedOn <= date)
+  );
 }
 
 /** Accompanied at some point of the period. */
@@ -59,14 +69,20 @@ export function accompaniedDuring(c: CycleFacts, p: Period, monthsAfterExit: num
   if (!o || o.notifiedOn > p.to || c.enteredOn > p.to) return false;
   if (c.transferredOn && c.transferredOn < p.from) return false;
   // Interrupted before the period and not oriented again by its end.
-  if (interruptedAfter(c, c.orientations.filter((x) => x.notifiedOn <= p.to).length, addDays(p.from, -1))) return false;
+  if (interruptedAfter(c, c.orientations.filter((x) => x.notifiedOn <= p.to).length, addDays(p.from, -1)))
+    return false;
   if (!c.exitedOn || c.exitedOn >= p.from) return true;
-  const end = c.accompanimentEndedOn && c.accompanimentEndedOn < addMonths(c.exitedOn, monthsAfterExit) ? c.accompanimentEndedOn : addMonths(c.exitedOn, monthsAfterExit);
+  const end =
+    c.accompanimentEndedOn && c.accompanimentEndedOn < addMonths(c.exitedOn, monthsAfterExit)
+      ? c.accompanimentEndedOn
+      : addMonths(c.exitedOn, monthsAfterExit);
   return end >= p.from;
 }
 
 export function contractInForceOn(c: CycleFacts, date: BusinessDate) {
-  return c.contracts.find((k) => k.startsOn <= date && date <= (k.reviewedOn && k.reviewedOn < k.endsOn ? k.reviewedOn : k.endsOn));
+  return c.contracts.find(
+    (k) => k.startsOn <= date && date <= (k.reviewedOn && k.reviewedOn < k.endsOn ? k.reviewedOn : k.endsOn),
+  );
 }
 
 export function ageOn(birthDate: BusinessDate, date: BusinessDate): number {
@@ -94,7 +110,8 @@ export function seniorityBand(enteredOn: BusinessDate, date: BusinessDate): stri
 }
 
 /** DREES groups organismes as France Travail, the Département's services, and other bodies. */
-export const dreesOrganisationGroup = (kind: string): string => (kind === 'france_travail' ? 'france_travail' : kind === 'departement' ? 'departement' : 'other');
+export const dreesOrganisationGroup = (kind: string): string =>
+  kind === 'france_travail' ? 'france_travail' : kind === 'departement' ? 'departement' : 'other';
 
 export const days = daysBetween;
 

@@ -3,7 +3,14 @@ import { MemoryEventStore } from '@parcours/event-store';
 import { createHash, randomUUID } from 'node:crypto';
 import { evolveView, ParcoursView } from '../parcours-view/view';
 import { computeIndicators, definitionsVersionOf, factsAsOf, FactsSnapshot } from './compute';
-import { checkCatalogue, FIRST_DEFINITIONS_FROM, IndicatorDefinition, INDICATORS, publishedDefinitions, versionsForPeriod } from './definitions';
+import {
+  checkCatalogue,
+  FIRST_DEFINITIONS_FROM,
+  IndicatorDefinition,
+  INDICATORS,
+  publishedDefinitions,
+  versionsForPeriod,
+} from './definitions';
 import { exportIndicators } from './export';
 
 /**
@@ -23,36 +30,68 @@ const SPANNING = { from: '2025-10-01', to: '2026-03-31' };
 const entered = (id: string, enteredOn: string, cycle = 1): ParcoursEvent => ({
   type: 'ParcoursEntered',
   data: {
-    parcoursId: id, cycle, person: { lastName: 'N', firstName: 'P', birthDate: '1985-06-15', sex: 'female' },
-    household: { type: 'single', size: 1 }, territory: 'ARRAGEOIS', demandOn: enteredOn, rightOpenedOn: enteredOn, enteredOn,
+    parcoursId: id,
+    cycle,
+    person: { lastName: 'N', firstName: 'P', birthDate: '1985-06-15', sex: 'female' },
+    household: { type: 'single', size: 1 },
+    territory: 'ARRAGEOIS',
+    demandOn: enteredOn,
+    rightOpenedOn: enteredOn,
+    enteredOn,
   } as never,
 });
 const oriented = (notifiedOn: string, kind: string, track: string): ParcoursEvent => ({
-  type: 'Oriented', data: { orientationId: randomUUID(), track: track as never, organisationId: `org-${kind}`, organisationKind: kind as never, decidedOn: notifiedOn, notifiedOn },
+  type: 'Oriented',
+  data: {
+    orientationId: randomUUID(),
+    track: track as never,
+    organisationId: `org-${kind}`,
+    organisationKind: kind as never,
+    decidedOn: notifiedOn,
+    notifiedOn,
+  },
 });
-const exited = (exitedOn: string): ParcoursEvent => ({ type: 'RsaExited', data: { exitedOn, reason: 'income' } as never });
+const exited = (exitedOn: string): ParcoursEvent => ({
+  type: 'RsaExited',
+  data: { exitedOn, reason: 'income' } as never,
+});
 
 /** Each event with the business date it is recorded on (for "as known at"). */
 const histories: Record<string, [ParcoursEvent, string][]> = {
   // A: exit on 31 Oct 2025 and re-entry on 20 Nov 2025. The exited cycle is still followed until 30 Apr 2026 (6 months).
   A: [
-    [entered('A', '2025-01-06'), '2025-01-06'], [oriented('2025-01-20', 'ccas_cias', 'social'), '2025-01-20'], [exited('2025-10-31'), '2025-10-31'],
-    [entered('A', '2025-11-20', 2), '2025-11-20'], [oriented('2025-11-25', 'france_travail', 'employment'), '2025-11-25'],
+    [entered('A', '2025-01-06'), '2025-01-06'],
+    [oriented('2025-01-20', 'ccas_cias', 'social'), '2025-01-20'],
+    [exited('2025-10-31'), '2025-10-31'],
+    [entered('A', '2025-11-20', 2), '2025-11-20'],
+    [oriented('2025-11-25', 'france_travail', 'employment'), '2025-11-25'],
   ],
   // B: followed throughout, never exits.
-  B: [[entered('B', '2025-02-01'), '2025-02-01'], [oriented('2025-02-10', 'departement', 'socio_professional'), '2025-02-10']],
+  B: [
+    [entered('B', '2025-02-01'), '2025-02-01'],
+    [oriented('2025-02-10', 'departement', 'socio_professional'), '2025-02-10'],
+  ],
   // C: exit on 31 May 2025; followed until 30 Nov 2025, so no longer at the end of any period below.
-  C: [[entered('C', '2025-03-01'), '2025-03-01'], [oriented('2025-03-05', 'ccas_cias', 'social'), '2025-03-05'], [exited('2025-05-31'), '2025-05-31']],
+  C: [
+    [entered('C', '2025-03-01'), '2025-03-01'],
+    [oriented('2025-03-05', 'ccas_cias', 'social'), '2025-03-05'],
+    [exited('2025-05-31'), '2025-05-31'],
+  ],
   // D: exit on 28 Feb 2026 and re-entry on 16 Mar 2026 (the exited cycle is followed until 28 Aug 2026).
   D: [
-    [entered('D', '2025-04-01'), '2025-04-01'], [oriented('2025-04-10', 'ccas_cias', 'social'), '2025-04-10'], [exited('2026-02-28'), '2026-02-28'],
-    [entered('D', '2026-03-16', 2), '2026-03-16'], [oriented('2026-03-20', 'france_travail', 'employment'), '2026-03-20'],
+    [entered('D', '2025-04-01'), '2025-04-01'],
+    [oriented('2025-04-10', 'ccas_cias', 'social'), '2025-04-10'],
+    [exited('2026-02-28'), '2026-02-28'],
+    [entered('D', '2026-03-16', 2), '2026-03-16'],
+    [oriented('2026-03-20', 'france_travail', 'employment'), '2026-03-20'],
   ],
 };
 
 function snapshot(): FactsSnapshot {
   const book = { versions: [] };
-  const views = Object.values(histories).map((h) => h.reduce<ParcoursView | undefined>((v, [e]) => evolveView(v, e, book), undefined)!);
+  const views = Object.values(histories).map((h) =>
+    h.reduce<ParcoursView | undefined>((v, [e]) => evolveView(v, e, book), undefined)!,
+  );
   return { facts: views.flatMap((v) => v.cycles), book };
 }
 
@@ -66,8 +105,14 @@ describe('persons in accompaniment: a person counted once from 2026 (version 2),
   it('gives a 2025 report the figure of version 1, as it was sent: A counts twice', () => {
     // On 31 Dec 2025: A's exited cycle (followed until 30 Apr 2026) and A's new cycle, B, D → 4 cycles; C left on 30 Nov.
     expect(persons(s, YEAR_2025)).toMatchObject({
-      version: 1, effectiveFrom: FIRST_DEFINITIONS_FROM, value: 4,
-      breakdown: { 'social/ccas_cias': 2, 'employment/france_travail': 1, 'socio_professional/departement': 1 },
+      version: 1,
+      effectiveFrom: FIRST_DEFINITIONS_FROM,
+      value: 4,
+      breakdown: {
+        'social/ccas_cias': 2,
+        'employment/france_travail': 1,
+        'socio_professional/departement': 1,
+      },
     });
     expect(persons(s, YEAR_2025).otherVersions).toBeUndefined();
   });
@@ -75,7 +120,9 @@ describe('persons in accompaniment: a person counted once from 2026 (version 2),
   it('gives a 2026 report the figure of version 2: each person once, under the most recent cycle', () => {
     // On 31 Mar 2026: A (exited cycle still followed, and the new one) → once, under France Travail; D likewise; B → 3.
     expect(persons(s, Q1_2026)).toMatchObject({
-      version: 2, effectiveFrom: '2026-01-01', value: 3,
+      version: 2,
+      effectiveFrom: '2026-01-01',
+      value: 3,
       breakdown: { 'employment/france_travail': 2, 'socio_professional/departement': 1 },
     });
     expect(persons(s, Q1_2026).otherVersions).toBeUndefined();
@@ -87,8 +134,17 @@ describe('persons in accompaniment: a person counted once from 2026 (version 2),
     expect(f).toMatchObject({ version: 2, value: 3 });
     expect(f.otherVersions).toEqual([
       {
-        definitionVersion: 1, parametersVersion: 0, parameters: { accompanimentAfterExitMonths: 6 }, numerator: 5, denominator: null, value: 5,
-        breakdown: { 'social/ccas_cias': 2, 'employment/france_travail': 2, 'socio_professional/departement': 1 },
+        definitionVersion: 1,
+        parametersVersion: 0,
+        parameters: { accompanimentAfterExitMonths: 6 },
+        numerator: 5,
+        denominator: null,
+        value: 5,
+        breakdown: {
+          'social/ccas_cias': 2,
+          'employment/france_travail': 2,
+          'socio_professional/departement': 1,
+        },
       },
     ]);
   });
@@ -108,7 +164,15 @@ describe('persons in accompaniment: a person counted once from 2026 (version 2),
     // The département shortens the follow-up after exit to 1 month from 1 Feb 2026. On 31 Mar 2026 with 1 month: A's exited
     // cycle (until 30 Nov 2025) and D's (until 28 Mar 2026) are no longer followed: A, B, D once each under both versions → 3.
     // With the 6 months in force on 1 Oct 2025: 3 under version 2, 5 under version 1 (above).
-    const book = { versions: [{ version: 1, effectiveFrom: '2026-02-01', values: { ...DEFAULT_PARAMETERS, accompanimentAfterExitMonths: 1 } }] };
+    const book = {
+      versions: [
+        {
+          version: 1,
+          effectiveFrom: '2026-02-01',
+          values: { ...DEFAULT_PARAMETERS, accompanimentAfterExitMonths: 1 },
+        },
+      ],
+    };
     const f = computeIndicators({ ...s, book }, SPANNING, 'departement', [PERSONS]).groups[0].indicators[0];
     expect(f).toMatchObject({ version: 2, parameters: { accompanimentAfterExitMonths: 1 }, value: 3 });
     expect(f.otherVersions!.map((o) => [o.definitionVersion, o.parametersVersion, o.value])).toEqual([
@@ -122,21 +186,48 @@ describe('persons in accompaniment: a person counted once from 2026 (version 2),
     const store = new MemoryEventStore();
     for (const [id, h] of Object.entries(histories)) {
       for (const [i, [e, on]] of h.entries()) {
-        await store.appendToStream(`parcours-${id}`, [{ id: randomUUID(), type: e.type, data: e.data as never, metadata: { recordedAt: `${on}T09:00:00Z` } }], {
-          expectedRevision: i === 0 ? 'no_stream' : i - 1,
-        });
+        await store.appendToStream(
+          `parcours-${id}`,
+          [
+            {
+              id: randomUUID(),
+              type: e.type,
+              data: e.data as never,
+              metadata: { recordedAt: `${on}T09:00:00Z` },
+            },
+          ],
+          {
+            expectedRevision: i === 0 ? 'no_stream' : i - 1,
+          },
+        );
       }
     }
     // Known on 31 Dec 2025: D has not left yet. Under version 1 on 31 Mar 2026: A twice, B, D → 4.
-    const before = computeIndicators(await factsAsOf(store, '2025-12-31'), SPANNING, 'departement', [PERSONS], '2025-12-31');
+    const before = computeIndicators(
+      await factsAsOf(store, '2025-12-31'),
+      SPANNING,
+      'departement',
+      [PERSONS],
+      '2025-12-31',
+    );
     expect(before.groups[0].indicators[0]).toMatchObject({ version: 1, value: 4 });
     expect(before.groups[0].indicators[0].otherVersions).toBeUndefined();
     // Known on 1 Apr 2026: everything; version 2 first, version 1 beside it (3 and 5, as above).
-    const after = computeIndicators(await factsAsOf(store, '2026-04-01'), SPANNING, 'departement', [PERSONS], '2026-04-01');
+    const after = computeIndicators(
+      await factsAsOf(store, '2026-04-01'),
+      SPANNING,
+      'departement',
+      [PERSONS],
+      '2026-04-01',
+    );
     expect([after.groups[0].indicators[0].version, after.groups[0].indicators[0].value]).toEqual([2, 3]);
-    expect(after.groups[0].indicators[0].otherVersions!.map((o) => [o.definitionVersion, o.value])).toEqual([[1, 5]]);
+    expect(after.groups[0].indicators[0].otherVersions!.map((o) => [o.definitionVersion, o.value])).toEqual([
+      [1, 5],
+    ]);
     // The reports name different sets of definitions; the one before the change names version 1 of every indicator.
-    expect(before.definitionsVersion).toBe(definitionsVersionOf(INDICATORS.map((d) => ({ code: d.code, version: 1 }))));
+    expect(before.definitionsVersion).toBe(
+      definitionsVersionOf(INDICATORS.map((d) => ({ code: d.code, version: 1 }))),
+    );
     expect(after.definitionsVersion).not.toBe(before.definitionsVersion);
   });
 });
@@ -155,22 +246,41 @@ describe('exports name the definition version of every figure', () => {
       ['2', 'socio_professional/departement', '1', '', '1'],
       ['1', 'definition_version:1', '5', '', '5'],
     ]);
-    expect(calpae.content).toContain(`# définition ${PERSONS} version 1 (périodes finissant à partir du 2009-06-01) : À la fin de la période : cycles orientés`);
-    expect(calpae.content).toContain(`# définition ${PERSONS} version 2 (périodes finissant à partir du 2026-01-01) : À la fin de la période : personnes`);
+    expect(calpae.content).toContain(
+      `# définition ${PERSONS} version 1 (périodes finissant à partir du 2009-06-01) : À la fin de la période : cycles orientés`,
+    );
+    expect(calpae.content).toContain(
+      `# définition ${PERSONS} version 2 (périodes finissant à partir du 2026-01-01) : À la fin de la période : personnes`,
+    );
     // Every other indicator of the family is under version 1 only.
-    expect(calpae.content.split('\n').filter((l) => l.startsWith('calpae,') && !l.startsWith(`calpae,${PERSONS},`)).every((l) => l.split(',')[2] === '1')).toBe(true);
+    expect(
+      calpae.content
+        .split('\n')
+        .filter((l) => l.startsWith('calpae,') && !l.startsWith(`calpae,${PERSONS},`))
+        .every((l) => l.split(',')[2] === '1'),
+    ).toBe(true);
   });
 
   it('in JSON: every row names its version, and the definitions used are listed with their effective dates', () => {
     const body = JSON.parse(calpaeJson.content);
     const rows = body.rows.filter((r: { code: string }) => r.code === PERSONS);
-    expect(rows.map((r: { definition_version: number; breakdown: string; value: number }) => [r.definition_version, r.breakdown, r.value])).toEqual([
+    expect(
+      rows.map((r: { definition_version: number; breakdown: string; value: number }) => [
+        r.definition_version,
+        r.breakdown,
+        r.value,
+      ]),
+    ).toEqual([
       [2, '', 3],
       [2, 'employment/france_travail', 2],
       [2, 'socio_professional/departement', 1],
       [1, 'definition_version:1', 5],
     ]);
-    expect(body.definitions.filter((d: { code: string }) => d.code === PERSONS).map((d: { version: number; effectiveFrom: string }) => [d.version, d.effectiveFrom])).toEqual([
+    expect(
+      body.definitions
+        .filter((d: { code: string }) => d.code === PERSONS)
+        .map((d: { version: number; effectiveFrom: string }) => [d.version, d.effectiveFrom]),
+    ).toEqual([
       [1, '2009-06-01'],
       [2, '2026-01-01'],
     ]);
@@ -179,7 +289,12 @@ describe('exports name the definition version of every figure', () => {
   it('names a 2025 export under version 1 only', () => {
     const [file] = exportIndicators(computeIndicators(snapshot(), YEAR_2025, 'departement'), 'csv');
     expect(file.content).not.toContain('version 2');
-    expect(file.content.split('\n').filter((l) => l.startsWith(`calpae,${PERSONS},`)).map((l) => l.split(',')[2])).toEqual(['1', '1', '1', '1']);
+    expect(
+      file.content
+        .split('\n')
+        .filter((l) => l.startsWith(`calpae,${PERSONS},`))
+        .map((l) => l.split(',')[2]),
+    ).toEqual(['1', '1', '1', '1']);
   });
 });
 
@@ -211,19 +326,36 @@ describe('the catalogue of definitions', () => {
 
   it('refuses a catalogue whose versions could change a figure silently', () => {
     const v1 = INDICATORS[0].versions[0];
-    const withVersions = (...versions: Partial<typeof v1>[]): IndicatorDefinition[] => [{ code: 'x', family: 'calpae', versions: versions.map((v) => ({ ...v1, ...v })) }];
-    expect(() => checkCatalogue(withVersions({}, { version: 2, effectiveFrom: '2026-01-01', change: 'why' }))).not.toThrow();
+    const withVersions = (...versions: Partial<typeof v1>[]): IndicatorDefinition[] => [
+      { code: 'x', family: 'calpae', versions: versions.map((v) => ({ ...v1, ...v })) },
+    ];
+    expect(() =>
+      checkCatalogue(withVersions({}, { version: 2, effectiveFrom: '2026-01-01', change: 'why' })),
+    ).not.toThrow();
     expect(() => checkCatalogue([...withVersions({}), ...withVersions({})])).toThrow(/defined twice/);
-    expect(() => checkCatalogue(withVersions({}, { version: 3, effectiveFrom: '2026-01-01', change: 'why' }))).toThrow(/expected/);
-    expect(() => checkCatalogue(withVersions({}, { version: 2, effectiveFrom: FIRST_DEFINITIONS_FROM, change: 'why' }))).toThrow(/after version 1/);
-    expect(() => checkCatalogue(withVersions({}, { version: 2, effectiveFrom: '2026-01-01' }))).toThrow(/what changed/);
-    expect(() => checkCatalogue(withVersions({ effectiveFrom: '2026-01-01' }))).toThrow(/version 1 must apply/);
+    expect(() =>
+      checkCatalogue(withVersions({}, { version: 3, effectiveFrom: '2026-01-01', change: 'why' })),
+    ).toThrow(/expected/);
+    expect(() =>
+      checkCatalogue(withVersions({}, { version: 2, effectiveFrom: FIRST_DEFINITIONS_FROM, change: 'why' })),
+    ).toThrow(/after version 1/);
+    expect(() => checkCatalogue(withVersions({}, { version: 2, effectiveFrom: '2026-01-01' }))).toThrow(
+      /what changed/,
+    );
+    expect(() => checkCatalogue(withVersions({ effectiveFrom: '2026-01-01' }))).toThrow(
+      /version 1 must apply/,
+    );
   });
 
   it('never edits a published version in place: a change of text is a new version (this list only grows)', () => {
     const fingerprint = (v: IndicatorDefinition['versions'][number]) =>
-      createHash('sha256').update([v.label, v.unit, v.definition, v.parameters.join(',')].join('|')).digest('hex').slice(0, 12);
-    const actual = Object.fromEntries(INDICATORS.flatMap((d) => d.versions.map((v) => [`${d.code}@${v.version}`, fingerprint(v)])));
+      createHash('sha256')
+        .update([v.label, v.unit, v.definition, v.parameters.join(',')].join('|'))
+        .digest('hex')
+        .slice(0, 12);
+    const actual = Object.fromEntries(
+      INDICATORS.flatMap((d) => d.versions.map((v) => [`${d.code}@${v.version}`, fingerprint(v)])),
+    );
     expect(actual).toEqual(PUBLISHED);
   });
 });
@@ -234,17 +366,63 @@ describe('suspensions, version 2 from 2027: a withdrawn or annulled sanction no 
   const events: ParcoursEvent[] = [
     entered('S', '2026-09-01'),
     oriented('2026-09-10', 'ccas_cias', 'social'),
-    { type: 'BreachReported', data: { breachId: 'b-1', kind: 'unreachable', obligation: 'appointments', occurredOn: '2026-11-02', reportedOn: '2026-11-02' } },
-    { type: 'SuspensionDecided', data: { breachId: 'b-1', sanctionId: 's-1', decidedOn: '2026-12-10', startsOn: '2026-12-10', endsOn: '2027-02-09', sharePercent: 50, months: 2, repeated: false } },
+    {
+      type: 'BreachReported',
+      data: {
+        breachId: 'b-1',
+        kind: 'unreachable',
+        obligation: 'appointments',
+        occurredOn: '2026-11-02',
+        reportedOn: '2026-11-02',
+      },
+    },
+    {
+      type: 'SuspensionDecided',
+      data: {
+        breachId: 'b-1',
+        sanctionId: 's-1',
+        decidedOn: '2026-12-10',
+        startsOn: '2026-12-10',
+        endsOn: '2027-02-09',
+        sharePercent: 50,
+        months: 2,
+        repeated: false,
+      },
+    },
     { type: 'SanctionWithdrawn', data: { sanctionId: 's-1', decidedOn: '2027-01-05', kind: 'annulment' } },
-    { type: 'BreachReported', data: { breachId: 'b-2', kind: 'unreachable', obligation: 'contract_signature', occurredOn: '2026-12-20', reportedOn: '2026-12-20' } },
-    { type: 'SuspensionDecided', data: { breachId: 'b-2', sanctionId: 's-2', decidedOn: '2027-01-15', startsOn: '2027-01-15', endsOn: '2027-02-14', sharePercent: 30, months: 1, repeated: false } },
+    {
+      type: 'BreachReported',
+      data: {
+        breachId: 'b-2',
+        kind: 'unreachable',
+        obligation: 'contract_signature',
+        occurredOn: '2026-12-20',
+        reportedOn: '2026-12-20',
+      },
+    },
+    {
+      type: 'SuspensionDecided',
+      data: {
+        breachId: 'b-2',
+        sanctionId: 's-2',
+        decidedOn: '2027-01-15',
+        startsOn: '2027-01-15',
+        endsOn: '2027-02-14',
+        sharePercent: 30,
+        months: 1,
+        repeated: false,
+      },
+    },
   ];
   const facts = (): FactsSnapshot => {
     const book = { versions: [] };
-    return { facts: events.reduce<ParcoursView | undefined>((v, e) => evolveView(v, e, book), undefined)!.cycles, book };
+    return {
+      facts: events.reduce<ParcoursView | undefined>((v, e) => evolveView(v, e, book), undefined)!.cycles,
+      book,
+    };
   };
-  const suspensions = (period: { from: string; to: string }) => computeIndicators(facts(), period, 'departement', ['reseau_emploi.suspensions']).groups[0].indicators[0];
+  const suspensions = (period: { from: string; to: string }) =>
+    computeIndicators(facts(), period, 'departement', ['reseau_emploi.suspensions']).groups[0].indicators[0];
 
   it('December 2026 under version 1: s-1 counts as decided (figures already sent stay as they were)', () => {
     expect(suspensions({ from: '2026-12-01', to: '2026-12-31' })).toMatchObject({ version: 1, value: 1 });
@@ -254,7 +432,13 @@ describe('suspensions, version 2 from 2027: a withdrawn or annulled sanction no 
     expect(suspensions({ from: '2027-01-01', to: '2027-01-31' })).toMatchObject({
       version: 2,
       value: 1,
-      breakdown: { decided: 1, in_progress: 1, lifted_by_remobilisation: 0, made_definitive: 0, withdrawn: 1 },
+      breakdown: {
+        decided: 1,
+        in_progress: 1,
+        lifted_by_remobilisation: 0,
+        made_definitive: 0,
+        withdrawn: 1,
+      },
     });
   });
 
@@ -269,29 +453,59 @@ describe('presence in employment at the end, version 2 from 2027: an employment 
   // E: employed 1 Nov 2026, end recorded on 31 Jan 2027. F: employed 15 Jan 2027, still employed. G: never employed.
   const events: Record<string, ParcoursEvent[]> = {
     E: [
-      entered('E', '2026-09-01'), oriented('2026-09-10', 'ccas_cias', 'social'),
-      { type: 'EmploymentStarted', data: { employmentId: 'e-1', startedOn: '2026-11-01', kind: 'fixed_term_under_6_months' } },
+      entered('E', '2026-09-01'),
+      oriented('2026-09-10', 'ccas_cias', 'social'),
+      {
+        type: 'EmploymentStarted',
+        data: { employmentId: 'e-1', startedOn: '2026-11-01', kind: 'fixed_term_under_6_months' },
+      },
       { type: 'EmploymentEnded', data: { employmentId: 'e-1', endedOn: '2027-01-31' } },
     ],
-    F: [entered('F', '2026-09-01'), oriented('2026-09-10', 'ccas_cias', 'social'), { type: 'EmploymentStarted', data: { employmentId: 'f-1', startedOn: '2027-01-15', kind: 'permanent' } }],
+    F: [
+      entered('F', '2026-09-01'),
+      oriented('2026-09-10', 'ccas_cias', 'social'),
+      {
+        type: 'EmploymentStarted',
+        data: { employmentId: 'f-1', startedOn: '2027-01-15', kind: 'permanent' },
+      },
+    ],
     G: [entered('G', '2026-09-01'), oriented('2026-09-10', 'ccas_cias', 'social')],
   };
   const facts = (): FactsSnapshot => {
     const book = { versions: [] };
-    return { facts: Object.values(events).flatMap((h) => h.reduce<ParcoursView | undefined>((v, e) => evolveView(v, e, book), undefined)!.cycles), book };
+    return {
+      facts: Object.values(events).flatMap(
+        (h) => h.reduce<ParcoursView | undefined>((v, e) => evolveView(v, e, book), undefined)!.cycles,
+      ),
+      book,
+    };
   };
-  const figure = (period: { from: string; to: string }) => computeIndicators(facts(), period, 'departement', ['reseau_emploi.in_employment_at_end']).groups[0].indicators[0];
+  const figure = (period: { from: string; to: string }) =>
+    computeIndicators(facts(), period, 'departement', ['reseau_emploi.in_employment_at_end']).groups[0]
+      .indicators[0];
 
   it('on 31 Jan 2027 (the last day of E’s employment) E and F are employed: 2 of 3', () => {
-    expect(figure({ from: '2027-01-01', to: '2027-01-31' })).toMatchObject({ version: 2, numerator: 2, denominator: 3 });
+    expect(figure({ from: '2027-01-01', to: '2027-01-31' })).toMatchObject({
+      version: 2,
+      numerator: 2,
+      denominator: 3,
+    });
   });
 
   it('on 28 Feb 2027 only F is: 1 of 3 (version 1 would still count E)', () => {
-    expect(figure({ from: '2027-02-01', to: '2027-02-28' })).toMatchObject({ version: 2, numerator: 1, denominator: 3 });
+    expect(figure({ from: '2027-02-01', to: '2027-02-28' })).toMatchObject({
+      version: 2,
+      numerator: 1,
+      denominator: 3,
+    });
   });
 
   it('December 2026 under version 1: E counts as employed, ends being unknown to it', () => {
-    expect(figure({ from: '2026-12-01', to: '2026-12-31' })).toMatchObject({ version: 1, numerator: 1, denominator: 3 });
+    expect(figure({ from: '2026-12-01', to: '2026-12-31' })).toMatchObject({
+      version: 1,
+      numerator: 1,
+      denominator: 3,
+    });
   });
 });
 

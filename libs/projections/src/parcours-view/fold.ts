@@ -1,12 +1,22 @@
-import { PARCOURS_STREAM_PREFIX, ParcoursEvent, REFERENCE_STREAM, upcastParcoursEvent, upcastReferenceEvent } from '@parcours/domain';
+import {
+  PARCOURS_STREAM_PREFIX,
+  ParcoursEvent,
+  REFERENCE_STREAM,
+  upcastParcoursEvent,
+  upcastReferenceEvent,
+} from '@parcours/domain';
 import type { RecordedEvent } from '@parcours/event-store';
 import { evolveView, ParameterBook, ParcoursView } from './view';
 
-export type RecordedForFold = Pick<RecordedEvent, 'streamId' | 'type' | 'data'> & { metadata?: RecordedEvent['metadata'] };
+export type RecordedForFold = Pick<RecordedEvent, 'streamId' | 'type' | 'data'> & {
+  metadata?: RecordedEvent['metadata'];
+};
 
 /** The parcours id of a parcours stream, or undefined for any other stream. */
 export function parcoursIdOf(streamId: string): string | undefined {
-  return streamId.startsWith(PARCOURS_STREAM_PREFIX) ? streamId.slice(PARCOURS_STREAM_PREFIX.length) : undefined;
+  return streamId.startsWith(PARCOURS_STREAM_PREFIX)
+    ? streamId.slice(PARCOURS_STREAM_PREFIX.length)
+    : undefined;
 }
 
 /**
@@ -16,7 +26,10 @@ export function parcoursIdOf(streamId: string): string | undefined {
  */
 export function parcoursEventOf(e: RecordedForFold, parcoursId: string): ParcoursEvent {
   // Personal fields sealed and not opened: the store was read without the personal-data layer (a wiring mistake, said plainly).
-  if (typeof e.data?.sealed === 'string') throw new Error('a sealed event reached the read side unopened: read the store through PersonalDataEventStore');
+  if (typeof e.data?.sealed === 'string')
+    throw new Error(
+      'a sealed event reached the read side unopened: read the store through PersonalDataEventStore',
+    );
   const event = upcastParcoursEvent(e);
   return event.type === 'ParcoursEntered' ? { type: event.type, data: { ...event.data, parcoursId } } : event;
 }
@@ -26,7 +39,11 @@ export function parcoursEventOf(e: RecordedForFold, parcoursId: string): Parcour
  * parameter book: the one fold of the parcours projection and of the facts
  * "as of" a date, so that both read the log the same way. Returns what changed.
  */
-export function foldRecorded(views: Map<string, ParcoursView | undefined>, book: ParameterBook, e: RecordedForFold): 'parameters' | 'parcours' | undefined {
+export function foldRecorded(
+  views: Map<string, ParcoursView | undefined>,
+  book: ParameterBook,
+  e: RecordedForFold,
+): 'parameters' | 'parcours' | undefined {
   if (e.streamId === REFERENCE_STREAM) {
     const event = upcastReferenceEvent(e);
     if (event.type !== 'ParametersVersionSet') return undefined;

@@ -10,7 +10,14 @@ import {
   REFERENCE_STREAM,
   STORED_EVENT_RULES,
 } from '@parcours/domain';
-import { MemoryEventStore, PgliteSqlClient, RecordedEvent, SchemaCheckedEventStore, SqlEventStore, StoredEventChecker } from '@parcours/event-store';
+import {
+  MemoryEventStore,
+  PgliteSqlClient,
+  RecordedEvent,
+  SchemaCheckedEventStore,
+  SqlEventStore,
+  StoredEventChecker,
+} from '@parcours/event-store';
 import { arbitrarySession, play } from '../../../domain/src/testing/random-sessions';
 import { arbitraryEventOf, UUID_POOL } from '../../../domain/src/testing/schema-arbitrary';
 import { envelopeOf } from '../../../messaging/src/outbound/integration-events';
@@ -42,7 +49,8 @@ interface LogItem {
 
 /** One event of the log as the store would write it (the checker throws on anything it would refuse). */
 function stored(streamId: string, type: string, data: Record<string, unknown>): LogItem {
-  const withStream = type === 'ParcoursEntered' ? { ...data, parcoursId: streamId.slice('parcours-'.length) } : data;
+  const withStream =
+    type === 'ParcoursEntered' ? { ...data, parcoursId: streamId.slice('parcours-'.length) } : data;
   const [e] = checker.check(streamId, [{ id: randomUUID(), type, data: withStream }]);
   return { streamId, type, data: e.data };
 }
@@ -53,11 +61,17 @@ const parcoursItem = fc
 const entryItem = fc
   .tuple(fc.constantFrom(...PARCOURS_IDS), arbitraryEventOf(PARCOURS_EVENT_SCHEMAS, [...ENTERED]))
   .map(([id, e]) => stored(parcoursStreamId(id), e.type, e.data));
-const parametersItem = arbitraryEventOf(REFERENCE_EVENT_SCHEMAS).map((e) => stored(REFERENCE_STREAM, e.type, e.data));
+const parametersItem = arbitraryEventOf(REFERENCE_EVENT_SCHEMAS).map((e) =>
+  stored(REFERENCE_STREAM, e.type, e.data),
+);
 
 /** A global log: a few parcours and the reference stream, interleaved; entries are frequent, but not always first. */
 const arbitraryLog: fc.Arbitrary<LogItem[]> = fc.array(
-  fc.oneof({ weight: 12, arbitrary: parcoursItem }, { weight: 3, arbitrary: entryItem }, { weight: 1, arbitrary: parametersItem }),
+  fc.oneof(
+    { weight: 12, arbitrary: parcoursItem },
+    { weight: 3, arbitrary: entryItem },
+    { weight: 1, arbitrary: parametersItem },
+  ),
   { minLength: 1, maxLength: 60 },
 );
 
@@ -66,11 +80,22 @@ const recorded = (log: LogItem[]): RecordedEvent[] => {
   return log.map((e, i) => {
     const revision = revisions.get(e.streamId) ?? 0;
     revisions.set(e.streamId, revision + 1);
-    return { id: randomUUID(), streamId: e.streamId, revision, position: String(i + 1), type: e.type, data: e.data, metadata: { recordedAt: '2025-06-30T10:00:00.000Z' } };
+    return {
+      id: randomUUID(),
+      streamId: e.streamId,
+      revision,
+      position: String(i + 1),
+      type: e.type,
+      data: e.data,
+      metadata: { recordedAt: '2025-06-30T10:00:00.000Z' },
+    };
   });
 };
 
-function foldLog(events: { streamId: string; type: string; data: Record<string, unknown> }[]): { views: Map<string, ParcoursView | undefined>; book: ParameterBook } {
+function foldLog(events: { streamId: string; type: string; data: Record<string, unknown> }[]): {
+  views: Map<string, ParcoursView | undefined>;
+  book: ParameterBook;
+} {
   const views = new Map<string, ParcoursView | undefined>();
   const book: ParameterBook = { versions: [] };
   for (const e of events) foldRecorded(views, book, e);
@@ -78,7 +103,11 @@ function foldLog(events: { streamId: string; type: string; data: Record<string, 
 }
 
 /** A date PostgreSQL's `date` columns take, as the read models write it. */
-const isIsoDate = (d: unknown): boolean => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+const isIsoDate = (d: unknown): boolean =>
+  typeof d === 'string' &&
+  /^\d{4}-\d{2}-\d{2}$/.test(d) &&
+  !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+  new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 
 /** What the tables of the parcours projection need of a view: unique keys, real dates, JSON. */
 function expectProjectable(v: ParcoursView): void {
@@ -89,17 +118,26 @@ function expectProjectable(v: ParcoursView): void {
   expect(cycles).toEqual([...cycles].sort((a, b) => a - b));
   expect(new Set(cycles).size).toBe(cycles.length);
   for (const e of v.echeances) {
-    for (const d of [e.startsOn, e.dueOn, e.warnFrom, e.metOn, e.cancelledOn]) if (d !== undefined) expect([e.id, d, isIsoDate(d)]).toEqual([e.id, d, true]);
+    for (const d of [e.startsOn, e.dueOn, e.warnFrom, e.metOn, e.cancelledOn])
+      if (d !== undefined) expect([e.id, d, isIsoDate(d)]).toEqual([e.id, d, true]);
   }
   const line = portfolioLine(v);
-  for (const key of ['entered_on', 'oriented_on', 'contract_ends_on', 'last_held_on', 'next_appointment_on'] as const) {
+  for (const key of [
+    'entered_on',
+    'oriented_on',
+    'contract_ends_on',
+    'last_held_on',
+    'next_appointment_on',
+  ] as const) {
     const d = line[key];
     if (d !== null) expect([key, isIsoDate(d)]).toEqual([key, true]);
   }
 }
 
 const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
-const integrationValidators = new Map<string, ValidateFunction>(PARCOURS_EVENT_TYPES.map((t) => [t, ajv.compile(schemaFiles()[`${t}.v1.json`])]));
+const integrationValidators = new Map<string, ValidateFunction>(
+  PARCOURS_EVENT_TYPES.map((t) => [t, ajv.compile(schemaFiles()[`${t}.v1.json`])]),
+);
 
 /** The integration mapping: an envelope of the public contract (its published schema), or nothing. */
 function expectMapped(events: RecordedEvent[]): void {
@@ -121,7 +159,9 @@ function expectIndicators(views: Map<string, ParcoursView | undefined>, book: Pa
     for (const groupBy of groupBys) {
       const report = computeIndicators({ facts, book }, period, groupBy);
       for (const g of report.groups) {
-        for (const i of g.indicators) for (const n of [i.value, i.numerator, i.denominator]) expect([i.code, n === null || Number.isFinite(n)]).toEqual([i.code, true]);
+        for (const i of g.indicators)
+          for (const n of [i.value, i.numerator, i.denominator])
+            expect([i.code, n === null || Number.isFinite(n)]).toEqual([i.code, true]);
       }
       if (groupBy === 'departement') exportIndicators(report, 'csv');
     }
@@ -138,11 +178,25 @@ function sameDayLog(id: string): LogItem[] {
   const day = '2025-02-03';
   const stream = parcoursStreamId(id);
   const entry = {
-    parcoursId: id, cycle: 1, person: { lastName: 'L', firstName: 'F', birthDate: '1980-01-01', sex: 'male' },
-    household: { type: 'single', size: 1 }, territory: 'T1', demandOn: '2025-01-02', rightOpenedOn: '2025-01-03', enteredOn: '2025-01-06',
+    parcoursId: id,
+    cycle: 1,
+    person: { lastName: 'L', firstName: 'F', birthDate: '1980-01-01', sex: 'male' },
+    household: { type: 'single', size: 1 },
+    territory: 'T1',
+    demandOn: '2025-01-02',
+    rightOpenedOn: '2025-01-03',
+    enteredOn: '2025-01-06',
   };
   const o = (orientationId: string, extra: Record<string, unknown> = {}) =>
-    stored(stream, 'Oriented', { orientationId, track: 'socio_professional', organisationId: 'org-ccas', organisationKind: 'ccas_cias', decidedOn: day, notifiedOn: day, ...extra });
+    stored(stream, 'Oriented', {
+      orientationId,
+      track: 'socio_professional',
+      organisationId: 'org-ccas',
+      organisationKind: 'ccas_cias',
+      decidedOn: day,
+      notifiedOn: day,
+      ...extra,
+    });
   return [
     stored(stream, 'ParcoursEntered', entry),
     o(UUID_POOL[1]),
@@ -153,7 +207,10 @@ function sameDayLog(id: string): LogItem[] {
   ];
 }
 
-const repeatedEntryLog = (id: string): LogItem[] => [...sameDayLog(id).slice(0, 1), ...sameDayLog(id).slice(0, 1)];
+const repeatedEntryLog = (id: string): LogItem[] => [
+  ...sameDayLog(id).slice(0, 1),
+  ...sameDayLog(id).slice(0, 1),
+];
 
 describe('the read side folds every event the schemas admit', () => {
   it('the parcours view, the indicators and the integration mapping, in memory', () => {
@@ -172,8 +229,12 @@ describe('the read side folds every event the schemas admit', () => {
   it('the facts "as of" a date, read back from a schema-checked store, are the same fold', async () => {
     await fc.assert(
       fc.asyncProperty(arbitraryLog, async (log) => {
-        const store = new SchemaCheckedEventStore(new MemoryEventStore(() => new Date('2025-06-30T10:00:00Z')), STORED_EVENT_RULES);
-        for (const e of log) await store.appendToStream(e.streamId, [{ id: randomUUID(), type: e.type, data: e.data }]);
+        const store = new SchemaCheckedEventStore(
+          new MemoryEventStore(() => new Date('2025-06-30T10:00:00Z')),
+          STORED_EVENT_RULES,
+        );
+        for (const e of log)
+          await store.appendToStream(e.streamId, [{ id: randomUUID(), type: e.type, data: e.data }]);
         const asOf = await factsAsOf(store, '2025-06-30');
         const { views } = foldLog(log);
         expect(asOf.facts).toEqual([...views.values()].flatMap((v) => v?.cycles ?? []));
@@ -188,8 +249,13 @@ describe('the read side folds every event the schemas admit', () => {
       const inner = new SqlEventStore(sql);
       await inner.migrate();
       const store = new SchemaCheckedEventStore(inner, STORED_EVENT_RULES);
-      const log = [...sameDayLog(PARCOURS_IDS[0]), ...repeatedEntryLog(PARCOURS_IDS[1]), ...fc.sample(arbitraryLog, { numRuns: 6, seed: 2026 }).flat()];
-      for (const e of log) await store.appendToStream(e.streamId, [{ id: randomUUID(), type: e.type, data: e.data }]);
+      const log = [
+        ...sameDayLog(PARCOURS_IDS[0]),
+        ...repeatedEntryLog(PARCOURS_IDS[1]),
+        ...fc.sample(arbitraryLog, { numRuns: 6, seed: 2026 }).flat(),
+      ];
+      for (const e of log)
+        await store.appendToStream(e.streamId, [{ id: randomUUID(), type: e.type, data: e.data }]);
       // Small batches: views are read back from their tables between batches, as in production.
       const runner = createProjectionRunner(store, sql, { batchSize: 7 });
       await runner.migrate();
@@ -197,8 +263,12 @@ describe('the read side folds every event the schemas admit', () => {
       const [status] = await runner.status();
       expect(status).toMatchObject({ name: 'parcours', eventsBehind: 0, error: null });
       const { views } = foldLog(log);
-      const expected = [...views.entries()].filter(([, v]) => v).map(([id, v]) => ({ parcours_id: id, doc: JSON.parse(JSON.stringify(v)) }));
-      const rows = await sql.query<{ parcours_id: string; doc: unknown }>(`select parcours_id, doc from rm_parcours_view order by parcours_id`);
+      const expected = [...views.entries()]
+        .filter(([, v]) => v)
+        .map(([id, v]) => ({ parcours_id: id, doc: JSON.parse(JSON.stringify(v)) }));
+      const rows = await sql.query<{ parcours_id: string; doc: unknown }>(
+        `select parcours_id, doc from rm_parcours_view order by parcours_id`,
+      );
       expect(rows).toEqual(expected.sort((a, b) => a.parcours_id.localeCompare(b.parcours_id)));
       const [{ n }] = await sql.query<{ n: number }>(`select count(*)::int as n from rm_cycle_facts`);
       expect(n).toBe(expected.reduce((sum, v) => sum + (v.doc as ParcoursView).cycles.length, 0));
@@ -214,7 +284,9 @@ describe('every command the domain accepts yields events the read side folds', (
       fc.property(fc.array(arbitrarySession, { minLength: 1, maxLength: 3 }), (sessions) => {
         const log = sessions.flatMap((steps, i) => {
           const id = PARCOURS_IDS[i];
-          return play(steps, id).events.map((e) => stored(parcoursStreamId(id), e.type, e.data as unknown as Record<string, unknown>));
+          return play(steps, id).events.map((e) =>
+            stored(parcoursStreamId(id), e.type, e.data as unknown as Record<string, unknown>),
+          );
         });
         const events = recorded(log);
         const { views, book } = foldLog(events);
@@ -231,11 +303,17 @@ describe('every command the domain accepts yields events the read side folds', (
     const day = '2025-02-03';
     const v = foldLog(sameDayLog(id)).views.get(id)!;
     expectProjectable(v);
-    expect(v.echeances.filter((e) => e.kind === 'first_contract').map((e) => [e.id.slice(id.length), e.cancelledOn ?? null])).toEqual([
+    expect(
+      v.echeances
+        .filter((e) => e.kind === 'first_contract')
+        .map((e) => [e.id.slice(id.length), e.cancelledOn ?? null]),
+    ).toEqual([
       [`:1:first_contract:${day}`, day],
       [`:1:first_contract:${day}#2`, null],
     ]);
-    expect(v.echeances.filter((e) => e.kind === 'balanced_review').map((e) => e.id.slice(id.length + 1))).toEqual([
+    expect(
+      v.echeances.filter((e) => e.kind === 'balanced_review').map((e) => e.id.slice(id.length + 1)),
+    ).toEqual([
       `1:balanced_review:${UUID_POOL[1]}`,
       '1:balanced_review:review-2025-03-01',
       '1:balanced_review:review-2025-03-01#2',

@@ -10,7 +10,13 @@ import { currentCycle, ParameterBook, ParcoursView } from './view';
  * the indicators read. They come from the same fold, so they are rebuilt and
  * swapped together and never disagree.
  */
-export const PARCOURS_TABLES = ['rm_parcours_view', 'rm_portfolio', 'rm_echeances', 'rm_cycle_facts', 'rm_parameter_book'];
+export const PARCOURS_TABLES = [
+  'rm_parcours_view',
+  'rm_portfolio',
+  'rm_echeances',
+  'rm_cycle_facts',
+  'rm_parameter_book',
+];
 
 export const PARCOURS_PREFIX = PARCOURS_STREAM_PREFIX;
 
@@ -43,8 +49,14 @@ export function portfolioLine(v: ParcoursView): PortfolioRow {
   const c = currentCycle(v);
   const orientation = c.orientations[c.orientations.length - 1];
   const contract = c.contracts[c.contracts.length - 1];
-  const held = c.appointments.map((a) => a.heldOn).filter((d): d is string => !!d).sort();
-  const open = c.appointments.filter((a) => !a.heldOn && !a.missedOn && !a.cancelledOn).map((a) => a.scheduledFor).sort();
+  const held = c.appointments
+    .map((a) => a.heldOn)
+    .filter((d): d is string => !!d)
+    .sort();
+  const open = c.appointments
+    .filter((a) => !a.heldOn && !a.missedOn && !a.cancelledOn)
+    .map((a) => a.scheduledFor)
+    .sort();
   return {
     parcours_id: v.parcoursId,
     territory: v.territory,
@@ -58,7 +70,11 @@ export function portfolioLine(v: ParcoursView): PortfolioRow {
     entered_on: c.enteredOn,
     oriented_on: orientation?.notifiedOn ?? null,
     contract_id: contract?.id ?? null,
-    contract_ends_on: contract ? (contract.reviewedOn && contract.reviewedOn < contract.endsOn ? contract.reviewedOn : contract.endsOn) : null,
+    contract_ends_on: contract
+      ? contract.reviewedOn && contract.reviewedOn < contract.endsOn
+        ? contract.reviewedOn
+        : contract.endsOn
+      : null,
     contract_status: !contract ? 'none' : contract.reviewedOn ? 'reviewed' : 'signed',
     last_held_on: held[held.length - 1] ?? null,
     next_appointment_on: open[0] ?? null,
@@ -98,22 +114,34 @@ export const parcoursProjection: Projection = {
   ],
 
   async apply(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void> {
-    const [bookRow] = await tx.query<{ doc: ParameterBook }>(`select doc from ${t('rm_parameter_book')} where id = 1`);
+    const [bookRow] = await tx.query<{ doc: ParameterBook }>(
+      `select doc from ${t('rm_parameter_book')} where id = 1`,
+    );
     const book: ParameterBook = bookRow?.doc ?? { versions: [] };
     let bookChanged = false;
-    const ids = [...new Set(events.map((e) => parcoursIdOf(e.streamId)).filter((id): id is string => id !== undefined))];
+    const ids = [
+      ...new Set(events.map((e) => parcoursIdOf(e.streamId)).filter((id): id is string => id !== undefined)),
+    ];
     const views = new Map<string, ParcoursView | undefined>();
     if (ids.length) {
-      const rows = await tx.query<{ parcours_id: string; doc: ParcoursView }>(`select parcours_id, doc from ${t('rm_parcours_view')} where parcours_id = any($1::text[])`, [ids]);
+      const rows = await tx.query<{ parcours_id: string; doc: ParcoursView }>(
+        `select parcours_id, doc from ${t('rm_parcours_view')} where parcours_id = any($1::text[])`,
+        [ids],
+      );
       for (const r of rows) views.set(r.parcours_id, r.doc);
     }
     for (const e of events) {
       if (foldRecorded(views, book, e) === 'parameters') bookChanged = true;
     }
     if (bookChanged) {
-      await tx.query(`insert into ${t('rm_parameter_book')} (id, doc) values (1, $1) on conflict (id) do update set doc = excluded.doc`, [book]);
+      await tx.query(
+        `insert into ${t('rm_parameter_book')} (id, doc) values (1, $1) on conflict (id) do update set doc = excluded.doc`,
+        [book],
+      );
     }
-    const written = [...views.entries()].filter((entry): entry is [string, ParcoursView] => entry[1] !== undefined);
+    const written = [...views.entries()].filter(
+      (entry): entry is [string, ParcoursView] => entry[1] !== undefined,
+    );
     if (written.length === 0) return;
     const touched = written.map(([id]) => id);
     await tx.query(
@@ -132,20 +160,40 @@ export const parcoursProjection: Projection = {
     const echeances = written.flatMap(([, v]) => {
       const line = portfolioLine(v);
       return v.echeances.map((e) => ({
-        id: e.id, parcours_id: v.parcoursId, kind: e.kind, cycle: e.cycle, territory: v.territory,
-        organisation_id: line.organisation_id, referent_id: line.referent_id, starts_on: e.startsOn, due_on: e.dueOn,
-        warn_from: e.warnFrom, met_on: e.metOn ?? null, cancelled_on: e.cancelledOn ?? null, parameters_version: e.parametersVersion,
+        id: e.id,
+        parcours_id: v.parcoursId,
+        kind: e.kind,
+        cycle: e.cycle,
+        territory: v.territory,
+        organisation_id: line.organisation_id,
+        referent_id: line.referent_id,
+        starts_on: e.startsOn,
+        due_on: e.dueOn,
+        warn_from: e.warnFrom,
+        met_on: e.metOn ?? null,
+        cancelled_on: e.cancelledOn ?? null,
+        parameters_version: e.parametersVersion,
       }));
     });
     if (echeances.length) {
-      await tx.query(`insert into ${t('rm_echeances')} select * from jsonb_populate_recordset(null::${t('rm_echeances')}, $1::jsonb)`, [JSON.stringify(echeances)]);
+      await tx.query(
+        `insert into ${t('rm_echeances')} select * from jsonb_populate_recordset(null::${t('rm_echeances')}, $1::jsonb)`,
+        [JSON.stringify(echeances)],
+      );
     }
     const facts = written.flatMap(([, v]) =>
       v.cycles.map((c) => ({
-        parcours_id: v.parcoursId, cycle: c.cycle, territory: c.territory,
-        organisation_id: c.orientations[c.orientations.length - 1]?.organisationId ?? null, referent_id: c.referentId ?? null, facts: c,
+        parcours_id: v.parcoursId,
+        cycle: c.cycle,
+        territory: c.territory,
+        organisation_id: c.orientations[c.orientations.length - 1]?.organisationId ?? null,
+        referent_id: c.referentId ?? null,
+        facts: c,
       })),
     );
-    await tx.query(`insert into ${t('rm_cycle_facts')} select * from jsonb_populate_recordset(null::${t('rm_cycle_facts')}, $1::jsonb)`, [JSON.stringify(facts)]);
+    await tx.query(
+      `insert into ${t('rm_cycle_facts')} select * from jsonb_populate_recordset(null::${t('rm_cycle_facts')}, $1::jsonb)`,
+      [JSON.stringify(facts)],
+    );
   },
 };

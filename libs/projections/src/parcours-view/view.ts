@@ -55,11 +55,21 @@ export interface Echeance {
   parametersVersion: number;
 }
 
-export const ECHEANCE_STATUSES = ['upcoming', 'due_soon', 'overdue', 'met_on_time', 'met_late', 'cancelled'] as const;
+export const ECHEANCE_STATUSES = [
+  'upcoming',
+  'due_soon',
+  'overdue',
+  'met_on_time',
+  'met_late',
+  'cancelled',
+] as const;
 export type EcheanceStatus = (typeof ECHEANCE_STATUSES)[number];
 
 /** Status on a date: time passes without events, so it is computed, never stored. */
-export function echeanceStatus(e: Pick<Echeance, 'dueOn' | 'warnFrom' | 'metOn' | 'cancelledOn'>, on: BusinessDate): EcheanceStatus {
+export function echeanceStatus(
+  e: Pick<Echeance, 'dueOn' | 'warnFrom' | 'metOn' | 'cancelledOn'>,
+  on: BusinessDate,
+): EcheanceStatus {
   if (e.metOn && e.metOn <= on) return e.metOn <= e.dueOn ? 'met_on_time' : 'met_late';
   if (e.cancelledOn && e.cancelledOn <= on) return 'cancelled';
   if (on > e.dueOn) return 'overdue';
@@ -79,21 +89,64 @@ export interface CycleFacts {
   rightOpenedOn: BusinessDate;
   enteredOn: BusinessDate;
   franceTravailRegisteredOn?: BusinessDate;
-  orientations: { notifiedOn: BusinessDate; track: string; organisationId: string; organisationKind: string; reorientation: boolean }[];
+  orientations: {
+    notifiedOn: BusinessDate;
+    track: string;
+    organisationId: string;
+    organisationKind: string;
+    reorientation: boolean;
+  }[];
   /** Every appointment scheduled in the cycle. */
-  appointments: { id: string; scheduledOn: BusinessDate; scheduledFor: BusinessDate; heldOn?: BusinessDate; missedOn?: BusinessDate; cancelledOn?: BusinessDate }[];
-  contracts: { id: string; signedOn: BusinessDate; startsOn: BusinessDate; endsOn: BusinessDate; reviewedOn?: BusinessDate; weeklyHours: number; renewal: boolean }[];
+  appointments: {
+    id: string;
+    scheduledOn: BusinessDate;
+    scheduledFor: BusinessDate;
+    heldOn?: BusinessDate;
+    missedOn?: BusinessDate;
+    cancelledOn?: BusinessDate;
+  }[];
+  contracts: {
+    id: string;
+    signedOn: BusinessDate;
+    startsOn: BusinessDate;
+    endsOn: BusinessDate;
+    reviewedOn?: BusinessDate;
+    weeklyHours: number;
+    renewal: boolean;
+  }[];
   referentId?: string;
   referentOrganisationId?: string;
-  prescriptions: { id: string; actionId: string; dispositifCode: string; prescribedOn: BusinessDate; enteredOn?: BusinessDate; exitedOn?: BusinessDate; outcome?: string }[];
+  prescriptions: {
+    id: string;
+    actionId: string;
+    dispositifCode: string;
+    prescribedOn: BusinessDate;
+    enteredOn?: BusinessDate;
+    exitedOn?: BusinessDate;
+    outcome?: string;
+  }[];
   employmentStarts: BusinessDate[];
   /** Each employment with its end when known (absent from facts built before ends were recorded: rebuild). */
   employments?: { id: string; startedOn: BusinessDate; endedOn?: BusinessDate }[];
   /** The intensive accompaniment of the cycle (a modality, not a track). */
   intensive?: { startedOn: BusinessDate; plannedEndOn: BusinessDate; endedOn?: BusinessDate };
   barriers: { barrier: string; recordedOn: BusinessDate; liftedOn?: BusinessDate }[];
-  reorientationRequests: { id: string; requestedOn: BusinessDate; decidedOn?: BusinessDate; accepted?: boolean }[];
-  suspensions: { id: string; decidedOn: BusinessDate; startsOn: BusinessDate; endsOn: BusinessDate; liftedOn?: BusinessDate; definitiveOn?: BusinessDate; appealedOn?: BusinessDate; withdrawnOn?: BusinessDate }[];
+  reorientationRequests: {
+    id: string;
+    requestedOn: BusinessDate;
+    decidedOn?: BusinessDate;
+    accepted?: boolean;
+  }[];
+  suspensions: {
+    id: string;
+    decidedOn: BusinessDate;
+    startsOn: BusinessDate;
+    endsOn: BusinessDate;
+    liftedOn?: BusinessDate;
+    definitiveOn?: BusinessDate;
+    appealedOn?: BusinessDate;
+    withdrawnOn?: BusinessDate;
+  }[];
   exitedOn?: BusinessDate;
   accompanimentEndedOn?: BusinessDate;
   transferredOn?: BusinessDate;
@@ -102,7 +155,12 @@ export interface CycleFacts {
   /** Accompaniments interrupted without exit, each after the n-th orientation of the cycle (absent before interruptions were recorded). */
   interruptions?: { on: BusinessDate; afterOrientations: number }[];
   /** The accompagnements globaux of the cycle (absent before they were recorded). */
-  globalAccompaniments?: { orientedOn: BusinessDate; startedOn?: BusinessDate; binomeId?: string; endedOn?: BusinessDate }[];
+  globalAccompaniments?: {
+    orientedOn: BusinessDate;
+    startedOn?: BusinessDate;
+    binomeId?: string;
+    endedOn?: BusinessDate;
+  }[];
 }
 
 export interface ParcoursView {
@@ -145,7 +203,10 @@ function echeanceId(v: ParcoursView, cycle: number, kind: EcheanceKind, key: str
   return id;
 }
 
-function anySuspension(v: ParcoursView, sanctionId: string): ParcoursView['cycles'][number]['suspensions'][number] | undefined {
+function anySuspension(
+  v: ParcoursView,
+  sanctionId: string,
+): ParcoursView['cycles'][number]['suspensions'][number] | undefined {
   for (const c of v.cycles) {
     const s = c.suspensions.find((x) => x.id === sanctionId);
     if (s) return s;
@@ -163,7 +224,15 @@ function keyOf(v: ParcoursView, e: Echeance): string {
   return e.id.slice(`${v.parcoursId}:${e.cycle}:${e.kind}:`.length).replace(/#\d+$/, '');
 }
 
-function open(v: ParcoursView, book: ParameterBook, kind: EcheanceKind, key: string, startsOn: BusinessDate, due: (p: Parameters) => BusinessDate, warnDays?: (p: Parameters) => number): void {
+function open(
+  v: ParcoursView,
+  book: ParameterBook,
+  kind: EcheanceKind,
+  key: string,
+  startsOn: BusinessDate,
+  due: (p: Parameters) => BusinessDate,
+  warnDays?: (p: Parameters) => number,
+): void {
   const { p, version } = paramsOn(book, startsOn);
   const dueOn = due(p);
   const cycle = currentCycle(v).cycle;
@@ -182,7 +251,12 @@ function openOnes(v: ParcoursView, kinds: EcheanceKind[]): Echeance[] {
   return v.echeances.filter((e) => kinds.includes(e.kind) && !e.metOn && !e.cancelledOn);
 }
 
-function meet(v: ParcoursView, kinds: EcheanceKind[], on: BusinessDate, match: (e: Echeance) => boolean = () => true): void {
+function meet(
+  v: ParcoursView,
+  kinds: EcheanceKind[],
+  on: BusinessDate,
+  match: (e: Echeance) => boolean = () => true,
+): void {
   for (const e of openOnes(v, kinds)) if (match(e)) e.metOn = on;
 }
 
@@ -190,10 +264,25 @@ function cancel(v: ParcoursView, kinds: EcheanceKind[], on: BusinessDate): void 
   for (const e of openOnes(v, kinds)) e.cancelledOn = on;
 }
 
-const FOLLOW_UP: EcheanceKind[] = ['orientation_legal', 'orientation_target', 'first_appointment', 'first_contract', 'contract_end', 'contact_gap', 'balanced_review', 'joint_review'];
+const FOLLOW_UP: EcheanceKind[] = [
+  'orientation_legal',
+  'orientation_target',
+  'first_appointment',
+  'first_contract',
+  'contract_end',
+  'contact_gap',
+  'balanced_review',
+  'joint_review',
+];
 
 /** What only an organisme référent can meet: moot once the accompaniment is interrupted. */
-const NEEDS_REFERENT: EcheanceKind[] = ['first_appointment', 'contact_gap', 'balanced_review', 'joint_review', 'intensive_contact'];
+const NEEDS_REFERENT: EcheanceKind[] = [
+  'first_appointment',
+  'contact_gap',
+  'balanced_review',
+  'joint_review',
+  'intensive_contact',
+];
 
 /**
  * Folds one event of a parcours into its view. Mutates a copy and returns it;
@@ -204,7 +293,11 @@ const NEEDS_REFERENT: EcheanceKind[] = ['first_appointment', 'contact_gap', 'bal
  * entries, steps that name an appointment, contract or sanction the view does
  * not know. A property test folds generated logs (parcours-fold.property.spec.ts).
  */
-export function evolveView(previous: ParcoursView | undefined, event: ParcoursEvent, book: ParameterBook): ParcoursView | undefined {
+export function evolveView(
+  previous: ParcoursView | undefined,
+  event: ParcoursEvent,
+  book: ParameterBook,
+): ParcoursView | undefined {
   // Nothing to attach a step to before the entry: the stream's first events are skipped until one comes.
   if (!previous && event.type !== 'ParcoursEntered') return undefined;
   const v: ParcoursView = previous ? structuredClone(previous) : (undefined as unknown as ParcoursView);
@@ -242,16 +335,43 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       };
       const view: ParcoursView = v
         ? { ...v, territory: d.territory, status: 'in_rsa', cycles: [...v.cycles, cycle] }
-        : { parcoursId: d.parcoursId, lastName: d.person.lastName, firstName: d.person.firstName, territory: d.territory, status: 'in_rsa', cycles: [cycle], echeances: [], openBreaches: [] };
-      cancel(view, ['suspension_end', 'intensive_contact', 'orientation_after_interruption', ...FOLLOW_UP], d.enteredOn);
+        : {
+            parcoursId: d.parcoursId,
+            lastName: d.person.lastName,
+            firstName: d.person.firstName,
+            territory: d.territory,
+            status: 'in_rsa',
+            cycles: [cycle],
+            echeances: [],
+            openBreaches: [],
+          };
+      cancel(
+        view,
+        ['suspension_end', 'intensive_contact', 'orientation_after_interruption', ...FOLLOW_UP],
+        d.enteredOn,
+      );
       // The post-exit accompaniment of the previous cycle ends with the new entry, if its window still ran.
-      for (const e of view.echeances) if (e.kind === 'accompaniment_end' && !e.cancelledOn && e.metOn! > d.enteredOn) Object.assign(e, { metOn: undefined, cancelledOn: d.enteredOn });
+      for (const e of view.echeances)
+        if (e.kind === 'accompaniment_end' && !e.cancelledOn && e.metOn! > d.enteredOn)
+          Object.assign(e, { metOn: undefined, cancelledOn: d.enteredOn });
       // Already in the RSA when the reform began: a contrat d'engagement by the end of 2026.
       if (d.enteredOn < LEGACY_CONTRACT_DEADLINE.inRsaOn) {
-        open(view, book, 'legacy_contract', 'reform', LEGACY_CONTRACT_DEADLINE.inRsaOn, () => LEGACY_CONTRACT_DEADLINE.dueOn, (p) => p.contractEndWarningDays);
+        open(
+          view,
+          book,
+          'legacy_contract',
+          'reform',
+          LEGACY_CONTRACT_DEADLINE.inRsaOn,
+          () => LEGACY_CONTRACT_DEADLINE.dueOn,
+          (p) => p.contractEndWarningDays,
+        );
       }
-      open(view, book, 'orientation_legal', 'entry', d.enteredOn, (p) => addDays(d.enteredOn, 7 * p.orientationLegalWeeks));
-      open(view, book, 'orientation_target', 'entry', d.enteredOn, (p) => addDays(d.enteredOn, p.orientationTargetDays));
+      open(view, book, 'orientation_legal', 'entry', d.enteredOn, (p) =>
+        addDays(d.enteredOn, 7 * p.orientationLegalWeeks),
+      );
+      open(view, book, 'orientation_target', 'entry', d.enteredOn, (p) =>
+        addDays(d.enteredOn, p.orientationTargetDays),
+      );
       return view;
     }
     case 'HouseholdChanged': {
@@ -267,7 +387,13 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       const d = event.data;
       const c = currentCycle(v);
       const first = c.orientations.length === 0;
-      c.orientations.push({ notifiedOn: d.notifiedOn, track: d.track, organisationId: d.organisationId, organisationKind: d.organisationKind, reorientation: !!d.reorientationRequestId });
+      c.orientations.push({
+        notifiedOn: d.notifiedOn,
+        track: d.track,
+        organisationId: d.organisationId,
+        organisationKind: d.organisationKind,
+        reorientation: !!d.reorientationRequestId,
+      });
       if (d.reorientationRequestId) {
         const r = c.reorientationRequests.find((x) => x.id === d.reorientationRequestId);
         if (r) Object.assign(r, { decidedOn: d.decidedOn, accepted: true });
@@ -277,9 +403,12 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
         c.referentOrganisationId = undefined;
       }
       // The équilibré review falls 12 months into a socio-professional parcours; another track ends it.
-      const wasBalanced = c.orientations.length > 1 && c.orientations[c.orientations.length - 2].track === 'socio_professional';
+      const wasBalanced =
+        c.orientations.length > 1 && c.orientations[c.orientations.length - 2].track === 'socio_professional';
       if (d.track === 'socio_professional' && !wasBalanced) {
-        open(v, book, 'balanced_review', d.orientationId, d.notifiedOn, (p) => addMonths(d.notifiedOn, p.balancedReviewMonths));
+        open(v, book, 'balanced_review', d.orientationId, d.notifiedOn, (p) =>
+          addMonths(d.notifiedOn, p.balancedReviewMonths),
+        );
       } else if (d.track !== 'socio_professional') {
         cancel(v, ['balanced_review'], d.notifiedOn);
       }
@@ -287,12 +416,18 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       if (d.track !== 'social') cancel(v, ['joint_review'], d.notifiedOn);
       if (first) {
         meet(v, ['orientation_legal', 'orientation_target'], d.notifiedOn);
-        open(v, book, 'first_appointment', 'orientation', d.notifiedOn, (p) => addDays(d.notifiedOn, p.firstAppointmentDays));
-        open(v, book, 'first_contract', d.notifiedOn, d.notifiedOn, (p) => addMonths(d.notifiedOn, p.firstContractLegalMonths));
+        open(v, book, 'first_appointment', 'orientation', d.notifiedOn, (p) =>
+          addDays(d.notifiedOn, p.firstAppointmentDays),
+        );
+        open(v, book, 'first_contract', d.notifiedOn, d.notifiedOn, (p) =>
+          addMonths(d.notifiedOn, p.firstContractLegalMonths),
+        );
       } else if (c.contracts.length === 0) {
         // The legal delay for the first contract starts again with a new orientation.
         cancel(v, ['first_contract'], d.notifiedOn);
-        open(v, book, 'first_contract', d.notifiedOn, d.notifiedOn, (p) => addMonths(d.notifiedOn, p.firstContractLegalMonths));
+        open(v, book, 'first_contract', d.notifiedOn, d.notifiedOn, (p) =>
+          addMonths(d.notifiedOn, p.firstContractLegalMonths),
+        );
       }
       return v;
     }
@@ -304,7 +439,11 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
     }
     case 'AppointmentScheduled': {
       const d = event.data;
-      currentCycle(v).appointments.push({ id: d.appointmentId, scheduledOn: d.scheduledOn, scheduledFor: d.scheduledFor });
+      currentCycle(v).appointments.push({
+        id: d.appointmentId,
+        scheduledOn: d.scheduledOn,
+        scheduledFor: d.scheduledFor,
+      });
       return v;
     }
     case 'AppointmentHeld': {
@@ -316,7 +455,8 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       // Intensive: the month's échéance is met by its n-th entretien held (parameter intensiveMonthlyEntretiens).
       const month = d.heldOn.slice(0, 7);
       const heldInMonth = currentCycle(v).appointments.filter((x) => x.heldOn?.startsWith(month)).length;
-      if (heldInMonth >= paramsOn(book, d.heldOn).p.intensiveMonthlyEntretiens) meet(v, ['intensive_contact'], d.heldOn, (e) => keyOf(v, e) === month);
+      if (heldInMonth >= paramsOn(book, d.heldOn).p.intensiveMonthlyEntretiens)
+        meet(v, ['intensive_contact'], d.heldOn, (e) => keyOf(v, e) === month);
       open(v, book, 'contact_gap', d.appointmentId, d.heldOn, (p) => addMonths(d.heldOn, p.contactGapMonths));
       return v;
     }
@@ -333,7 +473,8 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
     case 'DiagnosticRecorded': {
       const c = currentCycle(v);
       for (const b of event.data.barriers) {
-        if (!c.barriers.some((x) => x.barrier === b && !x.liftedOn)) c.barriers.push({ barrier: b, recordedOn: event.data.diagnosedOn });
+        if (!c.barriers.some((x) => x.barrier === b && !x.liftedOn))
+          c.barriers.push({ barrier: b, recordedOn: event.data.diagnosedOn });
       }
       return v;
     }
@@ -344,29 +485,55 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
     }
     case 'ContractSigned': {
       const d = event.data;
-      currentCycle(v).contracts.push({ id: d.contractId, signedOn: d.signedOn, startsOn: d.startsOn, endsOn: d.endsOn, weeklyHours: d.weeklyHours, renewal: d.renewal });
+      currentCycle(v).contracts.push({
+        id: d.contractId,
+        signedOn: d.signedOn,
+        startsOn: d.startsOn,
+        endsOn: d.endsOn,
+        weeklyHours: d.weeklyHours,
+        renewal: d.renewal,
+      });
       meet(v, ['first_contract'], d.signedOn);
       meet(v, ['contract_end'], d.signedOn);
       if (d.signedOn >= LEGACY_CONTRACT_DEADLINE.inRsaOn) meet(v, ['legacy_contract'], d.signedOn);
-      open(v, book, 'contract_end', d.contractId, d.startsOn, () => d.endsOn, (p) => p.contractEndWarningDays);
+      open(
+        v,
+        book,
+        'contract_end',
+        d.contractId,
+        d.startsOn,
+        () => d.endsOn,
+        (p) => p.contractEndWarningDays,
+      );
       // L262-31: a contract of the social parcours opens its joint review, unless one is awaited already.
       const c = currentCycle(v);
-      if (c.orientations[c.orientations.length - 1]?.track === 'social' && !interrupted(c) && openOnes(v, ['joint_review']).length === 0) {
-        open(v, book, 'joint_review', d.signedOn, d.signedOn, (p) => addMonths(d.signedOn, p.jointReviewMonths));
+      if (
+        c.orientations[c.orientations.length - 1]?.track === 'social' &&
+        !interrupted(c) &&
+        openOnes(v, ['joint_review']).length === 0
+      ) {
+        open(v, book, 'joint_review', d.signedOn, d.signedOn, (p) =>
+          addMonths(d.signedOn, p.jointReviewMonths),
+        );
       }
       return v;
     }
     case 'JointReviewHeld': {
       const d = event.data;
       meet(v, ['joint_review'], d.reviewedOn);
-      if (d.outcome === 'social_track_maintained') open(v, book, 'joint_review', d.reviewedOn, d.reviewedOn, (p) => addMonths(d.reviewedOn, p.jointReviewMonths));
+      if (d.outcome === 'social_track_maintained')
+        open(v, book, 'joint_review', d.reviewedOn, d.reviewedOn, (p) =>
+          addMonths(d.reviewedOn, p.jointReviewMonths),
+        );
       return v;
     }
     case 'JointReviewExtended': {
       // Twelve months from the same start: the six-month one is replaced, not met.
       for (const e of openOnes(v, ['joint_review'])) {
         e.cancelledOn = event.data.decidedOn;
-        open(v, book, 'joint_review', `${keyOf(v, e)}:extended`, e.startsOn, (p) => addMonths(e.startsOn, p.jointReviewExtendedMonths));
+        open(v, book, 'joint_review', `${keyOf(v, e)}:extended`, e.startsOn, (p) =>
+          addMonths(e.startsOn, p.jointReviewExtendedMonths),
+        );
       }
       return v;
     }
@@ -390,14 +557,20 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       c.referentId = undefined;
       c.referentOrganisationId = undefined;
       cancel(v, NEEDS_REFERENT, d.interruptedOn);
-      open(v, book, 'orientation_after_interruption', d.interruptedOn, d.interruptedOn, (p) => addMonths(d.interruptedOn, p.ruptureFollowUpMonths));
+      open(v, book, 'orientation_after_interruption', d.interruptedOn, d.interruptedOn, (p) =>
+        addMonths(d.interruptedOn, p.ruptureFollowUpMonths),
+      );
       return v;
     }
     case 'IntensiveAccompanimentStarted': {
       const d = event.data;
       currentCycle(v).intensive = { startedOn: d.startedOn, plannedEndOn: d.plannedEndOn };
       // One échéance per calendar month of the planned period, due on its last day.
-      for (let month = d.startedOn.slice(0, 7); `${month}-01` <= d.plannedEndOn; month = addMonths(`${month}-01`, 1).slice(0, 7)) {
+      for (
+        let month = d.startedOn.slice(0, 7);
+        `${month}-01` <= d.plannedEndOn;
+        month = addMonths(`${month}-01`, 1).slice(0, 7)
+      ) {
         const startsOn = month === d.startedOn.slice(0, 7) ? d.startedOn : `${month}-01`;
         open(v, book, 'intensive_contact', month, startsOn, () => addDays(addMonths(`${month}-01`, 1), -1));
       }
@@ -407,14 +580,18 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       const x = currentCycle(v).intensive;
       if (x) x.endedOn = event.data.endedOn;
       // The months after the end are moot; the month of the end keeps its échéance.
-      for (const e of openOnes(v, ['intensive_contact'])) if (e.startsOn > event.data.endedOn) e.cancelledOn = event.data.endedOn;
+      for (const e of openOnes(v, ['intensive_contact']))
+        if (e.startsOn > event.data.endedOn) e.cancelledOn = event.data.endedOn;
       return v;
     }
     case 'BalancedReviewHeld': {
       const d = event.data;
       meet(v, ['balanced_review'], d.reviewedOn);
       // Continuing in the équilibré parcours: the next review is 12 months on.
-      if (d.outcome === 'continue') open(v, book, 'balanced_review', `review-${d.reviewedOn}`, d.reviewedOn, (p) => addMonths(d.reviewedOn, p.balancedReviewMonths));
+      if (d.outcome === 'continue')
+        open(v, book, 'balanced_review', `review-${d.reviewedOn}`, d.reviewedOn, (p) =>
+          addMonths(d.reviewedOn, p.balancedReviewMonths),
+        );
       return v;
     }
     case 'ContractReviewed': {
@@ -426,7 +603,12 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
     }
     case 'ActionPrescribed': {
       const d = event.data;
-      currentCycle(v).prescriptions.push({ id: d.prescriptionId, actionId: d.actionId, dispositifCode: d.dispositifCode, prescribedOn: d.prescribedOn });
+      currentCycle(v).prescriptions.push({
+        id: d.prescriptionId,
+        actionId: d.actionId,
+        dispositifCode: d.dispositifCode,
+        prescribedOn: d.prescribedOn,
+      });
       return v;
     }
     case 'ActionEntered': {
@@ -452,7 +634,10 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       return v;
     }
     case 'ReorientationRequested':
-      currentCycle(v).reorientationRequests.push({ id: event.data.requestId, requestedOn: event.data.requestedOn });
+      currentCycle(v).reorientationRequests.push({
+        id: event.data.requestId,
+        requestedOn: event.data.requestedOn,
+      });
       return v;
     case 'ReorientationRefused': {
       const r = currentCycle(v).reorientationRequests.find((x) => x.id === event.data.requestId);
@@ -474,7 +659,8 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       // A recours may succeed after the cycle of the sanction: look in every cycle.
       const s = anySuspension(v, event.data.sanctionId);
       if (s) s.withdrawnOn = event.data.decidedOn;
-      for (const e of openOnes(v, ['suspension_end'])) if (keyOf(v, e) === event.data.sanctionId) e.cancelledOn = event.data.decidedOn;
+      for (const e of openOnes(v, ['suspension_end']))
+        if (keyOf(v, e) === event.data.sanctionId) e.cancelledOn = event.data.decidedOn;
       return v;
     }
     case 'BreachReported':
@@ -486,7 +672,12 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
     case 'SuspensionDecided': {
       const d = event.data;
       v.openBreaches = v.openBreaches.filter((b) => b !== d.breachId);
-      currentCycle(v).suspensions.push({ id: d.sanctionId, decidedOn: d.decidedOn, startsOn: d.startsOn, endsOn: d.endsOn });
+      currentCycle(v).suspensions.push({
+        id: d.sanctionId,
+        decidedOn: d.decidedOn,
+        startsOn: d.startsOn,
+        endsOn: d.endsOn,
+      });
       open(v, book, 'suspension_end', d.sanctionId, d.startsOn, () => d.endsOn);
       return v;
     }
@@ -507,10 +698,22 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
       currentCycle(v).exitedOn = d.exitedOn;
       v.status = 'exited';
       // An exit ends what binds in its cycle (DOMAIN.md §2.9): no contact is due, no suspension runs on an allocation no longer paid.
-      cancel(v, [...FOLLOW_UP, 'suspension_end', 'legacy_contract', 'intensive_contact', 'orientation_after_interruption'], d.exitedOn);
+      cancel(
+        v,
+        [
+          ...FOLLOW_UP,
+          'suspension_end',
+          'legacy_contract',
+          'intensive_contact',
+          'orientation_after_interruption',
+        ],
+        d.exitedOn,
+      );
       // The accompaniment after exit ends by itself at the window's end (S001): met then, never overdue,
       // unless its end is recorded earlier or a re-entry comes first.
-      open(v, book, 'accompaniment_end', 'exit', d.exitedOn, (p) => addMonths(d.exitedOn, p.accompanimentAfterExitMonths));
+      open(v, book, 'accompaniment_end', 'exit', d.exitedOn, (p) =>
+        addMonths(d.exitedOn, p.accompanimentAfterExitMonths),
+      );
       const end = v.echeances[v.echeances.length - 1];
       end.metOn = end.dueOn;
       return v;
@@ -518,7 +721,9 @@ export function evolveView(previous: ParcoursView | undefined, event: ParcoursEv
     case 'AccompanimentEnded':
       currentCycle(v).accompanimentEndedOn = event.data.endedOn;
       v.status = 'closed';
-      for (const e of v.echeances) if (e.kind === 'accompaniment_end' && !e.cancelledOn && e.metOn! > event.data.endedOn) e.metOn = event.data.endedOn;
+      for (const e of v.echeances)
+        if (e.kind === 'accompaniment_end' && !e.cancelledOn && e.metOn! > event.data.endedOn)
+          e.metOn = event.data.endedOn;
       cancel(v, FOLLOW_UP, event.data.endedOn);
       return v;
     case 'PersonErased':

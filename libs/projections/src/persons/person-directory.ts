@@ -46,7 +46,9 @@ export class SqlPersonDirectory {
   }
 
   private keyDigest(key: CafKey): string {
-    return createHmac('sha256', this.key).update(`caf-link:${key.cafNumber.toUpperCase()}:${key.rank}`).digest('base64url');
+    return createHmac('sha256', this.key)
+      .update(`caf-link:${key.cafNumber.toUpperCase()}:${key.rank}`)
+      .digest('base64url');
   }
 
   /** Parcours whose index holds every digest given (at most `limit`: namesakes are flagged, never all of a common name). */
@@ -64,19 +66,28 @@ export class SqlPersonDirectory {
     }
   }
 
-  async match(person: CafKey & { nir?: string; lastName: string; firstName: string; birthDate: string }): Promise<{ parcoursId?: string; sameNameAndBirth: string[] }> {
+  async match(
+    person: CafKey & { nir?: string; lastName: string; firstName: string; birthDate: string },
+  ): Promise<{ parcoursId?: string; sameNameAndBirth: string[] }> {
     await this.ready();
     const byNir = person.nir ? (await this.holding([blindIndex(this.key, 'nir', person.nir)]))[0] : undefined;
     const parcoursId = byNir ?? (await this.linkedTo(person));
     const sameNameAndBirth = parcoursId
       ? []
-      : await this.holding([blindIndex(this.key, 'lastName', person.lastName), blindIndex(this.key, 'firstName', person.firstName), blindIndex(this.key, 'birthDate', person.birthDate)]);
+      : await this.holding([
+          blindIndex(this.key, 'lastName', person.lastName),
+          blindIndex(this.key, 'firstName', person.firstName),
+          blindIndex(this.key, 'birthDate', person.birthDate),
+        ]);
     return { parcoursId, sameNameAndBirth };
   }
 
   async linkedTo(key: CafKey): Promise<string | undefined> {
     await this.ready();
-    const [row] = await this.sql.query<{ parcours_id: string }>('select parcours_id from caf_person_links where key_digest = $1', [this.keyDigest(key)]);
+    const [row] = await this.sql.query<{ parcours_id: string }>(
+      'select parcours_id from caf_person_links where key_digest = $1',
+      [this.keyDigest(key)],
+    );
     return row?.parcours_id ?? (await this.legacyParcours(key));
   }
 
@@ -84,7 +95,9 @@ export class SqlPersonDirectory {
   private async legacyParcours(key: CafKey): Promise<string | undefined> {
     const id = deterministicUuid('caf-person', key.cafNumber, String(key.rank));
     try {
-      return (await this.sql.query('select 1 from rm_portfolio where parcours_id = $1', [id])).length ? id : undefined;
+      return (await this.sql.query('select 1 from rm_portfolio where parcours_id = $1', [id])).length
+        ? id
+        : undefined;
     } catch (error) {
       if ((error as { code?: string }).code === '42P01') return undefined;
       throw error;
@@ -103,14 +116,27 @@ export class SqlPersonDirectory {
   /** The pairs flagged, oldest first, with the names of the new parcours from the portfolio read model. */
   async flagged(page: { page: number; pageSize: number }) {
     await this.ready();
-    const rows = await this.sql.query<{ parcours_id: string; candidate_id: string; found_at: Date | string; last_name: string | null; first_name: string | null; total: number }>(
+    const rows = await this.sql.query<{
+      parcours_id: string;
+      candidate_id: string;
+      found_at: Date | string;
+      last_name: string | null;
+      first_name: string | null;
+      total: number;
+    }>(
       `select d.parcours_id, d.candidate_id, d.found_at, p.last_name, p.first_name, count(*) over ()::int as total
        from possible_duplicates d left join rm_portfolio p on p.parcours_id = d.parcours_id
        order by d.found_at, d.parcours_id, d.candidate_id limit $1 offset $2`,
       [page.pageSize, (page.page - 1) * page.pageSize],
     );
     return {
-      items: rows.map((r) => ({ parcoursId: r.parcours_id, candidateId: r.candidate_id, foundAt: new Date(r.found_at).toISOString(), lastName: r.last_name, firstName: r.first_name })),
+      items: rows.map((r) => ({
+        parcoursId: r.parcours_id,
+        candidateId: r.candidate_id,
+        foundAt: new Date(r.found_at).toISOString(),
+        lastName: r.last_name,
+        firstName: r.first_name,
+      })),
       total: rows.length ? Number(rows[0].total) : 0,
     };
   }

@@ -18,8 +18,10 @@ export const DEVELOPMENT_SEARCH_KEY = 'parcours-development-search-key-do-not-us
 
 export function searchKeyFromEnvironment(env: NodeJS.ProcessEnv = process.env): string {
   const key = env.PARCOURS_SEARCH_KEY;
-  if (env.NODE_ENV === 'production' && (!key || key === DEVELOPMENT_SEARCH_KEY)) throw new Error('PARCOURS_SEARCH_KEY is required when NODE_ENV=production');
-  if (key !== undefined && key.length < 32) throw new Error('PARCOURS_SEARCH_KEY must be at least 32 characters');
+  if (env.NODE_ENV === 'production' && (!key || key === DEVELOPMENT_SEARCH_KEY))
+    throw new Error('PARCOURS_SEARCH_KEY is required when NODE_ENV=production');
+  if (key !== undefined && key.length < 32)
+    throw new Error('PARCOURS_SEARCH_KEY must be at least 32 characters');
   return key || DEVELOPMENT_SEARCH_KEY;
 }
 
@@ -37,7 +39,8 @@ export const SEARCH_FIELDS = ['lastName', 'firstName', 'birthDate', 'nir', 'cafN
 export type SearchField = (typeof SEARCH_FIELDS)[number];
 
 export function blindIndex(key: string, field: SearchField, value: string): string {
-  const normalised = field === 'lastName' || field === 'firstName' ? normaliseName(value) : value.trim().toUpperCase();
+  const normalised =
+    field === 'lastName' || field === 'firstName' ? normaliseName(value) : value.trim().toUpperCase();
   return createHmac('sha256', key).update(`${field}:${normalised}`).digest('base64url').slice(0, 32);
 }
 
@@ -57,7 +60,9 @@ function digestsOf(key: string, event: ParcoursEvent): string[] | 'erase' {
       return values.filter((v): v is [SearchField, string] => !!v[1]).map(([f, v]) => blindIndex(key, f, v));
     }
     case 'HouseholdChanged':
-      return event.data.household.cafNumber ? [blindIndex(key, 'cafNumber', event.data.household.cafNumber)] : [];
+      return event.data.household.cafNumber
+        ? [blindIndex(key, 'cafNumber', event.data.household.cafNumber)]
+        : [];
     case 'PersonErased':
       return 'erase';
     default:
@@ -85,12 +90,14 @@ export function personIndexProjection(givenKey?: string): Projection {
         const digests = digestsOf(keyOf(), parcoursEventOf(e, parcoursId));
         if (digests === 'erase') {
           erased.push(parcoursId);
-          for (let i = added.length - 1; i >= 0; i--) if (added[i].parcours_id === parcoursId) added.splice(i, 1);
+          for (let i = added.length - 1; i >= 0; i--)
+            if (added[i].parcours_id === parcoursId) added.splice(i, 1);
         } else {
           for (const digest of digests) added.push({ parcours_id: parcoursId, digest });
         }
       }
-      if (erased.length) await tx.query(`delete from ${t('rm_person_index')} where parcours_id = any($1::text[])`, [erased]);
+      if (erased.length)
+        await tx.query(`delete from ${t('rm_person_index')} where parcours_id = any($1::text[])`, [erased]);
       if (added.length) {
         await tx.query(
           `insert into ${t('rm_person_index')} select * from jsonb_populate_recordset(null::${t('rm_person_index')}, $1::jsonb) on conflict do nothing`,
@@ -113,13 +120,27 @@ export interface PersonMatch {
 }
 
 /** The parcours whose person matches every criterion given, within the caller's scope; names from the portfolio read model. */
-export async function searchPersons(sql: SqlQueryable, key: string, query: PersonQuery, scope: ReadScope, page: Page): Promise<{ items: PersonMatch[]; total: number }> {
+export async function searchPersons(
+  sql: SqlQueryable,
+  key: string,
+  query: PersonQuery,
+  scope: ReadScope,
+  page: Page,
+): Promise<{ items: PersonMatch[]; total: number }> {
   const digests = SEARCH_FIELDS.filter((f) => query[f]).map((f) => blindIndex(key, f, query[f]!));
   if (!digests.length) return { items: [], total: 0 };
   const params: unknown[] = [digests, digests.length];
   const scoped = scopeCondition(scope, params, 'p');
   params.push(page.pageSize, (page.page - 1) * page.pageSize);
-  const rows = await sql.query<{ parcours_id: string; last_name: string; first_name: string; territory: string; status: string; referent_id: string | null; total: number }>(
+  const rows = await sql.query<{
+    parcours_id: string;
+    last_name: string;
+    first_name: string;
+    territory: string;
+    status: string;
+    referent_id: string | null;
+    total: number;
+  }>(
     `with matched as (select parcours_id from rm_person_index where digest = any($1::text[]) group by parcours_id having count(*) = $2)
      select p.parcours_id, p.last_name, p.first_name, p.territory, p.status, p.referent_id, count(*) over ()::int as total
      from matched m join rm_portfolio p on p.parcours_id = m.parcours_id
@@ -129,7 +150,14 @@ export async function searchPersons(sql: SqlQueryable, key: string, query: Perso
     params,
   );
   return {
-    items: rows.map((r) => ({ parcoursId: r.parcours_id, lastName: r.last_name, firstName: r.first_name, territory: r.territory, status: r.status, referentId: r.referent_id })),
+    items: rows.map((r) => ({
+      parcoursId: r.parcours_id,
+      lastName: r.last_name,
+      firstName: r.first_name,
+      territory: r.territory,
+      status: r.status,
+      referentId: r.referent_id,
+    })),
     total: rows.length ? Number(rows[0].total) : 0,
   };
 }

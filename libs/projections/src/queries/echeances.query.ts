@@ -12,10 +12,20 @@ export interface EcheanceFilter {
 }
 
 /** Échéances as of a date, overdue first (the most late at the top), then the soonest due. */
-export async function queryEcheances(sql: SqlQueryable, scope: ReadScope, filter: EcheanceFilter, page: Page) {
+export async function queryEcheances(
+  sql: SqlQueryable,
+  scope: ReadScope,
+  filter: EcheanceFilter,
+  page: Page,
+) {
   const params: unknown[] = [filter.on];
   const where = ['e.starts_on <= $1::date', scopeCondition(scope, params, 'e')];
-  for (const [column, value] of [['territory', filter.territory], ['organisation_id', filter.organisation], ['referent_id', filter.referent], ['kind', filter.kind]] as const) {
+  for (const [column, value] of [
+    ['territory', filter.territory],
+    ['organisation_id', filter.organisation],
+    ['referent_id', filter.referent],
+    ['kind', filter.kind],
+  ] as const) {
     if (value !== undefined) {
       params.push(value);
       where.push(`e.${column} = $${params.length}`);

@@ -28,9 +28,18 @@ const ORDER: Record<PortfolioSort, string> = {
 };
 
 /** A référent's portfolio: one line per parcours they follow, with its open échéances as of a date. */
-export async function queryPortfolio(sql: SqlQueryable, scope: ReadScope, filter: PortfolioFilter, page: Page) {
+export async function queryPortfolio(
+  sql: SqlQueryable,
+  scope: ReadScope,
+  filter: PortfolioFilter,
+  page: Page,
+) {
   const params: unknown[] = [filter.on, filter.referentId];
-  const where = ['p.referent_id = $2', `p.status in ('in_rsa', 'exited')`, scopeCondition(scope, params, 'p')];
+  const where = [
+    'p.referent_id = $2',
+    `p.status in ('in_rsa', 'exited')`,
+    scopeCondition(scope, params, 'p'),
+  ];
   if (filter.track) {
     params.push(filter.track);
     where.push(`p.track = $${params.length}`);
@@ -64,20 +73,38 @@ export async function queryPortfolio(sql: SqlQueryable, scope: ReadScope, filter
     page: page.page,
     pageSize: page.pageSize,
     total,
-    items: rows.map(({ total: _, parcours_id, last_name, first_name, organisation_id, entered_on, oriented_on, contract_status, contract_ends_on, last_held_on, next_appointment_on, open_breaches, sanction_in_progress, open_barriers, ...rest }) => ({
-      parcoursId: parcours_id,
-      lastName: last_name,
-      firstName: first_name,
-      organisationId: organisation_id,
-      enteredOn: entered_on,
-      orientedOn: oriented_on,
-      contract: { status: contract_status, endsOn: contract_ends_on },
-      lastHeldAppointmentOn: last_held_on,
-      nextAppointmentOn: next_appointment_on,
-      openBreaches: open_breaches,
-      sanctionInProgress: sanction_in_progress,
-      openBarriers: open_barriers,
-      ...rest,
-    })),
+    items: rows.map(
+      ({
+        total: _,
+        parcours_id,
+        last_name,
+        first_name,
+        organisation_id,
+        entered_on,
+        oriented_on,
+        contract_status,
+        contract_ends_on,
+        last_held_on,
+        next_appointment_on,
+        open_breaches,
+        sanction_in_progress,
+        open_barriers,
+        ...rest
+      }) => ({
+        parcoursId: parcours_id,
+        lastName: last_name,
+        firstName: first_name,
+        organisationId: organisation_id,
+        enteredOn: entered_on,
+        orientedOn: oriented_on,
+        contract: { status: contract_status, endsOn: contract_ends_on },
+        lastHeldAppointmentOn: last_held_on,
+        nextAppointmentOn: next_appointment_on,
+        openBreaches: open_breaches,
+        sanctionInProgress: sanction_in_progress,
+        openBarriers: open_barriers,
+        ...rest,
+      }),
+    ),
   };
 }

@@ -2,7 +2,8 @@
  * What part of the read models a caller may see: one référent's parcours, a
  * territoire, or everything. Built by the API from the caller's identity.
  */
-export type ReadScope = { kind: 'referent'; referentId: string } | { kind: 'territory'; territory: string } | { kind: 'all' };
+export type ReadScope =
+  { kind: 'referent'; referentId: string } | { kind: 'territory'; territory: string } | { kind: 'all' };
 
 /** SQL condition restricting rows of a read model (with territory and referent_id columns) to a scope. */
 export function scopeCondition(scope: ReadScope, params: unknown[], alias = ''): string {

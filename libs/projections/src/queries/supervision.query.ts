@@ -8,7 +8,12 @@ import { statusSql } from './scope';
  * référent, overdue échéances by kind, contracts ending soon, manquements and
  * sanctions. Référents with the most overdue échéances come first.
  */
-export async function querySupervision(sql: SqlQueryable, territory: string, on: BusinessDate, params: Parameters) {
+export async function querySupervision(
+  sql: SqlQueryable,
+  territory: string,
+  on: BusinessDate,
+  params: Parameters,
+) {
   const soon = addDays(on, params.contractEndWarningDays);
   const referents = await sql.query<Record<string, unknown>>(
     `select p.referent_id, p.organisation_id,
@@ -24,7 +29,13 @@ export async function querySupervision(sql: SqlQueryable, territory: string, on:
      order by overdue desc, caseload desc, p.referent_id`,
     [territory, on, soon],
   );
-  const [waiting] = await sql.query<{ without_orientation: number; without_referent: number; contracts_ending_soon: number; open_breaches: number; sanctions_in_progress: number }>(
+  const [waiting] = await sql.query<{
+    without_orientation: number;
+    without_referent: number;
+    contracts_ending_soon: number;
+    open_breaches: number;
+    sanctions_in_progress: number;
+  }>(
     `select count(*) filter (where track is null and status = 'in_rsa')::int as without_orientation,
             count(*) filter (where track is not null and referent_id is null and status in ('in_rsa', 'exited'))::int as without_referent,
             count(*) filter (where contract_status = 'signed' and contract_ends_on between $2::date and $3::date)::int as contracts_ending_soon,
@@ -39,7 +50,10 @@ export async function querySupervision(sql: SqlQueryable, territory: string, on:
      group by e.kind order by overdue desc, e.kind`,
     [territory, on],
   );
-  const byOrganisation = new Map<string, { organisationId: string; caseload: number; overdue: number; referents: number }>();
+  const byOrganisation = new Map<
+    string,
+    { organisationId: string; caseload: number; overdue: number; referents: number }
+  >();
   for (const r of referents) {
     const key = String(r.organisation_id ?? '');
     const o = byOrganisation.get(key) ?? { organisationId: key, caseload: 0, overdue: 0, referents: 0 };
@@ -53,10 +67,15 @@ export async function querySupervision(sql: SqlQueryable, territory: string, on:
     on,
     ...waitingCounts(waiting),
     overdueByKind: Object.fromEntries(overdueByKind.map((r) => [r.kind, r.overdue])),
-    organisations: [...byOrganisation.values()].sort((a, b) => b.overdue - a.overdue || b.caseload - a.caseload),
+    organisations: [...byOrganisation.values()].sort(
+      (a, b) => b.overdue - a.overdue || b.caseload - a.caseload,
+    ),
     referents: referents.map((r) => {
       // A portfolio mostly in intensive accompaniment follows the smaller cap (DOMAIN.md §3, portfolio size).
-      const cap = Number(r.intensive) * 2 > Number(r.caseload) ? params.portfolioCapIntensive : params.portfolioCapOther;
+      const cap =
+        Number(r.intensive) * 2 > Number(r.caseload)
+          ? params.portfolioCapIntensive
+          : params.portfolioCapOther;
       return {
         referentId: r.referent_id,
         organisationId: r.organisation_id,
@@ -72,7 +91,17 @@ export async function querySupervision(sql: SqlQueryable, territory: string, on:
   };
 }
 
-function waitingCounts(w: { without_orientation: number; without_referent: number; contracts_ending_soon: number; open_breaches: number; sanctions_in_progress: number } | undefined) {
+function waitingCounts(
+  w:
+    | {
+        without_orientation: number;
+        without_referent: number;
+        contracts_ending_soon: number;
+        open_breaches: number;
+        sanctions_in_progress: number;
+      }
+    | undefined,
+) {
   return {
     withoutOrientation: w?.without_orientation ?? 0,
     withoutReferent: w?.without_referent ?? 0,

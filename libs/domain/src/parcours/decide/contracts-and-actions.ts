@@ -24,16 +24,26 @@ import {
  * the actions prescribed, and employment.
  */
 
-export function signContract(s: ParcoursState, c: CommandOf<'SignContract'>, ctx: DecisionContext): ParcoursEvent[] {
+export function signContract(
+  s: ParcoursState,
+  c: CommandOf<'SignContract'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.signedOn);
   requireReferent(s);
   pastDateInCycle(s, ctx, c.signedOn, 'signedOn');
   notBeforeEntry(s, c.startsOn, 'startsOn');
   notTooFarAhead(ctx, c.startsOn, 'startsOn');
-  rule(c.endsOn > c.startsOn, 'CONTRACT_END_BEFORE_START', 'La fin du contrat doit suivre son début.', 'endsOn');
+  rule(
+    c.endsOn > c.startsOn,
+    'CONTRACT_END_BEFORE_START',
+    'La fin du contrat doit suivre son début.',
+    'endsOn',
+  );
   const p = ctx.parametersOn(c.signedOn);
   rule(
-    c.endsOn >= addDays(addMonths(c.startsOn, p.contractMinMonths), -1) && c.endsOn <= addMonths(c.startsOn, p.contractMaxMonths),
+    c.endsOn >= addDays(addMonths(c.startsOn, p.contractMinMonths), -1) &&
+      c.endsOn <= addMonths(c.startsOn, p.contractMaxMonths),
     'CONTRACT_DURATION_OUT_OF_RANGE',
     `La durée du contrat doit être comprise entre ${p.contractMinMonths} et ${p.contractMaxMonths} mois.`,
     'endsOn',
@@ -59,7 +69,9 @@ export function signContract(s: ParcoursState, c: CommandOf<'SignContract'>, ctx
     'hoursReductionReason',
   );
   // A contract of an earlier cycle ended with that cycle's exit: a re-entry starts clean.
-  const overlapping = Object.values(s.contracts).find((k) => k.cycle === s.cycle && k.startsOn <= c.endsOn && c.startsOn <= contractEnd(k));
+  const overlapping = Object.values(s.contracts).find(
+    (k) => k.cycle === s.cycle && k.startsOn <= c.endsOn && c.startsOn <= contractEnd(k),
+  );
   rule(
     !overlapping,
     'CONTRACT_ALREADY_OPEN',
@@ -83,54 +95,126 @@ export function signContract(s: ParcoursState, c: CommandOf<'SignContract'>, ctx
   });
 }
 
-export function reviewContract(s: ParcoursState, c: CommandOf<'ReviewContract'>, ctx: DecisionContext): ParcoursEvent[] {
+export function reviewContract(
+  s: ParcoursState,
+  c: CommandOf<'ReviewContract'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.reviewedOn);
   const contract = found(lookup(s.contracts, c.contractId), 'CONTRACT_NOT_FOUND', "Ce contrat n'existe pas.");
   rule(!contract.reviewedOn, 'CONTRACT_ALREADY_REVIEWED', 'Le bilan de ce contrat est déjà fait.');
   pastDateInCycle(s, ctx, c.reviewedOn, 'reviewedOn');
-  notBefore(c.reviewedOn, contract.startsOn, 'REVIEW_BEFORE_START', 'Le bilan ne peut précéder le début du contrat.', 'reviewedOn');
-  return one({ type: 'ContractReviewed', data: { contractId: c.contractId, reviewedOn: c.reviewedOn, outcome: c.outcome } });
+  notBefore(
+    c.reviewedOn,
+    contract.startsOn,
+    'REVIEW_BEFORE_START',
+    'Le bilan ne peut précéder le début du contrat.',
+    'reviewedOn',
+  );
+  return one({
+    type: 'ContractReviewed',
+    data: { contractId: c.contractId, reviewedOn: c.reviewedOn, outcome: c.outcome },
+  });
 }
 
-export function recordBalancedReview(s: ParcoursState, c: CommandOf<'RecordBalancedReview'>, ctx: DecisionContext): ParcoursEvent[] {
+export function recordBalancedReview(
+  s: ParcoursState,
+  c: CommandOf<'RecordBalancedReview'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.reviewedOn);
   requireOrientation(s);
-  rule(s.orientation!.track === 'socio_professional', 'BALANCED_REVIEW_REQUIRES_BALANCED_TRACK', "Cette revue concerne les parcours socio-professionnels (équilibrés).");
+  rule(
+    s.orientation!.track === 'socio_professional',
+    'BALANCED_REVIEW_REQUIRES_BALANCED_TRACK',
+    'Cette revue concerne les parcours socio-professionnels (équilibrés).',
+  );
   pastDateInCycle(s, ctx, c.reviewedOn, 'reviewedOn');
-  notBefore(c.reviewedOn, s.orientation!.notifiedOn, 'REVIEW_BEFORE_ORIENTATION', "La revue ne peut précéder l'orientation.", 'reviewedOn');
+  notBefore(
+    c.reviewedOn,
+    s.orientation!.notifiedOn,
+    'REVIEW_BEFORE_ORIENTATION',
+    "La revue ne peut précéder l'orientation.",
+    'reviewedOn',
+  );
   return one({ type: 'BalancedReviewHeld', data: { reviewedOn: c.reviewedOn, outcome: c.outcome } });
 }
 
-export function holdJointReview(s: ParcoursState, c: CommandOf<'HoldJointReview'>, ctx: DecisionContext): ParcoursEvent[] {
+export function holdJointReview(
+  s: ParcoursState,
+  c: CommandOf<'HoldJointReview'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.reviewedOn);
   requireInRsa(s);
   const review = s.jointReview;
-  rule(review, 'JOINT_REVIEW_NOT_AWAITED', "Aucun examen de situation n'est attendu : il suit un contrat du parcours social (L262-31).");
+  rule(
+    review,
+    'JOINT_REVIEW_NOT_AWAITED',
+    "Aucun examen de situation n'est attendu : il suit un contrat du parcours social (L262-31).",
+  );
   pastDateInCycle(s, ctx, c.reviewedOn, 'reviewedOn');
-  notBefore(c.reviewedOn, review.from, 'JOINT_REVIEW_BEFORE_CONTRACT', `L'examen ne peut précéder le contrat ou l'examen précédent (${review.from}).`, 'reviewedOn');
+  notBefore(
+    c.reviewedOn,
+    review.from,
+    'JOINT_REVIEW_BEFORE_CONTRACT',
+    `L'examen ne peut précéder le contrat ou l'examen précédent (${review.from}).`,
+    'reviewedOn',
+  );
   return one({ type: 'JointReviewHeld', data: { reviewedOn: c.reviewedOn, outcome: c.outcome } });
 }
 
-export function extendJointReview(s: ParcoursState, c: CommandOf<'ExtendJointReview'>, ctx: DecisionContext): ParcoursEvent[] {
+export function extendJointReview(
+  s: ParcoursState,
+  c: CommandOf<'ExtendJointReview'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.decidedOn);
   requireInRsa(s);
   const review = s.jointReview;
-  rule(review, 'JOINT_REVIEW_NOT_AWAITED', "Aucun examen de situation n'est attendu : il suit un contrat du parcours social (L262-31).");
-  rule(!review.extended, 'JOINT_REVIEW_ALREADY_EXTENDED', "Le délai de l'examen de situation est déjà porté à son maximum.");
+  rule(
+    review,
+    'JOINT_REVIEW_NOT_AWAITED',
+    "Aucun examen de situation n'est attendu : il suit un contrat du parcours social (L262-31).",
+  );
+  rule(
+    !review.extended,
+    'JOINT_REVIEW_ALREADY_EXTENDED',
+    "Le délai de l'examen de situation est déjà porté à son maximum.",
+  );
   pastDateInCycle(s, ctx, c.decidedOn, 'decidedOn');
-  notBefore(c.decidedOn, review.from, 'JOINT_REVIEW_BEFORE_CONTRACT', `Le report ne peut précéder le contrat (${review.from}).`, 'decidedOn');
+  notBefore(
+    c.decidedOn,
+    review.from,
+    'JOINT_REVIEW_BEFORE_CONTRACT',
+    `Le report ne peut précéder le contrat (${review.from}).`,
+    'decidedOn',
+  );
   // L262-31: twelve months "si la situation le justifie", decided while the six months run.
   const due = addMonths(review.from, ctx.parametersOn(review.from).jointReviewMonths);
-  rule(c.decidedOn <= due, 'JOINT_REVIEW_EXTENSION_TOO_LATE', `Le report doit être décidé avant le terme de l'examen (${due}).`, 'decidedOn');
+  rule(
+    c.decidedOn <= due,
+    'JOINT_REVIEW_EXTENSION_TOO_LATE',
+    `Le report doit être décidé avant le terme de l'examen (${due}).`,
+    'decidedOn',
+  );
   return one({ type: 'JointReviewExtended', data: { decidedOn: c.decidedOn } });
 }
 
-export function startIntensiveAccompaniment(s: ParcoursState, c: CommandOf<'StartIntensiveAccompaniment'>, ctx: DecisionContext): ParcoursEvent[] {
+export function startIntensiveAccompaniment(
+  s: ParcoursState,
+  c: CommandOf<'StartIntensiveAccompaniment'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.startedOn);
   requireInRsa(s);
   requireReferent(s);
   pastDateInCycle(s, ctx, c.startedOn, 'startedOn');
-  rule(!intensiveOn(s, c.startedOn), 'INTENSIVE_ALREADY_RUNNING', "L'accompagnement intensif est déjà en cours.");
+  rule(
+    !intensiveOn(s, c.startedOn),
+    'INTENSIVE_ALREADY_RUNNING',
+    "L'accompagnement intensif est déjà en cours.",
+  );
   const plannedEndOn = addDays(addMonths(c.startedOn, ctx.parametersOn(c.startedOn).intensiveMonths), -1);
   return one({ type: 'IntensiveAccompanimentStarted', data: { startedOn: c.startedOn, plannedEndOn } });
 }
@@ -138,26 +222,61 @@ export function startIntensiveAccompaniment(s: ParcoursState, c: CommandOf<'Star
 /** Whether the intensive modality runs on a date: started, not ended, within its planned period. */
 function intensiveOn(s: ParcoursState, date: BusinessDate): boolean {
   const x = s.intensive;
-  return x !== undefined && x.startedOn <= date && date <= x.plannedEndOn && (x.endedOn === undefined || date <= x.endedOn);
+  return (
+    x !== undefined &&
+    x.startedOn <= date &&
+    date <= x.plannedEndOn &&
+    (x.endedOn === undefined || date <= x.endedOn)
+  );
 }
 
-export function endIntensiveAccompaniment(s: ParcoursState, c: CommandOf<'EndIntensiveAccompaniment'>, ctx: DecisionContext): ParcoursEvent[] {
+export function endIntensiveAccompaniment(
+  s: ParcoursState,
+  c: CommandOf<'EndIntensiveAccompaniment'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.endedOn);
-  rule(s.intensive && !s.intensive.endedOn, 'INTENSIVE_NOT_RUNNING', "Aucun accompagnement intensif n'est en cours.");
+  rule(
+    s.intensive && !s.intensive.endedOn,
+    'INTENSIVE_NOT_RUNNING',
+    "Aucun accompagnement intensif n'est en cours.",
+  );
   pastDateInCycle(s, ctx, c.endedOn, 'endedOn');
-  notBefore(c.endedOn, s.intensive.startedOn, 'INTENSIVE_END_BEFORE_START', "La fin de l'accompagnement intensif ne peut précéder son début.", 'endedOn');
+  notBefore(
+    c.endedOn,
+    s.intensive.startedOn,
+    'INTENSIVE_END_BEFORE_START',
+    "La fin de l'accompagnement intensif ne peut précéder son début.",
+    'endedOn',
+  );
   return one({ type: 'IntensiveAccompanimentEnded', data: { endedOn: c.endedOn } });
 }
 
-export function grantExemption(s: ParcoursState, c: CommandOf<'GrantExemption'>, ctx: DecisionContext): ParcoursEvent[] {
+export function grantExemption(
+  s: ParcoursState,
+  c: CommandOf<'GrantExemption'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.from);
   notBeforeEntry(s, c.from, 'from');
   notTooFarAhead(ctx, c.from, 'from');
-  rule(!c.to || c.to >= c.from, 'EXEMPTION_END_BEFORE_START', 'La fin de la dispense précède son début.', 'to');
-  return one({ type: 'ExemptionGranted', data: { exemptionId: ctx.newId(), reason: c.reason, from: c.from, to: c.to } });
+  rule(
+    !c.to || c.to >= c.from,
+    'EXEMPTION_END_BEFORE_START',
+    'La fin de la dispense précède son début.',
+    'to',
+  );
+  return one({
+    type: 'ExemptionGranted',
+    data: { exemptionId: ctx.newId(), reason: c.reason, from: c.from, to: c.to },
+  });
 }
 
-export function prescribeAction(s: ParcoursState, c: CommandOf<'PrescribeAction'>, ctx: DecisionContext): ParcoursEvent[] {
+export function prescribeAction(
+  s: ParcoursState,
+  c: CommandOf<'PrescribeAction'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.prescribedOn);
   requireReferent(s);
   pastDateInCycle(s, ctx, c.prescribedOn, 'prescribedOn');
@@ -165,40 +284,101 @@ export function prescribeAction(s: ParcoursState, c: CommandOf<'PrescribeAction'
   rule(action, 'ACTION_UNKNOWN', "Cette action d'insertion n'existe pas.", 'actionId');
   return one({
     type: 'ActionPrescribed',
-    data: { prescriptionId: ctx.newId(), actionId: action.actionId, dispositifCode: action.dispositifCode, prescribedOn: c.prescribedOn },
+    data: {
+      prescriptionId: ctx.newId(),
+      actionId: action.actionId,
+      dispositifCode: action.dispositifCode,
+      prescribedOn: c.prescribedOn,
+    },
   });
 }
 
-export function enterAction(s: ParcoursState, c: CommandOf<'EnterAction'>, ctx: DecisionContext): ParcoursEvent[] {
+export function enterAction(
+  s: ParcoursState,
+  c: CommandOf<'EnterAction'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.enteredOn);
-  const p = found(lookup(s.prescriptions, c.prescriptionId), 'PRESCRIPTION_NOT_FOUND', "Cette prescription n'existe pas.");
+  const p = found(
+    lookup(s.prescriptions, c.prescriptionId),
+    'PRESCRIPTION_NOT_FOUND',
+    "Cette prescription n'existe pas.",
+  );
   rule(!p.enteredOn, 'ACTION_ALREADY_ENTERED', "L'entrée dans cette action est déjà enregistrée.");
   pastDateInCycle(s, ctx, c.enteredOn, 'enteredOn');
-  notBefore(c.enteredOn, p.prescribedOn, 'ENTRY_BEFORE_PRESCRIPTION', "L'entrée ne peut précéder la prescription.", 'enteredOn');
+  notBefore(
+    c.enteredOn,
+    p.prescribedOn,
+    'ENTRY_BEFORE_PRESCRIPTION',
+    "L'entrée ne peut précéder la prescription.",
+    'enteredOn',
+  );
   return one({ type: 'ActionEntered', data: { prescriptionId: c.prescriptionId, enteredOn: c.enteredOn } });
 }
 
-export function exitAction(s: ParcoursState, c: CommandOf<'ExitAction'>, ctx: DecisionContext): ParcoursEvent[] {
+export function exitAction(
+  s: ParcoursState,
+  c: CommandOf<'ExitAction'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.exitedOn);
-  const p = found(lookup(s.prescriptions, c.prescriptionId), 'PRESCRIPTION_NOT_FOUND', "Cette prescription n'existe pas.");
+  const p = found(
+    lookup(s.prescriptions, c.prescriptionId),
+    'PRESCRIPTION_NOT_FOUND',
+    "Cette prescription n'existe pas.",
+  );
   rule(p.enteredOn, 'ACTION_NOT_ENTERED', "L'entrée dans l'action n'est pas enregistrée.");
   rule(!p.exitedOn, 'ACTION_ALREADY_EXITED', 'La sortie de cette action est déjà enregistrée.');
   pastDateInCycle(s, ctx, c.exitedOn, 'exitedOn');
-  notBefore(c.exitedOn, p.enteredOn, 'EXIT_BEFORE_ENTRY', "La sortie ne peut précéder l'entrée dans l'action.", 'exitedOn');
-  return one({ type: 'ActionExited', data: { prescriptionId: c.prescriptionId, exitedOn: c.exitedOn, outcome: c.outcome } });
+  notBefore(
+    c.exitedOn,
+    p.enteredOn,
+    'EXIT_BEFORE_ENTRY',
+    "La sortie ne peut précéder l'entrée dans l'action.",
+    'exitedOn',
+  );
+  return one({
+    type: 'ActionExited',
+    data: { prescriptionId: c.prescriptionId, exitedOn: c.exitedOn, outcome: c.outcome },
+  });
 }
 
-export function startEmployment(s: ParcoursState, c: CommandOf<'StartEmployment'>, ctx: DecisionContext): ParcoursEvent[] {
+export function startEmployment(
+  s: ParcoursState,
+  c: CommandOf<'StartEmployment'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.startedOn);
   pastDateInCycle(s, ctx, c.startedOn, 'startedOn');
-  return one({ type: 'EmploymentStarted', data: { employmentId: ctx.newId(), startedOn: c.startedOn, kind: c.kind } });
+  return one({
+    type: 'EmploymentStarted',
+    data: { employmentId: ctx.newId(), startedOn: c.startedOn, kind: c.kind },
+  });
 }
 
-export function endEmployment(s: ParcoursState, c: CommandOf<'EndEmployment'>, ctx: DecisionContext): ParcoursEvent[] {
+export function endEmployment(
+  s: ParcoursState,
+  c: CommandOf<'EndEmployment'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.endedOn);
-  const job = found(lookup(s.employments, c.employmentId), 'EMPLOYMENT_NOT_FOUND', "Cet emploi n'est pas connu du parcours.");
-  rule(!job.endedOn, 'EMPLOYMENT_ALREADY_ENDED', `La fin de cet emploi est déjà enregistrée (${job.endedOn}).`);
+  const job = found(
+    lookup(s.employments, c.employmentId),
+    'EMPLOYMENT_NOT_FOUND',
+    "Cet emploi n'est pas connu du parcours.",
+  );
+  rule(
+    !job.endedOn,
+    'EMPLOYMENT_ALREADY_ENDED',
+    `La fin de cet emploi est déjà enregistrée (${job.endedOn}).`,
+  );
   notFuture(ctx, c.endedOn, 'endedOn');
-  notBefore(c.endedOn, job.startedOn, 'EMPLOYMENT_END_BEFORE_START', "La fin de l'emploi ne peut précéder son début.", 'endedOn');
+  notBefore(
+    c.endedOn,
+    job.startedOn,
+    'EMPLOYMENT_END_BEFORE_START',
+    "La fin de l'emploi ne peut précéder son début.",
+    'endedOn',
+  );
   return one({ type: 'EmploymentEnded', data: { employmentId: c.employmentId, endedOn: c.endedOn } });
 }

@@ -15,27 +15,56 @@ export function notFuture(ctx: DecisionContext, date: BusinessDate, field: strin
 /** A planned date may lie ahead, but not beyond the horizon the Département set (a typing error otherwise). */
 export function notTooFarAhead(ctx: DecisionContext, date: BusinessDate, field: string): void {
   const horizon = addDays(ctx.today, ctx.parametersOn(ctx.today).maxDaysAhead);
-  rule(date <= horizon, 'DATE_TOO_FAR_AHEAD', `La date ${date} est trop lointaine (au plus tard ${horizon}).`, field);
+  rule(
+    date <= horizon,
+    'DATE_TOO_FAR_AHEAD',
+    `La date ${date} est trop lointaine (au plus tard ${horizon}).`,
+    field,
+  );
 }
 
 export function notBeforeEntry(s: ParcoursState, date: BusinessDate, field: string): void {
-  rule(s.enteredOn !== undefined && date >= s.enteredOn, 'DATE_BEFORE_ENTRY', `La date ${date} précède l'entrée dans le RSA (${s.enteredOn}).`, field);
+  rule(
+    s.enteredOn !== undefined && date >= s.enteredOn,
+    'DATE_BEFORE_ENTRY',
+    `La date ${date} précède l'entrée dans le RSA (${s.enteredOn}).`,
+    field,
+  );
 }
 
 /** A past business date of this cycle. */
-export function pastDateInCycle(s: ParcoursState, ctx: DecisionContext, date: BusinessDate, field: string): void {
+export function pastDateInCycle(
+  s: ParcoursState,
+  ctx: DecisionContext,
+  date: BusinessDate,
+  field: string,
+): void {
   notFuture(ctx, date, field);
   notBeforeEntry(s, date, field);
 }
 
-export function notBefore(date: BusinessDate, earliest: BusinessDate | undefined, code: string, message: string, field: string): void {
+export function notBefore(
+  date: BusinessDate,
+  earliest: BusinessDate | undefined,
+  code: string,
+  message: string,
+  field: string,
+): void {
   rule(earliest === undefined || date >= earliest, code, message, field);
 }
 
 export function requireParcours(s: ParcoursState): void {
   if (s.status === 'none') throw new NotFound('PARCOURS_NOT_FOUND', "Ce parcours n'existe pas.");
-  rule(!s.erased, 'PERSON_ERASED', 'Les données de cette personne ont été effacées : son parcours ne peut plus évoluer.');
-  rule(s.status !== 'transferred', 'PARCOURS_TRANSFERRED', 'Ce parcours a été transféré vers un autre département.');
+  rule(
+    !s.erased,
+    'PERSON_ERASED',
+    'Les données de cette personne ont été effacées : son parcours ne peut plus évoluer.',
+  );
+  rule(
+    s.status !== 'transferred',
+    'PARCOURS_TRANSFERRED',
+    'Ce parcours a été transféré vers un autre département.',
+  );
 }
 
 /**
@@ -44,7 +73,11 @@ export function requireParcours(s: ParcoursState): void {
  */
 export function requireOpen(s: ParcoursState, ctx: DecisionContext, date: BusinessDate): void {
   requireParcours(s);
-  rule(s.status !== 'closed', 'PARCOURS_CLOSED', "L'accompagnement de ce cycle est terminé : seule une nouvelle entrée est possible.");
+  rule(
+    s.status !== 'closed',
+    'PARCOURS_CLOSED',
+    "L'accompagnement de ce cycle est terminé : seule une nouvelle entrée est possible.",
+  );
   if (s.status === 'exited') {
     const limit = addMonths(s.exitedOn!, ctx.parametersOn(s.exitedOn!).accompanimentAfterExitMonths);
     rule(

@@ -5,7 +5,17 @@ import { ParcoursEvent } from '../events';
 import { Breach, contractInForce, exemptionInForce, ParcoursState, Sanction } from '../state';
 import { ACTIVITY_HOURS_OBLIGATION, LEGAL_OBLIGATIONS } from '../vocabulary';
 import { CommandOf, DecisionContext } from './context';
-import { found, notBefore, notFuture, notTooFarAhead, one, pastDateInCycle, requireOpen, requireOrientation, requireParcours } from './rules';
+import {
+  found,
+  notBefore,
+  notFuture,
+  notTooFarAhead,
+  one,
+  pastDateInCycle,
+  requireOpen,
+  requireOrientation,
+  requireParcours,
+} from './rules';
 
 /**
  * The suspension-remobilisation procedure (DOMAIN.md §4): a manquement is reported,
@@ -16,14 +26,33 @@ import { found, notBefore, notFuture, notTooFarAhead, one, pastDateInCycle, requ
 
 // --- The manquement, up to the decision ---
 
-export function reportBreach(s: ParcoursState, c: CommandOf<'ReportBreach'>, ctx: DecisionContext): ParcoursEvent[] {
+export function reportBreach(
+  s: ParcoursState,
+  c: CommandOf<'ReportBreach'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.reportedOn);
   requireOrientation(s);
   pastDateInCycle(s, ctx, c.occurredOn, 'occurredOn');
   pastDateInCycle(s, ctx, c.reportedOn, 'reportedOn');
-  notBefore(c.reportedOn, c.occurredOn, 'REPORT_BEFORE_BREACH', 'Le signalement ne peut précéder le manquement.', 'reportedOn');
+  notBefore(
+    c.reportedOn,
+    c.occurredOn,
+    'REPORT_BEFORE_BREACH',
+    'Le signalement ne peut précéder le manquement.',
+    'reportedOn',
+  );
   checkObligation(s, c.obligation, c.occurredOn);
-  return one({ type: 'BreachReported', data: { breachId: ctx.newId(), kind: c.kind, obligation: c.obligation, occurredOn: c.occurredOn, reportedOn: c.reportedOn } });
+  return one({
+    type: 'BreachReported',
+    data: {
+      breachId: ctx.newId(),
+      kind: c.kind,
+      obligation: c.obligation,
+      occurredOn: c.occurredOn,
+      reportedOn: c.reportedOn,
+    },
+  });
 }
 
 /**
@@ -34,62 +63,142 @@ export function reportBreach(s: ParcoursState, c: CommandOf<'ReportBreach'>, ctx
 function checkObligation(s: ParcoursState, obligation: string, occurredOn: BusinessDate): void {
   if ((LEGAL_OBLIGATIONS as readonly string[]).includes(obligation)) return;
   const contract = contractInForce(s, occurredOn);
-  rule(contract, 'BREACH_OBLIGATION_NOT_IN_CONTRACT', `Aucun contrat n'était en vigueur le ${occurredOn} : seule une obligation légale peut être invoquée.`, 'obligation');
-  const inContract = obligation === ACTIVITY_HOURS_OBLIGATION ? contract.weeklyHours > 0 : contract.objectives.includes(obligation);
-  rule(inContract, 'BREACH_OBLIGATION_NOT_IN_CONTRACT', `L'obligation ${obligation} ne figure pas au contrat en vigueur : elle ne peut fonder une sanction.`, 'obligation');
+  rule(
+    contract,
+    'BREACH_OBLIGATION_NOT_IN_CONTRACT',
+    `Aucun contrat n'était en vigueur le ${occurredOn} : seule une obligation légale peut être invoquée.`,
+    'obligation',
+  );
+  const inContract =
+    obligation === ACTIVITY_HOURS_OBLIGATION
+      ? contract.weeklyHours > 0
+      : contract.objectives.includes(obligation);
+  rule(
+    inContract,
+    'BREACH_OBLIGATION_NOT_IN_CONTRACT',
+    `L'obligation ${obligation} ne figure pas au contrat en vigueur : elle ne peut fonder une sanction.`,
+    'obligation',
+  );
   const exemption = exemptionInForce(s, occurredOn);
-  rule(!exemption, 'BREACH_OBLIGATION_EXEMPTED', `Une dispense (${exemption?.reason}) était en vigueur le ${occurredOn} : l'obligation était suspendue.`, 'obligation');
+  rule(
+    !exemption,
+    'BREACH_OBLIGATION_EXEMPTED',
+    `Une dispense (${exemption?.reason}) était en vigueur le ${occurredOn} : l'obligation était suspendue.`,
+    'obligation',
+  );
 }
 
 /** Every step after the report: a manquement of this cycle, not yet decided, and a past date of the cycle. */
-function undecidedBreach(s: ParcoursState, ctx: DecisionContext, breachId: string, on: BusinessDate, field: string): Breach {
+function undecidedBreach(
+  s: ParcoursState,
+  ctx: DecisionContext,
+  breachId: string,
+  on: BusinessDate,
+  field: string,
+): Breach {
   requireOpen(s, ctx, on);
   const breach = found(lookup(s.breaches, breachId), 'BREACH_NOT_FOUND', "Ce manquement n'existe pas.");
   // A manquement of an earlier cycle ended with it: a re-entry starts clean (DOMAIN.md §2.9).
-  rule(breach.cycle === s.cycle, 'BREACH_OF_PREVIOUS_CYCLE', "Ce manquement relève d'un cycle précédent, clos par la sortie du RSA.");
-  rule(!breach.decision, 'BREACH_ALREADY_DECIDED', 'Ce manquement a déjà fait l\'objet d\'une décision.');
+  rule(
+    breach.cycle === s.cycle,
+    'BREACH_OF_PREVIOUS_CYCLE',
+    "Ce manquement relève d'un cycle précédent, clos par la sortie du RSA.",
+  );
+  rule(!breach.decision, 'BREACH_ALREADY_DECIDED', "Ce manquement a déjà fait l'objet d'une décision.");
   pastDateInCycle(s, ctx, on, field);
   return breach;
 }
 
 /** Every step after the information: the person was informed, and not after `on`. */
-function informedBreach(s: ParcoursState, ctx: DecisionContext, breachId: string, on: BusinessDate, field: string): Breach & { informedOn: BusinessDate } {
+function informedBreach(
+  s: ParcoursState,
+  ctx: DecisionContext,
+  breachId: string,
+  on: BusinessDate,
+  field: string,
+): Breach & { informedOn: BusinessDate } {
   const breach = undecidedBreach(s, ctx, breachId, on, field);
-  rule(breach.informedOn, 'BENEFICIARY_NOT_INFORMED', "La personne doit d'abord être informée du manquement.");
-  notBefore(on, breach.informedOn, 'STEP_BEFORE_INFORMATION', "Cette étape ne peut précéder l'information de la personne.", field);
+  rule(
+    breach.informedOn,
+    'BENEFICIARY_NOT_INFORMED',
+    "La personne doit d'abord être informée du manquement.",
+  );
+  notBefore(
+    on,
+    breach.informedOn,
+    'STEP_BEFORE_INFORMATION',
+    "Cette étape ne peut précéder l'information de la personne.",
+    field,
+  );
   return { ...breach, informedOn: breach.informedOn };
 }
 
-export function informOfBreach(s: ParcoursState, c: CommandOf<'InformOfBreach'>, ctx: DecisionContext): ParcoursEvent[] {
+export function informOfBreach(
+  s: ParcoursState,
+  c: CommandOf<'InformOfBreach'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   const breach = undecidedBreach(s, ctx, c.breachId, c.informedOn, 'informedOn');
   rule(!breach.informedOn, 'BREACH_ALREADY_INFORMED', 'La personne a déjà été informée de ce manquement.');
-  notBefore(c.informedOn, breach.reportedOn, 'INFORMED_BEFORE_REPORT', 'L\'information ne peut précéder le signalement.', 'informedOn');
-  return one({ type: 'BeneficiaryInformedOfBreach', data: { breachId: c.breachId, informedOn: c.informedOn } });
+  notBefore(
+    c.informedOn,
+    breach.reportedOn,
+    'INFORMED_BEFORE_REPORT',
+    "L'information ne peut précéder le signalement.",
+    'informedOn',
+  );
+  return one({
+    type: 'BeneficiaryInformedOfBreach',
+    data: { breachId: c.breachId, informedOn: c.informedOn },
+  });
 }
 
-export function receiveObservations(s: ParcoursState, c: CommandOf<'ReceiveObservations'>, ctx: DecisionContext): ParcoursEvent[] {
+export function receiveObservations(
+  s: ParcoursState,
+  c: CommandOf<'ReceiveObservations'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   const breach = informedBreach(s, ctx, c.breachId, c.receivedOn, 'receivedOn');
   rule(!breach.observationsOn, 'OBSERVATIONS_ALREADY_RECEIVED', 'Les observations sont déjà enregistrées.');
-  return one({ type: 'BreachObservationsReceived', data: { breachId: c.breachId, receivedOn: c.receivedOn } });
+  return one({
+    type: 'BreachObservationsReceived',
+    data: { breachId: c.breachId, receivedOn: c.receivedOn },
+  });
 }
 
-export function giveEpOpinion(s: ParcoursState, c: CommandOf<'GiveEpOpinion'>, ctx: DecisionContext): ParcoursEvent[] {
+export function giveEpOpinion(
+  s: ParcoursState,
+  c: CommandOf<'GiveEpOpinion'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   const breach = informedBreach(s, ctx, c.breachId, c.givenOn, 'givenOn');
   const p = ctx.parametersOn(c.givenOn);
   const observationsDue = addDays(breach.informedOn, p.observationDays);
-  rule(!breach.epOpinion, 'EP_OPINION_ALREADY_GIVEN', "L'avis de l'équipe pluridisciplinaire est déjà enregistré.");
+  rule(
+    !breach.epOpinion,
+    'EP_OPINION_ALREADY_GIVEN',
+    "L'avis de l'équipe pluridisciplinaire est déjà enregistré.",
+  );
   // The EP weighs the observations: after they came, or once the delay to present them is over (DOMAIN.md §4.1, order).
   rule(
-    (breach.observationsOn !== undefined && c.givenOn >= breach.observationsOn) || c.givenOn >= observationsDue,
+    (breach.observationsOn !== undefined && c.givenOn >= breach.observationsOn) ||
+      c.givenOn >= observationsDue,
     'OBSERVATION_PERIOD_RUNNING',
     `La personne peut présenter ses observations jusqu'au ${observationsDue} : l'avis vient après.`,
     'givenOn',
   );
-  return one({ type: 'EpOpinionGiven', data: { breachId: c.breachId, givenOn: c.givenOn, opinion: c.opinion } });
+  return one({
+    type: 'EpOpinionGiven',
+    data: { breachId: c.breachId, givenOn: c.givenOn, opinion: c.opinion },
+  });
 }
 
 /** Dismissed, or a suspension within the scale (share, household cap, duration; longer when repeated). */
-export function decideBreach(s: ParcoursState, c: CommandOf<'DecideBreach'>, ctx: DecisionContext): ParcoursEvent[] {
+export function decideBreach(
+  s: ParcoursState,
+  c: CommandOf<'DecideBreach'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   const breach = informedBreach(s, ctx, c.breachId, c.decidedOn, 'decidedOn');
   const p = ctx.parametersOn(c.decidedOn);
   const observationsDue = addDays(breach.informedOn, p.observationDays);
@@ -100,11 +209,28 @@ export function decideBreach(s: ParcoursState, c: CommandOf<'DecideBreach'>, ctx
     'decidedOn',
   );
   // The decision weighs the observations and the EP's opinion: it cannot precede them.
-  notBefore(c.decidedOn, breach.observationsOn, 'DECISION_BEFORE_OBSERVATIONS', 'La décision ne peut précéder les observations de la personne.', 'decidedOn');
-  notBefore(c.decidedOn, breach.epOpinionOn, 'DECISION_BEFORE_EP_OPINION', "La décision ne peut précéder l'avis de l'équipe pluridisciplinaire.", 'decidedOn');
-  if (c.decision === 'dismissed') return one({ type: 'BreachDismissed', data: { breachId: c.breachId, decidedOn: c.decidedOn } });
+  notBefore(
+    c.decidedOn,
+    breach.observationsOn,
+    'DECISION_BEFORE_OBSERVATIONS',
+    'La décision ne peut précéder les observations de la personne.',
+    'decidedOn',
+  );
+  notBefore(
+    c.decidedOn,
+    breach.epOpinionOn,
+    'DECISION_BEFORE_EP_OPINION',
+    "La décision ne peut précéder l'avis de l'équipe pluridisciplinaire.",
+    'decidedOn',
+  );
+  if (c.decision === 'dismissed')
+    return one({ type: 'BreachDismissed', data: { breachId: c.breachId, decidedOn: c.decidedOn } });
 
-  rule(!p.epOpinionRequired || breach.epOpinion, 'EP_OPINION_REQUIRED', "L'avis de l'équipe pluridisciplinaire est requis avant une suspension.");
+  rule(
+    !p.epOpinionRequired || breach.epOpinion,
+    'EP_OPINION_REQUIRED',
+    "L'avis de l'équipe pluridisciplinaire est requis avant une suspension.",
+  );
   const share = c.sharePercent;
   rule(
     share !== undefined && share >= p.sanctionShareMin && share <= p.sanctionShareMax,
@@ -113,7 +239,10 @@ export function decideBreach(s: ParcoursState, c: CommandOf<'DecideBreach'>, ctx
     'sharePercent',
   );
   // R262-68-6: capped for a household of more than one person and for a person receiving the single-parent increase (L262-9).
-  const capped = (s.household?.size ?? 1) > 1 || s.household?.type === 'single_parent' || s.household?.singleParentIncrease === true;
+  const capped =
+    (s.household?.size ?? 1) > 1 ||
+    s.household?.type === 'single_parent' ||
+    s.household?.singleParentIncrease === true;
   rule(
     !capped || share <= p.householdShareCap,
     'SANCTION_SHARE_ABOVE_HOUSEHOLD_CAP',
@@ -130,7 +259,13 @@ export function decideBreach(s: ParcoursState, c: CommandOf<'DecideBreach'>, ctx
     'months',
   );
   const startsOn = c.startsOn ?? c.decidedOn;
-  notBefore(startsOn, c.decidedOn, 'SUSPENSION_BEFORE_DECISION', 'La suspension ne peut commencer avant la décision.', 'startsOn');
+  notBefore(
+    startsOn,
+    c.decidedOn,
+    'SUSPENSION_BEFORE_DECISION',
+    'La suspension ne peut commencer avant la décision.',
+    'startsOn',
+  );
   notTooFarAhead(ctx, startsOn, 'startsOn');
   return one({
     type: 'SuspensionDecided',
@@ -154,7 +289,12 @@ export function decideBreach(s: ParcoursState, c: CommandOf<'DecideBreach'>, ctx
  */
 function isRepeated(s: ParcoursState, breach: Breach, delayMonths: number): boolean {
   return Object.values(s.sanctions).some(
-    (x) => x.status !== 'withdrawn' && x.obligation === breach.obligation && x.breachId !== breach.breachId && x.decidedOn <= breach.occurredOn && breach.occurredOn <= addMonths(x.decidedOn, delayMonths),
+    (x) =>
+      x.status !== 'withdrawn' &&
+      x.obligation === breach.obligation &&
+      x.breachId !== breach.breachId &&
+      x.decidedOn <= breach.occurredOn &&
+      breach.occurredOn <= addMonths(x.decidedOn, delayMonths),
   );
 }
 
@@ -166,11 +306,19 @@ function findSanction(s: ParcoursState, sanctionId: string): Sanction {
 
 function suspensionInProgress(s: ParcoursState, sanctionId: string): Sanction {
   const sanction = findSanction(s, sanctionId);
-  rule(sanction.status === 'in_progress', 'SANCTION_NOT_IN_PROGRESS', "Cette suspension n'est plus en cours.");
+  rule(
+    sanction.status === 'in_progress',
+    'SANCTION_NOT_IN_PROGRESS',
+    "Cette suspension n'est plus en cours.",
+  );
   return sanction;
 }
 
-export function liftSuspension(s: ParcoursState, c: CommandOf<'LiftSuspension'>, ctx: DecisionContext): ParcoursEvent[] {
+export function liftSuspension(
+  s: ParcoursState,
+  c: CommandOf<'LiftSuspension'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.remobilisedOn);
   const sanction = suspensionInProgress(s, c.sanctionId);
   notFuture(ctx, c.remobilisedOn, 'remobilisedOn');
@@ -187,19 +335,43 @@ export function liftSuspension(s: ParcoursState, c: CommandOf<'LiftSuspension'>,
     `Le reversement porte sur 0 à ${sanction.months} mois de suspension.`,
     'monthsToRepay',
   );
-  return one({ type: 'SuspensionLiftedByRemobilisation', data: { sanctionId: c.sanctionId, remobilisedOn: c.remobilisedOn, monthsToRepay: c.monthsToRepay } });
+  return one({
+    type: 'SuspensionLiftedByRemobilisation',
+    data: { sanctionId: c.sanctionId, remobilisedOn: c.remobilisedOn, monthsToRepay: c.monthsToRepay },
+  });
 }
 
-export function giveSuppressionEpOpinion(s: ParcoursState, c: CommandOf<'GiveSuppressionEpOpinion'>, ctx: DecisionContext): ParcoursEvent[] {
+export function giveSuppressionEpOpinion(
+  s: ParcoursState,
+  c: CommandOf<'GiveSuppressionEpOpinion'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.givenOn);
   const sanction = suspensionInProgress(s, c.sanctionId);
-  rule(!sanction.suppressionOpinionOn, 'EP_OPINION_ALREADY_GIVEN', "L'avis de l'équipe pluridisciplinaire sur la suppression est déjà enregistré.");
+  rule(
+    !sanction.suppressionOpinionOn,
+    'EP_OPINION_ALREADY_GIVEN',
+    "L'avis de l'équipe pluridisciplinaire sur la suppression est déjà enregistré.",
+  );
   notFuture(ctx, c.givenOn, 'givenOn');
-  notBefore(c.givenOn, sanction.startsOn, 'OPINION_BEFORE_SUSPENSION', "L'avis sur la suppression ne peut précéder le début de la suspension.", 'givenOn');
-  return one({ type: 'SuppressionEpOpinionGiven', data: { sanctionId: c.sanctionId, givenOn: c.givenOn, opinion: c.opinion } });
+  notBefore(
+    c.givenOn,
+    sanction.startsOn,
+    'OPINION_BEFORE_SUSPENSION',
+    "L'avis sur la suppression ne peut précéder le début de la suspension.",
+    'givenOn',
+  );
+  return one({
+    type: 'SuppressionEpOpinionGiven',
+    data: { sanctionId: c.sanctionId, givenOn: c.givenOn, opinion: c.opinion },
+  });
 }
 
-export function makeSuspensionDefinitive(s: ParcoursState, c: CommandOf<'MakeSuspensionDefinitive'>, ctx: DecisionContext): ParcoursEvent[] {
+export function makeSuspensionDefinitive(
+  s: ParcoursState,
+  c: CommandOf<'MakeSuspensionDefinitive'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireOpen(s, ctx, c.decidedOn);
   const sanction = suspensionInProgress(s, c.sanctionId);
   notFuture(ctx, c.decidedOn, 'decidedOn');
@@ -211,27 +383,71 @@ export function makeSuspensionDefinitive(s: ParcoursState, c: CommandOf<'MakeSus
     'decidedOn',
   );
   // L262-37 III: the équipe pluridisciplinaire's opinion is required before a suppression.
-  rule(sanction.suppressionOpinionOn, 'EP_OPINION_REQUIRED', "L'avis de l'équipe pluridisciplinaire est requis avant une suppression.");
-  notBefore(c.decidedOn, sanction.suppressionOpinionOn, 'DECISION_BEFORE_EP_OPINION', "La décision ne peut précéder l'avis de l'équipe pluridisciplinaire.", 'decidedOn');
-  return one({ type: 'SuspensionMadeDefinitive', data: { sanctionId: c.sanctionId, decidedOn: c.decidedOn, kind: c.kind } });
+  rule(
+    sanction.suppressionOpinionOn,
+    'EP_OPINION_REQUIRED',
+    "L'avis de l'équipe pluridisciplinaire est requis avant une suppression.",
+  );
+  notBefore(
+    c.decidedOn,
+    sanction.suppressionOpinionOn,
+    'DECISION_BEFORE_EP_OPINION',
+    "La décision ne peut précéder l'avis de l'équipe pluridisciplinaire.",
+    'decidedOn',
+  );
+  return one({
+    type: 'SuspensionMadeDefinitive',
+    data: { sanctionId: c.sanctionId, decidedOn: c.decidedOn, kind: c.kind },
+  });
 }
 
 /** An appeal or a withdrawal may come after the accompaniment window: only an existing parcours is required. */
-export function appealSanction(s: ParcoursState, c: CommandOf<'AppealSanction'>, ctx: DecisionContext): ParcoursEvent[] {
+export function appealSanction(
+  s: ParcoursState,
+  c: CommandOf<'AppealSanction'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireParcours(s);
   const sanction = findSanction(s, c.sanctionId);
   rule(sanction.status !== 'withdrawn', 'SANCTION_WITHDRAWN', 'Cette sanction a été retirée ou annulée.');
-  rule(!sanction.appealedOn, 'SANCTION_ALREADY_APPEALED', 'Un recours est déjà enregistré contre cette sanction.');
+  rule(
+    !sanction.appealedOn,
+    'SANCTION_ALREADY_APPEALED',
+    'Un recours est déjà enregistré contre cette sanction.',
+  );
   notFuture(ctx, c.appealedOn, 'appealedOn');
-  notBefore(c.appealedOn, sanction.decidedOn, 'APPEAL_BEFORE_DECISION', 'Le recours ne peut précéder la décision.', 'appealedOn');
+  notBefore(
+    c.appealedOn,
+    sanction.decidedOn,
+    'APPEAL_BEFORE_DECISION',
+    'Le recours ne peut précéder la décision.',
+    'appealedOn',
+  );
   return one({ type: 'SanctionAppealed', data: { sanctionId: c.sanctionId, appealedOn: c.appealedOn } });
 }
 
-export function withdrawSanction(s: ParcoursState, c: CommandOf<'WithdrawSanction'>, ctx: DecisionContext): ParcoursEvent[] {
+export function withdrawSanction(
+  s: ParcoursState,
+  c: CommandOf<'WithdrawSanction'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
   requireParcours(s);
   const sanction = findSanction(s, c.sanctionId);
-  rule(sanction.status !== 'withdrawn', 'SANCTION_WITHDRAWN', 'Cette sanction a déjà été retirée ou annulée.');
+  rule(
+    sanction.status !== 'withdrawn',
+    'SANCTION_WITHDRAWN',
+    'Cette sanction a déjà été retirée ou annulée.',
+  );
   notFuture(ctx, c.decidedOn, 'decidedOn');
-  notBefore(c.decidedOn, sanction.decidedOn, 'WITHDRAWAL_BEFORE_DECISION', 'Le retrait ne peut précéder la décision de sanction.', 'decidedOn');
-  return one({ type: 'SanctionWithdrawn', data: { sanctionId: c.sanctionId, decidedOn: c.decidedOn, kind: c.kind } });
+  notBefore(
+    c.decidedOn,
+    sanction.decidedOn,
+    'WITHDRAWAL_BEFORE_DECISION',
+    'Le retrait ne peut précéder la décision de sanction.',
+    'decidedOn',
+  );
+  return one({
+    type: 'SanctionWithdrawn',
+    data: { sanctionId: c.sanctionId, decidedOn: c.decidedOn, kind: c.kind },
+  });
 }
