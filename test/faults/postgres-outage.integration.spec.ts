@@ -158,7 +158,8 @@ describeWithPostgres('the API process while PostgreSQL goes away under load', ()
   /** Terminates every backend of the product; returns how many. */
   async function terminate(): Promise<number> {
     const { rows } = await admin.query<{ n: number }>(
-      `select count(*)::int as n from (select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()) t`,
+      `select count(*)::int as n from (select pg_terminate_backend(pid) from ` +
+        `pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()) t`,
       [appName],
     );
     return rows[0].n;

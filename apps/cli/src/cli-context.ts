@@ -27,7 +27,8 @@ export function withApiOptions(command: Command): Command {
   return command
     .option(
       '--api <url>',
-      "a running server's URL to send the command to, such as http://127.0.0.1:3000 (default: $PARCOURS_API_URL; none: the CLI opens the store)",
+      "a running server's URL to send the command to, such as http://127.0.0.1:3000 " +
+        '(default: $PARCOURS_API_URL; none: the CLI opens the store)',
     )
     .option('--token <token>', 'Département bearer token for --api (default: $PARCOURS_API_TOKEN)');
 }

@@ -47,7 +47,9 @@ export function registerMessagingCommands(program: Command, cli: CliContext): vo
   deadLetters
     .command('replay')
     .description(
-      'Re-injects the dead letters (all, or those of one error code) into their original topic, decrypted with PARCOURS_DEAD_LETTER_KEY, from where the last replay stopped.',
+      'Re-injects the dead letters (all, or those of one error code) into their ' +
+        'original topic, decrypted with PARCOURS_DEAD_LETTER_KEY, from where the last ' +
+        'replay stopped.',
     )
     .option(
       '--code <ERROR_CODE>',

@@ -35,7 +35,8 @@ export function registerTokenCommand(program: Command, cli: CliContext): void {
   program
     .command('token')
     .description(
-      'Mints a bearer token signed with PARCOURS_JWT_SECRET, for local use and tests (the server accepts such tokens only outside production).',
+      'Mints a bearer token signed with PARCOURS_JWT_SECRET, for local use and tests ' +
+        '(the server accepts such tokens only outside production).',
     )
     .addOption(new Option('--role <role>', 'role of the token (required)').choices(ROLES))
     .option('--sub <id>', 'subject of the token (default: <role>-cli)')

@@ -166,7 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const origin of corsOrigins) {
     if (!isOrigin(origin))
       problems.push(
-        `PARCOURS_CORS_ORIGINS entry "${origin}" must be an origin such as https://parcours.departement.fr (scheme, host, port; no path, no *)`,
+        `PARCOURS_CORS_ORIGINS entry "${origin}" must be an origin such as https://parcours.departement.fr (scheme, host, port; ` +
+          `no path, no *)`,
       );
     else if (production && !origin.startsWith('https://'))
       problems.push(`PARCOURS_CORS_ORIGINS entry "${origin}" must be https when NODE_ENV=production`);
@@ -198,12 +199,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
     if (env.PARCOURS_JWT_SECRET) {
       problems.push(
-        'PARCOURS_JWT_SECRET is refused when NODE_ENV=production: HS256 tokens are for development and tests only; tokens come from the identity provider (PARCOURS_OIDC_ISSUER)',
+        'PARCOURS_JWT_SECRET is refused when NODE_ENV=production: HS256 tokens are for ' +
+          'development and tests only; tokens come from the identity provider ' +
+          '(PARCOURS_OIDC_ISSUER)',
       );
     }
     if (!env.PARCOURS_OIDC_ISSUER) {
       problems.push(
-        'PARCOURS_OIDC_ISSUER and PARCOURS_OIDC_AUDIENCE are required when NODE_ENV=production: HS256 tokens are refused there, bearer tokens come from the identity provider',
+        'PARCOURS_OIDC_ISSUER and PARCOURS_OIDC_AUDIENCE are required when ' +
+          'NODE_ENV=production: HS256 tokens are refused there, bearer tokens come from the ' +
+          'identity provider',
       );
     }
     if (store === 'memory')

@@ -90,10 +90,17 @@ function toRow(read: AuditedRead): Row {
 const weightOf = (row: Row) => Math.max(1, row.parcours_ids.length);
 
 /** Rows of one JSON parameter, in their order: one statement whatever the batch size, and no limit on bind parameters. */
-const INSERT = `insert into audit_reads (read_at, actor_sub, actor_role, organisation_id, referent_id, territory, method, route, purpose, parcours_ids)
-  select read_at, actor_sub, actor_role, organisation_id, referent_id, territory, method, route, purpose, parcours_ids
-  from rows from (jsonb_to_recordset($1::jsonb) as (read_at timestamptz, actor_sub text, actor_role text, organisation_id text, referent_id text,
-                  territory text, method text, route text, purpose text, parcours_ids text[])) with ordinality as r
+const INSERT =
+  `insert into audit_reads (read_at, actor_sub, actor_role, organisation_id, ` +
+  `referent_id, territory, method, route, purpose, parcours_ids)
+  select read_at, ` +
+  `actor_sub, actor_role, organisation_id, referent_id, territory, method, route, ` +
+  `purpose, parcours_ids
+  from rows from (jsonb_to_recordset($1::jsonb) as ` +
+  `(read_at timestamptz, actor_sub text, actor_role text, organisation_id text, ` +
+  `referent_id text,
+                  territory text, method text, route text, ` +
+  `purpose text, parcours_ids text[])) with ordinality as r
   order by r.ordinality`;
 
 /**

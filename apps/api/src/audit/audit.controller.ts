@@ -26,7 +26,9 @@ export class AuditController {
   @Doc(
     'audit',
     'Lister les consultations de données personnelles',
-    "Qui a lu quel parcours, quand et par quelle route, filtrable par parcours, agent et période (heure de Paris). Paginé ; cette lecture n'est pas elle-même journalisée. Refus : PERIOD_END_BEFORE_START (422).",
+    'Qui a lu quel parcours, quand et par quelle route, filtrable par parcours, agent ' +
+      "et période (heure de Paris). Paginé ; cette lecture n'est pas elle-même " +
+      'journalisée. Refus : PERIOD_END_BEFORE_START (422).',
   )
   @Get()
   @AllowRoles('dpo', 'departement')

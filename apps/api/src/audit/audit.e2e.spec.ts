@@ -294,31 +294,35 @@ describe.each(stores)('the audit of reads on the %s store', (store) => {
     expect(reads.at(-1)).toMatchObject({ actor: { sub: 'agent-h' }, route: '/api/me/portfolio' });
   });
 
-  it('marks every GET route that returns personal data in the OpenAPI document, with its X-Purpose header; every other GET route is judged not personal', () => {
-    const unmarked: string[] = [];
-    const undecided: string[] = [];
-    for (const [path, item] of Object.entries(doc.paths)) {
-      const get = item.get;
-      if (!get) continue;
-      const marked = get[PERSONAL_DATA_EXTENSION] === true;
-      if (marked) {
-        const purpose = get.parameters?.find((p) => p.in === 'header' && p.name === PURPOSE_HEADER);
-        expect([
-          path,
-          purpose?.required ?? false,
-          purpose?.schema?.maxLength,
-          typeof purpose?.schema?.pattern,
-        ]).toEqual([path, false, 100, 'string']);
+  it(
+    'marks every GET route that returns personal data in the OpenAPI document, with ' +
+      'its X-Purpose header; every other GET route is judged not personal',
+    () => {
+      const unmarked: string[] = [];
+      const undecided: string[] = [];
+      for (const [path, item] of Object.entries(doc.paths)) {
+        const get = item.get;
+        if (!get) continue;
+        const marked = get[PERSONAL_DATA_EXTENSION] === true;
+        if (marked) {
+          const purpose = get.parameters?.find((p) => p.in === 'header' && p.name === PURPOSE_HEADER);
+          expect([
+            path,
+            purpose?.required ?? false,
+            purpose?.schema?.maxLength,
+            typeof purpose?.schema?.pattern,
+          ]).toEqual([path, false, 100, 'string']);
+        }
+        if (isPersonal(path) && !marked) unmarked.push(path);
+        if (!isPersonal(path) && !marked && !NOT_PERSONAL.has(path)) undecided.push(path);
       }
-      if (isPersonal(path) && !marked) unmarked.push(path);
-      if (!isPersonal(path) && !marked && !NOT_PERSONAL.has(path)) undecided.push(path);
-    }
-    // A route under a personal prefix without @PersonalData returns personal data unaudited.
-    expect(unmarked).toEqual([]);
-    // A new GET route elsewhere: mark it @PersonalData, or add it to NOT_PERSONAL with why.
-    expect(undecided).toEqual([]);
-    expect(doc.paths['/api/audit'].get[PERSONAL_DATA_EXTENSION]).toBeUndefined();
-  });
+      // A route under a personal prefix without @PersonalData returns personal data unaudited.
+      expect(unmarked).toEqual([]);
+      // A new GET route elsewhere: mark it @PersonalData, or add it to NOT_PERSONAL with why.
+      expect(undecided).toEqual([]);
+      expect(doc.paths['/api/audit'].get[PERSONAL_DATA_EXTENSION]).toBeUndefined();
+    },
+  );
 
   it('records a read of every route marked in the document, called as a client would', async () => {
     // A list records a read when it names someone: one pair for the Département to confirm.
@@ -391,32 +395,37 @@ describe('the audit of reads while its table cannot be written', () => {
     await api?.close();
   });
 
-  it('serves reads while the buffer holds them, answers 503 STORE_UNAVAILABLE when full, and loses none once the table is back', async () => {
-    const count = async () =>
-      Number(
-        (
-          await sql.query<{ n: number }>(
-            `select count(*)::int as n from audit_reads where actor_sub = 'agent-k'`,
-          )
-        )[0].n,
-      );
-    const dep = agent('agent-k', { role: 'departement' });
-    await sql.query('alter table audit_reads rename to audit_reads_away');
-    const statuses: number[] = [];
-    let refused: request.Response | undefined;
-    for (let i = 0; i < 5; i++) {
-      const res = await api.http.get(`/api/parcours/${p1}`).set(dep);
-      statuses.push(res.status);
-      if (res.status === 503) refused = res;
-    }
-    expect(statuses).toEqual([200, 200, 200, 503, 503]);
-    expect(refused?.body).toMatchObject({ code: 'STORE_UNAVAILABLE' });
-    expect(refused?.headers['retry-after']).toBe('2');
-    await sql.query('alter table audit_reads_away rename to audit_reads');
-    const started = Date.now();
-    while ((await count()) < 3 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
-    // Exactly the three reads served: none lost, none of the refused ones.
-    expect(await count()).toBe(3);
-    await api.http.get(`/api/parcours/${p1}`).set(dep).expect(200);
-  });
+  it(
+    'serves reads while the buffer holds them, answers 503 STORE_UNAVAILABLE when ' +
+      'full, and loses none once the table is back',
+    async () => {
+      const count = async () =>
+        Number(
+          (
+            await sql.query<{ n: number }>(
+              `select count(*)::int as n from audit_reads where actor_sub = 'agent-k'`,
+            )
+          )[0].n,
+        );
+      const dep = agent('agent-k', { role: 'departement' });
+      await sql.query('alter table audit_reads rename to audit_reads_away');
+      const statuses: number[] = [];
+      let refused: request.Response | undefined;
+      for (let i = 0; i < 5; i++) {
+        const res = await api.http.get(`/api/parcours/${p1}`).set(dep);
+        statuses.push(res.status);
+        if (res.status === 503) refused = res;
+      }
+      expect(statuses).toEqual([200, 200, 200, 503, 503]);
+      expect(refused?.body).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      expect(refused?.headers['retry-after']).toBe('2');
+      await sql.query('alter table audit_reads_away rename to audit_reads');
+      const started = Date.now();
+      while ((await count()) < 3 && Date.now() - started < 10_000)
+        await new Promise((r) => setTimeout(r, 50));
+      // Exactly the three reads served: none lost, none of the refused ones.
+      expect(await count()).toBe(3);
+      await api.http.get(`/api/parcours/${p1}`).set(dep).expect(200);
+    },
+  );
 });

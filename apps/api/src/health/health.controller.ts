@@ -64,7 +64,9 @@ export class HealthController {
   @ApiOperation({
     summary: 'Disponibilité ; le détail des vérifications avec un jeton Département',
     description:
-      'Prêt quand les stockages répondent et sont migrés et qu’aucune projection (ni le relais, ni le consommateur Kafka) n’est arrêtée, en nouvel essai ou en retard au-delà de PARCOURS_READY_MAX_LAG ; 503 sinon, avec le même rapport.',
+      'Prêt quand les stockages répondent et sont migrés et qu’aucune projection (ni le ' +
+      'relais, ni le consommateur Kafka) n’est arrêtée, en nouvel essai ou en retard ' +
+      'au-delà de PARCOURS_READY_MAX_LAG ; 503 sinon, avec le même rapport.',
   })
   @ApiResponse({ status: 200, type: ReadinessDto, description: 'Prêt' })
   @ApiResponse({

@@ -95,7 +95,8 @@ export class ReadinessDto {
     type: 'object',
     additionalProperties: { type: 'string' },
     description:
-      'Pour le rôle Département seulement : chaque vérification, `ok` ou la raison (erreurs des projections avec les identifiants en cause)',
+      'Pour le rôle Département seulement : chaque vérification, `ok` ou la raison ' +
+      '(erreurs des projections avec les identifiants en cause)',
   })
   checks?: Record<string, string>;
 }
@@ -279,7 +280,9 @@ export class Operations {
         throw new Problem({
           statusCode: 422,
           code: 'PROJECTION_REBUILD_FAILED',
-          message: `La reconstruction de « ${name} » s'est arrêtée sur un événement que la projection ne sait pas traiter ; les tableaux en service sont inchangés. ${error.message}`,
+          message:
+            `La reconstruction de « ${name} » s'est arrêtée sur un événement que la projection ne sait pas traiter ; les ` +
+            `tableaux en service sont inchangés. ${error.message}`,
         });
       }
       throw error;

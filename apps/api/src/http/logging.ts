@@ -183,7 +183,9 @@ export function declareCorrelationId<D extends { paths: object }>(document: D): 
           required: false,
           schema: { type: 'string' },
           description:
-            "Identifiant de corrélation, repris s'il est fait de lettres, chiffres, . _ : - (100 caractères au plus) ; sinon un UUID est créé. Renvoyé dans la réponse, écrit dans le journal et dans les métadonnées des événements.",
+            "Identifiant de corrélation, repris s'il est fait de lettres, chiffres, . _ : - " +
+            '(100 caractères au plus) ; sinon un UUID est créé. Renvoyé dans la réponse, ' +
+            'écrit dans le journal et dans les métadonnées des événements.',
         });
       }
       for (const response of Object.values(op.responses ?? {})) {

@@ -74,7 +74,9 @@ export class ProblemFilter implements ExceptionFilter {
         statusCode: 503,
         code: 'STORE_UNAVAILABLE',
         message:
-          'La base de données est momentanément indisponible : réessayez dans quelques secondes (avec la même clé Idempotency-Key, une commande n’est enregistrée qu’une fois).',
+          'La base de données est momentanément indisponible : réessayez dans quelques ' +
+          'secondes (avec la même clé Idempotency-Key, une commande n’est enregistrée ' +
+          'qu’une fois).',
       };
     }
     if (error instanceof HttpException) {

@@ -50,54 +50,63 @@ describe('follow-up steps the law asks for, through the API', () => {
     return res.body.items.filter((e: { parcoursId: string }) => `/api/parcours/${e.parcoursId}` === p);
   };
 
-  it('opens the joint review of a social-track contract at 6 months, puts it off to 12 once, and closes it when held (L262-31)', async () => {
-    const p = await followed();
-    const refused = await post(`${p}/joint-review`, slai(), {
-      reviewedOn: '2025-02-10',
-      outcome: 'social_track_maintained',
-    }).expect(422);
-    expect(refused.body.code).toBe('JOINT_REVIEW_NOT_AWAITED');
-    await post(`${p}/contracts`, referent(), {
-      kind: 'contrat_engagement',
-      signedOn: '2025-02-03',
-      startsOn: '2025-02-03',
-      endsOn: '2025-08-02',
-      weeklyHours: 15,
-      objectives: [],
-    }).expect(201);
-    expect((await echeances(p, 'joint_review')).map((e: { dueOn: string }) => e.dueOn)).toEqual([
-      '2025-08-03',
-    ]);
-    // The history dates a contract by its signature, not by whichever date jsonb puts first.
-    const history = await api.http.get(`${p}/history`).set(slai()).expect(200);
-    expect(history.body.find((e: { type: string }) => e.type === 'ContractSigned').businessDate).toBe(
-      '2025-02-03',
-    );
-    // The référent does not hold the équipe pluridisciplinaire's review.
-    await post(`${p}/joint-review/extension`, referent(), { decidedOn: '2025-06-01' }).expect(403);
-    await post(`${p}/joint-review/extension`, slai(), { decidedOn: '2025-06-01' }).expect(201);
-    const twice = await post(`${p}/joint-review/extension`, slai(), { decidedOn: '2025-06-02' }).expect(422);
-    expect(twice.body.code).toBe('JOINT_REVIEW_ALREADY_EXTENDED');
-    expect(
-      (await echeances(p, 'joint_review')).map((e: { dueOn: string; status: string }) => [e.dueOn, e.status]),
-    ).toEqual([
-      ['2025-08-03', 'cancelled'],
-      ['2026-02-03', 'upcoming'],
-    ]);
-    await post(`${p}/joint-review`, slai(), {
-      reviewedOn: '2025-06-20',
-      outcome: 'reorientation_proposed',
-    }).expect(201);
-    expect((await echeances(p, 'joint_review')).map((e: { status: string }) => e.status)).toEqual([
-      'cancelled',
-      'met_on_time',
-    ]);
-    const bad = await post(`${p}/joint-review`, slai(), {
-      reviewedOn: '2025-06-21',
-      outcome: 'maybe',
-    }).expect(400);
-    expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['outcome']);
-  });
+  it(
+    'opens the joint review of a social-track contract at 6 months, puts it off to 12 ' +
+      'once, and closes it when held (L262-31)',
+    async () => {
+      const p = await followed();
+      const refused = await post(`${p}/joint-review`, slai(), {
+        reviewedOn: '2025-02-10',
+        outcome: 'social_track_maintained',
+      }).expect(422);
+      expect(refused.body.code).toBe('JOINT_REVIEW_NOT_AWAITED');
+      await post(`${p}/contracts`, referent(), {
+        kind: 'contrat_engagement',
+        signedOn: '2025-02-03',
+        startsOn: '2025-02-03',
+        endsOn: '2025-08-02',
+        weeklyHours: 15,
+        objectives: [],
+      }).expect(201);
+      expect((await echeances(p, 'joint_review')).map((e: { dueOn: string }) => e.dueOn)).toEqual([
+        '2025-08-03',
+      ]);
+      // The history dates a contract by its signature, not by whichever date jsonb puts first.
+      const history = await api.http.get(`${p}/history`).set(slai()).expect(200);
+      expect(history.body.find((e: { type: string }) => e.type === 'ContractSigned').businessDate).toBe(
+        '2025-02-03',
+      );
+      // The référent does not hold the équipe pluridisciplinaire's review.
+      await post(`${p}/joint-review/extension`, referent(), { decidedOn: '2025-06-01' }).expect(403);
+      await post(`${p}/joint-review/extension`, slai(), { decidedOn: '2025-06-01' }).expect(201);
+      const twice = await post(`${p}/joint-review/extension`, slai(), { decidedOn: '2025-06-02' }).expect(
+        422,
+      );
+      expect(twice.body.code).toBe('JOINT_REVIEW_ALREADY_EXTENDED');
+      expect(
+        (await echeances(p, 'joint_review')).map((e: { dueOn: string; status: string }) => [
+          e.dueOn,
+          e.status,
+        ]),
+      ).toEqual([
+        ['2025-08-03', 'cancelled'],
+        ['2026-02-03', 'upcoming'],
+      ]);
+      await post(`${p}/joint-review`, slai(), {
+        reviewedOn: '2025-06-20',
+        outcome: 'reorientation_proposed',
+      }).expect(201);
+      expect((await echeances(p, 'joint_review')).map((e: { status: string }) => e.status)).toEqual([
+        'cancelled',
+        'met_on_time',
+      ]);
+      const bad = await post(`${p}/joint-review`, slai(), {
+        reviewedOn: '2025-06-21',
+        outcome: 'maybe',
+      }).expect(400);
+      expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['outcome']);
+    },
+  );
 
   it('records the accompagnement global: orientation, start by a binôme, end', async () => {
     const p = await followed('employment');

@@ -28,7 +28,10 @@ import { GetParcours, GetParcoursHistory } from './parcours.queries';
 
 /** Refusals every command may answer, besides its own rules. */
 const EVERY_COMMAND =
-  'Comme toute commande : PARCOURS_NOT_FOUND (404), PERSON_ERASED, PARCOURS_TRANSFERRED, PARCOURS_CLOSED, DATE_IN_FUTURE ; 403 hors périmètre ; If-Match : 409 REVISION_MISMATCH ; Idempotency-Key : une requête rejouée reçoit la première réponse. La réponse 201 porte la nouvelle révision (corps et ETag).';
+  'Comme toute commande : PARCOURS_NOT_FOUND (404), PERSON_ERASED, ' +
+  'PARCOURS_TRANSFERRED, PARCOURS_CLOSED, DATE_IN_FUTURE ; 403 hors périmètre ; ' +
+  'If-Match : 409 REVISION_MISMATCH ; Idempotency-Key : une requête rejouée reçoit ' +
+  'la première réponse. La réponse 201 porte la nouvelle révision (corps et ETag).';
 
 /** A command route: documented with the roles the policy gives its command (narrower than the controller's). */
 const Command = (tag: string, type: ParcoursCommandType, summary: string, rules: string) =>
@@ -86,7 +89,11 @@ export class ParcoursController {
     'parcours',
     'Enter',
     "Ouvrir le parcours d'un allocataire entrant dans le RSA",
-    "Crée le parcours à la transmission CAF (ou à l'arrivée d'une mutation, avec transferredFrom). Dates dans l'ordre : demandOn ≤ rightOpenedOn ≤ enteredOn, aucune dans le futur. Refus : PARCOURS_ALREADY_EXISTS, ENTRY_DATES_OUT_OF_ORDER, BIRTH_DATE_AFTER_ENTRY, TRANSFER_HISTORY_AFTER_ARRIVAL, DATE_IN_FUTURE. Répond l'identifiant du parcours et sa révision (aussi dans ETag).",
+    "Crée le parcours à la transmission CAF (ou à l'arrivée d'une mutation, avec " +
+      "transferredFrom). Dates dans l'ordre : demandOn ≤ rightOpenedOn ≤ enteredOn, " +
+      'aucune dans le futur. Refus : PARCOURS_ALREADY_EXISTS, ENTRY_DATES_OUT_OF_ORDER, ' +
+      'BIRTH_DATE_AFTER_ENTRY, TRANSFER_HISTORY_AFTER_ARRIVAL, DATE_IN_FUTURE. Répond ' +
+      "l'identifiant du parcours et sa révision (aussi dans ETag).",
   )
   @Post()
   enter(@Body() b: dto.EntryDto, @CurrentIdentity() who: Identity, @CommandHeadersOf() h: CommandHeaders) {
@@ -96,7 +103,10 @@ export class ParcoursController {
   @Doc(
     'parcours',
     "Lire l'état courant d'un parcours",
-    'L\'état tel que les règles le voient (orientation, référent, contrats, sanctions, échéances…), sans le NIR (nirRecorded seulement), avec sa révision : l\'en-tête ETag ("<révision>") se renvoie tel quel dans If-Match. Lecture journalisée (audit). Refus : PARCOURS_NOT_FOUND (404), 403 hors périmètre.',
+    "L'état tel que les règles le voient (orientation, référent, contrats, " +
+      'sanctions, échéances…), sans le NIR (nirRecorded seulement), avec sa révision : ' +
+      'l\'en-tête ETag ("<révision>") se renvoie tel quel dans If-Match. Lecture ' +
+      'journalisée (audit). Refus : PARCOURS_NOT_FOUND (404), 403 hors périmètre.',
   )
   @Get(':id')
   @PersonalData(parcoursInPath('id'))
@@ -107,7 +117,9 @@ export class ParcoursController {
   @Doc(
     'parcours',
     "Lire l'historique des événements d'un parcours",
-    "Chaque événement avec sa date métier, sa date d'enregistrement et son auteur, dans l'ordre des révisions. Lecture journalisée (audit). Refus : PARCOURS_NOT_FOUND (404), 403 hors périmètre.",
+    "Chaque événement avec sa date métier, sa date d'enregistrement et son auteur, " +
+      "dans l'ordre des révisions. Lecture journalisée (audit). Refus : " +
+      'PARCOURS_NOT_FOUND (404), 403 hors périmètre.',
   )
   @Get(':id/history')
   @PersonalData(parcoursInPath('id'))
@@ -167,7 +179,9 @@ export class ParcoursController {
     'orientation',
     'Orient',
     'Orienter le parcours vers un parcours et un organisme référent',
-    "Décision d'orientation (professionnelle, socio-professionnelle ou sociale) puis sa notification. Refus : ALREADY_ORIENTED, NOTIFICATION_BEFORE_DECISION, ORIENTATION_BEFORE_INTERRUPTION, ORGANISATION_UNKNOWN, ORGANISATION_INACTIVE.",
+    "Décision d'orientation (professionnelle, socio-professionnelle ou sociale) puis " +
+      'sa notification. Refus : ALREADY_ORIENTED, NOTIFICATION_BEFORE_DECISION, ' +
+      'ORIENTATION_BEFORE_INTERRUPTION, ORGANISATION_UNKNOWN, ORGANISATION_INACTIVE.',
   )
   @Post(':id/orientations')
   orient(
@@ -183,7 +197,9 @@ export class ParcoursController {
     'orientation',
     'AssignReferent',
     'Désigner le référent unique du parcours',
-    "Le référent doit appartenir à l'organisme d'orientation. Refus : ORIENTATION_REQUIRED, ASSIGNMENT_BEFORE_ORIENTATION, REFERENT_UNKNOWN, REFERENT_INACTIVE, REFERENT_NOT_IN_ORGANISATION, REFERENT_ALREADY_ASSIGNED.",
+    "Le référent doit appartenir à l'organisme d'orientation. Refus : " +
+      'ORIENTATION_REQUIRED, ASSIGNMENT_BEFORE_ORIENTATION, REFERENT_UNKNOWN, ' +
+      'REFERENT_INACTIVE, REFERENT_NOT_IN_ORGANISATION, REFERENT_ALREADY_ASSIGNED.',
   )
   @Post(':id/referent')
   assignReferent(
@@ -307,7 +323,11 @@ export class ParcoursController {
     'contrats',
     'SignContract',
     "Signer un contrat d'engagement (CER, PPAE, PACEA, CEJ…)",
-    'Durée et heures hebdomadaires selon les paramètres ; sous 15 heures, un motif de réduction ; aucune heure sans dispense en vigueur. Répond contractId. Refus : REFERENT_REQUIRED, CONTRACT_END_BEFORE_START, CONTRACT_DURATION_OUT_OF_RANGE, WEEKLY_HOURS_OUT_OF_RANGE, ACTIVITY_HOURS_NIL_WITHOUT_EXEMPTION, ACTIVITY_HOURS_REDUCTION_REASON_REQUIRED, CONTRACT_ALREADY_OPEN.',
+    'Durée et heures hebdomadaires selon les paramètres ; sous 15 heures, un motif de ' +
+      'réduction ; aucune heure sans dispense en vigueur. Répond contractId. Refus : ' +
+      'REFERENT_REQUIRED, CONTRACT_END_BEFORE_START, CONTRACT_DURATION_OUT_OF_RANGE, ' +
+      'WEEKLY_HOURS_OUT_OF_RANGE, ACTIVITY_HOURS_NIL_WITHOUT_EXEMPTION, ' +
+      'ACTIVITY_HOURS_REDUCTION_REASON_REQUIRED, CONTRACT_ALREADY_OPEN.',
   )
   @Post(':id/contracts')
   sign(
@@ -372,7 +392,8 @@ export class ParcoursController {
     'orientation',
     'HoldJointReview',
     "Enregistrer l'examen par l'équipe pluridisciplinaire (L262-31)",
-    "Examen de la situation d'un allocataire orienté vers le parcours social. Refus : JOINT_REVIEW_NOT_AWAITED, JOINT_REVIEW_BEFORE_CONTRACT.",
+    "Examen de la situation d'un allocataire orienté vers le parcours social. Refus : " +
+      'JOINT_REVIEW_NOT_AWAITED, JOINT_REVIEW_BEFORE_CONTRACT.',
   )
   @Post(':id/joint-review')
   jointReview(
@@ -583,7 +604,9 @@ export class ParcoursController {
     'orientation',
     'DecideReorientation',
     "Décider d'une demande de réorientation",
-    "Acceptée : le nouveau parcours et l'organisme sont requis. Refus : REORIENTATION_REQUEST_NOT_FOUND (404), REORIENTATION_ALREADY_DECIDED, DECISION_BEFORE_REQUEST, REORIENTATION_TARGET_REQUIRED.",
+    "Acceptée : le nouveau parcours et l'organisme sont requis. Refus : " +
+      'REORIENTATION_REQUEST_NOT_FOUND (404), REORIENTATION_ALREADY_DECIDED, ' +
+      'DECISION_BEFORE_REQUEST, REORIENTATION_TARGET_REQUIRED.',
   )
   @Post(':id/reorientation-requests/:rid/decision')
   decideReorientation(
@@ -616,7 +639,9 @@ export class ParcoursController {
     'sanctions',
     'ReportBreach',
     'Signaler un manquement',
-    "L'obligation doit être légale ou figurer au contrat en vigueur, et non dispensée. Répond breachId. Refus : REPORT_BEFORE_BREACH, BREACH_OBLIGATION_NOT_IN_CONTRACT, BREACH_OBLIGATION_EXEMPTED.",
+    "L'obligation doit être légale ou figurer au contrat en vigueur, et non " +
+      'dispensée. Répond breachId. Refus : REPORT_BEFORE_BREACH, ' +
+      'BREACH_OBLIGATION_NOT_IN_CONTRACT, BREACH_OBLIGATION_EXEMPTED.',
   )
   @Post(':id/breaches')
   reportBreach(
@@ -632,7 +657,8 @@ export class ParcoursController {
     'sanctions',
     'InformOfBreach',
     "Informer l'allocataire du manquement relevé",
-    "Ouvre le délai d'observations. Refus : BREACH_NOT_FOUND (404), BREACH_ALREADY_DECIDED, BREACH_ALREADY_INFORMED, INFORMED_BEFORE_REPORT.",
+    "Ouvre le délai d'observations. Refus : BREACH_NOT_FOUND (404), " +
+      'BREACH_ALREADY_DECIDED, BREACH_ALREADY_INFORMED, INFORMED_BEFORE_REPORT.',
   )
   @Post(':id/breaches/:bid/information')
   informOfBreach(
@@ -666,7 +692,8 @@ export class ParcoursController {
     'sanctions',
     'GiveEpOpinion',
     "Enregistrer l'avis de l'équipe pluridisciplinaire sur un manquement",
-    "Après le délai d'observations. Refus : BREACH_NOT_FOUND (404), BENEFICIARY_NOT_INFORMED, EP_OPINION_ALREADY_GIVEN, OBSERVATION_PERIOD_RUNNING.",
+    "Après le délai d'observations. Refus : BREACH_NOT_FOUND (404), " +
+      'BENEFICIARY_NOT_INFORMED, EP_OPINION_ALREADY_GIVEN, OBSERVATION_PERIOD_RUNNING.',
   )
   @Post(':id/breaches/:bid/ep-opinion')
   epOpinion(
@@ -683,7 +710,12 @@ export class ParcoursController {
     'sanctions',
     'DecideBreach',
     "Décider d'une sanction (suspension) ou d'un classement",
-    "Barème : part et durée selon le paramétrage, plafond pour un parent isolé ; avis de l'EP requis selon le cas. Répond sanctionId. Refus : BREACH_NOT_FOUND (404), OBSERVATION_PERIOD_RUNNING, DECISION_BEFORE_OBSERVATIONS, DECISION_BEFORE_EP_OPINION, EP_OPINION_REQUIRED, SANCTION_SHARE_OUT_OF_SCALE, SANCTION_SHARE_ABOVE_HOUSEHOLD_CAP, SANCTION_DURATION_OUT_OF_SCALE, SUSPENSION_BEFORE_DECISION.",
+    'Barème : part et durée selon le paramétrage, plafond pour un parent isolé ; avis ' +
+      "de l'EP requis selon le cas. Répond sanctionId. Refus : BREACH_NOT_FOUND (404), " +
+      'OBSERVATION_PERIOD_RUNNING, DECISION_BEFORE_OBSERVATIONS, ' +
+      'DECISION_BEFORE_EP_OPINION, EP_OPINION_REQUIRED, SANCTION_SHARE_OUT_OF_SCALE, ' +
+      'SANCTION_SHARE_ABOVE_HOUSEHOLD_CAP, SANCTION_DURATION_OUT_OF_SCALE, ' +
+      'SUSPENSION_BEFORE_DECISION.',
   )
   @Post(':id/breaches/:bid/decision')
   decideBreach(
@@ -700,7 +732,9 @@ export class ParcoursController {
     'sanctions',
     'LiftSuspension',
     'Lever une suspension après remobilisation',
-    'Reversement des mois suspendus selon la décision. Refus : SANCTION_NOT_FOUND (404), SANCTION_NOT_IN_PROGRESS, REMOBILISATION_OUTSIDE_SUSPENSION, REPAYMENT_OUT_OF_RANGE.',
+    'Reversement des mois suspendus selon la décision. Refus : SANCTION_NOT_FOUND ' +
+      '(404), SANCTION_NOT_IN_PROGRESS, REMOBILISATION_OUTSIDE_SUSPENSION, ' +
+      'REPAYMENT_OUT_OF_RANGE.',
   )
   @Post(':id/sanctions/:sid/remobilisation')
   remobilisation(
@@ -751,7 +785,8 @@ export class ParcoursController {
     'sanctions',
     'WithdrawSanction',
     'Retirer ou annuler une sanction',
-    "Retrait par l'administration ou annulation après recours. Refus : SANCTION_NOT_FOUND (404), SANCTION_WITHDRAWN, WITHDRAWAL_BEFORE_DECISION.",
+    "Retrait par l'administration ou annulation après recours. Refus : " +
+      'SANCTION_NOT_FOUND (404), SANCTION_WITHDRAWN, WITHDRAWAL_BEFORE_DECISION.',
   )
   @Post(':id/sanctions/:sid/withdrawal')
   withdraw(
@@ -768,7 +803,9 @@ export class ParcoursController {
     'sanctions',
     'MakeSuspensionDefinitive',
     'Rendre une suspension définitive (suppression ou radiation)',
-    "À la fin de la suspension, après avis de l'EP. Refus : SANCTION_NOT_FOUND (404), SUPPRESSION_BEFORE_SUSPENSION_END, EP_OPINION_REQUIRED, DECISION_BEFORE_EP_OPINION.",
+    "À la fin de la suspension, après avis de l'EP. Refus : SANCTION_NOT_FOUND (404), " +
+      'SUPPRESSION_BEFORE_SUSPENSION_END, EP_OPINION_REQUIRED, ' +
+      'DECISION_BEFORE_EP_OPINION.',
   )
   @Post(':id/sanctions/:sid/definitive')
   definitive(

@@ -76,29 +76,33 @@ describe.each(stores)('the sanction procedure by the law, on the %s store', (sto
     return b;
   }
 
-  it('refuses a suppression on the day the suspension started (L262-37 II 1°), and without the EP opinion on it (L262-37 III)', async () => {
-    const p = await parcours();
-    const b = await procedure(p);
-    const decided = await post(`${b}/decision`, slai(), {
-      decidedOn: '2025-03-25',
-      decision: 'suspension',
-      sharePercent: 50,
-      months: 1,
-    }).expect(201);
-    const s = `${p}/sanctions/${decided.body.sanctionId}`;
-    const early = await post(`${s}/definitive`, slai(), {
-      decidedOn: '2025-03-25',
-      kind: 'suppression',
-    }).expect(422);
-    expect(early.body).toMatchObject({ code: 'SUPPRESSION_BEFORE_SUSPENSION_END', field: 'decidedOn' });
-    const noOpinion = await post(`${s}/definitive`, slai(), {
-      decidedOn: '2025-04-28',
-      kind: 'suppression',
-    }).expect(422);
-    expect(noOpinion.body.code).toBe('EP_OPINION_REQUIRED');
-    await post(`${s}/ep-opinion`, slai(), { givenOn: '2025-04-26', opinion: 'sanction' }).expect(201);
-    await post(`${s}/definitive`, slai(), { decidedOn: '2025-04-28', kind: 'suppression' }).expect(201);
-  });
+  it(
+    'refuses a suppression on the day the suspension started (L262-37 II 1°), and ' +
+      'without the EP opinion on it (L262-37 III)',
+    async () => {
+      const p = await parcours();
+      const b = await procedure(p);
+      const decided = await post(`${b}/decision`, slai(), {
+        decidedOn: '2025-03-25',
+        decision: 'suspension',
+        sharePercent: 50,
+        months: 1,
+      }).expect(201);
+      const s = `${p}/sanctions/${decided.body.sanctionId}`;
+      const early = await post(`${s}/definitive`, slai(), {
+        decidedOn: '2025-03-25',
+        kind: 'suppression',
+      }).expect(422);
+      expect(early.body).toMatchObject({ code: 'SUPPRESSION_BEFORE_SUSPENSION_END', field: 'decidedOn' });
+      const noOpinion = await post(`${s}/definitive`, slai(), {
+        decidedOn: '2025-04-28',
+        kind: 'suppression',
+      }).expect(422);
+      expect(noOpinion.body.code).toBe('EP_OPINION_REQUIRED');
+      await post(`${s}/ep-opinion`, slai(), { givenOn: '2025-04-26', opinion: 'sanction' }).expect(201);
+      await post(`${s}/definitive`, slai(), { decidedOn: '2025-04-28', kind: 'suppression' }).expect(201);
+    },
+  );
 
   it('refuses an EP opinion the day after the information, before observations and before the delay is over', async () => {
     const p = await parcours();

@@ -99,7 +99,9 @@ export class PersonsController {
   @Doc(
     'personnes',
     "Produire le relevé du droit d'accès (RGPD art. 15)",
-    "Tout ce que le produit détient sur la personne : chaque événement décodé, l'état courant, les consultations de son dossier ; en JSON ou en PDF pour un courrier. Refus : PARCOURS_NOT_FOUND (404). Lecture journalisée (audit).",
+    "Tout ce que le produit détient sur la personne : chaque événement décodé, l'état " +
+      'courant, les consultations de son dossier ; en JSON ou en PDF pour un courrier. ' +
+      'Refus : PARCOURS_NOT_FOUND (404). Lecture journalisée (audit).',
   )
   @Get(':id/access-report')
   @AllowRoles('departement', 'dpo')
@@ -146,7 +148,9 @@ export class PersonsController {
   @Doc(
     'personnes',
     'Rechercher une personne',
-    "Par nom (avec prénom ou date de naissance), NIR ou numéro allocataire, parmi les parcours du périmètre de l'appelant. Paginé, lecture journalisée (audit). Refus : SEARCH_CRITERIA_REQUIRED (422).",
+    'Par nom (avec prénom ou date de naissance), NIR ou numéro allocataire, parmi les ' +
+      "parcours du périmètre de l'appelant. Paginé, lecture journalisée (audit). Refus " +
+      ': SEARCH_CRITERIA_REQUIRED (422).',
   )
   @Get()
   @AllowRoles('referent', 'slai', 'departement')
@@ -175,7 +179,9 @@ export class PersonsController {
   @Doc(
     'personnes',
     'Lister les doublons possibles',
-    'Parcours qui peuvent concerner la même personne (entrée CAF sans NIR aux mêmes nom et date de naissance), à confirmer par une personne : jamais fusionnés automatiquement. Paginé.',
+    'Parcours qui peuvent concerner la même personne (entrée CAF sans NIR aux mêmes ' +
+      'nom et date de naissance), à confirmer par une personne : jamais fusionnés ' +
+      'automatiquement. Paginé.',
   )
   @Get('possible-duplicates')
   @AllowRoles('departement')
@@ -201,7 +207,9 @@ export class PersonsController {
   @Doc(
     'personnes',
     'Appliquer la durée de conservation maintenant',
-    "Efface les personnes dont l'accompagnement a pris fin depuis plus de retentionMonthsAfterEnd mois (le worker le fait chaque heure) ; dryRun les liste seulement. Répond les identifiants et dates.",
+    "Efface les personnes dont l'accompagnement a pris fin depuis plus de " +
+      'retentionMonthsAfterEnd mois (le worker le fait chaque heure) ; dryRun les liste ' +
+      'seulement. Répond les identifiants et dates.',
   )
   @Post('retention')
   @HttpCode(200)
@@ -214,7 +222,10 @@ export class PersonsController {
   @Doc(
     'personnes',
     "Effacer les données d'une personne",
-    'Destruction de sa clé (crypto-effacement), avec un motif de la liste ; If-Match et Idempotency-Key comme les commandes du parcours. Refus : PARCOURS_NOT_FOUND (404), PERSON_ERASED (422), REVISION_MISMATCH (409). La réponse 201 porte la nouvelle révision (corps et ETag).',
+    'Destruction de sa clé (crypto-effacement), avec un motif de la liste ; If-Match ' +
+      'et Idempotency-Key comme les commandes du parcours. Refus : PARCOURS_NOT_FOUND ' +
+      '(404), PERSON_ERASED (422), REVISION_MISMATCH (409). La réponse 201 porte la ' +
+      'nouvelle révision (corps et ETag).',
   )
   @Post(':id/erasure')
   @ApiHeader({ name: 'If-Match', required: false, description: 'Révision attendue du parcours (409 sinon)' })

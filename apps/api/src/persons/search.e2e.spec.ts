@@ -109,22 +109,28 @@ describe.each(stores)('searching a person on the %s store', (store) => {
     expect(ids(await search('lastName=lefevre%20saint%20eloi&birthDate=1999-01-01').expect(200))).toEqual([]);
   });
 
-  it('keeps each role to its scope: the référent to the parcours followed, the SLAI to its territoire; the others may not search', async () => {
-    expect(
-      ids(await search('lastName=lefevre%20saint%20eloi', bearer(tokens.referent())).expect(200)),
-    ).toEqual([followed]);
-    expect(
-      ids(await search('lastName=lefevre%20saint%20eloi', bearer(tokens.referent('ref-ccas-2'))).expect(200)),
-    ).toEqual([]);
-    expect(ids(await search('lastName=lefevre%20saint%20eloi', bearer(tokens.slai())).expect(200))).toEqual([
-      followed,
-    ]);
-    expect(
-      ids(await search('lastName=lefevre%20saint%20eloi', bearer(tokens.slai('CALAISIS'))).expect(200)),
-    ).toEqual([elsewhere]);
-    for (const token of [tokens.etat(), tokens.system(), tokens.of({ sub: 'dpo-1', role: 'dpo' })])
-      await search('lastName=lefevre', bearer(token)).expect(403);
-  });
+  it(
+    'keeps each role to its scope: the référent to the parcours followed, the SLAI to ' +
+      'its territoire; the others may not search',
+    async () => {
+      expect(
+        ids(await search('lastName=lefevre%20saint%20eloi', bearer(tokens.referent())).expect(200)),
+      ).toEqual([followed]);
+      expect(
+        ids(
+          await search('lastName=lefevre%20saint%20eloi', bearer(tokens.referent('ref-ccas-2'))).expect(200),
+        ),
+      ).toEqual([]);
+      expect(ids(await search('lastName=lefevre%20saint%20eloi', bearer(tokens.slai())).expect(200))).toEqual(
+        [followed],
+      );
+      expect(
+        ids(await search('lastName=lefevre%20saint%20eloi', bearer(tokens.slai('CALAISIS'))).expect(200)),
+      ).toEqual([elsewhere]);
+      for (const token of [tokens.etat(), tokens.system(), tokens.of({ sub: 'dpo-1', role: 'dpo' })])
+        await search('lastName=lefevre', bearer(token)).expect(403);
+    },
+  );
 
   it('refuses a search without a name, NIR or CAF number, and malformed criteria', async () => {
     expect((await search('firstName=anais').expect(422)).body.code).toBe('SEARCH_CRITERIA_REQUIRED');

@@ -82,7 +82,9 @@ export class ProjectionsController {
   @ApiOperation({
     summary: 'Reconstruire une projection depuis le premier événement, puis basculer',
     description:
-      'Dans de nouvelles tables pendant que les tables en service répondent, puis bascule en une transaction ; répond une fois terminé. Refus : PROJECTION_UNKNOWN (404), PROJECTION_REBUILDING (409), PROJECTION_REBUILD_FAILED (422).',
+      'Dans de nouvelles tables pendant que les tables en service répondent, puis ' +
+      'bascule en une transaction ; répond une fois terminé. Refus : PROJECTION_UNKNOWN ' +
+      '(404), PROJECTION_REBUILDING (409), PROJECTION_REBUILD_FAILED (422).',
   })
   @ApiParam(NAME)
   @ApiResponse({ status: 200, type: RebuildResultDto })

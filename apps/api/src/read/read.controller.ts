@@ -50,7 +50,9 @@ export class ReadController {
   @Doc(
     'lecture',
     'Lire mon portefeuille de référent',
-    "Les parcours que suit le référent appelant, avec leurs échéances à la date `on`, filtrables et triés (en retard d'abord par défaut), paginés. Lecture journalisée (audit).",
+    'Les parcours que suit le référent appelant, avec leurs échéances à la date `on`, ' +
+      "filtrables et triés (en retard d'abord par défaut), paginés. Lecture journalisée " +
+      '(audit).',
   )
   @Get('me/portfolio')
   @AllowRoles('referent')
@@ -93,7 +95,9 @@ export class ReadController {
   @Doc(
     'lecture',
     'Lister les échéances des parcours',
-    "Échéances légales (orientation, contrat, examen pluridisciplinaire…) à la date `on`, dans le périmètre de l'appelant, filtrables par territoire, organisme, référent, statut et type. Paginé, lecture journalisée (audit).",
+    'Échéances légales (orientation, contrat, examen pluridisciplinaire…) à la date ' +
+      "`on`, dans le périmètre de l'appelant, filtrables par territoire, organisme, " +
+      'référent, statut et type. Paginé, lecture journalisée (audit).',
   )
   @Get('echeances')
   @AllowRoles('referent', 'slai', 'departement')
@@ -117,7 +121,9 @@ export class ReadController {
   @Doc(
     'lecture',
     'Superviser un territoire',
-    "Tableau de bord d'un territoire (délais, retards, volumes) à la date `on`. Un SLAI ne supervise que le sien. Refus : TERRITORY_REQUIRED (422, Département sans territoire), 403 pour un autre territoire.",
+    "Tableau de bord d'un territoire (délais, retards, volumes) à la date `on`. Un " +
+      'SLAI ne supervise que le sien. Refus : TERRITORY_REQUIRED (422, Département sans ' +
+      'territoire), 403 pour un autre territoire.',
   )
   @Get('supervision')
   @AllowRoles('slai', 'departement')
@@ -175,7 +181,10 @@ export class ReadController {
   @Doc(
     'indicateurs',
     'Calculer les indicateurs sur une période',
-    "Regroupés par département, territoire ou organisme ; `asOf` les recalcule avec les seuls événements enregistrés jusqu'à cette date. Un SLAI ne voit que son territoire. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE, INDICATOR_UNKNOWN (422).",
+    'Regroupés par département, territoire ou organisme ; `asOf` les recalcule avec ' +
+      "les seuls événements enregistrés jusqu'à cette date. Un SLAI ne voit que son " +
+      'territoire. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE, INDICATOR_UNKNOWN ' +
+      '(422).',
   )
   @Get('indicators')
   @AllowRoles('etat', 'departement', 'slai')
@@ -202,7 +211,9 @@ export class ReadController {
   @Doc(
     'indicateurs',
     'Exporter les indicateurs (CSV ou JSON)',
-    'Un fichier par famille (ou la seule famille demandée) ; plusieurs fichiers : un tableau de {name, content}. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE (422).',
+    'Un fichier par famille (ou la seule famille demandée) ; plusieurs fichiers : un ' +
+      'tableau de {name, content}. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE ' +
+      '(422).',
   )
   @Get('indicators/export')
   @AllowRoles('etat', 'departement')
@@ -225,7 +236,9 @@ export class ReadController {
   @Doc(
     'indicateurs',
     'Extraire les données pseudonymisées',
-    'Extraction individuelle pseudonymisée (clé du Département) pour la statistique publique. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE (422), PSEUDONYMISATION_KEY_MISSING (503).',
+    'Extraction individuelle pseudonymisée (clé du Département) pour la statistique ' +
+      'publique. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE (422), ' +
+      'PSEUDONYMISATION_KEY_MISSING (503).',
   )
   @Get('indicators/extract')
   @AllowRoles('etat', 'departement')

@@ -80,7 +80,8 @@ export class ReferenceController {
   @Doc(
     'référentiel',
     'Enregistrer un organisme référent',
-    'Identifiant, nom, type et territoires couverts (connus). Répond la révision du référentiel. Refus : règles du référentiel (422, code de la règle).',
+    'Identifiant, nom, type et territoires couverts (connus). Répond la révision du ' +
+      'référentiel. Refus : règles du référentiel (422, code de la règle).',
   )
   @Post('organisations')
   @AllowRoles('departement')
@@ -132,7 +133,8 @@ export class ReferenceController {
   @Doc(
     'référentiel',
     'Modifier un référent',
-    'Organisme, territoire ou activité ; un référent inactif ne reçoit plus de parcours. Refus : référent inconnu, règles du référentiel (422).',
+    'Organisme, territoire ou activité ; un référent inactif ne reçoit plus de ' +
+      'parcours. Refus : référent inconnu, règles du référentiel (422).',
   )
   @Patch('referents/:id')
   @AllowRoles('departement')
@@ -174,7 +176,8 @@ export class ReferenceController {
   @Doc(
     'référentiel',
     'Lire les paramètres des règles',
-    "Les valeurs par défaut et leur source (texte ou règle du projet), les versions fixées par le Département et les valeurs en vigueur aujourd'hui.",
+    'Les valeurs par défaut et leur source (texte ou règle du projet), les versions ' +
+      "fixées par le Département et les valeurs en vigueur aujourd'hui.",
   )
   @Get('parameters')
   async parameters() {
@@ -190,7 +193,8 @@ export class ReferenceController {
   @Doc(
     'référentiel',
     'Fixer une version des paramètres',
-    "Valeurs modifiées à partir d'une date d'effet ; les autres reprennent la version en vigueur. Refus : règles entre valeurs (422, code de la règle).",
+    "Valeurs modifiées à partir d'une date d'effet ; les autres reprennent la version " +
+      'en vigueur. Refus : règles entre valeurs (422, code de la règle).',
   )
   @Post('parameters')
   @AllowRoles('departement')

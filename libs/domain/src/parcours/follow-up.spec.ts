@@ -61,28 +61,32 @@ describe('joint review of a social-track contract (L262-31, D262-65-2-1)', () =>
       .thenViolation('JOINT_REVIEW_EXTENSION_TOO_LATE', 'decidedOn');
   });
 
-  it('ends with a réorientation out of the social parcours and with the exit, and counts again from a review that keeps the person there', () => {
-    given([...social(), orientedTo('employment', '2025-03-01')])
-      .when({ type: 'HoldJointReview', reviewedOn: '2025-06-20', outcome: 'social_track_maintained' })
-      .thenViolation('JOINT_REVIEW_NOT_AWAITED');
-    given([...social(), history.exited('2025-04-30')])
-      .when({ type: 'HoldJointReview', reviewedOn: '2025-05-20', outcome: 'social_track_maintained' })
-      .thenViolation('RSA_EXITED');
-    const kept: ParcoursEvent = {
-      type: 'JointReviewHeld',
-      data: { reviewedOn: '2025-05-01', outcome: 'social_track_maintained' },
-    };
-    given([...social(), kept])
-      .when({ type: 'HoldJointReview', reviewedOn: '2025-04-30', outcome: 'social_track_maintained' })
-      .thenViolation('JOINT_REVIEW_BEFORE_CONTRACT');
-    const proposed: ParcoursEvent = {
-      type: 'JointReviewHeld',
-      data: { reviewedOn: '2025-05-01', outcome: 'reorientation_proposed' },
-    };
-    given([...social(), proposed])
-      .when({ type: 'HoldJointReview', reviewedOn: '2025-06-01', outcome: 'social_track_maintained' })
-      .thenViolation('JOINT_REVIEW_NOT_AWAITED');
-  });
+  it(
+    'ends with a réorientation out of the social parcours and with the exit, and ' +
+      'counts again from a review that keeps the person there',
+    () => {
+      given([...social(), orientedTo('employment', '2025-03-01')])
+        .when({ type: 'HoldJointReview', reviewedOn: '2025-06-20', outcome: 'social_track_maintained' })
+        .thenViolation('JOINT_REVIEW_NOT_AWAITED');
+      given([...social(), history.exited('2025-04-30')])
+        .when({ type: 'HoldJointReview', reviewedOn: '2025-05-20', outcome: 'social_track_maintained' })
+        .thenViolation('RSA_EXITED');
+      const kept: ParcoursEvent = {
+        type: 'JointReviewHeld',
+        data: { reviewedOn: '2025-05-01', outcome: 'social_track_maintained' },
+      };
+      given([...social(), kept])
+        .when({ type: 'HoldJointReview', reviewedOn: '2025-04-30', outcome: 'social_track_maintained' })
+        .thenViolation('JOINT_REVIEW_BEFORE_CONTRACT');
+      const proposed: ParcoursEvent = {
+        type: 'JointReviewHeld',
+        data: { reviewedOn: '2025-05-01', outcome: 'reorientation_proposed' },
+      };
+      given([...social(), proposed])
+        .when({ type: 'HoldJointReview', reviewedOn: '2025-06-01', outcome: 'social_track_maintained' })
+        .thenViolation('JOINT_REVIEW_NOT_AWAITED');
+    },
+  );
 });
 
 describe('accompagnement global (binôme France Travail and social worker, S000 annexe 2; CALPAE S002)', () => {

@@ -41,21 +41,25 @@ describe('personal data sealed in the event store', () => {
       await sql.query<{ data: Record<string, unknown> }>('select data from events order by global_position')
     ).map((r) => r.data);
 
-  it('stores names, birth date, NIR and CAF number sealed, keeps the month of birth and the facts in clear, and reads them back', async () => {
-    const id = randomUUID();
-    const event = entered(id);
-    await store.appendToStream(`parcours-${id}`, [event]);
-    const [stored] = await raw();
-    expect(JSON.stringify(stored)).not.toMatch(/Martin|Léa|1990-04-17|290047512345678|C42/);
-    expect(stored).toMatchObject({
-      person: { sex: 'female', birthMonth: '1990-04' },
-      household: { type: 'single', size: 1 },
-      territory: 'T',
-      sealed: expect.stringMatching(/^v1\./),
-    });
-    const [read] = await store.readStream(`parcours-${id}`);
-    expect(read.data).toEqual(event.data);
-  });
+  it(
+    'stores names, birth date, NIR and CAF number sealed, keeps the month of birth ' +
+      'and the facts in clear, and reads them back',
+    async () => {
+      const id = randomUUID();
+      const event = entered(id);
+      await store.appendToStream(`parcours-${id}`, [event]);
+      const [stored] = await raw();
+      expect(JSON.stringify(stored)).not.toMatch(/Martin|Léa|1990-04-17|290047512345678|C42/);
+      expect(stored).toMatchObject({
+        person: { sex: 'female', birthMonth: '1990-04' },
+        household: { type: 'single', size: 1 },
+        territory: 'T',
+        sealed: expect.stringMatching(/^v1\./),
+      });
+      const [read] = await store.readStream(`parcours-${id}`);
+      expect(read.data).toEqual(event.data);
+    },
+  );
 
   it('gives each person a key of their own; erasing one leaves the others readable and marks the fields erased', async () => {
     const [a, b] = [randomUUID(), randomUUID()];

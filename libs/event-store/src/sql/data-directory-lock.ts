@@ -152,7 +152,8 @@ export class DataDirectoryLock {
           dir,
           holder,
           path,
-          `held by ${describeHolder(holder)}, another host, whose processes cannot be checked from here; if you are sure no process uses the directory, delete ${path}`,
+          `held by ${describeHolder(holder)}, another host, whose processes cannot be checked from here; if you are sure no ` +
+            `process uses the directory, delete ${path}`,
         );
       }
       if (holderIsRunning(holder)) {

@@ -133,7 +133,8 @@ describeWithKafka(
     });
 
     itWithPostgres(
-      'dead-letters a poison message at once and moves its partition on; the dead letters hold no personal data; replay re-injects the original',
+      'dead-letters a poison message at once and moves its partition on; the dead ' +
+        'letters hold no personal data; replay re-injects the original',
       async () => {
         // A message whose command PostgreSQL refuses past every schema (22P05), until the fix.
         let fixed = false;

@@ -117,7 +117,8 @@ export class IntegrationRelay {
 
   async migrate(): Promise<void> {
     await this.sql.exec(
-      `create table if not exists relay_checkpoints (name text primary key, position text, published bigint not null default 0, updated_at timestamptz);
+      `create table if not exists relay_checkpoints (name text primary key, position ` +
+        `text, published bigint not null default 0, updated_at timestamptz);
        alter table relay_checkpoints add column if not exists status text not null default 'running';
        alter table relay_checkpoints add column if not exists error text;
        alter table relay_checkpoints add column if not exists events_processed bigint not null default 0;
@@ -166,7 +167,8 @@ export class IntegrationRelay {
     if (messages.length) await this.sink.send(PARCOURS_TOPIC, messages);
     await this.options.afterPublish?.();
     await this.sql.query(
-      `update relay_checkpoints set position = $2, published = published + $3, events_processed = events_processed + $4, updated_at = now() where name = $1`,
+      `update relay_checkpoints set position = $2, published = published + $3, ` +
+        `events_processed = events_processed + $4, updated_at = now() where name = $1`,
       [RELAY, position, messages.length, through],
     );
     return through;

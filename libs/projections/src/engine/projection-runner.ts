@@ -76,7 +76,8 @@ const REBUILD_STALE_SECONDS = 300;
 /** The checkpoints of the named projections, as recorded (whichever process runs them). */
 export async function readCheckpoints(sql: SqlClient, names: string[]): Promise<CheckpointRow[]> {
   return sql.query<CheckpointRow>(
-    `select name, position, status, error, events_processed, updated_at::text as updated_at from ${CHECKPOINTS} where name = any($1::text[]) order by name`,
+    `select name, position, status, error, events_processed, updated_at::text as ` +
+      `updated_at from ${CHECKPOINTS} where name = any($1::text[]) order by name`,
     [names],
   );
 }
@@ -213,7 +214,8 @@ export class ProjectionRunner {
         if ((locked?.position ?? null) !== (before.position ?? null)) return 0;
         await projection.apply(tx, page.events, t);
         await tx.query(
-          `update ${CHECKPOINTS} set position = $2, events_processed = events_processed + $3, updated_at = now(), error = null where name = $1`,
+          `update ${CHECKPOINTS} set position = $2, events_processed = events_processed + $3, updated_at = ` +
+            `now(), error = null where name = $1`,
           [checkpointName, page.position, page.events.length],
         );
         return page.events.length;
@@ -411,7 +413,8 @@ export class ProjectionRunner {
         );
       }
       await tx.query(
-        `update ${CHECKPOINTS} set position = $2, events_processed = $3, status = 'running', error = null, updated_at = now() where name = $1`,
+        `update ${CHECKPOINTS} set position = $2, events_processed = $3, status = 'running', error = null, ` +
+          `updated_at = now() where name = $1`,
         [name, row.position, row.events_processed],
       );
       await tx.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);

@@ -263,7 +263,8 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'share',
     parameters: ['orientationCalpaeMonths'],
     definition:
-      "Parmi les nouveaux entrants de la période, ceux dont la première orientation du cycle est notifiée au plus tard à l'entrée + 1 mois (quantième, fin de mois).",
+      'Parmi les nouveaux entrants de la période, ceux dont la première orientation du ' +
+      "cycle est notifiée au plus tard à l'entrée + 1 mois (quantième, fin de mois).",
     compute: (f, period, p) => {
       const entrants = newEntrants(f, period);
       return share(
@@ -303,7 +304,9 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'share',
     parameters: [],
     definition:
-      "Premières orientations notifiées dans la période vers un organisme autre que France Travail dont le premier rendez-vous (le plus tôt fixé après l'orientation) existe.",
+      'Premières orientations notifiées dans la période vers un organisme autre que ' +
+      'France Travail dont le premier rendez-vous (le plus tôt fixé après ' +
+      "l'orientation) existe.",
     compute: (f, period) => {
       const orientedOut = outsideFranceTravail(f, period);
       return share(orientedOut.filter((c) => firstAppointment(c)).length, orientedOut.length);
@@ -316,7 +319,8 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'share',
     parameters: ['firstAppointmentIndicatorDays'],
     definition:
-      "Parmi les premiers rendez-vous fixés (indicateur précédent), ceux fixés à une date au plus 14 jours après l'orientation, qu'ils aient eu lieu ou non.",
+      'Parmi les premiers rendez-vous fixés (indicateur précédent), ceux fixés à une ' +
+      "date au plus 14 jours après l'orientation, qu'ils aient eu lieu ou non.",
     compute: (f, period, p) => {
       const withAppointment = outsideFranceTravail(f, period).filter((c) => firstAppointment(c));
       return share(
@@ -405,7 +409,8 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'count',
     parameters: ['accompanimentAfterExitMonths'],
     definition:
-      'À la fin de la période : personnes en accompagnement global rapportées au nombre de binômes qui en suivent au moins une (objectif : 70 par binôme).',
+      'À la fin de la période : personnes en accompagnement global rapportées au nombre ' +
+      'de binômes qui en suivent au moins une (objectif : 70 par binôme).',
     compute: (f, period, p) => {
       const inProgress = globalInProgress(f, period, p);
       const binomes = new Set(inProgress.map(({ g }) => g.binomeId));
@@ -423,7 +428,9 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'days',
     parameters: ['globalStartTargetDays'],
     definition:
-      "Accompagnements globaux démarrés dans la période : jours de l'orientation vers l'accompagnement global au démarrage ; moyenne (objectif : moins de 3 semaines). Détail : démarrés dans l'objectif.",
+      "Accompagnements globaux démarrés dans la période : jours de l'orientation vers " +
+      "l'accompagnement global au démarrage ; moyenne (objectif : moins de 3 semaines). " +
+      "Détail : démarrés dans l'objectif.",
     compute: (f, period, p) => {
       const delays = globalAccompaniments(f)
         .filter(({ g }) => inPeriod(g.startedOn, period))
@@ -448,7 +455,8 @@ export const INDICATORS: IndicatorDefinition[] = [
         unit: 'count',
         parameters: ['accompanimentAfterExitMonths'],
         definition:
-          "À la fin de la période : cycles orientés, non sortis, ou sortis depuis moins de 6 mois sans fin d'accompagnement ; détail par parcours et type d'organisme.",
+          'À la fin de la période : cycles orientés, non sortis, ou sortis depuis moins de ' +
+          "6 mois sans fin d'accompagnement ; détail par parcours et type d'organisme.",
         compute: (f, period, p) => {
           const s = stock(f, period, p);
           return { ...count(s.length), breakdown: tally(s.map(trackAndOrganisationAtEnd(period))) };
@@ -463,11 +471,15 @@ export const INDICATORS: IndicatorDefinition[] = [
         unit: 'count',
         parameters: ['accompanimentAfterExitMonths'],
         definition:
-          "À la fin de la période : personnes (une personne = un parcours) dont un cycle est orienté et non sorti, ou sorti depuis moins de 6 mois sans fin d'accompagnement. " +
-          'Une personne compte une fois, même quand une sortie et une réentrée tombent dans la période, au titre de son cycle le plus récent en accompagnement ; ' +
+          'À la fin de la période : personnes (une personne = un parcours) dont un cycle ' +
+          'est orienté et non sorti, ou sorti depuis moins de 6 mois sans fin ' +
+          "d'accompagnement. " +
+          'Une personne compte une fois, même quand une sortie et une réentrée tombent dans ' +
+          'la période, au titre de son cycle le plus récent en accompagnement ; ' +
           "détail par parcours et type d'organisme de ce cycle.",
         change:
-          'La version 1 comptait des cycles : une personne sortie puis réentrée comptait deux fois (le cycle sorti, encore accompagné dans les 6 mois, et le nouveau). ' +
+          'La version 1 comptait des cycles : une personne sortie puis réentrée comptait ' +
+          'deux fois (le cycle sorti, encore accompagné dans les 6 mois, et le nouveau). ' +
           "Elle compte désormais une fois, y compris d'un groupe à l'autre (territoire, organisme, référent).",
         compute: (f, period, p, population) => {
           const s = onePerPerson(f, period, p, population);
@@ -483,7 +495,8 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'count',
     parameters: ['accompanimentAfterExitMonths'],
     definition:
-      "Personnes en accompagnement à la fin de la période, par sexe, tranche d'âge, type de foyer, ancienneté dans le RSA, parcours et territoire.",
+      "Personnes en accompagnement à la fin de la période, par sexe, tranche d'âge, " +
+      'type de foyer, ancienneté dans le RSA, parcours et territoire.',
     compute: (f, period, p) => {
       const s = stock(f, period, p);
       const keys = s.flatMap((c) => [
@@ -504,7 +517,9 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'days',
     parameters: [],
     definition:
-      "Premiers contrats signés dans la période : jours de l'inscription à France Travail (ou de l'entrée, si l'inscription est inconnue) à la signature ; moyenne.",
+      "Premiers contrats signés dans la période : jours de l'inscription à France " +
+      "Travail (ou de l'entrée, si l'inscription est inconnue) à la signature ; " +
+      'moyenne.',
     compute: (f, period) => average(registrationToContract(f, period)),
   }),
   first({
@@ -524,7 +539,8 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'share',
     parameters: ['accompanimentAfterExitMonths'],
     definition:
-      'Réorientations décidées dans la période, rapportées aux personnes accompagnées dans la période ; détail parcours de départ → parcours d’arrivée.',
+      'Réorientations décidées dans la période, rapportées aux personnes accompagnées ' +
+      'dans la période ; détail parcours de départ → parcours d’arrivée.',
     compute: (f, period, p) => {
       const moves = f.flatMap((c) =>
         c.orientations
@@ -546,7 +562,8 @@ export const INDICATORS: IndicatorDefinition[] = [
         unit: 'share',
         parameters: ['contactGapMonths', 'accompanimentAfterExitMonths'],
         definition:
-          'Personnes en accompagnement à la fin de la période, orientées depuis au moins 3 mois, sans aucun rendez-vous tenu dans les 3 derniers mois.',
+          'Personnes en accompagnement à la fin de la période, orientées depuis au moins 3 ' +
+          'mois, sans aucun rendez-vous tenu dans les 3 derniers mois.',
         compute: (f, period, p) => {
           const eligible = withoutRecentContact(f, period, p, stock(f, period, p));
           return share(eligible.without.length, eligible.eligible.length);
@@ -560,13 +577,19 @@ export const INDICATORS: IndicatorDefinition[] = [
         unit: 'share',
         parameters: ['contactGapMonths', 'ruptureFollowUpMonths', 'accompanimentAfterExitMonths'],
         definition:
-          'Personnes (une personne = un parcours) accompagnées dans la période dont l’accompagnement a été interrompu dans la période sans sortie du RSA ' +
-          'et sans nouvelle orientation dans le mois qui suit, ou qui, en accompagnement à la fin de la période et orientées depuis au moins 3 mois, ' +
+          'Personnes (une personne = un parcours) accompagnées dans la période dont ' +
+          'l’accompagnement a été interrompu dans la période sans sortie du RSA ' +
+          'et sans nouvelle orientation dans le mois qui suit, ou qui, en accompagnement à ' +
+          'la fin de la période et orientées depuis au moins 3 mois, ' +
           "n'ont tenu aucun rendez-vous dans les 3 derniers mois ; rapportées aux personnes accompagnées dans la période. " +
           'Détail : interruptions sans suite, absences de rendez-vous (une personne peut figurer dans les deux).',
         change:
-          'La version 1 ne comptait que la seconde moitié de la définition du tableau de bord (pas de rendez-vous depuis 3 mois), rapportée au stock orienté depuis 3 mois. ' +
-          'Elle compte désormais aussi les accompagnements interrompus sans sortie du RSA ni réorientation dans le mois, et rapporte les personnes aux personnes accompagnées dans la période.',
+          'La version 1 ne comptait que la seconde moitié de la définition du tableau de ' +
+          'bord (pas de rendez-vous depuis 3 mois), rapportée au stock orienté depuis 3 ' +
+          'mois. ' +
+          'Elle compte désormais aussi les accompagnements interrompus sans sortie du RSA ' +
+          'ni réorientation dans le mois, et rapporte les personnes aux personnes ' +
+          'accompagnées dans la période.',
         compute: (f, period, p) => {
           const persons = (cs: CycleFacts[]) => new Set(cs.map((c) => c.parcoursId));
           const accompaniedPersons = persons(accompanied(f, period, p));
@@ -658,7 +681,9 @@ export const INDICATORS: IndicatorDefinition[] = [
         unit: 'share',
         parameters: ['accompanimentAfterExitMonths'],
         definition:
-          "Part des personnes accompagnées dans la période dont une reprise d'emploi du cycle est antérieure ou égale à la fin de la période (la fin d'emploi n'est pas encore transmise).",
+          "Part des personnes accompagnées dans la période dont une reprise d'emploi du " +
+          "cycle est antérieure ou égale à la fin de la période (la fin d'emploi n'est pas " +
+          'encore transmise).',
         compute: (f, period, p) => {
           const a = accompanied(f, period, p);
           return share(a.filter((c) => c.employmentStarts.some((d) => d <= period.to)).length, a.length);
@@ -672,10 +697,12 @@ export const INDICATORS: IndicatorDefinition[] = [
         unit: 'share',
         parameters: ['accompanimentAfterExitMonths'],
         definition:
-          'Part des personnes accompagnées dans la période qui, le dernier jour de la période, occupent un emploi repris pendant le cycle : ' +
+          'Part des personnes accompagnées dans la période qui, le dernier jour de la ' +
+          'période, occupent un emploi repris pendant le cycle : ' +
           "commencé au plus tard ce jour-là et dont la fin (flux France Travail ou saisie du référent) n'est pas antérieure.",
         change:
-          "La version 1 tenait tout emploi repris pour durable, faute de fin d'emploi transmise ; les fins d'emploi sont désormais enregistrées.",
+          "La version 1 tenait tout emploi repris pour durable, faute de fin d'emploi " +
+          "transmise ; les fins d'emploi sont désormais enregistrées.",
         compute: (f, period, p) => {
           const a = accompanied(f, period, p);
           const employedOn = (c: CycleFacts, day: BusinessDate) =>
@@ -717,7 +744,8 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'per_person_month',
     parameters: ['accompanimentAfterExitMonths'],
     definition:
-      'Rendez-vous tenus dans la période, rapportés aux personnes accompagnées dans la période et au nombre de mois de la période (jours / 30,4375).',
+      'Rendez-vous tenus dans la période, rapportés aux personnes accompagnées dans la ' +
+      'période et au nombre de mois de la période (jours / 30,4375).',
     compute: (f, period, p) => {
       const a = accompanied(f, period, p);
       const held = a.flatMap((c) => c.appointments).filter((x) => inPeriod(x.heldOn, period)).length;
@@ -736,7 +764,8 @@ export const INDICATORS: IndicatorDefinition[] = [
         unit: 'count',
         parameters: [],
         definition:
-          'Suspensions décidées dans la période ; détail : décidées, en cours à la fin de la période, levées par remobilisation, rendues définitives dans la période.',
+          'Suspensions décidées dans la période ; détail : décidées, en cours à la fin de ' +
+          'la période, levées par remobilisation, rendues définitives dans la période.',
         compute: (f, period) =>
           suspensionsFigure(
             f.flatMap((c) => c.suspensions),
@@ -751,10 +780,12 @@ export const INDICATORS: IndicatorDefinition[] = [
         unit: 'count',
         parameters: [],
         definition:
-          'Suspensions décidées dans la période, hors sanctions retirées ou annulées (L262-47) ; détail : décidées, en cours à la fin de la période, ' +
+          'Suspensions décidées dans la période, hors sanctions retirées ou annulées ' +
+          '(L262-47) ; détail : décidées, en cours à la fin de la période, ' +
           'levées par remobilisation, rendues définitives dans la période, retirées ou annulées dans la période.',
         change:
-          'La version 1 comptait aussi les sanctions retirées ou annulées après recours : une sanction annulée ne compte plus comme sanction.',
+          'La version 1 comptait aussi les sanctions retirées ou annulées après recours : ' +
+          'une sanction annulée ne compte plus comme sanction.',
         compute: (f, period) => {
           const all = f.flatMap((c) => c.suspensions);
           const figure = suspensionsFigure(
@@ -792,7 +823,10 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'share',
     parameters: [],
     definition:
-      "Entrées en action dans la période dont la personne a accédé à l'emploi, à une formation, à l'IAE, à une immersion, ou a levé au moins un frein, pendant l'action ou dans les 6 mois suivant sa fin ; détail par dispositif (nombre de réussites).",
+      "Entrées en action dans la période dont la personne a accédé à l'emploi, à une " +
+      "formation, à l'IAE, à une immersion, ou a levé au moins un frein, pendant " +
+      "l'action ou dans les 6 mois suivant sa fin ; détail par dispositif (nombre de " +
+      'réussites).',
     compute: (f, period) => {
       const e = actionEntries(f, period);
       return {
@@ -884,7 +918,9 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'share',
     parameters: [],
     definition:
-      "À la fin de la période, parmi les personnes soumises aux droits et devoirs, celles ayant un organisme référent (orientation notifiée) ; détail par groupe d'organisme, ancienneté, âge, sexe et foyer.",
+      'À la fin de la période, parmi les personnes soumises aux droits et devoirs, ' +
+      'celles ayant un organisme référent (orientation notifiée) ; détail par groupe ' +
+      "d'organisme, ancienneté, âge, sexe et foyer.",
     compute: (f, period) => {
       const s = subjects(f, period);
       const o = oriented(f, period);
@@ -905,7 +941,8 @@ export const INDICATORS: IndicatorDefinition[] = [
     unit: 'share',
     parameters: [],
     definition:
-      'À la fin de la période, personnes orientées vers un organisme autre que France Travail : part de celles ayant un contrat en vigueur.',
+      'À la fin de la période, personnes orientées vers un organisme autre que France ' +
+      'Travail : part de celles ayant un contrat en vigueur.',
     compute: (f, period) => {
       const out = oriented(f, period).filter(
         (c) => orientationOn(c, period.to)!.organisationKind !== 'france_travail',

@@ -37,7 +37,9 @@ const INDICATOR_COLUMNS: [string, string][] = [
   ['group', 'valeur du niveau (all pour le département)'],
   [
     'breakdown',
-    'détail (vide pour la ligne principale ; pour la même mesure selon une autre version en vigueur dans la période : definition_version:N, parameters_version:N, ou les deux séparés par ;)',
+    'détail (vide pour la ligne principale ; pour la même mesure selon une autre ' +
+      'version en vigueur dans la période : definition_version:N, parameters_version:N, ' +
+      'ou les deux séparés par ;)',
   ],
   ['numerator', 'numérateur'],
   ['denominator', 'dénominateur'],
@@ -158,7 +160,8 @@ export function exportIndicators(report: IndicatorReport, format: 'csv' | 'json'
     }
     const description = [
       `${FAMILIES[family]} — du ${report.from} au ${report.to}${report.asOf ? `, données connues au ${report.asOf}` : ''}`,
-      `version des définitions : ${report.definitionsVersion} (chaque ligne nomme la sienne, colonne definition_version) ; version des paramètres : ${report.parametersVersion}`,
+      `version des définitions : ${report.definitionsVersion} (chaque ligne nomme la sienne, colonne definition_version) ; version des ` +
+        `paramètres : ${report.parametersVersion}`,
       ...INDICATOR_COLUMNS.map(([k, d]) => `${k} : ${d}`),
       ...versionsUsed(report, family).map(
         ({ code, v }) =>

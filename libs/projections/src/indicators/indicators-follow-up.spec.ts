@@ -93,16 +93,21 @@ describe('ruptures d’accompagnement, version 2 (DOMAIN.md §5.2)', () => {
     ],
   ];
 
-  it('counts persons with an interruption not followed by an orientation within a month, or without an appointment for 3 months: 3 of the 4 accompanied (P, S, T of P, Q, S, T)', () => {
-    const [figure] = report(histories, ['reseau_emploi.ruptures']);
-    expect(figure).toMatchObject({
-      version: 2,
-      numerator: 3,
-      denominator: 4,
-      value: 0.75,
-      breakdown: { interrupted_without_follow_up: 2, no_appointment: 1 },
-    });
-  });
+  it(
+    'counts persons with an interruption not followed by an orientation within a ' +
+      'month, or without an appointment for 3 months: 3 of the 4 accompanied (P, S, T ' +
+      'of P, Q, S, T)',
+    () => {
+      const [figure] = report(histories, ['reseau_emploi.ruptures']);
+      expect(figure).toMatchObject({
+        version: 2,
+        numerator: 3,
+        denominator: 4,
+        value: 0.75,
+        breakdown: { interrupted_without_follow_up: 2, no_appointment: 1 },
+      });
+    },
+  );
 
   it('leaves a person interrupted and oriented again within the month out of the ruptures (Q alone: 0 of 1)', () => {
     const [figure] = report([histories[1]], ['reseau_emploi.ruptures']);

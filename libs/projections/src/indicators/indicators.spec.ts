@@ -240,41 +240,45 @@ describe('re-entry, réorientation and contracts', () => {
 });
 
 describe('as known at a date', () => {
-  it('reproduces a figure before late records, and counts a contract signed before a late-recorded orientation once they arrive', async () => {
-    const store = new MemoryEventStore();
-    const append = async (revision: number | 'no_stream', e: ParcoursEvent, recordedAt: string) =>
-      store.appendToStream(
-        'parcours-x',
-        [{ id: randomUUID(), type: e.type, data: e.data as never, metadata: { recordedAt } }],
-        { expectedRevision: revision },
+  it(
+    'reproduces a figure before late records, and counts a contract signed before a ' +
+      'late-recorded orientation once they arrive',
+    async () => {
+      const store = new MemoryEventStore();
+      const append = async (revision: number | 'no_stream', e: ParcoursEvent, recordedAt: string) =>
+        store.appendToStream(
+          'parcours-x',
+          [{ id: randomUUID(), type: e.type, data: e.data as never, metadata: { recordedAt } }],
+          { expectedRevision: revision },
+        );
+      await append('no_stream', entered('x', '2025-01-06'), '2025-01-06T09:00:00Z');
+      // The orientation notified on 20 January is recorded only on 3 March, the contract of 10 February on 4 March.
+      await append(0, oriented('2025-01-20'), '2025-03-03T09:00:00Z');
+      await append(1, contract('2025-02-10'), '2025-03-04T09:00:00Z');
+
+      const asOfFebruary = computeIndicators(
+        await factsAsOf(store, '2025-02-28'),
+        Q1,
+        'departement',
+        ['calpae.oriented_within_1_month', 'calpae.first_contracts'],
+        '2025-02-28',
       );
-    await append('no_stream', entered('x', '2025-01-06'), '2025-01-06T09:00:00Z');
-    // The orientation notified on 20 January is recorded only on 3 March, the contract of 10 February on 4 March.
-    await append(0, oriented('2025-01-20'), '2025-03-03T09:00:00Z');
-    await append(1, contract('2025-02-10'), '2025-03-04T09:00:00Z');
+      expect(asOfFebruary.asOf).toBe('2025-02-28');
+      expect(asOfFebruary.groups[0].indicators.map((i) => [i.code, i.numerator, i.denominator])).toEqual([
+        ['calpae.oriented_within_1_month', 0, 1],
+        ['calpae.first_contracts', 0, null],
+      ]);
 
-    const asOfFebruary = computeIndicators(
-      await factsAsOf(store, '2025-02-28'),
-      Q1,
-      'departement',
-      ['calpae.oriented_within_1_month', 'calpae.first_contracts'],
-      '2025-02-28',
-    );
-    expect(asOfFebruary.asOf).toBe('2025-02-28');
-    expect(asOfFebruary.groups[0].indicators.map((i) => [i.code, i.numerator, i.denominator])).toEqual([
-      ['calpae.oriented_within_1_month', 0, 1],
-      ['calpae.first_contracts', 0, null],
-    ]);
-
-    const asOfMarch = computeIndicators(await factsAsOf(store, '2025-03-05'), Q1, 'departement', [
-      'calpae.oriented_within_1_month',
-      'calpae.first_contracts_within_2_months',
-    ]);
-    expect(asOfMarch.groups[0].indicators.map((i) => [i.code, i.numerator, i.denominator])).toEqual([
-      ['calpae.oriented_within_1_month', 1, 1],
-      ['calpae.first_contracts_within_2_months', 1, 1],
-    ]);
-  });
+      const asOfMarch = computeIndicators(await factsAsOf(store, '2025-03-05'), Q1, 'departement', [
+        'calpae.oriented_within_1_month',
+        'calpae.first_contracts_within_2_months',
+      ]);
+      expect(asOfMarch.groups[0].indicators.map((i) => [i.code, i.numerator, i.denominator])).toEqual([
+        ['calpae.oriented_within_1_month', 1, 1],
+        ['calpae.first_contracts_within_2_months', 1, 1],
+      ]);
+    },
+  );
 });
 
 describe('DREES OARSA at the end of the period', () => {

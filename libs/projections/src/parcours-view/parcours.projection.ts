@@ -145,7 +145,8 @@ export const parcoursProjection: Projection = {
     if (written.length === 0) return;
     const touched = written.map(([id]) => id);
     await tx.query(
-      `insert into ${t('rm_parcours_view')} (parcours_id, doc) select x.id, x.doc from jsonb_to_recordset($1::jsonb) as x(id text, doc jsonb)
+      `insert into ${t('rm_parcours_view')} (parcours_id, doc) select x.id, x.doc from jsonb_to_recordset($1::jsonb) as ` +
+        `x(id text, doc jsonb)
        on conflict (parcours_id) do update set doc = excluded.doc`,
       [JSON.stringify(written.map(([id, doc]) => ({ id, doc })))],
     );

@@ -153,42 +153,46 @@ describe('échéances of a parcours', () => {
     expect(legacy(fold([entered]))).toBeUndefined();
   });
 
-  it('intensive accompaniment: one échéance per calendar month, met by its second entretien held, the months after an early end cancelled', () => {
-    const held = (id: string, on: string): ParcoursEvent[] => [
-      {
-        type: 'AppointmentScheduled',
-        data: {
-          appointmentId: id,
-          scheduledFor: on,
-          scheduledOn: on,
-          kind: 'individual',
-          channel: 'phone',
-          referentId: 'r',
+  it(
+    'intensive accompaniment: one échéance per calendar month, met by its second ' +
+      'entretien held, the months after an early end cancelled',
+    () => {
+      const held = (id: string, on: string): ParcoursEvent[] => [
+        {
+          type: 'AppointmentScheduled',
+          data: {
+            appointmentId: id,
+            scheduledFor: on,
+            scheduledOn: on,
+            kind: 'individual',
+            channel: 'phone',
+            referentId: 'r',
+          },
         },
-      },
-      { type: 'AppointmentHeld', data: { appointmentId: id, heldOn: on } },
-    ];
-    const v = fold([
-      entered,
-      oriented('2025-01-31', 'social'),
-      {
-        type: 'IntensiveAccompanimentStarted',
-        data: { startedOn: '2025-02-10', plannedEndOn: '2025-04-09' },
-      },
-      ...held('a1', '2025-02-12'),
-      ...held('a2', '2025-02-26'),
-      ...held('a3', '2025-03-05'),
-      { type: 'IntensiveAccompanimentEnded', data: { endedOn: '2025-03-20' } },
-    ]);
-    const months = v.echeances
-      .filter((e) => e.kind === 'intensive_contact')
-      .map((e) => [e.startsOn, e.dueOn, e.metOn ?? null, e.cancelledOn ?? null]);
-    expect(months).toEqual([
-      ['2025-02-10', '2025-02-28', '2025-02-26', null],
-      ['2025-03-01', '2025-03-31', null, null],
-      ['2025-04-01', '2025-04-30', null, '2025-03-20'],
-    ]);
-  });
+        { type: 'AppointmentHeld', data: { appointmentId: id, heldOn: on } },
+      ];
+      const v = fold([
+        entered,
+        oriented('2025-01-31', 'social'),
+        {
+          type: 'IntensiveAccompanimentStarted',
+          data: { startedOn: '2025-02-10', plannedEndOn: '2025-04-09' },
+        },
+        ...held('a1', '2025-02-12'),
+        ...held('a2', '2025-02-26'),
+        ...held('a3', '2025-03-05'),
+        { type: 'IntensiveAccompanimentEnded', data: { endedOn: '2025-03-20' } },
+      ]);
+      const months = v.echeances
+        .filter((e) => e.kind === 'intensive_contact')
+        .map((e) => [e.startsOn, e.dueOn, e.metOn ?? null, e.cancelledOn ?? null]);
+      expect(months).toEqual([
+        ['2025-02-10', '2025-02-28', '2025-02-26', null],
+        ['2025-03-01', '2025-03-31', null, null],
+        ['2025-04-01', '2025-04-30', null, '2025-03-20'],
+      ]);
+    },
+  );
 
   it('a withdrawn or annulled sanction closes its suspension end (L262-47)', () => {
     const v = fold([
@@ -261,22 +265,26 @@ describe('échéances of a parcours', () => {
     ]);
   });
 
-  it('follows the équilibré review: 12 months into a socio-professional parcours, again after a review that continues, ended by another track', () => {
-    const v = fold([entered, oriented('2025-01-20', 'socio_professional')]);
-    expect(open(v)).toContainEqual(['balanced_review', '2026-01-20']);
-    const reviewed = evolveView(
-      v,
-      { type: 'BalancedReviewHeld', data: { reviewedOn: '2026-01-15', outcome: 'continue' } },
-      { versions: [] },
-    )!;
-    const reviews = reviewed.echeances.filter((e) => e.kind === 'balanced_review');
-    expect(reviews.map((e) => [e.dueOn, e.metOn ?? null])).toEqual([
-      ['2026-01-20', '2026-01-15'],
-      ['2027-01-15', null],
-    ]);
-    const moved = evolveView(reviewed, oriented('2026-02-01', 'employment', 'r2'), { versions: [] })!;
-    expect(open(moved).filter(([k]) => k === 'balanced_review')).toEqual([]);
-  });
+  it(
+    'follows the équilibré review: 12 months into a socio-professional parcours, ' +
+      'again after a review that continues, ended by another track',
+    () => {
+      const v = fold([entered, oriented('2025-01-20', 'socio_professional')]);
+      expect(open(v)).toContainEqual(['balanced_review', '2026-01-20']);
+      const reviewed = evolveView(
+        v,
+        { type: 'BalancedReviewHeld', data: { reviewedOn: '2026-01-15', outcome: 'continue' } },
+        { versions: [] },
+      )!;
+      const reviews = reviewed.echeances.filter((e) => e.kind === 'balanced_review');
+      expect(reviews.map((e) => [e.dueOn, e.metOn ?? null])).toEqual([
+        ['2026-01-20', '2026-01-15'],
+        ['2027-01-15', null],
+      ]);
+      const moved = evolveView(reviewed, oriented('2026-02-01', 'employment', 'r2'), { versions: [] })!;
+      expect(open(moved).filter(([k]) => k === 'balanced_review')).toEqual([]);
+    },
+  );
 
   it('uses the parameters in force when the échéance opens', () => {
     const book = {
@@ -386,103 +394,113 @@ describe('échéances of a parcours', () => {
       .filter((e) => e.kind === 'joint_review')
       .map((e) => ({ dueOn: e.dueOn, metOn: e.metOn, cancelledOn: e.cancelledOn }));
 
-  it('a contract of the social parcours is reviewed jointly 6 months later, 12 when the situation warrants it (L262-31, D262-65-2-1)', () => {
-    expect(joint(fold([entered, oriented('2025-01-20', 'social'), contract('2025-02-03')]))).toEqual([
-      { dueOn: '2025-08-03', metOn: undefined, cancelledOn: undefined },
-    ]);
-    // Not for the other parcours.
-    expect(joint(fold([entered, oriented('2025-01-20', 'employment'), contract('2025-02-03')]))).toEqual([]);
-    // Extended: the six-month one is replaced by one at twelve months from the same contract.
-    expect(
-      joint(
-        fold([
-          entered,
-          oriented('2025-01-20', 'social'),
-          contract('2025-02-03'),
-          { type: 'JointReviewExtended', data: { decidedOn: '2025-07-01' } },
-        ]),
-      ),
-    ).toEqual([
-      { dueOn: '2025-08-03', metOn: undefined, cancelledOn: '2025-07-01' },
-      { dueOn: '2026-02-03', metOn: undefined, cancelledOn: undefined },
-    ]);
-    // Held and kept in the social parcours: the next one 6 months on; a réorientation elsewhere cancels it.
-    const held = fold([
-      entered,
-      oriented('2025-01-20', 'social'),
-      contract('2025-02-03'),
-      { type: 'JointReviewHeld', data: { reviewedOn: '2025-08-01', outcome: 'social_track_maintained' } },
-    ]);
-    expect(joint(held)).toEqual([
-      { dueOn: '2025-08-03', metOn: '2025-08-01', cancelledOn: undefined },
-      { dueOn: '2026-02-01', metOn: undefined, cancelledOn: undefined },
-    ]);
-    const moved = fold([
-      entered,
-      oriented('2025-01-20', 'social'),
-      contract('2025-02-03'),
-      oriented('2025-04-01', 'employment', 'r'),
-    ]);
-    expect(joint(moved)).toEqual([{ dueOn: '2025-08-03', metOn: undefined, cancelledOn: '2025-04-01' }]);
-    // An exit ends what binds in the cycle (DOMAIN.md §2.9).
-    expect(
-      joint(
-        fold([
-          entered,
-          oriented('2025-01-20', 'social'),
-          contract('2025-02-03'),
-          { type: 'RsaExited', data: { exitedOn: '2025-05-31', reason: 'income' } },
-        ]),
-      )[0].cancelledOn,
-    ).toBe('2025-05-31');
-  });
+  it(
+    'a contract of the social parcours is reviewed jointly 6 months later, 12 when ' +
+      'the situation warrants it (L262-31, D262-65-2-1)',
+    () => {
+      expect(joint(fold([entered, oriented('2025-01-20', 'social'), contract('2025-02-03')]))).toEqual([
+        { dueOn: '2025-08-03', metOn: undefined, cancelledOn: undefined },
+      ]);
+      // Not for the other parcours.
+      expect(joint(fold([entered, oriented('2025-01-20', 'employment'), contract('2025-02-03')]))).toEqual(
+        [],
+      );
+      // Extended: the six-month one is replaced by one at twelve months from the same contract.
+      expect(
+        joint(
+          fold([
+            entered,
+            oriented('2025-01-20', 'social'),
+            contract('2025-02-03'),
+            { type: 'JointReviewExtended', data: { decidedOn: '2025-07-01' } },
+          ]),
+        ),
+      ).toEqual([
+        { dueOn: '2025-08-03', metOn: undefined, cancelledOn: '2025-07-01' },
+        { dueOn: '2026-02-03', metOn: undefined, cancelledOn: undefined },
+      ]);
+      // Held and kept in the social parcours: the next one 6 months on; a réorientation elsewhere cancels it.
+      const held = fold([
+        entered,
+        oriented('2025-01-20', 'social'),
+        contract('2025-02-03'),
+        { type: 'JointReviewHeld', data: { reviewedOn: '2025-08-01', outcome: 'social_track_maintained' } },
+      ]);
+      expect(joint(held)).toEqual([
+        { dueOn: '2025-08-03', metOn: '2025-08-01', cancelledOn: undefined },
+        { dueOn: '2026-02-01', metOn: undefined, cancelledOn: undefined },
+      ]);
+      const moved = fold([
+        entered,
+        oriented('2025-01-20', 'social'),
+        contract('2025-02-03'),
+        oriented('2025-04-01', 'employment', 'r'),
+      ]);
+      expect(joint(moved)).toEqual([{ dueOn: '2025-08-03', metOn: undefined, cancelledOn: '2025-04-01' }]);
+      // An exit ends what binds in the cycle (DOMAIN.md §2.9).
+      expect(
+        joint(
+          fold([
+            entered,
+            oriented('2025-01-20', 'social'),
+            contract('2025-02-03'),
+            { type: 'RsaExited', data: { exitedOn: '2025-05-31', reason: 'income' } },
+          ]),
+        )[0].cancelledOn,
+      ).toBe('2025-05-31');
+    },
+  );
 
-  it('an accompaniment interrupted without exit awaits a new orientation within a month, and stops what only a référent could meet (DOMAIN.md §5.2)', () => {
-    const held: ParcoursEvent[] = [
-      {
-        type: 'AppointmentScheduled',
-        data: {
-          appointmentId: 'a',
-          scheduledFor: '2025-02-03',
-          scheduledOn: '2025-01-31',
-          kind: 'individual',
-          channel: 'in_person',
-          referentId: 'r',
+  it(
+    'an accompaniment interrupted without exit awaits a new orientation within a ' +
+      'month, and stops what only a référent could meet (DOMAIN.md §5.2)',
+    () => {
+      const held: ParcoursEvent[] = [
+        {
+          type: 'AppointmentScheduled',
+          data: {
+            appointmentId: 'a',
+            scheduledFor: '2025-02-03',
+            scheduledOn: '2025-01-31',
+            kind: 'individual',
+            channel: 'in_person',
+            referentId: 'r',
+          },
         },
-      },
-      { type: 'AppointmentHeld', data: { appointmentId: 'a', heldOn: '2025-02-03' } },
-    ];
-    const interrupted = fold([
-      entered,
-      oriented('2025-01-20', 'social'),
-      ...held,
-      {
-        type: 'AccompanimentInterrupted',
-        data: { interruptedOn: '2025-03-10', reason: 'person_unreachable' },
-      },
-    ]);
-    expect(open(interrupted, '2025-03-11').map(([kind]) => kind)).toEqual([
-      'first_contract',
-      'orientation_after_interruption',
-    ]);
-    expect(interrupted.echeances.find((e) => e.kind === 'orientation_after_interruption')).toMatchObject({
-      dueOn: '2025-04-10',
-    });
-    expect(interrupted.cycles[0].interruptions).toEqual([{ on: '2025-03-10', afterOrientations: 1 }]);
-    const reoriented = fold([
-      entered,
-      oriented('2025-01-20', 'social'),
-      ...held,
-      {
-        type: 'AccompanimentInterrupted',
-        data: { interruptedOn: '2025-03-10', reason: 'person_unreachable' },
-      },
-      oriented('2025-04-02', 'employment'),
-    ]);
-    expect(reoriented.echeances.find((e) => e.kind === 'orientation_after_interruption')).toMatchObject({
-      metOn: '2025-04-02',
-    });
-  });
+        { type: 'AppointmentHeld', data: { appointmentId: 'a', heldOn: '2025-02-03' } },
+      ];
+      const interrupted = fold([
+        entered,
+        oriented('2025-01-20', 'social'),
+        ...held,
+        {
+          type: 'AccompanimentInterrupted',
+          data: { interruptedOn: '2025-03-10', reason: 'person_unreachable' },
+        },
+      ]);
+      expect(open(interrupted, '2025-03-11').map(([kind]) => kind)).toEqual([
+        'first_contract',
+        'orientation_after_interruption',
+      ]);
+      expect(interrupted.echeances.find((e) => e.kind === 'orientation_after_interruption')).toMatchObject({
+        dueOn: '2025-04-10',
+      });
+      expect(interrupted.cycles[0].interruptions).toEqual([{ on: '2025-03-10', afterOrientations: 1 }]);
+      const reoriented = fold([
+        entered,
+        oriented('2025-01-20', 'social'),
+        ...held,
+        {
+          type: 'AccompanimentInterrupted',
+          data: { interruptedOn: '2025-03-10', reason: 'person_unreachable' },
+        },
+        oriented('2025-04-02', 'employment'),
+      ]);
+      expect(reoriented.echeances.find((e) => e.kind === 'orientation_after_interruption')).toMatchObject({
+        metOn: '2025-04-02',
+      });
+    },
+  );
 });
 
 describe('a log the schemas admit but decide never writes', () => {

@@ -55,7 +55,8 @@ export class SqlPersonDirectory {
   private async holding(digests: string[], limit = MAX_CANDIDATES): Promise<string[]> {
     try {
       const rows = await this.sql.query<{ parcours_id: string }>(
-        `select parcours_id from rm_person_index where digest = any($1::text[]) group by parcours_id having count(*) = $2 order by parcours_id limit ${limit}`,
+        `select parcours_id from rm_person_index where digest = any($1::text[]) group by ` +
+          `parcours_id having count(*) = $2 order by parcours_id limit ${limit}`,
         [digests, digests.length],
       );
       return rows.map((r) => r.parcours_id);
@@ -108,7 +109,9 @@ export class SqlPersonDirectory {
     await this.ready();
     // The latest entry wins: a CAF key reused for another person (a new foyer) follows them.
     await this.sql.query(
-      'insert into caf_person_links (key_digest, parcours_id) values ($1, $2) on conflict (key_digest) do update set parcours_id = excluded.parcours_id, linked_at = now()',
+      'insert into caf_person_links (key_digest, parcours_id) values ($1, $2) on ' +
+        'conflict (key_digest) do update set parcours_id = excluded.parcours_id, ' +
+        'linked_at = now()',
       [this.keyDigest(key), parcoursId],
     );
   }

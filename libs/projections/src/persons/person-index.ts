@@ -78,7 +78,8 @@ export function personIndexProjection(givenKey?: string): Projection {
     name: 'person-index',
     tables: ['rm_person_index'],
     schema: (t: TableNames) => [
-      `create table if not exists ${t('rm_person_index')} (parcours_id text not null, digest text not null, primary key (parcours_id, digest))`,
+      `create table if not exists ${t('rm_person_index')} (parcours_id text not null, digest text not null, primary key (parcours_id, ` +
+        `digest))`,
       `create index if not exists ${t('rm_person_index')}_digest on ${t('rm_person_index')} (digest)`,
     ],
     async apply(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void> {

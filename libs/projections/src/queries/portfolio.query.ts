@@ -53,10 +53,14 @@ export async function queryPortfolio(
   const rows = await sql.query<Record<string, unknown>>(
     `with lines as (
        select p.*,
-         (select count(*)::int from rm_echeances e where e.parcours_id = p.parcours_id and e.starts_on <= $1::date and ${statusSql('$1::date')} = 'overdue') as overdue,
-         (select min(e.due_on)::text from rm_echeances e where e.parcours_id = p.parcours_id and ${statusSql('$1::date')} in ${PENDING}) as next_due_on,
-         (select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'dueOn', e.due_on::text, 'status', ${statusSql('$1::date')}) order by e.due_on), '[]'::jsonb)
-            from rm_echeances e where e.parcours_id = p.parcours_id and e.starts_on <= $1::date and ${statusSql('$1::date')} in ${PENDING}) as echeances
+         (select count(*)::int from rm_echeances e where e.parcours_id = ` +
+      `p.parcours_id and e.starts_on <= $1::date and ${statusSql('$1::date')} = 'overdue') as overdue,
+         (select min(e.due_on)::text from rm_echeances e where e.parcours_id = ` +
+      `p.parcours_id and ${statusSql('$1::date')} in ${PENDING}) as next_due_on,
+         (select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', ` +
+      `e.kind, 'dueOn', e.due_on::text, 'status', ${statusSql('$1::date')}) order by e.due_on), '[]'::jsonb)
+            from rm_echeances e where e.parcours_id = p.parcours_id and ` +
+      `e.starts_on <= $1::date and ${statusSql('$1::date')} in ${PENDING}) as echeances
        from rm_portfolio p)
      select parcours_id, last_name, first_name, track, organisation_id, status, cycle, entered_on::text, oriented_on::text,
             contract_status, contract_ends_on::text, last_held_on::text, next_appointment_on::text, open_breaches,

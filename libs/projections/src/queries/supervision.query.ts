@@ -19,10 +19,12 @@ export async function querySupervision(
     `select p.referent_id, p.organisation_id,
             count(*)::int as caseload,
             count(*) filter (where p.intensive_until >= $2::date)::int as intensive,
-            count(*) filter (where p.contract_status = 'signed' and p.contract_ends_on between $2::date and $3::date)::int as contracts_ending_soon,
+            count(*) filter (where p.contract_status = 'signed' and ` +
+      `p.contract_ends_on between $2::date and $3::date)::int as contracts_ending_soon,
             coalesce(sum(p.open_breaches), 0)::int as open_breaches,
             count(*) filter (where p.sanction_in_progress)::int as sanctions_in_progress,
-            (select count(*)::int from rm_echeances e where e.referent_id = p.referent_id and e.territory = $1 and e.starts_on <= $2::date and ${statusSql('$2::date')} = 'overdue') as overdue
+            (select count(*)::int from rm_echeances e where e.referent_id = ` +
+      `p.referent_id and e.territory = $1 and e.starts_on <= $2::date and ${statusSql('$2::date')} = 'overdue') as overdue
      from rm_portfolio p
      where p.territory = $1 and p.referent_id is not null and p.status in ('in_rsa', 'exited')
      group by p.referent_id, p.organisation_id

@@ -65,7 +65,8 @@ export function signContract(
   rule(
     c.weeklyHours >= p.activityHoursLegalMin || c.hoursReductionReason || exempted,
     'ACTIVITY_HOURS_REDUCTION_REASON_REQUIRED',
-    `En dessous de ${p.activityHoursLegalMin} heures par semaine, indiquez le motif de la réduction (santé, handicap, garde d'enfant, aide à un proche).`,
+    `En dessous de ${p.activityHoursLegalMin} heures par semaine, indiquez le motif de la réduction (santé, handicap, garde ` +
+      `d'enfant, aide à un proche).`,
     'hoursReductionReason',
   );
   // A contract of an earlier cycle ended with that cycle's exit: a re-entry starts clean.
