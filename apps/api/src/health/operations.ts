@@ -22,7 +22,7 @@ import {
 import { KafkaFlows } from '../../../worker/src/worker.module';
 import { Problem } from '../http/problem';
 
-const STATES = ['running', 'retrying', 'failed', 'stopped'] as const;
+const STATES = ['running', 'retrying', 'failed', 'upgrading', 'stopped'] as const;
 
 /** A message of a partner flow being retried: its partition waits behind it. */
 export class RetryingMessageDto {

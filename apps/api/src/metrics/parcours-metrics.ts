@@ -6,7 +6,7 @@ import type { ComponentStatusDto } from '../health/operations';
 
 export const PREFIX = 'parcours_';
 
-const STATES = ['running', 'retrying', 'failed', 'stopped'] as const;
+const STATES = ['running', 'retrying', 'failed', 'upgrading', 'stopped'] as const;
 
 /**
  * The outcome label of a command: `accepted`, or the stable code of the

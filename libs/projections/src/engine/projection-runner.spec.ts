@@ -65,6 +65,7 @@ describe('projection runner on the embedded store', () => {
     let explode = true;
     const fragile: Projection = {
       name: 'fragile',
+      version: 1,
       tables: ['rm_fragile'],
       schema: (t) => [`create table if not exists ${t('rm_fragile')} (id text primary key)`],
       async apply(tx, events, t) {
@@ -199,6 +200,7 @@ describe('projection runner when the store goes away', () => {
     let explode = true;
     const fragile: Projection = {
       name: 'fragile',
+      version: 1,
       tables: ['rm_fragile'],
       schema: (t) => [`create table if not exists ${t('rm_fragile')} (id text primary key)`],
       async apply(tx, events, t) {
@@ -240,6 +242,7 @@ describe('projection runner when the store goes away', () => {
   it('names the event at fault in a ProjectionStoppedError, and refuses unknown names', async () => {
     const broken: Projection = {
       name: 'broken',
+      version: 1,
       tables: [],
       schema: () => [],
       apply: async () => Promise.reject(new Error('bug')),

@@ -1,14 +1,21 @@
 import type { EventStore, GlobalPosition, SqlClient } from '@parcours/event-store';
-import { isTransientStoreError, quoteIdentifier, retryDelay } from '@parcours/event-store';
+import {
+  isTransientStoreError,
+  migrate,
+  Migration,
+  quoteIdentifier,
+  retryDelay,
+} from '@parcours/event-store';
 import { liveTables, Projection, rebuildTables, TableNames } from './projection';
 
 /**
  * - `running`: moving with the log (or idle, caught up);
  * - `retrying`: the store failed on a passing error (outage, deadlock...): it tries again, waiting longer each time up to a cap;
  * - `failed`: stopped at an event its handler cannot fold, until `resume` after a fix;
+ * - `upgrading`: its tables are of an older version: rebuilt from the log while the old ones serve;
  * - `stopped`: not run by this process.
  */
-export type RunState = 'running' | 'retrying' | 'failed' | 'stopped';
+export type RunState = 'running' | 'retrying' | 'failed' | 'upgrading' | 'stopped';
 
 export interface ProjectionStatus {
   name: string;
@@ -70,6 +77,38 @@ interface CheckpointRow {
 }
 
 export const CHECKPOINTS = 'projection_checkpoints';
+
+/** The runner's own tables. Append new ones; never edit one that has shipped. */
+export const PROJECTION_MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'projection checkpoints',
+    sql: `create table if not exists ${CHECKPOINTS} (name text primary key, position text,
+      status text not null default 'running', error text, events_processed bigint not null default 0,
+      updated_at timestamptz);`,
+  },
+  {
+    id: 2,
+    name: 'projection versions',
+    // Tables made before versions were recorded are version 0: rebuilt by the first start that knows better.
+    sql: `alter table ${CHECKPOINTS} add column version int not null default 0;`,
+  },
+];
+
+/** The tables of a projection are of a version this program does not know (a newer one wrote them). */
+export class ProjectionVersionError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly tablesVersion: number,
+    readonly codeVersion: number,
+  ) {
+    super(
+      `projection ${projection}: its tables are at version ${tablesVersion}, this program knows ` +
+        `version ${codeVersion}; run the newer program or rebuild them`,
+    );
+    this.name = 'ProjectionVersionError';
+  }
+}
 /** A rebuild whose shadow checkpoint has not moved for this long is taken for dead (its process crashed). */
 const REBUILD_STALE_SECONDS = 300;
 
@@ -144,6 +183,9 @@ export class ProjectionRunner {
   private readonly retrying = new Map<string, { retries: number; error: string }>();
   private readonly wakers = new Map<string, () => void>();
   private readonly rebuilding = new Set<string>();
+  /** Projections whose live tables are of an older version (name → that version), until their upgrade swaps. */
+  private readonly outdated = new Map<string, number>();
+  private readonly tooNew = new Map<string, ProjectionVersionError>();
 
   constructor(
     private readonly store: EventStore,
@@ -157,22 +199,39 @@ export class ProjectionRunner {
     this.log = options.log ?? (() => undefined);
   }
 
-  /** Creates the checkpoint table and every projection's live tables. */
+  /**
+   * Applies the runner's migrations and creates the live tables of every
+   * projection seen for the first time. A projection whose tables are of an
+   * older version keeps them serving and is marked for an upgrade: start()
+   * rebuilds it into a new generation and swaps it in. Tables of a newer
+   * version than the code's are left alone and that projection does not run.
+   */
   async migrate(): Promise<void> {
+    await migrate(this.sql, PROJECTION_MIGRATIONS, 'projection_migrations');
     await this.sql.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock(hashtext(current_schema() || $1))', [CHECKPOINTS]);
-      await tx.query(
-        `create table if not exists ${CHECKPOINTS} (
-           name text primary key, position text, status text not null default 'running', error text,
-           events_processed bigint not null default 0, updated_at timestamptz)`,
+      const versions = new Map(
+        (await tx.query<{ name: string; version: number }>(`select name, version from ${CHECKPOINTS}`)).map(
+          (r) => [r.name, Number(r.version)],
+        ),
       );
       for (const p of this.projections) {
-        for (const ddl of p.schema(liveTables)) await tx.query(ddl);
-        await tx.query(`insert into ${CHECKPOINTS} (name) values ($1) on conflict (name) do nothing`, [
-          p.name,
-        ]);
+        const recorded = versions.get(p.name);
+        if (recorded === undefined) {
+          for (const ddl of p.schema(liveTables)) await tx.query(ddl);
+          await tx.query(`insert into ${CHECKPOINTS} (name, version) values ($1, $2)`, [p.name, p.version]);
+        } else if (recorded < p.version) {
+          this.outdated.set(p.name, recorded);
+        } else if (recorded > p.version) {
+          this.tooNew.set(p.name, new ProjectionVersionError(p.name, recorded, p.version));
+        }
       }
     });
+    for (const [name, recorded] of this.outdated)
+      this.log(
+        `projection ${name}: tables at version ${recorded}, rebuilt to version ${this.projection(name).version} at start`,
+      );
+    for (const error of this.tooNew.values()) this.log(error.message);
   }
 
   private projection(name: string): Projection {
@@ -256,7 +315,44 @@ export class ProjectionRunner {
   start(): void {
     if (this.running) return;
     this.running = true;
-    for (const p of this.projections) this.startLoop(p.name);
+    for (const p of this.projections) {
+      if (this.tooNew.has(p.name)) continue;
+      if (this.outdated.has(p.name)) this.startUpgrade(p.name);
+      else this.startLoop(p.name);
+    }
+  }
+
+  /**
+   * Rebuilds an outdated projection, then runs it. The old tables serve (as
+   * they stood) until the swap; another process upgrading it at the same time
+   * makes this one wait and retry, and the loop starts once the version is current.
+   */
+  private startUpgrade(name: string): void {
+    if (this.loops.has(name)) return;
+    const upgrade = (async () => {
+      let attempt = 0;
+      while (this.running && this.outdated.has(name)) {
+        try {
+          if ((await this.recordedVersion(name)) >= this.projection(name).version) this.outdated.delete(name);
+          else await this.rebuild(name, () => !this.running);
+        } catch (error) {
+          attempt += 1;
+          this.log(`projection ${name}: upgrade not done yet (${messageOf(error)}), trying again`);
+          await this.sleep(name, retryDelay(attempt, this.idleMs * 5, this.maxRetryDelayMs * 6));
+        }
+      }
+      this.loops.delete(name);
+      if (this.running) this.startLoop(name);
+    })();
+    this.loops.set(name, upgrade);
+  }
+
+  private async recordedVersion(name: string): Promise<number> {
+    const [row] = await this.sql.query<{ version: number }>(
+      `select version from ${CHECKPOINTS} where name = $1`,
+      [name],
+    );
+    return Number(row?.version ?? 0);
   }
 
   private startLoop(name: string): void {
@@ -341,11 +437,19 @@ export class ProjectionRunner {
       const failed = row?.status === 'failed';
       return {
         name: p.name,
-        status: failed ? 'failed' : !this.running ? 'stopped' : retrying ? 'retrying' : 'running',
+        status: failed
+          ? 'failed'
+          : !this.running || this.tooNew.has(p.name)
+            ? 'stopped'
+            : this.outdated.has(p.name)
+              ? 'upgrading'
+              : retrying
+                ? 'retrying'
+                : 'running',
         position: row?.position ?? null,
         eventsBehind: row?.eventsBehind ?? 0,
         eventsProcessed: row?.eventsProcessed ?? 0,
-        error: failed ? (row?.error ?? null) : (retrying?.error ?? null),
+        error: failed ? (row?.error ?? null) : (this.tooNew.get(p.name)?.message ?? retrying?.error ?? null),
         retries: failed ? 0 : (retrying?.retries ?? 0),
         updatedAt: row?.updatedAt ?? null,
       };
@@ -356,18 +460,18 @@ export class ProjectionRunner {
    * Rebuilds a projection from the first event into new tables while the live
    * ones keep serving, then swaps them in one transaction.
    */
-  async rebuild(name: string): Promise<number> {
+  async rebuild(name: string, abandon: () => boolean = () => false): Promise<number> {
     const projection = this.projection(name);
     if (this.rebuilding.has(name)) throw new ProjectionBusyError(name);
     this.rebuilding.add(name);
     try {
-      return await this.rebuildInto(projection);
+      return await this.rebuildInto(projection, abandon);
     } finally {
       this.rebuilding.delete(name);
     }
   }
 
-  private async rebuildInto(projection: Projection): Promise<number> {
+  private async rebuildInto(projection: Projection, abandon: () => boolean): Promise<number> {
     const name = projection.name;
     const shadow = `${name}#rebuild`;
     await this.sql.transaction(async (tx) => {
@@ -375,7 +479,8 @@ export class ProjectionRunner {
       // at every batch. One rebuild at a time; a shadow left by a crash is taken over once it stands still.
       await tx.query('select pg_advisory_xact_lock(hashtext(current_schema() || $1))', [shadow]);
       const [running] = await tx.query(
-        `select 1 from ${CHECKPOINTS} where name = $1 and status <> 'failed' and updated_at > now() - interval '${REBUILD_STALE_SECONDS} seconds'`,
+        `select 1 from ${CHECKPOINTS} where name = $1 and status <> 'failed'
+           and updated_at > now() - interval '${REBUILD_STALE_SECONDS} seconds'`,
         [shadow],
       );
       if (running) throw new ProjectionBusyError(name);
@@ -387,6 +492,11 @@ export class ProjectionRunner {
     });
     let total = 0;
     for (;;) {
+      if (abandon()) {
+        // Stopping (an upgrade at start-up cut short): the next start begins again, without waiting for this shadow to go stale.
+        await this.sql.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);
+        throw new Error(`rebuild of ${name} abandoned: the runner is stopping`);
+      }
       const n = await this.runBatch(name, shadow, rebuildTables);
       if (n === 0) break;
       total += n;
@@ -411,16 +521,30 @@ export class ProjectionRunner {
         await tx.query(
           `alter table ${quoteIdentifier(rebuildTables(table))} rename to ${quoteIdentifier(table)}`,
         );
+        // Its indexes too: left under the shadow's names, the next rebuild's `create index if not
+        // exists` would find them taken and build the new generation without any.
+        const indexes = await tx.query<{ indexname: string }>(
+          `select indexname from pg_indexes where schemaname = current_schema() and tablename = $1`,
+          [table],
+        );
+        for (const { indexname } of indexes)
+          if (indexname.startsWith(rebuildTables(table)))
+            await tx.query(
+              `alter index ${quoteIdentifier(indexname)} rename to ${quoteIdentifier(
+                table + indexname.slice(rebuildTables(table).length),
+              )}`,
+            );
       }
       await tx.query(
         `update ${CHECKPOINTS} set position = $2, events_processed = $3, status = 'running', error = null, ` +
-          `updated_at = now() where name = $1`,
-        [name, row.position, row.events_processed],
+          `version = $4, updated_at = now() where name = $1`,
+        [name, row.position, row.events_processed, projection.version],
       );
       await tx.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);
     });
+    this.outdated.delete(name);
     // Events that arrived after the rebuilt generation's last batch are applied by the live runner.
-    this.log(`projection ${name} rebuilt from ${total} events`);
+    this.log(`projection ${name} rebuilt from ${total} events (version ${projection.version})`);
     if (this.running) this.wakers.get(name)?.();
     return total;
   }

@@ -10,9 +10,19 @@ export type TableNames = (logical: string) => string;
  */
 export interface Projection {
   name: string;
+  /**
+   * The version of its fold and tables. Raise it whenever `apply` or `schema`
+   * changes what the tables hold: at start-up, tables of an older version are
+   * rebuilt from the log into a new generation, served until the swap.
+   */
+  version: number;
   /** Logical names of the tables it owns. */
   tables: string[];
-  /** DDL creating those tables (`create table if not exists`), given their physical names. */
+  /**
+   * DDL creating one generation of those tables at this version (`create
+   * table`, `create index`), given their physical names: the read side's
+   * migration is a new generation, never an `alter` of a live one.
+   */
   schema(t: TableNames): string[];
   apply(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void>;
 }

@@ -2,7 +2,11 @@ import { PARCOURS_STREAM_PREFIX } from '@parcours/domain';
 import type { RecordedEvent, SqlQueryable } from '@parcours/event-store';
 import { Projection, TableNames } from '../engine/projection';
 import { foldRecorded, parcoursIdOf } from './fold';
-import { currentCycle, ParameterBook, ParcoursView } from './view';
+import { ParameterBook } from './echeance-book';
+import { portfolioLine } from './portfolio';
+import { ParcoursView } from './view';
+
+export { portfolioLine, type PortfolioRow } from './portfolio';
 
 /**
  * One projection, four read models: the folded view of each parcours, and
@@ -20,73 +24,10 @@ export const PARCOURS_TABLES = [
 
 export const PARCOURS_PREFIX = PARCOURS_STREAM_PREFIX;
 
-export interface PortfolioRow {
-  parcours_id: string;
-  territory: string;
-  organisation_id: string | null;
-  referent_id: string | null;
-  last_name: string;
-  first_name: string;
-  track: string | null;
-  status: string;
-  cycle: number;
-  entered_on: string;
-  oriented_on: string | null;
-  contract_id: string | null;
-  contract_ends_on: string | null;
-  contract_status: string;
-  last_held_on: string | null;
-  next_appointment_on: string | null;
-  open_breaches: number;
-  sanction_in_progress: boolean;
-  open_barriers: string[];
-  /** Last day of the intensive accompaniment (its end, or its planned end), null when none. */
-  intensive_until: string | null;
-}
-
-/** The portfolio line of a parcours, as a référent's screen shows it. */
-export function portfolioLine(v: ParcoursView): PortfolioRow {
-  const c = currentCycle(v);
-  const orientation = c.orientations[c.orientations.length - 1];
-  const contract = c.contracts[c.contracts.length - 1];
-  const held = c.appointments
-    .map((a) => a.heldOn)
-    .filter((d): d is string => !!d)
-    .sort();
-  const open = c.appointments
-    .filter((a) => !a.heldOn && !a.missedOn && !a.cancelledOn)
-    .map((a) => a.scheduledFor)
-    .sort();
-  return {
-    parcours_id: v.parcoursId,
-    territory: v.territory,
-    organisation_id: orientation?.organisationId ?? null,
-    referent_id: c.referentId ?? null,
-    last_name: v.lastName,
-    first_name: v.firstName,
-    track: orientation?.track ?? null,
-    status: v.status,
-    cycle: c.cycle,
-    entered_on: c.enteredOn,
-    oriented_on: orientation?.notifiedOn ?? null,
-    contract_id: contract?.id ?? null,
-    contract_ends_on: contract
-      ? contract.reviewedOn && contract.reviewedOn < contract.endsOn
-        ? contract.reviewedOn
-        : contract.endsOn
-      : null,
-    contract_status: !contract ? 'none' : contract.reviewedOn ? 'reviewed' : 'signed',
-    last_held_on: held[held.length - 1] ?? null,
-    next_appointment_on: open[0] ?? null,
-    open_breaches: v.openBreaches.length,
-    sanction_in_progress: c.suspensions.some((s) => !s.liftedOn && !s.definitiveOn && !s.withdrawnOn),
-    open_barriers: c.barriers.filter((b) => !b.liftedOn).map((b) => b.barrier),
-    intensive_until: c.intensive ? (c.intensive.endedOn ?? c.intensive.plannedEndOn) : null,
-  };
-}
-
 export const parcoursProjection: Projection = {
   name: 'parcours',
+  // 1: échéances keep the key that opened them; the portfolio has intensive_until.
+  version: 1,
   tables: PARCOURS_TABLES,
   schema: (t: TableNames) => [
     `create table if not exists ${t('rm_parcours_view')} (parcours_id text primary key, doc jsonb not null)`,
@@ -96,8 +37,6 @@ export const parcoursProjection: Projection = {
        entered_on date not null, oriented_on date, contract_id text, contract_ends_on date, contract_status text not null,
        last_held_on date, next_appointment_on date, open_breaches int not null, sanction_in_progress boolean not null,
        open_barriers jsonb not null, intensive_until date)`,
-    // Added with the intensive modality: tables created before it gain the column.
-    `alter table ${t('rm_portfolio')} add column if not exists intensive_until date`,
     `create index if not exists ${t('rm_portfolio')}_referent on ${t('rm_portfolio')} (referent_id)`,
     `create index if not exists ${t('rm_portfolio')}_territory on ${t('rm_portfolio')} (territory)`,
     `create table if not exists ${t('rm_echeances')} (

@@ -76,6 +76,7 @@ export function personIndexProjection(givenKey?: string): Projection {
   const keyOf = () => (resolved ??= searchKeyFromEnvironment());
   return {
     name: 'person-index',
+    version: 1,
     tables: ['rm_person_index'],
     schema: (t: TableNames) => [
       `create table if not exists ${t('rm_person_index')} (parcours_id text not null, digest text not null, primary key (parcours_id, ` +
@@ -101,7 +102,8 @@ export function personIndexProjection(givenKey?: string): Projection {
         await tx.query(`delete from ${t('rm_person_index')} where parcours_id = any($1::text[])`, [erased]);
       if (added.length) {
         await tx.query(
-          `insert into ${t('rm_person_index')} select * from jsonb_populate_recordset(null::${t('rm_person_index')}, $1::jsonb) on conflict do nothing`,
+          `insert into ${t('rm_person_index')}
+           select * from jsonb_populate_recordset(null::${t('rm_person_index')}, $1::jsonb) on conflict do nothing`,
           [JSON.stringify(added)],
         );
       }
