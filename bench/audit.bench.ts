@@ -202,7 +202,8 @@ async function main(): Promise<void> {
   const { historyOf } = await seed(call);
   await caughtUp(call);
   console.log(
-    `PGlite: ${LINES} parcours followed by one référent, one history of ${EVENTS} events, set up in ${((Date.now() - t) / 1000).toFixed(1)} s; ${READS} reads per figure`,
+    `PGlite: ${LINES} parcours followed by one référent, one history of ${EVENTS} events` +
+      `, set up in ${((Date.now() - t) / 1000).toFixed(1)} s; ${READS} reads per figure`,
   );
 
   const cases = [
@@ -255,7 +256,8 @@ async function main(): Promise<void> {
     const cost = (withAudit.msPerRead / without.msPerRead - 1) * 100;
     console.log(
       `${c.name.padEnd(26)} without audit ${without.msPerRead.toFixed(2)} ms/read, ${without.perSecond.toFixed(0)} req/s` +
-        ` | with audit ${withAudit.msPerRead.toFixed(2)} ms/read, ${withAudit.perSecond.toFixed(0)} req/s | ${cost >= 0 ? '+' : ''}${cost.toFixed(1)} % per read (median of ${ROUNDS} rounds of ${READS} reads)`,
+        ` | with audit ${withAudit.msPerRead.toFixed(2)} ms/read, ${withAudit.perSecond.toFixed(0)} req/s` +
+        ` | ${cost >= 0 ? '+' : ''}${cost.toFixed(1)} % per read (median of ${ROUNDS} rounds of ${READS} reads)`,
     );
   }
   // What a flush costs the database: one insert of a full batch of portfolio reads (PGlite has one connection: reads wait meanwhile).
@@ -275,7 +277,8 @@ async function main(): Promise<void> {
   }
   const insertMs = inserts.sort((a, b) => a - b)[2];
   console.log(
-    `one insert of ${batch.length} reads of ${LINES} ids: ${insertMs.toFixed(0)} ms (${(insertMs / batch.length).toFixed(2)} ms per read recorded, median of 5)`,
+    `one insert of ${batch.length} reads of ${LINES} ids: ${insertMs.toFixed(0)} ms` +
+      ` (${(insertMs / batch.length).toFixed(2)} ms per read recorded, median of 5)`,
   );
   console.log(`audit_reads: ${await count()} rows`);
   await app.close();

@@ -161,7 +161,8 @@ async function historyReads(label: string, sql: SqlClient): Promise<void> {
     );
   }
   console.log(
-    `${label.padEnd(10)} ${counter.lookups} key lookups for ${Object.keys(sealedCounts).length * (READS + 20)} reads of sealed histories: one per read`,
+    `${label.padEnd(10)} ${counter.lookups} key lookups for ${Object.keys(sealedCounts).length * (READS + 20)}` +
+      ` reads of sealed histories: one per read`,
   );
 }
 
@@ -258,7 +259,9 @@ async function httpReads(): Promise<void> {
     console.log(`HTTP       GET portfolio of ${lines} lines | ${stats(t.portfolio)} | read model only`);
     const sealedReads = (READS + 20) * (Object.keys(paths).length / 2);
     console.log(
-      `HTTP       ${counter.lookups} key lookups over ${(READS + 20) * (Object.keys(paths).length + 1)} requests, of which ${sealedReads} read a sealed history (the portfolio and the clear histories look up none)`,
+      `HTTP       ${counter.lookups} key lookups over ${(READS + 20) * (Object.keys(paths).length + 1)} requests` +
+        `, of which ${sealedReads} read a sealed history` +
+        ` (the portfolio and the clear histories look up none)`,
     );
   } finally {
     await app.close();
@@ -389,7 +392,8 @@ async function unitCosts(label: string, sql: SqlClient, subjects: string[]): Pro
     many.push(msSince(t));
   }
   return (
-    `${label.padEnd(10)} unit costs: AES-GCM open of a ParcoursEntered secret ${openUs.toFixed(1)} µs | master unwrap of a person key ${unwrapUs.toFixed(1)} µs` +
+    `${label.padEnd(10)} unit costs: AES-GCM open of a ParcoursEntered secret ${openUs.toFixed(1)} µs` +
+    ` | master unwrap of a person key ${unwrapUs.toFixed(1)} µs` +
     ` | key lookup of 1 person ${median(one).toFixed(2)} ms, of ${batch.length} persons ${median(many).toFixed(2)} ms`
   );
 }
@@ -418,7 +422,8 @@ async function scaleOn(
       const sealed = await prepare('sealing store', sealedSql, all);
       const sealedWriteMs = msSince(t);
       console.log(
-        `${pad} log of ${events} events of ${PARCOURS} parcours (${sealedEvents} sealed), one event per append, interleaved across parcours;` +
+        `${pad} log of ${events} events of ${PARCOURS} parcours (${sealedEvents} sealed),` +
+          ` one event per append, interleaved across parcours;` +
           ` written in ${(bareWriteMs / 1000).toFixed(1)} s bare, ${(sealedWriteMs / 1000).toFixed(1)} s sealing`,
       );
       const sides = [bare, sealed];
@@ -431,7 +436,8 @@ async function scaleOn(
       console.log(
         `${pad} read-all in batches of ${BATCH} | bare ${median(passes.get(bare)!).toFixed(0)} ms (${rate(median(passes.get(bare)!))})` +
           ` | sealing store ${median(passes.get(sealed)!).toFixed(0)} ms (${rate(median(passes.get(sealed)!))}) | median of 5;` +
-          ` per pass ${batches} batches, ${counter.lookups / 5} key lookup queries, ${counter.persons / 5} person keys unwrapped, ${sealedEvents} opens`,
+          ` per pass ${batches} batches, ${counter.lookups / 5} key lookup queries` +
+          `, ${counter.persons / 5} person keys unwrapped, ${sealedEvents} opens`,
       );
       const runners = new Map(
         sides.map((s) => [s, createProjectionRunner(s.store, s.sql, { batchSize: BATCH })]),
@@ -447,8 +453,10 @@ async function scaleOn(
           median(rebuild.get(sealed)!),
         ];
         console.log(
-          `${pad} ${p.name.padEnd(12)} catch-up | bare ${cb.toFixed(0)} ms (${rate(cb)}) | sealing store ${cs.toFixed(0)} ms (${rate(cs)}) | ${signed((cs / cb - 1) * 100)} %` +
-            ` || rebuild, median of 3 | bare ${rb.toFixed(0)} ms (${rate(rb)}) | sealing store ${rs.toFixed(0)} ms (${rate(rs)}) | ${signed((rs / rb - 1) * 100)} %`,
+          `${pad} ${p.name.padEnd(12)} catch-up | bare ${cb.toFixed(0)} ms (${rate(cb)})` +
+            ` | sealing store ${cs.toFixed(0)} ms (${rate(cs)}) | ${signed((cs / cb - 1) * 100)} %` +
+            ` || rebuild, median of 3 | bare ${rb.toFixed(0)} ms (${rate(rb)}) | sealing store ${rs.toFixed(0)} ms (${rate(rs)})` +
+            ` | ${signed((rs / rb - 1) * 100)} %`,
         );
       }
       console.log(

@@ -53,8 +53,10 @@ async function measure(name: string, sql: SqlClient): Promise<void> {
   );
   const portfolioMs = ms(t);
   console.log(
-    `${name.padEnd(11)} ${events} events of ${PARCOURS} parcours | project ${projectMs.toFixed(0)} ms (${((events / projectMs) * 1000).toFixed(0)} events/s)` +
-      ` | rebuild ${rebuildMs.toFixed(0)} ms | ${report.groups.length} groups × ${report.groups[0]?.indicators.length ?? 0} indicators over ${snapshot.facts.length} cycles ${indicatorsMs.toFixed(0)} ms` +
+    `${name.padEnd(11)} ${events} events of ${PARCOURS} parcours | project ${projectMs.toFixed(0)} ms` +
+      ` (${((events / projectMs) * 1000).toFixed(0)} events/s)` +
+      ` | rebuild ${rebuildMs.toFixed(0)} ms | ${report.groups.length} groups × ${report.groups[0]?.indicators.length ?? 0}` +
+      ` indicators over ${snapshot.facts.length} cycles ${indicatorsMs.toFixed(0)} ms` +
       ` | portfolio of ${portfolio.total} ${portfolioMs.toFixed(0)} ms`,
   );
 }

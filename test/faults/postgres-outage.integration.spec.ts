@@ -44,7 +44,8 @@ async function until<T>(
   for (;;) {
     if (running && (running.child.exitCode !== null || running.child.signalCode !== null)) {
       throw new Error(
-        `the API process exited (${running.child.exitCode ?? running.child.signalCode}) while waiting for ${what}:\n${running.stderr().slice(-3000)}`,
+        `the API process exited (${running.child.exitCode ?? running.child.signalCode})` +
+          ` while waiting for ${what}:\n${running.stderr().slice(-3000)}`,
       );
     }
     const value = await probe().catch(() => undefined);

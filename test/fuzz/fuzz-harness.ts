@@ -77,8 +77,13 @@ function authorization(label: AuthLabel): string | undefined {
       return `Bearer ${mintToken({ sub: 'dep-1', role: 'departement' }, TEST_SECRET, 60, new Date(NOW.getTime() - 3_600_000))}`;
     case 'wrong-secret':
       return `Bearer ${mintToken({ sub: 'dep-1', role: 'departement' }, 'another-secret-of-at-least-32-characters', 3600, NOW)}`;
-    case 'alg-none':
-      return `Bearer ${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'dep-1', role: 'departement', exp: NOW_S + 3600 })).toString('base64url')}.`;
+    case 'alg-none': {
+      const header = Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url');
+      const payload = Buffer.from(
+        JSON.stringify({ sub: 'dep-1', role: 'departement', exp: NOW_S + 3600 }),
+      ).toString('base64url');
+      return `Bearer ${header}.${payload}.`;
+    }
     case 'exp-as-string':
       return sign({ sub: 'dep-1', role: 'departement', iat: NOW_S, exp: String(NOW_S + 3600) });
     case 'no-exp':
@@ -334,7 +339,8 @@ export function describeRequest(req: FuzzRequest, max = 300): string {
         ? `<bytes ${req.body.toString('hex').slice(0, 40)}>`
         : req.body;
   const shown = body.length > max ? `${body.slice(0, max)}…(${body.length} chars)` : body;
-  return `${req.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path} [${req.auth}]${headers ? ` {${headers}}` : ''}${shown ? ` ${JSON.stringify(shown)}` : ''}`;
+  const shownPath = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  return `${req.method} ${shownPath} [${req.auth}]${headers ? ` {${headers}}` : ''}${shown ? ` ${JSON.stringify(shown)}` : ''}`;
 }
 
 /** Failures grouped by class and answer, with the routes where they occur and the shortest request of each group. */
@@ -371,7 +377,8 @@ export class FailureLog {
       header,
       ...lines.map(([key, g]) => {
         const ops = [...g.ops].sort();
-        return `- ${key} ×${g.count} on ${ops.length} route(s): ${ops.slice(0, 6).join(', ')}${ops.length > 6 ? ', …' : ''}\n    e.g. ${g.example}`;
+        const more = ops.length > 6 ? ', …' : '';
+        return `- ${key} ×${g.count} on ${ops.length} route(s): ${ops.slice(0, 6).join(', ')}${more}\n    e.g. ${g.example}`;
       }),
       this.groups.size > limit ? `… and ${this.groups.size - limit} more groups` : '',
     ].join('\n');

@@ -138,45 +138,49 @@ describe('OpenAPI document: the contract client apps are generated from', () => 
     return split;
   }
 
-  it(`never refuses as malformed a request it admits (${ADMITTED_PER_OPERATION} valid and up to ${ADMITTED_PER_OPERATION} odd-but-admitted per operation, seed ${SEED})`, async () => {
-    const failures = new FailureLog();
-    const requests = ops.flatMap((op, i) => [
-      ...fc
-        .sample(validBaseArb(validator, op, fuzz.known, callerOf(op)), {
-          seed: SEED + i,
-          numRuns: ADMITTED_PER_OPERATION * 2,
-        })
-        .map((base) => serialise(base, 'valid'))
-        .filter((req) => verdictOf(op, req).verdict === 'admitted')
-        .slice(0, ADMITTED_PER_OPERATION),
-      ...defectsOf(op, i).admitted.slice(0, ADMITTED_PER_OPERATION),
-    ]);
-    // The generators draw from the document: an operation without a single admitted request has an unsatisfiable schema.
-    for (const op of ops)
-      if (!requests.some((r) => r.op === op && r.defect === 'valid'))
-        failures.add(op.key, 'no request admitted', 'the generators found none', {
-          op,
-          method: op.method,
-          pathParams: {},
-          query: '',
-          headers: {},
-          auth: 'departement',
-          defect: 'valid',
-        });
-    const started = Date.now();
-    await play(
-      requests,
-      (_req, res) =>
-        MALFORMED.has(res.status)
-          ? ['admitted by the document, refused as malformed', answerOf(res)]
-          : undefined,
-      failures,
-    );
-    console.log(
-      `contract, admitted requests: ${requests.length} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
-    if (failures.size) throw new Error(failures.report(`${failures.size} groups (seed ${SEED}):`));
-  });
+  it(
+    `never refuses as malformed a request it admits (${ADMITTED_PER_OPERATION} valid and up to ${ADMITTED_PER_OPERATION}` +
+      ` odd-but-admitted per operation, seed ${SEED})`,
+    async () => {
+      const failures = new FailureLog();
+      const requests = ops.flatMap((op, i) => [
+        ...fc
+          .sample(validBaseArb(validator, op, fuzz.known, callerOf(op)), {
+            seed: SEED + i,
+            numRuns: ADMITTED_PER_OPERATION * 2,
+          })
+          .map((base) => serialise(base, 'valid'))
+          .filter((req) => verdictOf(op, req).verdict === 'admitted')
+          .slice(0, ADMITTED_PER_OPERATION),
+        ...defectsOf(op, i).admitted.slice(0, ADMITTED_PER_OPERATION),
+      ]);
+      // The generators draw from the document: an operation without a single admitted request has an unsatisfiable schema.
+      for (const op of ops)
+        if (!requests.some((r) => r.op === op && r.defect === 'valid'))
+          failures.add(op.key, 'no request admitted', 'the generators found none', {
+            op,
+            method: op.method,
+            pathParams: {},
+            query: '',
+            headers: {},
+            auth: 'departement',
+            defect: 'valid',
+          });
+      const started = Date.now();
+      await play(
+        requests,
+        (_req, res) =>
+          MALFORMED.has(res.status)
+            ? ['admitted by the document, refused as malformed', answerOf(res)]
+            : undefined,
+        failures,
+      );
+      console.log(
+        `contract, admitted requests: ${requests.length} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      if (failures.size) throw new Error(failures.report(`${failures.size} groups (seed ${SEED}):`));
+    },
+  );
 
   it(`never accepts a request it refuses (${REFUSED_PER_OPERATION} per operation, seed ${SEED})`, async () => {
     const failures = new FailureLog();

@@ -49,7 +49,8 @@ function fuzzSuite(store: StoreUnderTest) {
       const validator = new DocumentValidator(fuzz.doc);
       const ops = operations(fuzz.doc);
       expect(ops.length).toBeGreaterThan(40);
-      // The same number for every operation, interleaved, each operation with its own seed so that a new route does not reshuffle the others.
+      // The same number for every operation, interleaved, each operation with its own seed so that a new route
+      // does not reshuffle the others.
       const perOp = Math.ceil(RUNS / ops.length);
       const batches = ops.map((op, i) =>
         fc.sample(fuzzRequestArb(validator, op, fuzz.known), { seed: SEED + i, numRuns: perOp }),
@@ -113,8 +114,9 @@ function fuzzSuite(store: StoreUnderTest) {
         before = after;
       }
       const seconds = (Date.now() - stats.started) / 1000;
+      const statuses = JSON.stringify(Object.fromEntries([...stats.byStatus].sort(([a], [b]) => a - b)));
       console.log(
-        `${store}: ${sent} requests in ${seconds.toFixed(1)} s (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries([...stats.byStatus].sort(([a], [b]) => a - b)))}`,
+        `${store}: ${sent} requests in ${seconds.toFixed(1)} s (seed ${SEED}); statuses ${statuses}`,
       );
       if (process.env.PARCOURS_FUZZ_DEBUG)
         console.log(

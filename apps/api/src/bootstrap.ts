@@ -212,7 +212,11 @@ export function startupFailureMessage(
   if (codes.includes('EACCES'))
     return `parcours failed to start: port ${config.port} on ${config.host} may not be opened by this user (PORT); nothing was started`;
   if (config.store !== 'embedded' && config.databaseUrl && codes.some((c) => DATABASE_UNREACHABLE.has(c))) {
-    return `parcours failed to start: PostgreSQL at DATABASE_URL=${withoutPassword(config.databaseUrl)} cannot be reached (${codes.find((c) => DATABASE_UNREACHABLE.has(c))}: ${message.split('\n')[0]})`;
+    const code = codes.find((c) => DATABASE_UNREACHABLE.has(c));
+    return (
+      `parcours failed to start: PostgreSQL at DATABASE_URL=${withoutPassword(config.databaseUrl)} ` +
+      `cannot be reached (${code}: ${message.split('\n')[0]})`
+    );
   }
   return `parcours failed to start: ${message.split('\n')[0]}`;
 }

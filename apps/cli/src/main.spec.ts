@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { authenticate } from '@parcours/auth';
 import { runCli } from './main';
 
@@ -50,10 +56,8 @@ describe('parcours CLI', () => {
 });
 
 describe('parcours CLI on the read side', () => {
-  const dir = require('node:fs').mkdtempSync(
-    require('node:path').join(require('node:os').tmpdir(), 'parcours-cli-'),
-  );
-  afterAll(() => require('node:fs').rmSync(dir, { recursive: true, force: true }));
+  const dir = fs.mkdtempSync(path.join(tmpdir(), 'parcours-cli-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const embedded = {
     ...env,
     PARCOURS_DATA_DIR: `${dir}/data`,
@@ -116,7 +120,7 @@ describe('parcours CLI on the read side', () => {
       'indicators-equilibre-2025-01-01-2025-12-31.csv',
       'indicators-drees-2025-01-01-2025-12-31.csv',
     ]);
-    const calpae = require('node:fs').readFileSync(exported.out.split('\n')[0], 'utf8');
+    const calpae = fs.readFileSync(exported.out.split('\n')[0], 'utf8');
     expect(calpae).toMatch(/^calpae,calpae\.new_entrants,1,.*,all,,0,,0,2025-01-01,2025-12-31,/m);
     const extract = await runIn(
       'indicators',
@@ -130,7 +134,7 @@ describe('parcours CLI on the read side', () => {
       '--out',
       `${dir}/out`,
     );
-    expect(JSON.parse(require('node:fs').readFileSync(extract.out, 'utf8')).rows).toEqual([]);
+    expect(JSON.parse(fs.readFileSync(extract.out, 'utf8')).rows).toEqual([]);
   });
 
   it('refuses bad periods and unknown projections before opening the store', async () => {
@@ -155,9 +159,7 @@ describe('parcours CLI on the dead letters', () => {
 });
 
 describe('parcours CLI beside a running server', () => {
-  const fs = require('node:fs') as typeof import('node:fs');
-  const path = require('node:path') as typeof import('node:path');
-  const root = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'parcours-cli-server-'));
+  const root = fs.mkdtempSync(path.join(tmpdir(), 'parcours-cli-server-'));
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   async function runWith(extraEnv: Record<string, string>, ...argv: string[]) {
@@ -185,7 +187,7 @@ describe('parcours CLI beside a running server', () => {
 
     // The README's command, run as a user would while the server runs.
     const cli = await new Promise<{ code: number; stderr: string }>((done) => {
-      require('node:child_process').execFile(
+      execFile(
         process.execPath,
         [
           '-r',
@@ -201,8 +203,7 @@ describe('parcours CLI beside a running server', () => {
           cwd: path.resolve(__dirname, '../../..'),
           env: { ...process.env, ...env, PARCOURS_DATA_DIR: dataDir },
         },
-        (error: { code?: number } | null, _stdout: string, stderr: string) =>
-          done({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+        (error, _stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stderr }),
       );
     });
     expect(cli.code).toBe(1);
@@ -324,17 +325,15 @@ describe('parcours CLI beside a running server', () => {
     // The server's contract, played by a stub: rebuild answers 200 when done or 202 while it runs.
     const seen: string[] = [];
     let rebuildAnswer: [number, object] = [200, { name: 'parcours', events: 12 }];
-    const server = require('node:http').createServer(
-      (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
-        seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
-        const [status, body] = req.url?.endsWith('/rebuild')
-          ? rebuildAnswer
-          : [200, { name: 'parcours', kind: 'projection', status: 'running', error: null }];
-        res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-      },
-    );
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+      const [status, body] = req.url?.endsWith('/rebuild')
+        ? rebuildAnswer
+        : [200, { name: 'parcours', kind: 'projection', status: 'running', error: null }];
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${server.address().port}`;
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const rebuilt = await runWith({}, 'projections', 'rebuild', 'parcours', '--api', url, '--token', 'tok');
       expect(rebuilt).toMatchObject({
@@ -360,9 +359,9 @@ describe('parcours CLI beside a running server', () => {
     }
     expect((await runWith({}, 'projections', 'status', '--api', url)).code).toBe(2);
     // A port nothing listens on any more.
-    const closed = require('node:http').createServer();
+    const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const closedUrl = `http://127.0.0.1:${closed.address().port}`;
+    const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise((r) => closed.close(r));
     const gone = await runWith({}, 'projections', 'status', '--api', closedUrl, '--token', 'tok');
     expect(gone.code).toBe(1);

@@ -25,7 +25,8 @@ function lockedMessage(error: DataDirectoryLockedError, port: number): string {
   return [
     `error: ${error.message}`,
     `The embedded store is open in ${holder}; nothing was changed.`,
-    `If that is the server, run the command through it: --api http://127.0.0.1:${port} --token "$(npm run -s cli -- token --role departement)"`,
+    `If that is the server, run the command through it: --api http://127.0.0.1:${port} ` +
+      `--token "$(npm run -s cli -- token --role departement)"`,
     '(or PARCOURS_API_URL and PARCOURS_API_TOKEN); otherwise wait for that process to end.',
   ].join('\n');
 }

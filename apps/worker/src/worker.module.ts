@@ -94,7 +94,8 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
       this.consuming = this.startConsumer(this.kafka);
     }
     logger.log(
-      `projections running: ${this.runner.projections.map((p) => p.name).join(', ')}; Kafka ${this.kafka ? 'relay and partner flows on' : 'not configured'}`,
+      `projections running: ${this.runner.projections.map((p) => p.name).join(', ')}` +
+        `; Kafka ${this.kafka ? 'relay and partner flows on' : 'not configured'}`,
     );
   }
 

@@ -34,9 +34,12 @@ export const AUDIT_MIGRATIONS: Migration[] = [
       create index audit_reads_parcours on audit_reads using gin (parcours_ids);
       create index audit_reads_actor on audit_reads (actor_sub, read_at, id);
       create index audit_reads_at on audit_reads (read_at, id);
-      create function audit_reads_append_only() returns trigger language plpgsql as $$ begin raise exception 'audit_reads is append-only: % refused', tg_op using errcode = 'P0001'; end $$;
-      create trigger audit_reads_no_update_delete before update or delete on audit_reads for each row execute function audit_reads_append_only();
-      create trigger audit_reads_no_truncate before truncate on audit_reads for each statement execute function audit_reads_append_only();
+      create function audit_reads_append_only() returns trigger language plpgsql as $$
+        begin raise exception 'audit_reads is append-only: % refused', tg_op using errcode = 'P0001'; end $$;
+      create trigger audit_reads_no_update_delete before update or delete on audit_reads
+        for each row execute function audit_reads_append_only();
+      create trigger audit_reads_no_truncate before truncate on audit_reads
+        for each statement execute function audit_reads_append_only();
     `,
   },
 ];

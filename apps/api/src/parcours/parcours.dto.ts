@@ -277,7 +277,8 @@ export class BreachDto {
   @CodeField(BREACH_KINDS) kind: Code<typeof BREACH_KINDS>;
   @IdField(
     true,
-    `Obligation manquée : ${LEGAL_OBLIGATIONS.join(', ')}, ${ACTIVITY_HOURS_OBLIGATION}, ou un objectif du contrat en vigueur (CE n° 418975)`,
+    `Obligation manquée : ${LEGAL_OBLIGATIONS.join(', ')}, ${ACTIVITY_HOURS_OBLIGATION}, ` +
+      'ou un objectif du contrat en vigueur (CE n° 418975)',
   )
   obligation: string;
   @DateField() occurredOn: string;

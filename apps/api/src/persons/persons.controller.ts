@@ -265,19 +265,22 @@ function accessReportLines(
     `Parcours ${r.parcoursId}`,
     r.erased
       ? 'Les données d’identité de cette personne ont été effacées.'
-      : `Identité : ${String(person.firstName)} ${String(person.lastName)}, née ou né le ${String(person.birthDate)}${person.nirRecorded ? ' ; NIR enregistré' : ''}`,
+      : `Identité : ${String(person.firstName)} ${String(person.lastName)}, ` +
+        `née ou né le ${String(person.birthDate)}${person.nirRecorded ? ' ; NIR enregistré' : ''}`,
     `Situation : ${String(r.state.status)}, cycle ${String(r.state.cycle)}, territoire ${String(r.state.territory)}`,
     '',
     `Étapes enregistrées (${r.events.length}) :`,
     ...r.events.map(
       (e) =>
-        `- ${e.businessDate ?? ''} ${e.type} (enregistré le ${e.recordedAt.slice(0, 10)} par ${e.actor ?? 'inconnu'}) ${JSON.stringify(e.data)}`,
+        `- ${e.businessDate ?? ''} ${e.type} ` +
+        `(enregistré le ${e.recordedAt.slice(0, 10)} par ${e.actor ?? 'inconnu'}) ${JSON.stringify(e.data)}`,
     ),
     '',
     `Consultations du dossier (${r.reads.length}) :`,
     ...r.reads.map(
       (x) =>
-        `- ${x.readAt.slice(0, 19).replace('T', ' ')} ${x.actor.role} ${x.actor.sub} ${x.route}${x.purpose ? ` (motif : ${x.purpose})` : ''}`,
+        `- ${x.readAt.slice(0, 19).replace('T', ' ')} ${x.actor.role} ${x.actor.sub} ` +
+        `${x.route}${x.purpose ? ` (motif : ${x.purpose})` : ''}`,
     ),
   ];
 }

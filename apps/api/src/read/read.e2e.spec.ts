@@ -190,7 +190,8 @@ describe.each(stores)('read side on the %s store', (store) => {
   it('computes the indicators, and reproduces them as known at a past date', async () => {
     const etat = bearer(tokens.etat());
     const q1 =
-      '/api/indicators?from=2025-01-01&to=2025-03-31&codes=calpae.new_entrants,calpae.oriented_within_1_month,calpae.first_appointments_fixed';
+      '/api/indicators?from=2025-01-01&to=2025-03-31' +
+      '&codes=calpae.new_entrants,calpae.oriented_within_1_month,calpae.first_appointments_fixed';
     const now = await api.http.get(q1).set(etat).expect(200);
     // P1 and P3 entered on 6 Jan, both oriented on 21 Jan (≤ 6 Feb); only P3 has a first appointment.
     expect(
@@ -233,7 +234,8 @@ describe.each(stores)('read side on the %s store', (store) => {
     expect(lines[1]).toMatch(/^# version des définitions : defs-/);
     const header = lines.find((l: string) => !l.startsWith('#'))!;
     expect(header).toBe(
-      'family,code,definition_version,label,unit,group_by,group,breakdown,numerator,denominator,value,period_from,period_to,as_of,parameters',
+      'family,code,definition_version,label,unit,group_by,group,breakdown,' +
+        'numerator,denominator,value,period_from,period_to,as_of,parameters',
     );
     expect(lines.find((l: string) => l.startsWith('calpae,calpae.new_entrants,'))).toMatch(
       /,all,,2,,2,2025-01-01,2025-03-31,/,

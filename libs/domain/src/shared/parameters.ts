@@ -54,7 +54,10 @@ export interface Parameters {
   repeatedBreachMonthsMax: number;
   /** Cap on the suspended share for a household of more than one person or with the single-parent increase (R262-68-6). */
   householdShareCap: number;
-  /** A manquement of the same obligation within N months of a suspension decided for it is repeated (L262-37 II 2°; project rule until the decree's figure is known). */
+  /**
+   * A manquement of the same obligation within N months of a suspension decided for it is repeated
+   * (L262-37 II 2°; project rule until the decree's figure is known).
+   */
   repeatedBreachDelayMonths: number;
   /** Weekly activity hours a contract plans unless a reason of reduction or an exemption applies (loi 2023-1196 pour le plein emploi). */
   activityHoursLegalMin: number;
@@ -64,7 +67,10 @@ export interface Parameters {
   /** Joint review of a social-track contract N months after it, or after the extended delay when the situation warrants it (L262-31). */
   jointReviewMonths: number;
   jointReviewExtendedMonths: number;
-  /** An accompaniment interrupted without exit is a rupture unless a new orientation follows within N months (project rule on the national dashboard's name). */
+  /**
+   * An accompaniment interrupted without exit is a rupture unless a new orientation follows within N months
+   * (project rule on the national dashboard's name).
+   */
   ruptureFollowUpMonths: number;
   /** Target délai from the orientation to the start of an accompagnement global, in days (CALPAE). */
   globalStartTargetDays: number;

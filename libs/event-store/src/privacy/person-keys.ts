@@ -8,8 +8,12 @@ const PRIVACY_MIGRATIONS: Migration[] = [
     id: 1,
     name: 'person keys and erasures',
     sql: `
-      create table person_keys (subject text primary key, wrapped_key text not null, created_at timestamptz not null default now());
-      create table person_erasures (subject text primary key, erased_at timestamptz not null default now(), reason text not null, actor text not null);
+      create table person_keys (
+        subject text primary key, wrapped_key text not null, created_at timestamptz not null default now()
+      );
+      create table person_erasures (
+        subject text primary key, erased_at timestamptz not null default now(), reason text not null, actor text not null
+      );
     `,
   },
 ];

@@ -136,7 +136,8 @@ describe('the lock of an embedded data directory', () => {
       hostname: hostname(),
     });
     expect(logs).toEqual([
-      `data directory ${dir}: taking over the lock of server (pid ${pid} on ${hostname()}, since 2026-01-01T00:00:00.000Z), which is no longer running`,
+      `data directory ${dir}: taking over the lock of server (pid ${pid} on ${hostname()}, since 2026-01-01T00:00:00.000Z)` +
+        ', which is no longer running',
     ]);
     lock.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);

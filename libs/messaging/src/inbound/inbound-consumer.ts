@@ -93,7 +93,7 @@ export async function applyInbound(
   const headers = { correlationId: m.messageId, idempotencyKey: m.messageId };
   switch (m.type) {
     case 'entry': {
-      const { cafNumber, rank, ...person } = m.person;
+      const { cafNumber, rank: _rank, ...person } = m.person;
       const found = await people.match(m.person);
       const id = found.parcoursId ?? parcoursIdOfCafPerson(m.person);
       const household = { ...m.household, cafNumber } as never;
@@ -195,7 +195,10 @@ export interface InboundOptions {
   topics?: { caf?: string; franceTravail?: string; deadLetters?: string };
   /** Attempts at a message failing for a passing (or unknown) reason before it is dead-lettered; 10 by default. */
   maxAttempts?: number;
-  /** Pause after the first failed attempt, doubled after each one up to retryMaxMs: by default 250 ms to 15 s, about a minute over 10 attempts. */
+  /**
+   * Pause after the first failed attempt, doubled after each one up to retryMaxMs: by default 250 ms to 15 s,
+   * about a minute over 10 attempts.
+   */
   retryBaseMs?: number;
   retryMaxMs?: number;
   log?: (message: string) => void;
@@ -217,7 +220,10 @@ export interface InboundStatus {
   name: 'kafka-inbound';
   /** retrying: some partition waits behind a message failing for a passing reason; stopped: not started, stopped or crashed. */
   status: 'running' | 'retrying' | 'stopped';
-  /** The last passing failure or crash (code, where, attempt), kept after recovery; dead-lettered refusals are not errors of the consumer. */
+  /**
+   * The last passing failure or crash (code, where, attempt), kept after recovery; dead-lettered refusals are not
+   * errors of the consumer.
+   */
   lastError: string | null;
   retrying: RetryingMessage[];
   /** Messages not yet committed, over every partition of the flows; null when the broker does not tell. */

@@ -62,7 +62,10 @@ describeWithKafka('partner flows from Kafka', () => {
     await api.close();
   });
 
-  /** Partners key their messages by person (CAF: numéro allocataire; France Travail: parcours id), so that a person's messages stay in order. */
+  /**
+   * Partners key their messages by person (CAF: numéro allocataire; France Travail: parcours id), so that a person's
+   * messages stay in order.
+   */
   const keyOf = (v: object | string): string => {
     if (typeof v === 'string') return 'garbage';
     const m = v as { parcoursId?: string; person?: { cafNumber: string } };

@@ -295,9 +295,11 @@ export const toIntegration: Mapper = (e) => {
     case 'EpOpinionGiven':
     case 'SuppressionEpOpinionGiven':
     // A modality of the référent's work, not a fact partners act on.
+    // falls through
     case 'IntensiveAccompanimentStarted':
     case 'IntensiveAccompanimentEnded':
     // Steps on the way to a published one (the review held, the accompaniment started).
+    // falls through
     case 'JointReviewExtended':
     case 'GlobalAccompanimentOriented':
       return undefined;

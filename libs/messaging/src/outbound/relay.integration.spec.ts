@@ -16,7 +16,10 @@ import { describeWithKafka, kafkaBroker } from '../../../../test/support/service
 import { createKafka } from '../kafka-client';
 import { PARCOURS_TOPIC } from './integration-events';
 
-/** The steps the public contract leaves out (README, Kafka): the procedure's exchanges, the intensive modality, steps before a published one. */
+/**
+ * The steps the public contract leaves out (README, Kafka): the procedure's exchanges, the intensive modality,
+ * steps before a published one.
+ */
 const INTERNAL = [
   'JointReviewExtended',
   'GlobalAccompanimentOriented',

@@ -104,7 +104,8 @@ const suspension = (decidedOn: string, endsOn: string): ParcoursEvent => ({
 });
 
 const histories: ParcoursEvent[][] = [
-  // A: in the RSA since Oct 2024, socio-pro (CCAS), registered 5 Oct, contract 10 Jan (20 h), action 3.3 ending in a training, employment on 1 May.
+  // A: in the RSA since Oct 2024, socio-pro (CCAS), registered 5 Oct, contract 10 Jan (20 h),
+  // action 3.3 ending in a training, employment on 1 May.
   [
     entered('A', '2024-10-01', 'female', '1990-07-01', 'single', '2024-09-25'),
     { type: 'FranceTravailRegistered', data: { registeredOn: '2024-10-05' } },
@@ -134,7 +135,8 @@ const histories: ParcoursEvent[][] = [
       data: { sanctionId: 's-2025-04-01', remobilisedOn: '2025-04-20' },
     },
   ],
-  // C: entered 1 Feb, employment track with France Travail, suspended from 1 Mar to 31 Jul, exited 15 Apr (still followed: within 6 months).
+  // C: entered 1 Feb, employment track with France Travail, suspended from 1 Mar to 31 Jul,
+  // exited 15 Apr (still followed: within 6 months).
   [
     entered('C', '2025-02-01', 'female', '1970-01-01', 'single_parent'),
     oriented('2025-02-10', 'employment', 'france_travail'),

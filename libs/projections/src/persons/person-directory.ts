@@ -17,8 +17,13 @@ const MIGRATIONS: Migration[] = [
     id: 1,
     name: 'caf links and possible duplicates',
     sql: `
-      create table caf_person_links (key_digest text primary key, parcours_id text not null, linked_at timestamptz not null default now());
-      create table possible_duplicates (parcours_id text not null, candidate_id text not null, found_at timestamptz not null default now(), confirmed boolean, primary key (parcours_id, candidate_id));
+      create table caf_person_links (
+        key_digest text primary key, parcours_id text not null, linked_at timestamptz not null default now()
+      );
+      create table possible_duplicates (
+        parcours_id text not null, candidate_id text not null, found_at timestamptz not null default now(), confirmed boolean,
+        primary key (parcours_id, candidate_id)
+      );
     `,
   },
 ];

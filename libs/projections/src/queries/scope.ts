@@ -20,7 +20,8 @@ export interface Page {
 
 /** SQL text computing an échéance's status on date $n: the same rule as echeanceStatus(). */
 export const statusSql = (dateParam: string, alias = 'e') => `case
-  when ${alias}.met_on is not null and ${alias}.met_on <= ${dateParam} then (case when ${alias}.met_on <= ${alias}.due_on then 'met_on_time' else 'met_late' end)
+  when ${alias}.met_on is not null and ${alias}.met_on <= ${dateParam}
+    then (case when ${alias}.met_on <= ${alias}.due_on then 'met_on_time' else 'met_late' end)
   when ${alias}.cancelled_on is not null and ${alias}.cancelled_on <= ${dateParam} then 'cancelled'
   when ${dateParam} > ${alias}.due_on then 'overdue'
   when ${dateParam} >= ${alias}.warn_from then 'due_soon'

@@ -40,7 +40,8 @@ export async function querySupervision(
   }>(
     `select count(*) filter (where track is null and status = 'in_rsa')::int as without_orientation,
             count(*) filter (where track is not null and referent_id is null and status in ('in_rsa', 'exited'))::int as without_referent,
-            count(*) filter (where contract_status = 'signed' and contract_ends_on between $2::date and $3::date)::int as contracts_ending_soon,
+            count(*) filter (where contract_status = 'signed' and contract_ends_on between $2::date and $3::date)::int
+              as contracts_ending_soon,
             coalesce(sum(open_breaches), 0)::int as open_breaches,
             count(*) filter (where sanction_in_progress)::int as sanctions_in_progress
      from rm_portfolio where territory = $1`,
