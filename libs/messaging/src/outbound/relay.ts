@@ -1,5 +1,5 @@
 import type { EventStore, GlobalPosition, RecordedEvent, SqlClient } from '@parcours/event-store';
-import { isTransientStoreError, retryDelay } from '@parcours/event-store';
+import { isTransientStoreError, migrate, Migration, retryDelay } from '@parcours/event-store';
 import { DEADLINES_TOPIC, envelopeOf, IntegrationEnvelope, PARCOURS_TOPIC } from './integration-events';
 import { MessageSink, OutgoingMessage } from './kafka-sink';
 
@@ -14,6 +14,22 @@ export interface RelayOptions {
 }
 
 export const RELAY = 'kafka-relay';
+
+/** The relay's checkpoint. Append new migrations; never edit one that has shipped. */
+export const RELAY_MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'relay checkpoint',
+    // "if not exists": databases made before these migrations already have the table, perhaps without
+    // the later columns, which the statements after it add.
+    sql: `create table if not exists relay_checkpoints (name text primary key, position text,
+        published bigint not null default 0, updated_at timestamptz);
+      alter table relay_checkpoints add column if not exists status text not null default 'running';
+      alter table relay_checkpoints add column if not exists error text;
+      alter table relay_checkpoints add column if not exists events_processed bigint not null default 0;
+      insert into relay_checkpoints (name) values ('${RELAY}') on conflict (name) do nothing;`,
+  },
+];
 
 /** Same shape as a projection's status (GET /api/projections lists both). */
 export interface RelayStatus {
@@ -116,14 +132,7 @@ export class IntegrationRelay {
   }
 
   async migrate(): Promise<void> {
-    await this.sql.exec(
-      `create table if not exists relay_checkpoints (name text primary key, position ` +
-        `text, published bigint not null default 0, updated_at timestamptz);
-       alter table relay_checkpoints add column if not exists status text not null default 'running';
-       alter table relay_checkpoints add column if not exists error text;
-       alter table relay_checkpoints add column if not exists events_processed bigint not null default 0;
-       insert into relay_checkpoints (name) values ('${RELAY}') on conflict (name) do nothing;`,
-    );
+    await migrate(this.sql, RELAY_MIGRATIONS, 'relay_migrations');
   }
 
   async position(): Promise<string | undefined> {
