@@ -39,35 +39,67 @@ describe('bearer tokens', () => {
     expect(() => authenticate(`Bearer ${none}`, secret)).toThrow(InvalidTokenError);
   });
 
-  it('requires the claims each role needs', () => {
-    expect(() => identityFromClaims({ sub: 'u', role: 'referent' })).toThrow(/referentId/);
-    expect(() => identityFromClaims({ sub: 'u', role: 'slai' })).toThrow(/territory/);
-    expect(() => identityFromClaims({ sub: 'u', role: 'king' })).toThrow(/role/);
+  it.each([
+    { name: 'a referentId for a référent', claims: { sub: 'u', role: 'referent' }, error: /referentId/ },
+    { name: 'a territory for the SLAI', claims: { sub: 'u', role: 'slai' }, error: /territory/ },
+    { name: 'a role Parcours knows', claims: { sub: 'u', role: 'king' }, error: /role/ },
+  ])('requires the claims each role needs: $name', ({ claims, error }) => {
+    expect(() => identityFromClaims(claims)).toThrow(error);
+  });
+
+  it('requires a subject in a signed token', () => {
     const exp = Math.floor(Date.now() / 1000) + 600;
     expect(() => authenticate(`Bearer ${signJwt({ role: 'etat', exp }, secret)}`, secret)).toThrow(/sub/);
   });
 
-  it('requires a numeric exp, and a lifetime within the maximum', () => {
+  describe('requires a numeric exp, and a lifetime within the maximum', () => {
     const now = new Date('2025-06-30T10:00:00Z');
     const iat = now.getTime() / 1000;
     const token = (claims: object) => `Bearer ${signJwt({ sub: 'u', role: 'etat', ...claims }, secret)}`;
-    expect(() => authenticate(token({ iat }), secret, now)).toThrow(/exp/);
-    expect(() => authenticate(token({ iat, exp: String(iat + 60) }), secret, now)).toThrow(/exp/);
-    expect(() => authenticate(token({ iat: 'yesterday', exp: iat + 60 }), secret, now)).toThrow(/iat/);
-    expect(() =>
-      authenticate(token({ iat, exp: iat + 7200 }), secret, now, { maxLifetimeSeconds: 3600 }),
-    ).toThrow(/longer/);
-    expect(() => authenticate(token({ exp: iat + 7200 }), secret, now, { maxLifetimeSeconds: 3600 })).toThrow(
-      /longer/,
-    );
-    expect(
-      authenticate(token({ iat, exp: iat + 3600 }), secret, now, { maxLifetimeSeconds: 3600 }),
-    ).toMatchObject({ sub: 'u', role: 'etat' });
-    // A future iat would stretch a ten-year token under the cap: refused.
-    expect(() =>
-      authenticate(token({ iat: iat + 10 * 365 * 86400 - 60, exp: iat + 10 * 365 * 86400 }), secret, now, {
-        maxLifetimeSeconds: 3600,
-      }),
-    ).toThrow(/future/);
+    const capped = { maxLifetimeSeconds: 3600 };
+
+    it.each([
+      { name: 'no exp', claims: { iat }, options: undefined, error: /exp/ },
+      {
+        name: 'an exp that is a string',
+        claims: { iat, exp: String(iat + 60) },
+        options: undefined,
+        error: /exp/,
+      },
+      {
+        name: 'an iat that is not a number',
+        claims: { iat: 'yesterday', exp: iat + 60 },
+        options: undefined,
+        error: /iat/,
+      },
+      {
+        name: 'a lifetime above the maximum',
+        claims: { iat, exp: iat + 7200 },
+        options: capped,
+        error: /longer/,
+      },
+      {
+        name: 'a lifetime above the maximum, counted from now without iat',
+        claims: { exp: iat + 7200 },
+        options: capped,
+        error: /longer/,
+      },
+      // A future iat would stretch a ten-year token under the cap.
+      {
+        name: 'an iat in the future',
+        claims: { iat: iat + 10 * 365 * 86400 - 60, exp: iat + 10 * 365 * 86400 },
+        options: capped,
+        error: /future/,
+      },
+    ])('refuses $name', ({ claims, options, error }) => {
+      expect(() => authenticate(token(claims), secret, now, options)).toThrow(error);
+    });
+
+    it('accepts a lifetime of exactly the maximum', () => {
+      expect(authenticate(token({ iat, exp: iat + 3600 }), secret, now, capped)).toMatchObject({
+        sub: 'u',
+        role: 'etat',
+      });
+    });
   });
 });

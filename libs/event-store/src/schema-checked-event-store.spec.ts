@@ -56,19 +56,37 @@ describe('schema-checked event store', () => {
     expect((await store.readAll()).events).toEqual([]);
   });
 
-  it('refuses a type the stream does not know, a value the rules refuse, data that is not JSON', async () => {
-    await expect(
-      store.appendToStream('checked-1', [{ id: randomUUID(), type: 'Other', data: {} }]),
-    ).rejects.toMatchObject({ faults: [{ path: '', rule: 'unknownEventType' }] });
-    await expect(
-      store.appendToStream('checked-1', [{ id: randomUUID(), type: 'toString', data: {} }]),
-    ).rejects.toMatchObject({ faults: [{ path: '', rule: 'unknownEventType' }] });
-    await expect(
-      store.appendToStream('checked-1', [{ id: randomUUID(), type: 'Noted', data: { text: 'nope' } }]),
-    ).rejects.toMatchObject({ faults: [{ path: '/text', rule: 'custom' }] });
-    await expect(
-      store.appendToStream('checked-1', [{ id: randomUUID(), type: 'Noted', data: { text: 1n } as never }]),
-    ).rejects.toMatchObject({ faults: [{ path: '', rule: 'json' }] });
+  it.each([
+    {
+      name: 'a type the stream does not know',
+      type: 'Other',
+      data: {},
+      fault: { path: '', rule: 'unknownEventType' },
+    },
+    {
+      name: 'a type named after a prototype property',
+      type: 'toString',
+      data: {},
+      fault: { path: '', rule: 'unknownEventType' },
+    },
+    {
+      name: 'a value the rules refuse',
+      type: 'Noted',
+      data: { text: 'nope' },
+      fault: { path: '/text', rule: 'custom' },
+    },
+    {
+      name: 'data that is not JSON',
+      type: 'Noted',
+      data: { text: 1n } as never,
+      fault: { path: '', rule: 'json' },
+    },
+  ])('refuses $name, and writes nothing', async ({ type, data, fault }) => {
+    await expect(store.appendToStream('checked-1', [{ id: randomUUID(), type, data }])).rejects.toMatchObject(
+      {
+        faults: [fault],
+      },
+    );
     expect(await store.countAfter(undefined)).toBe(0);
   });
 

@@ -1,5 +1,6 @@
 import { followed, given, history, testContext } from '../testing/parcours-specification';
 import { ParcoursCommand } from './commands';
+import { DecisionContext } from './decide';
 import { ParcoursEvent } from './events';
 
 /**
@@ -26,6 +27,18 @@ const reentered = (enteredOn: string): ParcoursEvent => ({
     enteredOn,
   },
 });
+
+/** One refusal, as a row of a table: given the history, the command breaks the rule `code` (on `field`). */
+interface Refusal {
+  name: string;
+  history: ParcoursEvent[];
+  command: ParcoursCommand;
+  ctx?: DecisionContext;
+  code: string;
+  field?: string;
+}
+const refuses = ({ history, command, ctx, code, field }: Refusal) =>
+  given(history).when(command, ctx).thenViolation(code, field);
 
 describe('a re-entry starts clean (DOMAIN.md §2.9)', () => {
   it('signs a new contract in the new cycle although the previous cycle’s contract had not reached its end', () => {
@@ -93,24 +106,37 @@ describe('employment and its end (France Travail flow or the référent)', () =>
     endedOn,
   });
 
-  it('records the end of a known employment, once, not before its start', () => {
+  it('records the end of a known employment', () => {
     given([...followed(), started])
       .when(end('2025-05-31'))
       .then([{ type: 'EmploymentEnded', data: { employmentId: 'e-1', endedOn: '2025-05-31' } }]);
-    given([...followed(), started])
-      .when(end('2025-02-28'))
-      .thenViolation('EMPLOYMENT_END_BEFORE_START', 'endedOn');
-    given([
-      ...followed(),
-      started,
-      { type: 'EmploymentEnded', data: { employmentId: 'e-1', endedOn: '2025-05-31' } },
-    ])
-      .when(end('2025-06-30'))
-      .thenViolation('EMPLOYMENT_ALREADY_ENDED');
-    given([...followed(), started])
-      .when(end('2025-05-31', 'e-9'))
-      .thenViolation('EMPLOYMENT_NOT_FOUND');
   });
+
+  it.each<Refusal>([
+    {
+      name: 'an end before its start',
+      history: [...followed(), started],
+      command: end('2025-02-28'),
+      code: 'EMPLOYMENT_END_BEFORE_START',
+      field: 'endedOn',
+    },
+    {
+      name: 'a second end',
+      history: [
+        ...followed(),
+        started,
+        { type: 'EmploymentEnded', data: { employmentId: 'e-1', endedOn: '2025-05-31' } },
+      ],
+      command: end('2025-06-30'),
+      code: 'EMPLOYMENT_ALREADY_ENDED',
+    },
+    {
+      name: 'the end of an unknown employment',
+      history: [...followed(), started],
+      command: end('2025-05-31', 'e-9'),
+      code: 'EMPLOYMENT_NOT_FOUND',
+    },
+  ])('refuses $name ($code)', refuses);
 });
 
 describe('intensive accompaniment: a modality of the accompaniment, for intensiveMonths (DOMAIN.md §2.5, §3)', () => {

@@ -1,5 +1,6 @@
 import { followed, given, history, testContext } from '../testing/parcours-specification';
 import { ParcoursCommand } from './commands';
+import { DecisionContext } from './decide';
 import { ParcoursEvent } from './events';
 
 const person = { lastName: 'Martin', firstName: 'Léa', birthDate: '1990-04-12', sex: 'female' as const };
@@ -12,6 +13,18 @@ const enter: ParcoursCommand = {
   rightOpenedOn: '2025-01-03',
   enteredOn: '2025-01-06',
 };
+
+/** One refusal, as a row of a table: given the history, the command breaks the rule `code` (on `field`). */
+interface Refusal {
+  name: string;
+  history: ParcoursEvent[];
+  command: ParcoursCommand;
+  ctx?: DecisionContext;
+  code: string;
+  field?: string;
+}
+const refuses = ({ history, command, ctx, code, field }: Refusal) =>
+  given(history).when(command, ctx).thenViolation(code, field);
 
 describe('entry and re-entry', () => {
   it('opens cycle 1 with the three entry dates', () => {
@@ -97,25 +110,47 @@ describe('orientation and référent', () => {
       ]);
   });
 
-  it('refuses an orientation before entry, in the future, to an unknown organisme, or twice', () => {
-    given([]).when(orient).thenViolation('PARCOURS_NOT_FOUND');
-    given([history.entered()])
-      .when({ ...orient, decidedOn: '2025-01-05', notifiedOn: '2025-01-05' })
-      .thenViolation('DATE_BEFORE_ENTRY', 'decidedOn');
-    given([history.entered()])
-      .when({ ...orient, notifiedOn: '2025-07-02', decidedOn: '2025-07-01' })
-      .thenViolation('DATE_IN_FUTURE');
-    given([history.entered()])
-      .when({ ...orient, notifiedOn: '2025-01-19' })
-      .thenViolation('NOTIFICATION_BEFORE_DECISION', 'notifiedOn');
-    given([history.entered()])
-      .when(orient, testContext({ organisation: undefined }))
-      .thenViolation('ORGANISATION_UNKNOWN', 'organisationId');
-    given([history.entered(), history.oriented()]).when(orient).thenViolation('ALREADY_ORIENTED');
-  });
+  it.each<Refusal>([
+    { name: 'before entry', history: [], command: orient, code: 'PARCOURS_NOT_FOUND' },
+    {
+      name: 'decided before the entry date',
+      history: [history.entered()],
+      command: { ...orient, decidedOn: '2025-01-05', notifiedOn: '2025-01-05' },
+      code: 'DATE_BEFORE_ENTRY',
+      field: 'decidedOn',
+    },
+    {
+      name: 'in the future',
+      history: [history.entered()],
+      command: { ...orient, notifiedOn: '2025-07-02', decidedOn: '2025-07-01' },
+      code: 'DATE_IN_FUTURE',
+    },
+    {
+      name: 'notified before its decision',
+      history: [history.entered()],
+      command: { ...orient, notifiedOn: '2025-01-19' },
+      code: 'NOTIFICATION_BEFORE_DECISION',
+      field: 'notifiedOn',
+    },
+    {
+      name: 'to an unknown organisme',
+      history: [history.entered()],
+      command: orient,
+      ctx: testContext({ organisation: undefined }),
+      code: 'ORGANISATION_UNKNOWN',
+      field: 'organisationId',
+    },
+    {
+      name: 'twice',
+      history: [history.entered(), history.oriented()],
+      command: orient,
+      code: 'ALREADY_ORIENTED',
+    },
+  ])('refuses an orientation $name ($code)', refuses);
+
+  const assign: ParcoursCommand = { type: 'AssignReferent', referentId: 'ref-1', assignedOn: '2025-01-22' };
 
   it('assigns a référent of the organisme, and changes it', () => {
-    const assign: ParcoursCommand = { type: 'AssignReferent', referentId: 'ref-1', assignedOn: '2025-01-22' };
     given([history.entered(), history.oriented()]).when(assign).then([history.referent()]);
     given(followed())
       .when(
@@ -135,29 +170,43 @@ describe('orientation and référent', () => {
       ]);
   });
 
-  it('refuses a référent without orientation, of another organisme, inactive, or already in place', () => {
-    const assign: ParcoursCommand = { type: 'AssignReferent', referentId: 'ref-1', assignedOn: '2025-01-22' };
-    given([history.entered()]).when(assign).thenViolation('ORIENTATION_REQUIRED');
-    given([history.entered(), history.oriented()])
-      .when(
-        assign,
-        testContext({ referent: { referentId: 'ref-1', organisationId: 'org-ft', active: true } }),
-      )
-      .thenViolation('REFERENT_NOT_IN_ORGANISATION', 'referentId');
-    given([history.entered(), history.oriented()])
-      .when(
-        assign,
-        testContext({ referent: { referentId: 'ref-1', organisationId: 'org-ccas', active: false } }),
-      )
-      .thenViolation('REFERENT_INACTIVE');
-    given([history.entered(), history.oriented()])
-      .when(assign, testContext({ referent: undefined }))
-      .thenViolation('REFERENT_UNKNOWN');
-    given(followed()).when(assign).thenViolation('REFERENT_ALREADY_ASSIGNED');
-    given([history.entered(), history.oriented()])
-      .when({ ...assign, assignedOn: '2025-01-19' })
-      .thenViolation('ASSIGNMENT_BEFORE_ORIENTATION');
-  });
+  it.each<Refusal>([
+    {
+      name: 'without orientation',
+      history: [history.entered()],
+      command: assign,
+      code: 'ORIENTATION_REQUIRED',
+    },
+    {
+      name: 'of another organisme',
+      history: [history.entered(), history.oriented()],
+      command: assign,
+      ctx: testContext({ referent: { referentId: 'ref-1', organisationId: 'org-ft', active: true } }),
+      code: 'REFERENT_NOT_IN_ORGANISATION',
+      field: 'referentId',
+    },
+    {
+      name: 'inactive',
+      history: [history.entered(), history.oriented()],
+      command: assign,
+      ctx: testContext({ referent: { referentId: 'ref-1', organisationId: 'org-ccas', active: false } }),
+      code: 'REFERENT_INACTIVE',
+    },
+    {
+      name: 'unknown',
+      history: [history.entered(), history.oriented()],
+      command: assign,
+      ctx: testContext({ referent: undefined }),
+      code: 'REFERENT_UNKNOWN',
+    },
+    { name: 'already in place', history: followed(), command: assign, code: 'REFERENT_ALREADY_ASSIGNED' },
+    {
+      name: 'assigned before the orientation',
+      history: [history.entered(), history.oriented()],
+      command: { ...assign, assignedOn: '2025-01-19' },
+      code: 'ASSIGNMENT_BEFORE_ORIENTATION',
+    },
+  ])('refuses a référent $name ($code)', refuses);
 
   it('drops the référent when a réorientation changes the organisme', () => {
     const request: ParcoursEvent = {
@@ -236,11 +285,16 @@ describe('appointments', () => {
     given([history.entered(), history.oriented()]).when(schedule).thenViolation('REFERENT_REQUIRED');
   });
 
-  it('is held, missed or cancelled once', () => {
-    const base = [...followed(), history.appointment()];
+  const base = [...followed(), history.appointment()];
+  const held: ParcoursEvent = {
+    type: 'AppointmentHeld',
+    data: { appointmentId: 'a-1', heldOn: '2025-02-01' },
+  };
+
+  it('is held or missed', () => {
     given(base)
       .when({ type: 'RecordAppointmentHeld', appointmentId: 'a-1', heldOn: '2025-02-01' })
-      .then([{ type: 'AppointmentHeld', data: { appointmentId: 'a-1', heldOn: '2025-02-01' } }]);
+      .then([held]);
     given(base)
       .when({
         type: 'RecordAppointmentMissed',
@@ -254,28 +308,40 @@ describe('appointments', () => {
           data: { appointmentId: 'a-1', missedOn: '2025-02-01', legitimateReason: false },
         },
       ]);
-    const held: ParcoursEvent = {
-      type: 'AppointmentHeld',
-      data: { appointmentId: 'a-1', heldOn: '2025-02-01' },
-    };
-    given([...base, held])
-      .when({
+  });
+
+  it.each<Refusal>([
+    {
+      name: 'missed once held',
+      history: [...base, held],
+      command: {
         type: 'RecordAppointmentMissed',
         appointmentId: 'a-1',
         missedOn: '2025-02-01',
         legitimateReason: true,
-      })
-      .thenViolation('APPOINTMENT_ALREADY_CLOSED');
-    given([...base, held])
-      .when({ type: 'CancelAppointment', appointmentId: 'a-1', cancelledOn: '2025-02-02' })
-      .thenViolation('APPOINTMENT_ALREADY_CLOSED');
-    given(base)
-      .when({ type: 'RecordAppointmentHeld', appointmentId: 'zzz', heldOn: '2025-02-01' })
-      .thenViolation('APPOINTMENT_NOT_FOUND');
-    given(base)
-      .when({ type: 'RecordAppointmentHeld', appointmentId: 'a-1', heldOn: '2025-07-01' })
-      .thenViolation('DATE_IN_FUTURE', 'heldOn');
-  });
+      },
+      code: 'APPOINTMENT_ALREADY_CLOSED',
+    },
+    {
+      name: 'cancelled once held',
+      history: [...base, held],
+      command: { type: 'CancelAppointment', appointmentId: 'a-1', cancelledOn: '2025-02-02' },
+      code: 'APPOINTMENT_ALREADY_CLOSED',
+    },
+    {
+      name: 'held without having been scheduled',
+      history: base,
+      command: { type: 'RecordAppointmentHeld', appointmentId: 'zzz', heldOn: '2025-02-01' },
+      code: 'APPOINTMENT_NOT_FOUND',
+    },
+    {
+      name: 'held in the future',
+      history: base,
+      command: { type: 'RecordAppointmentHeld', appointmentId: 'a-1', heldOn: '2025-07-01' },
+      code: 'DATE_IN_FUTURE',
+      field: 'heldOn',
+    },
+  ])('is not $name ($code)', refuses);
 });
 
 describe('diagnostic and freins', () => {
@@ -344,23 +410,43 @@ describe("contrat d'engagement", () => {
       .thenViolation('CONTRACT_ALREADY_OPEN', 'startsOn');
   });
 
-  it('refuses an end before the start, a duration or hours outside the parameters', () => {
-    given(followed())
-      .when({ ...sign, endsOn: '2025-01-31' })
-      .thenViolation('CONTRACT_END_BEFORE_START', 'endsOn');
-    given(followed())
-      .when({ ...sign, endsOn: '2026-02-02' })
-      .thenViolation('CONTRACT_DURATION_OUT_OF_RANGE', 'endsOn');
-    given(followed())
-      .when({ ...sign, endsOn: '2025-07-31' }, testContext({ parameters: { contractMaxMonths: 3 } }))
-      .thenViolation('CONTRACT_DURATION_OUT_OF_RANGE');
-    given(followed())
-      .when({ ...sign, weeklyHours: 36 })
-      .thenViolation('WEEKLY_HOURS_OUT_OF_RANGE', 'weeklyHours');
-    given(followed())
-      .when({ ...sign, weeklyHours: 6 }, testContext({ parameters: { weeklyHoursMin: 7 } }))
-      .thenViolation('WEEKLY_HOURS_OUT_OF_RANGE');
-  });
+  it.each<Refusal>([
+    {
+      name: 'an end before the start',
+      history: followed(),
+      command: { ...sign, endsOn: '2025-01-31' },
+      code: 'CONTRACT_END_BEFORE_START',
+      field: 'endsOn',
+    },
+    {
+      name: 'a duration beyond the default maximum',
+      history: followed(),
+      command: { ...sign, endsOn: '2026-02-02' },
+      code: 'CONTRACT_DURATION_OUT_OF_RANGE',
+      field: 'endsOn',
+    },
+    {
+      name: 'a duration beyond the maximum of the parameters',
+      history: followed(),
+      command: { ...sign, endsOn: '2025-07-31' },
+      ctx: testContext({ parameters: { contractMaxMonths: 3 } }),
+      code: 'CONTRACT_DURATION_OUT_OF_RANGE',
+    },
+    {
+      name: 'hours above the default maximum',
+      history: followed(),
+      command: { ...sign, weeklyHours: 36 },
+      code: 'WEEKLY_HOURS_OUT_OF_RANGE',
+      field: 'weeklyHours',
+    },
+    {
+      name: 'hours below the minimum of the parameters',
+      history: followed(),
+      command: { ...sign, weeklyHours: 6 },
+      ctx: testContext({ parameters: { weeklyHoursMin: 7 } }),
+      code: 'WEEKLY_HOURS_OUT_OF_RANGE',
+    },
+  ])('refuses $name ($code)', refuses);
 
   it('needs an orientation and a référent', () => {
     given([history.entered()]).when(sign).thenViolation('ORIENTATION_REQUIRED');
@@ -441,29 +527,45 @@ describe('insertion actions and employment', () => {
       ]);
   });
 
-  it('keeps the order prescription → entry → exit', () => {
-    given([history.entered(), history.oriented()])
-      .when({ type: 'PrescribeAction', actionId: 'act-1', prescribedOn: '2025-02-10' })
-      .thenViolation('REFERENT_REQUIRED');
-    given(followed())
-      .when(
-        { type: 'PrescribeAction', actionId: 'zz', prescribedOn: '2025-02-10' },
-        testContext({ action: undefined }),
-      )
-      .thenViolation('ACTION_UNKNOWN');
-    given([...followed(), prescribed])
-      .when({ type: 'ExitAction', prescriptionId: 'pr-1', exitedOn: '2025-05-15', outcome: 'training' })
-      .thenViolation('ACTION_NOT_ENTERED');
-    given([...followed(), prescribed])
-      .when({ type: 'EnterAction', prescriptionId: 'pr-1', enteredOn: '2025-02-09' })
-      .thenViolation('ENTRY_BEFORE_PRESCRIPTION');
-    given([...followed(), prescribed, entered])
-      .when({ type: 'EnterAction', prescriptionId: 'pr-1', enteredOn: '2025-02-16' })
-      .thenViolation('ACTION_ALREADY_ENTERED');
-    given(followed())
-      .when({ type: 'EnterAction', prescriptionId: 'pr-9', enteredOn: '2025-02-16' })
-      .thenViolation('PRESCRIPTION_NOT_FOUND');
-  });
+  it.each<Refusal>([
+    {
+      name: 'a prescription without a référent',
+      history: [history.entered(), history.oriented()],
+      command: { type: 'PrescribeAction', actionId: 'act-1', prescribedOn: '2025-02-10' },
+      code: 'REFERENT_REQUIRED',
+    },
+    {
+      name: 'a prescription of an unknown action',
+      history: followed(),
+      command: { type: 'PrescribeAction', actionId: 'zz', prescribedOn: '2025-02-10' },
+      ctx: testContext({ action: undefined }),
+      code: 'ACTION_UNKNOWN',
+    },
+    {
+      name: 'an exit before any entry',
+      history: [...followed(), prescribed],
+      command: { type: 'ExitAction', prescriptionId: 'pr-1', exitedOn: '2025-05-15', outcome: 'training' },
+      code: 'ACTION_NOT_ENTERED',
+    },
+    {
+      name: 'an entry before the prescription',
+      history: [...followed(), prescribed],
+      command: { type: 'EnterAction', prescriptionId: 'pr-1', enteredOn: '2025-02-09' },
+      code: 'ENTRY_BEFORE_PRESCRIPTION',
+    },
+    {
+      name: 'a second entry',
+      history: [...followed(), prescribed, entered],
+      command: { type: 'EnterAction', prescriptionId: 'pr-1', enteredOn: '2025-02-16' },
+      code: 'ACTION_ALREADY_ENTERED',
+    },
+    {
+      name: 'an entry into a prescription that does not exist',
+      history: followed(),
+      command: { type: 'EnterAction', prescriptionId: 'pr-9', enteredOn: '2025-02-16' },
+      code: 'PRESCRIPTION_NOT_FOUND',
+    },
+  ])('keeps the order prescription → entry → exit: refuses $name ($code)', refuses);
 
   it('records an employment start', () => {
     given([history.entered()])
@@ -500,27 +602,43 @@ describe('réorientation', () => {
       .thenViolation('ORIENTATION_REQUIRED');
   });
 
-  it('is decided after its request, once', () => {
+  it('is decided after its request', () => {
     given([...followed(), requested])
       .when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-03-05', accepted: false })
       .then([{ type: 'ReorientationRefused', data: { requestId: 'r-1', decidedOn: '2025-03-05' } }]);
-    given([...followed(), requested])
-      .when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-02-28', accepted: false })
-      .thenViolation('DECISION_BEFORE_REQUEST');
-    given([
-      ...followed(),
-      requested,
-      { type: 'ReorientationRefused', data: { requestId: 'r-1', decidedOn: '2025-03-05' } },
-    ])
-      .when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-03-06', accepted: false })
-      .thenViolation('REORIENTATION_ALREADY_DECIDED');
-    given(followed())
-      .when({ type: 'DecideReorientation', requestId: 'r-9', decidedOn: '2025-03-06', accepted: false })
-      .thenViolation('REORIENTATION_REQUEST_NOT_FOUND');
-    given([...followed(), requested])
-      .when({ type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-03-05', accepted: true })
-      .thenViolation('REORIENTATION_TARGET_REQUIRED', 'track');
   });
+
+  it.each<Refusal>([
+    {
+      name: 'before its request',
+      history: [...followed(), requested],
+      command: { type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-02-28', accepted: false },
+      code: 'DECISION_BEFORE_REQUEST',
+    },
+    {
+      name: 'twice',
+      history: [
+        ...followed(),
+        requested,
+        { type: 'ReorientationRefused', data: { requestId: 'r-1', decidedOn: '2025-03-05' } },
+      ],
+      command: { type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-03-06', accepted: false },
+      code: 'REORIENTATION_ALREADY_DECIDED',
+    },
+    {
+      name: 'without a request',
+      history: followed(),
+      command: { type: 'DecideReorientation', requestId: 'r-9', decidedOn: '2025-03-06', accepted: false },
+      code: 'REORIENTATION_REQUEST_NOT_FOUND',
+    },
+    {
+      name: 'accepted without a target track',
+      history: [...followed(), requested],
+      command: { type: 'DecideReorientation', requestId: 'r-1', decidedOn: '2025-03-05', accepted: true },
+      code: 'REORIENTATION_TARGET_REQUIRED',
+      field: 'track',
+    },
+  ])('is not decided $name ($code)', refuses);
 });
 
 describe('manquement and suspension-remobilisation', () => {

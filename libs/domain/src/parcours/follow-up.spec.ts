@@ -1,5 +1,6 @@
 import { followed, given, history, testContext } from '../testing/parcours-specification';
 import { ParcoursCommand } from './commands';
+import { DecisionContext } from './decide';
 import { ParcoursEvent } from './events';
 
 /**
@@ -19,6 +20,18 @@ const orientedTo = (track: 'social' | 'employment', notifiedOn: string, id = 'o-
     notifiedOn,
   },
 });
+
+/** One refusal, as a row of a table: given the history, the command breaks the rule `code` (on `field`). */
+interface Refusal {
+  name: string;
+  history: ParcoursEvent[];
+  command: ParcoursCommand;
+  ctx?: DecisionContext;
+  code: string;
+  field?: string;
+}
+const refuses = ({ history, command, ctx, code, field }: Refusal) =>
+  given(history).when(command, ctx).thenViolation(code, field);
 
 describe('joint review of a social-track contract (L262-31, D262-65-2-1)', () => {
   it('is awaited after a contract of the social parcours, and held after it', () => {
@@ -114,23 +127,39 @@ describe('accompagnement global (binôme France Travail and social worker, S000 
       .then([{ type: 'GlobalAccompanimentEnded', data: { endedOn: '2025-06-10' } }]);
   });
 
-  it('needs an orientation of the parcours first, and one at a time', () => {
-    given([history.entered()])
-      .when({ type: 'OrientToGlobalAccompaniment', orientedOn: '2025-02-01' })
-      .thenViolation('ORIENTATION_REQUIRED');
-    given(followed())
-      .when({ type: 'OrientToGlobalAccompaniment', orientedOn: '2025-01-10' })
-      .thenViolation('GLOBAL_BEFORE_ORIENTATION', 'orientedOn');
-    given([...followed(), oriented])
-      .when({ type: 'OrientToGlobalAccompaniment', orientedOn: '2025-03-01' })
-      .thenViolation('GLOBAL_ACCOMPANIMENT_ALREADY_OPEN');
-    given(followed())
-      .when({ type: 'StartGlobalAccompaniment', startedOn: '2025-02-15', binomeId: 'binome-1' })
-      .thenViolation('GLOBAL_ACCOMPANIMENT_NOT_ORIENTED');
-    given([...followed(), oriented, started])
-      .when({ type: 'StartGlobalAccompaniment', startedOn: '2025-02-20', binomeId: 'binome-2' })
-      .thenViolation('GLOBAL_ACCOMPANIMENT_NOT_ORIENTED');
-  });
+  it.each<Refusal>([
+    {
+      name: 'an orientation of the parcours',
+      history: [history.entered()],
+      command: { type: 'OrientToGlobalAccompaniment', orientedOn: '2025-02-01' },
+      code: 'ORIENTATION_REQUIRED',
+    },
+    {
+      name: 'a date on or after the orientation of the parcours',
+      history: followed(),
+      command: { type: 'OrientToGlobalAccompaniment', orientedOn: '2025-01-10' },
+      code: 'GLOBAL_BEFORE_ORIENTATION',
+      field: 'orientedOn',
+    },
+    {
+      name: 'one orientation to it at a time',
+      history: [...followed(), oriented],
+      command: { type: 'OrientToGlobalAccompaniment', orientedOn: '2025-03-01' },
+      code: 'GLOBAL_ACCOMPANIMENT_ALREADY_OPEN',
+    },
+    {
+      name: 'an orientation to it before its start',
+      history: followed(),
+      command: { type: 'StartGlobalAccompaniment', startedOn: '2025-02-15', binomeId: 'binome-1' },
+      code: 'GLOBAL_ACCOMPANIMENT_NOT_ORIENTED',
+    },
+    {
+      name: 'a new orientation to it before a second start',
+      history: [...followed(), oriented, started],
+      command: { type: 'StartGlobalAccompaniment', startedOn: '2025-02-20', binomeId: 'binome-2' },
+      code: 'GLOBAL_ACCOMPANIMENT_NOT_ORIENTED',
+    },
+  ])('needs $name ($code)', refuses);
 });
 
 describe('an accompaniment interrupted without exit from the RSA (ruptures, DOMAIN.md §5.2)', () => {

@@ -1,5 +1,6 @@
 import { followed, given, history, testContext } from '../testing/parcours-specification';
 import { ParcoursCommand } from './commands';
+import { DecisionContext } from './decide';
 import { ParcoursEvent } from './events';
 
 /**
@@ -73,6 +74,18 @@ const withContract = (weeklyHours = 15, objectives = ['permis_b']): ParcoursEven
     },
   },
 ];
+
+/** One refusal, as a row of a table: given the history, the command breaks the rule `code` (on `field`). */
+interface Refusal {
+  name: string;
+  history: ParcoursEvent[];
+  command: ParcoursCommand;
+  ctx?: DecisionContext;
+  code: string;
+  field?: string;
+}
+const refuses = ({ history, command, ctx, code, field }: Refusal) =>
+  given(history).when(command, ctx).thenViolation(code, field);
 
 describe('suppression (L262-37 II 1° and III)', () => {
   const suspended = [
@@ -377,21 +390,33 @@ describe('the obligation breached (Conseil d’État n° 418975; an exemption su
     ).toMatchObject({ data: { obligation: 'activity_hours' } });
   });
 
-  it('refuses a step absent from the contract in force, or any contract step without a contract', () => {
-    given(withContract())
-      .when(report('garde_enfant'))
-      .thenViolation('BREACH_OBLIGATION_NOT_IN_CONTRACT', 'obligation');
-    given(followed())
-      .when(report('activity_hours'))
-      .thenViolation('BREACH_OBLIGATION_NOT_IN_CONTRACT', 'obligation');
-    const reviewed: ParcoursEvent = {
-      type: 'ContractReviewed',
-      data: { contractId: 'c-1', reviewedOn: '2025-04-01', outcome: 'end_of_contract' },
-    };
-    given([...withContract(), reviewed])
-      .when(report('permis_b', '2025-04-15'))
-      .thenViolation('BREACH_OBLIGATION_NOT_IN_CONTRACT', 'obligation');
-  });
+  const reviewed: ParcoursEvent = {
+    type: 'ContractReviewed',
+    data: { contractId: 'c-1', reviewedOn: '2025-04-01', outcome: 'end_of_contract' },
+  };
+  it.each<Refusal>([
+    {
+      name: 'a step absent from the contract in force',
+      history: withContract(),
+      command: report('garde_enfant'),
+      code: 'BREACH_OBLIGATION_NOT_IN_CONTRACT',
+      field: 'obligation',
+    },
+    {
+      name: 'a contract step without any contract',
+      history: followed(),
+      command: report('activity_hours'),
+      code: 'BREACH_OBLIGATION_NOT_IN_CONTRACT',
+      field: 'obligation',
+    },
+    {
+      name: 'a step of a contract reviewed to its end',
+      history: [...withContract(), reviewed],
+      command: report('permis_b', '2025-04-15'),
+      code: 'BREACH_OBLIGATION_NOT_IN_CONTRACT',
+      field: 'obligation',
+    },
+  ])('refuses $name ($code)', refuses);
 
   it('accepts a legal obligation with or without a contract', () => {
     expect(given(followed()).when(report('appointments')).events()).toHaveLength(1);

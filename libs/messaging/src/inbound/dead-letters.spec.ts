@@ -36,21 +36,29 @@ describe('sealed dead letters', () => {
     ).toEqual({ ...original, key: null, value: null, headers: {} });
   });
 
-  it('are not opened with another key, nor when altered, and a message in clear is told apart', () => {
+  /** The sealed letter of `original`, with its ciphertext's first bit flipped. */
+  const altered = (): string => {
     const sealed = JSON.parse(sealDeadLetter(original, KEY));
-    expect(
-      reason(() => openDeadLetter(JSON.stringify(sealed), 'another-key-of-at-least-32-characters!!')),
-    ).toBe('WRONG_KEY_OR_DAMAGED');
-    const altered = Buffer.from(sealed.ciphertext, 'base64');
-    altered[0] ^= 1;
-    expect(
-      reason(() =>
-        openDeadLetter(JSON.stringify({ ...sealed, ciphertext: altered.toString('base64') }), KEY),
-      ),
-    ).toBe('WRONG_KEY_OR_DAMAGED');
-    expect(reason(() => openDeadLetter(original.value, KEY))).toBe('NOT_ENCRYPTED');
-    expect(reason(() => openDeadLetter('not json', KEY))).toBe('NOT_ENCRYPTED');
-    expect(reason(() => openDeadLetter(null, KEY))).toBe('NOT_ENCRYPTED');
+    const ciphertext = Buffer.from(sealed.ciphertext, 'base64');
+    ciphertext[0] ^= 1;
+    return JSON.stringify({ ...sealed, ciphertext: ciphertext.toString('base64') });
+  };
+  it.each([
+    {
+      name: 'another key',
+      open: () => openDeadLetter(sealDeadLetter(original, KEY), 'another-key-of-at-least-32-characters!!'),
+      reason: 'WRONG_KEY_OR_DAMAGED',
+    },
+    {
+      name: 'an altered ciphertext',
+      open: () => openDeadLetter(altered(), KEY),
+      reason: 'WRONG_KEY_OR_DAMAGED',
+    },
+    { name: 'a message in clear', open: () => openDeadLetter(original.value, KEY), reason: 'NOT_ENCRYPTED' },
+    { name: 'text that is not JSON', open: () => openDeadLetter('not json', KEY), reason: 'NOT_ENCRYPTED' },
+    { name: 'no value at all', open: () => openDeadLetter(null, KEY), reason: 'NOT_ENCRYPTED' },
+  ])('are not opened from $name ($reason)', ({ open, reason: expected }) => {
+    expect(reason(open)).toBe(expected);
   });
 
   it('are keyed by a keyed hash of the partner key: stable, and not the numéro allocataire', () => {

@@ -93,15 +93,25 @@ describe('partner messages', () => {
     ).toBe('/messageId (pattern)');
   });
 
-  it('is as strict as the API and the stored events: dates 1900–2100, names without digits or formulas, a NIR with a real month', () => {
-    expect(refusal(CAF_TOPIC, entry({ birthDate: '1850-01-01' })).message).toBe(
-      '/person/birthDate (pattern)',
-    );
-    expect(refusal(CAF_TOPIC, entry({ lastName: '=HYPERLINK("x")' })).message).toBe(
-      '/person/lastName (pattern)',
-    );
-    expect(refusal(CAF_TOPIC, entry({ firstName: 'Léa2' })).message).toBe('/person/firstName (pattern)');
-    expect(refusal(CAF_TOPIC, entry({ nir: '288006212345678' })).message).toBe('/person/nir (pattern)');
+  it.each([
+    {
+      name: 'a birth date before 1900',
+      person: { birthDate: '1850-01-01' },
+      fault: '/person/birthDate (pattern)',
+    },
+    {
+      name: 'a formula as last name',
+      person: { lastName: '=HYPERLINK("x")' },
+      fault: '/person/lastName (pattern)',
+    },
+    {
+      name: 'a digit in the first name',
+      person: { firstName: 'Léa2' },
+      fault: '/person/firstName (pattern)',
+    },
+    { name: 'a NIR with month 00', person: { nir: '288006212345678' }, fault: '/person/nir (pattern)' },
+  ])('is as strict as the API and the stored events: refuses $name', ({ person, fault }) => {
+    expect(refusal(CAF_TOPIC, entry(person)).message).toBe(fault);
   });
 
   it('describes every fault by its path and rule, never by a value', () => {
@@ -126,10 +136,16 @@ describe('partner messages', () => {
     expect(refusal(CAF_TOPIC, 'Durand 1988-02-03 {').code).toBe('MALFORMED_JSON');
   });
 
-  it('reads a message id only when it is an identifier', () => {
-    expect(messageIdOf(encode({ messageId: 'caf-1' }))).toBe('caf-1');
-    expect(messageIdOf(encode({ messageId: 'Durand Léa' }))).toBeUndefined();
-    expect(messageIdOf(Buffer.from('not json'))).toBeUndefined();
-    expect(messageIdOf(null)).toBeUndefined();
+  it.each([
+    { name: 'kept when it is one', value: encode({ messageId: 'caf-1' }), expected: 'caf-1' },
+    {
+      name: 'none from a name and first name',
+      value: encode({ messageId: 'Durand Léa' }),
+      expected: undefined,
+    },
+    { name: 'none from a message that is not JSON', value: Buffer.from('not json'), expected: undefined },
+    { name: 'none from a message without value', value: null, expected: undefined },
+  ])('reads a message id only when it is an identifier: $name', ({ value, expected }) => {
+    expect(messageIdOf(value)).toBe(expected);
   });
 });
