@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  BusinessDate,
-  DEFAULT_PARAMETERS,
-  Parameters,
-  parameterVersionAt,
-  parisDate,
-} from '@parcours/domain';
-import type { EventStore, SqlQueryable } from '@parcours/event-store';
-import { foldRecorded } from '../parcours-view/fold';
-import { CycleFacts, ParameterBook, ParcoursView } from '../parcours-view/view';
+import { BusinessDate, DEFAULT_PARAMETERS, Parameters, parameterVersionAt } from '@parcours/domain';
+import type { SqlQueryable } from '@parcours/event-store';
+import { bookAsOf, CycleFacts, ParameterBook } from '../parcours-view/view';
 import {
   DefinitionVersion,
   IndicatorDefinition,
@@ -178,42 +171,33 @@ export function computeIndicators(
   };
 }
 
-/** The facts as the read model holds them now. */
-export async function loadFacts(sql: SqlQueryable, territory?: string): Promise<FactsSnapshot> {
-  const rows = await sql.query<{ facts: CycleFacts }>(
-    territory
-      ? `select facts from rm_cycle_facts where territory = $1 order by parcours_id, cycle`
-      : `select facts from rm_cycle_facts order by parcours_id, cycle`,
-    territory ? [territory] : [],
-  );
-  const [book] = await sql.query<{ doc: ParameterBook }>(`select doc from rm_parameter_book where id = 1`);
-  return { facts: rows.map((r) => r.facts), book: book?.doc ?? { versions: [] } };
-}
-
 /**
- * The facts as they were known at the end of a past date: the same fold, over
- * the events recorded up to then only. Late records and corrections made
+ * The facts as the read model holds them now, or as they were known at the
+ * end of a past date (`asOf`): the versions of each cycle's facts known then
+ * (rm_cycle_facts is bitemporal, see parcours-view/known-facts.ts) and the
+ * parameter versions recorded by then. Late records and corrections made
  * afterwards do not change a figure reproduced "as of" that date.
  */
-export async function factsAsOf(
-  store: EventStore,
-  asOf: BusinessDate,
+export async function loadFacts(
+  sql: SqlQueryable,
   territory?: string,
+  asOf?: BusinessDate,
 ): Promise<FactsSnapshot> {
-  const book: ParameterBook = { versions: [] };
-  const views = new Map<string, ParcoursView | undefined>();
-  let after: string | undefined;
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: 2000 });
-    if (page.events.length === 0) break;
-    after = page.position;
-    for (const e of page.events) {
-      if (parisDate(new Date(e.metadata.recordedAt)) > asOf) continue;
-      foldRecorded(views, book, e);
-    }
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (asOf) {
+    params.push(asOf);
+    where.push(`known_from <= $1::date and (known_to is null or known_to > $1::date)`);
+  } else where.push('known_to is null');
+  if (territory) {
+    params.push(territory);
+    where.push(`territory = $${params.length}`);
   }
-  const facts = [...views.values()]
-    .flatMap((v) => v?.cycles ?? [])
-    .filter((c) => !territory || c.territory === territory);
-  return { facts, book };
+  const rows = await sql.query<{ facts: CycleFacts }>(
+    `select facts from rm_cycle_facts where ${where.join(' and ')} order by parcours_id, cycle`,
+    params,
+  );
+  const [book] = await sql.query<{ doc: ParameterBook }>(`select doc from rm_parameter_book where id = 1`);
+  const whole = book?.doc ?? { versions: [] };
+  return { facts: rows.map((r) => r.facts), book: asOf ? bookAsOf(whole, asOf) : whole };
 }

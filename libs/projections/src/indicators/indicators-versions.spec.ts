@@ -2,7 +2,8 @@ import { DEFAULT_PARAMETERS, ParcoursEvent } from '@parcours/domain';
 import { MemoryEventStore } from '@parcours/event-store';
 import { createHash, randomUUID } from 'node:crypto';
 import { evolveView, ParcoursView } from '../parcours-view/view';
-import { computeIndicators, definitionsVersionOf, factsAsOf, FactsSnapshot } from './compute';
+import { computeIndicators, definitionsVersionOf, FactsSnapshot } from './compute';
+import { replayFactsAsOf } from '../testing/replay-facts';
 import {
   checkCatalogue,
   FIRST_DEFINITIONS_FROM,
@@ -204,7 +205,7 @@ describe('persons in accompaniment: a person counted once from 2026 (version 2),
     }
     // Known on 31 Dec 2025: D has not left yet. Under version 1 on 31 Mar 2026: A twice, B, D → 4.
     const before = computeIndicators(
-      await factsAsOf(store, '2025-12-31'),
+      await replayFactsAsOf(store, '2025-12-31'),
       SPANNING,
       'departement',
       [PERSONS],
@@ -214,7 +215,7 @@ describe('persons in accompaniment: a person counted once from 2026 (version 2),
     expect(before.groups[0].indicators[0].otherVersions).toBeUndefined();
     // Known on 1 Apr 2026: everything; version 2 first, version 1 beside it (3 and 5, as above).
     const after = computeIndicators(
-      await factsAsOf(store, '2026-04-01'),
+      await replayFactsAsOf(store, '2026-04-01'),
       SPANNING,
       'departement',
       [PERSONS],
@@ -309,42 +310,101 @@ describe('the catalogue of definitions', () => {
     expect(publishedDefinitions()).toHaveLength(INDICATORS.reduce((n, d) => n + d.versions.length, 0));
   });
 
-  it('chooses the version in force on the last day of the period, among those known at asOf', () => {
-    const d = INDICATORS.find((x) => x.code === PERSONS)!;
-    const pick = (from: string, to: string, asOf?: string) => {
-      const { main, others } = versionsForPeriod(d, { from, to }, asOf);
-      return [main.version, others.map((v) => v.version)];
-    };
-    expect(pick('2025-12-31', '2025-12-31')).toEqual([1, []]);
-    expect(pick('2026-01-01', '2026-01-01')).toEqual([2, []]);
-    expect(pick('2025-12-31', '2026-01-01')).toEqual([2, [1]]);
-    expect(pick('2025-12-31', '2026-01-01', '2025-12-31')).toEqual([1, []]);
-    expect(pick('2026-01-01', '2026-12-31', '2025-06-30')).toEqual([1, []]);
+  it.each([
+    {
+      name: 'a period of version 1',
+      from: '2025-12-31',
+      to: '2025-12-31',
+      asOf: undefined,
+      expected: [1, []],
+    },
+    {
+      name: 'a period of version 2',
+      from: '2026-01-01',
+      to: '2026-01-01',
+      asOf: undefined,
+      expected: [2, []],
+    },
+    {
+      name: 'a period spanning the change (2, with 1 beside it)',
+      from: '2025-12-31',
+      to: '2026-01-01',
+      asOf: undefined,
+      expected: [2, [1]],
+    },
+    {
+      name: 'a period spanning the change, as known before it',
+      from: '2025-12-31',
+      to: '2026-01-01',
+      asOf: '2025-12-31',
+      expected: [1, []],
+    },
+    {
+      name: 'a period of version 2, as known before version 2 existed',
+      from: '2026-01-01',
+      to: '2026-12-31',
+      asOf: '2025-06-30',
+      expected: [1, []],
+    },
     // A period older than the RSA has only the first version to apply.
-    expect(pick('2000-01-01', '2000-12-31')).toEqual([1, []]);
-  });
+    {
+      name: 'a period older than the RSA',
+      from: '2000-01-01',
+      to: '2000-12-31',
+      asOf: undefined,
+      expected: [1, []],
+    },
+  ])(
+    'chooses the version in force on the last day of the period, among those known at asOf: $name',
+    ({ from, to, asOf, expected }) => {
+      const d = INDICATORS.find((x) => x.code === PERSONS)!;
+      const { main, others } = versionsForPeriod(d, { from, to }, asOf);
+      expect([main.version, others.map((v) => v.version)]).toEqual(expected);
+    },
+  );
 
-  it('refuses a catalogue whose versions could change a figure silently', () => {
+  describe('refuses a catalogue whose versions could change a figure silently', () => {
     const v1 = INDICATORS[0].versions[0];
     const withVersions = (...versions: Partial<typeof v1>[]): IndicatorDefinition[] => [
       { code: 'x', family: 'calpae', versions: versions.map((v) => ({ ...v1, ...v })) },
     ];
-    expect(() =>
-      checkCatalogue(withVersions({}, { version: 2, effectiveFrom: '2026-01-01', change: 'why' })),
-    ).not.toThrow();
-    expect(() => checkCatalogue([...withVersions({}), ...withVersions({})])).toThrow(/defined twice/);
-    expect(() =>
-      checkCatalogue(withVersions({}, { version: 3, effectiveFrom: '2026-01-01', change: 'why' })),
-    ).toThrow(/expected/);
-    expect(() =>
-      checkCatalogue(withVersions({}, { version: 2, effectiveFrom: FIRST_DEFINITIONS_FROM, change: 'why' })),
-    ).toThrow(/after version 1/);
-    expect(() => checkCatalogue(withVersions({}, { version: 2, effectiveFrom: '2026-01-01' }))).toThrow(
-      /what changed/,
-    );
-    expect(() => checkCatalogue(withVersions({ effectiveFrom: '2026-01-01' }))).toThrow(
-      /version 1 must apply/,
-    );
+
+    it('accepts a second version that follows the first and says what changed', () => {
+      expect(() =>
+        checkCatalogue(withVersions({}, { version: 2, effectiveFrom: '2026-01-01', change: 'why' })),
+      ).not.toThrow();
+    });
+
+    it.each([
+      {
+        name: 'an indicator defined twice',
+        catalogue: () => [...withVersions({}), ...withVersions({})],
+        error: /defined twice/,
+      },
+      {
+        name: 'a gap in the version numbers',
+        catalogue: () => withVersions({}, { version: 3, effectiveFrom: '2026-01-01', change: 'why' }),
+        error: /expected/,
+      },
+      {
+        name: 'a version 2 in force from the same day as version 1',
+        catalogue: () =>
+          withVersions({}, { version: 2, effectiveFrom: FIRST_DEFINITIONS_FROM, change: 'why' }),
+        error: /after version 1/,
+      },
+      {
+        name: 'a version 2 that does not say what changed',
+        catalogue: () => withVersions({}, { version: 2, effectiveFrom: '2026-01-01' }),
+        error: /what changed/,
+      },
+      {
+        name: 'a version 1 that does not apply from the first definitions',
+        catalogue: () => withVersions({ effectiveFrom: '2026-01-01' }),
+        error: /version 1 must apply/,
+      },
+    ])('refuses $name', ({ catalogue, error }) => {
+      expect(() => checkCatalogue(catalogue())).toThrow(error);
+    });
   });
 
   it('never edits a published version in place: a change of text is a new version (this list only grows)', () => {

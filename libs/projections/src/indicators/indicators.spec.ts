@@ -2,7 +2,8 @@ import { DEFAULT_PARAMETERS, ParcoursEvent } from '@parcours/domain';
 import { MemoryEventStore } from '@parcours/event-store';
 import { randomUUID } from 'node:crypto';
 import { evolveView, ParcoursView } from '../parcours-view/view';
-import { computeIndicators, factsAsOf, FactsSnapshot } from './compute';
+import { computeIndicators, FactsSnapshot } from './compute';
+import { replayFactsAsOf } from '../testing/replay-facts';
 
 /** Hand-built histories; every expected figure below is counted by hand from them. */
 const Q1 = { from: '2025-01-01', to: '2025-03-31' };
@@ -257,7 +258,7 @@ describe('as known at a date', () => {
       await append(1, contract('2025-02-10'), '2025-03-04T09:00:00Z');
 
       const asOfFebruary = computeIndicators(
-        await factsAsOf(store, '2025-02-28'),
+        await replayFactsAsOf(store, '2025-02-28'),
         Q1,
         'departement',
         ['calpae.oriented_within_1_month', 'calpae.first_contracts'],
@@ -269,7 +270,7 @@ describe('as known at a date', () => {
         ['calpae.first_contracts', 0, null],
       ]);
 
-      const asOfMarch = computeIndicators(await factsAsOf(store, '2025-03-05'), Q1, 'departement', [
+      const asOfMarch = computeIndicators(await replayFactsAsOf(store, '2025-03-05'), Q1, 'departement', [
         'calpae.oriented_within_1_month',
         'calpae.first_contracts_within_2_months',
       ]);

@@ -81,6 +81,16 @@ export function echeanceStatus(
 /** Parameters as the projection knows them: the versions seen so far in the log. */
 export interface ParameterBook {
   versions: ParameterVersion[];
+  /** The day each version was recorded (Paris), by index: what "as known at" a date may use. */
+  recordedOn?: BusinessDate[];
+}
+
+/** The book as known at the end of a day: the versions recorded by then (all, for a book that did not record days). */
+export function bookAsOf(book: ParameterBook, asOf: BusinessDate): ParameterBook {
+  const on = book.recordedOn;
+  if (!on || on.length !== book.versions.length) return book;
+  const versions = book.versions.filter((_, i) => on[i] <= asOf);
+  return { versions, recordedOn: on.slice(0, versions.length) };
 }
 
 export function parametersOn(book: ParameterBook, date: BusinessDate): { p: Parameters; version: number } {

@@ -6,6 +6,7 @@ import {
   upcastReferenceEvent,
 } from '@parcours/domain';
 import type { RecordedEvent } from '@parcours/event-store';
+import { recordedDay } from './known-facts';
 import { evolveView, ParameterBook, ParcoursView } from './view';
 
 export type RecordedForFold = Pick<RecordedEvent, 'streamId' | 'type' | 'data'> & {
@@ -47,6 +48,12 @@ export function foldRecorded(
   if (e.streamId === REFERENCE_STREAM) {
     const event = upcastReferenceEvent(e);
     if (event.type !== 'ParametersVersionSet') return undefined;
+    // Known from its recording day, or the previous version's if later (records are known in order).
+    const last = book.recordedOn?.at(-1);
+    if (e.metadata?.recordedAt && (book.recordedOn?.length ?? 0) === book.versions.length) {
+      const day = recordedDay(e.metadata.recordedAt);
+      (book.recordedOn ??= []).push(last && last > day ? last : day);
+    }
     book.versions.push(event.data);
     return 'parameters';
   }

@@ -3,7 +3,9 @@ import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import {
+  addDays,
   isBusinessDate,
+  parisDate,
   PARCOURS_EVENT_SCHEMAS,
   parcoursStreamId,
   REFERENCE_EVENT_SCHEMAS,
@@ -22,9 +24,10 @@ import { arbitrarySession, play } from '../../../domain/src/testing/random-sessi
 import { arbitraryEventOf, UUID_POOL } from '../../../domain/src/testing/schema-arbitrary';
 import { envelopeOf } from '../../../messaging/src/outbound/integration-events';
 import { PARCOURS_EVENT_TYPES, schemaFiles } from '../../../messaging/src/outbound/schemas';
-import { computeIndicators, factsAsOf, GROUP_BYS } from '../indicators/compute';
+import { computeIndicators, GROUP_BYS, loadFacts } from '../indicators/compute';
 import { exportIndicators, pseudonymisedExtract } from '../indicators/export';
 import { createProjectionRunner } from '../projections';
+import { replayFactsAsOf } from '../testing/replay-facts';
 import { foldRecorded } from './fold';
 import { portfolioLine } from './parcours.projection';
 import { ParameterBook, ParcoursView } from './view';
@@ -235,13 +238,80 @@ describe('the read side folds every event the schemas admit', () => {
         );
         for (const e of log)
           await store.appendToStream(e.streamId, [{ id: randomUUID(), type: e.type, data: e.data }]);
-        const asOf = await factsAsOf(store, '2025-06-30');
+        const asOf = await replayFactsAsOf(store, '2025-06-30');
         const { views } = foldLog(log);
         expect(asOf.facts).toEqual([...views.values()].flatMap((v) => v?.cycles ?? []));
       }),
       { numRuns: 50 },
     );
   });
+
+  /**
+   * "As known at" a date is read from the bitemporal facts (known_from,
+   * known_to), not replayed: on random logs recorded over several days, with
+   * business dates long before their recording (late records) and parameter
+   * versions recorded in between, it gives for every day what the replay of
+   * the events recorded by then gives, and the projection runs in small batches
+   * so that versions are closed across batches.
+   */
+  it('the bitemporal facts "as known at" any day equal the replay of the events recorded by then', async () => {
+    const sql = await PgliteSqlClient.open({ schema: 'fold_as_of' });
+    let run = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          arbitraryLog,
+          fc.array(fc.constantFrom(0, 0, 0, 1, 2), { minLength: 60, maxLength: 60 }),
+          fc.integer({ min: 1, max: 9 }),
+          async (log, gaps, batchSize) => {
+            run += 1;
+            await sql.exec(`drop schema if exists fold_as_of cascade; create schema fold_as_of`);
+            const inner = new SqlEventStore(sql);
+            await inner.migrate();
+            const store = new SchemaCheckedEventStore(inner, STORED_EVENT_RULES);
+            // Recording days move forward with the log (each stream's records in order), 0 to 2 days apart,
+            // at times on either side of midnight in Paris.
+            let day = Date.parse('2025-03-01T00:00:00Z');
+            const recordedDays: string[] = [];
+            for (const [i, e] of log.entries()) {
+              day += gaps[i] * 86_400_000;
+              const at = new Date(day + (i % 2 ? 22.5 : 10) * 3_600_000).toISOString();
+              recordedDays.push(parisDate(new Date(at)));
+              await store.appendToStream(e.streamId, [
+                { id: randomUUID(), type: e.type, data: e.data, metadata: { recordedAt: at } },
+              ]);
+            }
+            const runner = createProjectionRunner(store, sql, { batchSize });
+            await runner.migrate();
+            await runner.catchUp('parcours');
+            const days = [...new Set(['2025-02-28', ...recordedDays, addDays(recordedDays.at(-1)!, 1)])];
+            const order = (
+              a: { parcoursId: string; cycle: number },
+              b: { parcoursId: string; cycle: number },
+            ) => a.parcoursId.localeCompare(b.parcoursId) || a.cycle - b.cycle;
+            for (const d of days) {
+              const known = await loadFacts(sql, undefined, d);
+              const replayed = await replayFactsAsOf(store, d);
+              expect([d, JSON.parse(JSON.stringify(known.facts))]).toEqual([
+                d,
+                JSON.parse(JSON.stringify([...replayed.facts].sort(order))),
+              ]);
+              expect(known.book.versions).toEqual(replayed.book.versions);
+            }
+            const now = await loadFacts(sql, 'T1');
+            const replayedNow = await replayFactsAsOf(store, '2099-01-01', 'T1');
+            expect(JSON.parse(JSON.stringify(now.facts))).toEqual(
+              JSON.parse(JSON.stringify([...replayedNow.facts].sort(order))),
+            );
+          },
+        ),
+        { numRuns: 25 },
+      );
+    } finally {
+      await sql.close();
+    }
+    expect(run).toBe(25);
+  }, 300_000);
 
   it('the real projection on the embedded store, fed through the schema-checked store', async () => {
     const sql = await PgliteSqlClient.open({ schema: 'fold_property' });
@@ -270,7 +340,9 @@ describe('the read side folds every event the schemas admit', () => {
         `select parcours_id, doc from rm_parcours_view order by parcours_id`,
       );
       expect(rows).toEqual(expected.sort((a, b) => a.parcours_id.localeCompare(b.parcours_id)));
-      const [{ n }] = await sql.query<{ n: number }>(`select count(*)::int as n from rm_cycle_facts`);
+      const [{ n }] = await sql.query<{ n: number }>(
+        `select count(*)::int as n from rm_cycle_facts where known_to is null`,
+      );
       expect(n).toBe(expected.reduce((sum, v) => sum + (v.doc as ParcoursView).cycles.length, 0));
     } finally {
       await sql.close();

@@ -1,8 +1,9 @@
-import { PARCOURS_STREAM_PREFIX } from '@parcours/domain';
+import { BusinessDate, maxDate, PARCOURS_STREAM_PREFIX } from '@parcours/domain';
 import type { RecordedEvent, SqlQueryable } from '@parcours/event-store';
 import { Projection, TableNames } from '../engine/projection';
 import { foldRecorded, parcoursIdOf } from './fold';
 import { ParameterBook } from './echeance-book';
+import { FactVersions, recordedDay } from './known-facts';
 import { portfolioLine } from './portfolio';
 import { ParcoursView } from './view';
 
@@ -27,10 +28,12 @@ export const PARCOURS_PREFIX = PARCOURS_STREAM_PREFIX;
 export const parcoursProjection: Projection = {
   name: 'parcours',
   // 1: échéances keep the key that opened them; the portfolio has intensive_until.
-  version: 1,
+  // 2: the cycles' facts are bitemporal (known_from, known_to); the parameter book records when each version was known.
+  version: 2,
   tables: PARCOURS_TABLES,
   schema: (t: TableNames) => [
-    `create table if not exists ${t('rm_parcours_view')} (parcours_id text primary key, doc jsonb not null)`,
+    // known_on: the latest recording day of the parcours's events folded so far (see known-facts.ts).
+    `create table if not exists ${t('rm_parcours_view')} (parcours_id text primary key, doc jsonb not null, known_on date)`,
     `create table if not exists ${t('rm_portfolio')} (
        parcours_id text primary key, territory text not null, organisation_id text, referent_id text,
        last_name text not null, first_name text not null, track text, status text not null, cycle int not null,
@@ -47,8 +50,11 @@ export const parcoursProjection: Projection = {
     `create index if not exists ${t('rm_echeances')}_parcours on ${t('rm_echeances')} (parcours_id)`,
     `create index if not exists ${t('rm_echeances')}_open on ${t('rm_echeances')} (due_on) where met_on is null and cancelled_on is null`,
     `create table if not exists ${t('rm_cycle_facts')} (
-       parcours_id text not null, cycle int not null, territory text not null, organisation_id text, referent_id text,
-       facts jsonb not null, primary key (parcours_id, cycle))`,
+       parcours_id text not null, cycle int not null, known_from date not null, known_to date,
+       territory text not null, organisation_id text, referent_id text, facts jsonb not null,
+       primary key (parcours_id, cycle, known_from))`,
+    `create index if not exists ${t('rm_cycle_facts')}_current on ${t('rm_cycle_facts')} (territory) where known_to is null`,
+    `create index if not exists ${t('rm_cycle_facts')}_known on ${t('rm_cycle_facts')} (known_from, known_to)`,
     `create table if not exists ${t('rm_parameter_book')} (id int primary key, doc jsonb not null)`,
   ],
 
@@ -62,16 +68,29 @@ export const parcoursProjection: Projection = {
       ...new Set(events.map((e) => parcoursIdOf(e.streamId)).filter((id): id is string => id !== undefined)),
     ];
     const views = new Map<string, ParcoursView | undefined>();
+    const knownOn = new Map<string, BusinessDate>();
     if (ids.length) {
-      const rows = await tx.query<{ parcours_id: string; doc: ParcoursView }>(
-        `select parcours_id, doc from ${t('rm_parcours_view')} where parcours_id = any($1::text[])`,
+      const rows = await tx.query<{ parcours_id: string; doc: ParcoursView; known_on: BusinessDate | null }>(
+        `select parcours_id, doc, known_on::text from ${t('rm_parcours_view')} where parcours_id = any($1::text[])`,
         [ids],
       );
-      for (const r of rows) views.set(r.parcours_id, r.doc);
+      for (const r of rows) {
+        views.set(r.parcours_id, r.doc);
+        if (r.known_on) knownOn.set(r.parcours_id, r.known_on);
+      }
     }
+    const versions = new FactVersions(rows(views));
     for (const e of events) {
+      const id = parcoursIdOf(e.streamId);
+      const known = id === undefined ? undefined : knownOn.get(id);
+      const day = maxDate(recordedDay(e.metadata.recordedAt), known ?? '0000-01-01');
+      // A new recording day: the state so far is what was known at the end of the previous one.
+      const before = id === undefined ? undefined : views.get(id);
+      if (before && known && day > known) versions.snapshot(before, known);
       if (foldRecorded(views, book, e) === 'parameters') bookChanged = true;
+      if (id !== undefined) knownOn.set(id, day);
     }
+    for (const [id, v] of views) if (v) versions.snapshot(v, knownOn.get(id)!);
     if (bookChanged) {
       await tx.query(
         `insert into ${t('rm_parameter_book')} (id, doc) values (1, $1) on conflict (id) do update set doc = excluded.doc`,
@@ -84,12 +103,12 @@ export const parcoursProjection: Projection = {
     if (written.length === 0) return;
     const touched = written.map(([id]) => id);
     await tx.query(
-      `insert into ${t('rm_parcours_view')} (parcours_id, doc) select x.id, x.doc from jsonb_to_recordset($1::jsonb) as ` +
-        `x(id text, doc jsonb)
-       on conflict (parcours_id) do update set doc = excluded.doc`,
-      [JSON.stringify(written.map(([id, doc]) => ({ id, doc })))],
+      `insert into ${t('rm_parcours_view')} (parcours_id, doc, known_on)
+       select x.id, x.doc, x.known_on from jsonb_to_recordset($1::jsonb) as x(id text, doc jsonb, known_on date)
+       on conflict (parcours_id) do update set doc = excluded.doc, known_on = excluded.known_on`,
+      [JSON.stringify(written.map(([id, doc]) => ({ id, doc, known_on: knownOn.get(id) ?? null })))],
     );
-    for (const table of ['rm_portfolio', 'rm_echeances', 'rm_cycle_facts']) {
+    for (const table of ['rm_portfolio', 'rm_echeances']) {
       await tx.query(`delete from ${t(table)} where parcours_id = any($1::text[])`, [touched]);
     }
     const lines = written.map(([, v]) => portfolioLine(v));
@@ -121,19 +140,9 @@ export const parcoursProjection: Projection = {
         [JSON.stringify(echeances)],
       );
     }
-    const facts = written.flatMap(([, v]) =>
-      v.cycles.map((c) => ({
-        parcours_id: v.parcoursId,
-        cycle: c.cycle,
-        territory: c.territory,
-        organisation_id: c.orientations[c.orientations.length - 1]?.organisationId ?? null,
-        referent_id: c.referentId ?? null,
-        facts: c,
-      })),
-    );
-    await tx.query(
-      `insert into ${t('rm_cycle_facts')} select * from jsonb_populate_recordset(null::${t('rm_cycle_facts')}, $1::jsonb)`,
-      [JSON.stringify(facts)],
-    );
+    await versions.write(tx, t);
   },
 };
+
+const rows = (views: Map<string, ParcoursView | undefined>): ParcoursView[] =>
+  [...views.values()].filter((v): v is ParcoursView => v !== undefined);

@@ -1,0 +1,124 @@
+import { BusinessDate, parisDate } from '@parcours/domain';
+import type { SqlQueryable } from '@parcours/event-store';
+import type { TableNames } from '../engine/projection';
+import type { CycleFacts } from './cycle-facts';
+import type { ParcoursView } from './view';
+
+/**
+ * The facts of each cycle as they were known over time (bitemporal read
+ * model): a row per version of a cycle's facts, known from the day the events
+ * that made it were recorded (Europe/Paris) until the day a later record
+ * changed it (`known_to`, exclusive; null while current). "As known at D" is
+ * then a filter, `known_from <= D < known_to`, not a replay of the log.
+ *
+ * A parcours's events are recorded in order, so an event is known from the
+ * latest recording day of its stream so far (a record can never be known
+ * before the ones that precede it in its stream).
+ */
+
+const dayCache = new Map<string, BusinessDate>();
+/** The Paris day of a recording instant; UTC instants cached by the hour (the offset changes only on the hour). */
+export function recordedDay(recordedAt: string): BusinessDate {
+  if (!recordedAt.endsWith('Z')) return parisDate(new Date(recordedAt));
+  const hour = recordedAt.slice(0, 13);
+  let day = dayCache.get(hour);
+  if (day === undefined) {
+    day = parisDate(new Date(recordedAt));
+    if (dayCache.size > 100_000) dayCache.clear();
+    dayCache.set(hour, day);
+  }
+  return day;
+}
+
+/** JSON with sorted keys and without undefined values: equal facts give equal text, whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value))
+    return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export interface FactVersionRow {
+  parcours_id: string;
+  cycle: number;
+  known_from: BusinessDate;
+  known_to: BusinessDate | null;
+  territory: string;
+  organisation_id: string | null;
+  referent_id: string | null;
+  facts: CycleFacts;
+}
+
+/**
+ * Collects, while a batch is folded, the versions of the cycles' facts at the
+ * end of each recording day, keeping only those that differ from the version
+ * before.
+ */
+export class FactVersions {
+  /** Last emitted (or stored) text of each cycle, by `parcoursId:cycle`. */
+  private readonly last = new Map<string, string>();
+  private readonly versions = new Map<string, FactVersionRow[]>();
+
+  /** `stored`: the views as the read model held them before the batch. */
+  constructor(stored: Iterable<ParcoursView>) {
+    for (const v of stored)
+      for (const c of v.cycles) this.last.set(`${v.parcoursId}:${c.cycle}`, canonicalJson(c));
+  }
+
+  /** Records the state of a view as known at the end of `day`. */
+  snapshot(v: ParcoursView, day: BusinessDate): void {
+    for (const c of v.cycles) {
+      const key = `${v.parcoursId}:${c.cycle}`;
+      const text = canonicalJson(c);
+      if (this.last.get(key) === text) continue;
+      this.last.set(key, text);
+      const list = this.versions.get(key) ?? [];
+      const row: FactVersionRow = {
+        parcours_id: v.parcoursId,
+        cycle: c.cycle,
+        known_from: day,
+        known_to: null,
+        territory: c.territory,
+        organisation_id: c.orientations[c.orientations.length - 1]?.organisationId ?? null,
+        referent_id: c.referentId ?? null,
+        // A copy: the view goes on changing in place.
+        facts: JSON.parse(text) as CycleFacts,
+      };
+      const previous = list[list.length - 1];
+      if (previous?.known_from === day) list[list.length - 1] = row;
+      else {
+        if (previous) previous.known_to = day;
+        list.push(row);
+      }
+      this.versions.set(key, list);
+    }
+  }
+
+  /** Writes the versions: the open row of a cycle is closed (or replaced when of the same day), the new ones added. */
+  async write(tx: SqlQueryable, t: TableNames): Promise<void> {
+    if (this.versions.size === 0) return;
+    const firsts = [...this.versions.values()].map((list) => ({
+      parcours_id: list[0].parcours_id,
+      cycle: list[0].cycle,
+      known_from: list[0].known_from,
+    }));
+    const table = t('rm_cycle_facts');
+    const input = `jsonb_to_recordset($1::jsonb) as x(parcours_id text, cycle int, known_from date)`;
+    await tx.query(
+      `delete from ${table} f using ${input}
+        where f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.known_to is null and f.known_from = x.known_from`,
+      [JSON.stringify(firsts)],
+    );
+    await tx.query(
+      `update ${table} f set known_to = x.known_from from ${input}
+        where f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.known_to is null`,
+      [JSON.stringify(firsts)],
+    );
+    await tx.query(`insert into ${table} select * from jsonb_populate_recordset(null::${table}, $1::jsonb)`, [
+      JSON.stringify([...this.versions.values()].flat()),
+    ]);
+  }
+}
