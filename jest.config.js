@@ -10,7 +10,8 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@parcours/(domain|event-store|projections|messaging|auth|config|runtime)$': '<rootDir>/libs/$1/src',
+    '^@parcours/(domain|event-store|projections|messaging|auth|config|runtime|application|background)$':
+      '<rootDir>/libs/$1/src',
   },
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 60000,

@@ -10,7 +10,7 @@ import { validationPipe } from './http/validation';
 import { ParcoursModule } from './parcours/parcours.module';
 import { CoreModule, CoreOptions } from '@parcours/runtime';
 // The worker runs inside the API process unless PARCOURS_WORKER_IN_PROCESS=false (then: apps/worker).
-import { WorkerModule } from '../../worker/src/worker.module';
+import { WorkerModule } from '@parcours/background';
 
 export type AppOptions = CoreOptions;
 

@@ -1,21 +1,15 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Problem } from '@parcours/application';
 import type { AppConfig } from '@parcours/config';
+import { AppLogger, createRootLogger } from '@parcours/runtime';
 import { json, NextFunction, Request, Response } from 'express';
 import { createServer, Server } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { AppModule, AppOptions } from './app.module';
-import {
-  AppLogger,
-  bindRequestLogger,
-  correlation,
-  createRootLogger,
-  declareCorrelationId,
-  requestLogging,
-} from './http/logging';
+import { bindRequestLogger, correlation, declareCorrelationId, requestLogging } from './http/logging';
 import { completeDocument } from './http/openapi';
-import { Problem } from './http/problem';
 import { applySecurity } from './http/security';
 
 /** Builds the HTTP application; shared by main.ts and the end-to-end tests. */

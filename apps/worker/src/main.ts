@@ -3,9 +3,8 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@parcours/config';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CoreModule } from '@parcours/runtime';
-import { AppLogger, createRootLogger } from '../../api/src/http/logging';
-import { WorkerModule } from './worker.module';
+import { WorkerModule } from '@parcours/background';
+import { AppLogger, CoreModule, createRootLogger } from '@parcours/runtime';
 
 /** The worker alone (projections, schedulers), for deployments that run it apart from the API. */
 async function main(): Promise<void> {

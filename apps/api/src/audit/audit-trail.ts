@@ -9,7 +9,7 @@ import {
 import type { Identity } from '@parcours/auth';
 import { isTransientStoreError, retryDelay, SqlClient } from '@parcours/event-store';
 import { SQL } from '@parcours/runtime';
-import { Problem } from '../http/problem';
+import { Problem } from '@parcours/application';
 import { migrateAuditSchema } from './audit-schema';
 
 /** One read of personal data, as the interceptor sees it. */

@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension, ApiHeader } from '@nestjs/swagger';
 import { IDENTIFIER_PATTERN, IDENTIFIER_RULE, isIdentifier } from '@parcours/domain';
-import { Problem } from '../http/problem';
+import { Problem } from '@parcours/application';
 
 export const PERSONAL_DATA = 'parcours:personal-data';
 

@@ -1,5 +1,7 @@
 import { ModuleRef } from '@nestjs/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Problem } from '@parcours/application';
+import { KafkaFlows } from '@parcours/background';
 import type { AppConfig } from '@parcours/config';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import {
@@ -19,8 +21,6 @@ import {
   recordedProjectionStatus,
   UNDEFINED_TABLE,
 } from '@parcours/projections';
-import { KafkaFlows } from '../../../worker/src/worker.module';
-import { Problem } from '../http/problem';
 
 const STATES = ['running', 'retrying', 'failed', 'upgrading', 'stopped'] as const;
 

@@ -18,7 +18,7 @@ import {
 } from '@parcours/auth';
 import type { AppConfig } from '@parcours/config';
 import { CLOCK, CONFIG } from '@parcours/runtime';
-import { Problem } from './problem';
+import { Problem } from '@parcours/application';
 import { tokenVerifierOf } from './token-verifier';
 
 const PUBLIC = 'parcours:public';

@@ -7,7 +7,7 @@ import {
   isTransientStoreError,
 } from '@parcours/event-store';
 import type { Request, Response } from 'express';
-import { ProblemBody, problemDocument, RETRY_AFTER_SECONDS } from './problem';
+import { ProblemBody, problemDocument, RETRY_AFTER_SECONDS } from '@parcours/application';
 
 const PAYLOAD_TOO_LARGE: ProblemBody = {
   statusCode: 413,

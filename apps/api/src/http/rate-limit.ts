@@ -4,7 +4,7 @@ import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule, ThrottlerRequest
 import type { Identity } from '@parcours/auth';
 import type { AppConfig } from '@parcours/config';
 import type { Response } from 'express';
-import { Problem } from './problem';
+import { Problem } from '@parcours/application';
 
 /**
  * Rate limits with @nestjs/throttler, counted on every route together:

@@ -1,19 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { CommandHeaders, Problem } from '@parcours/application';
 import { correlationIdOfRequest } from './logging';
-import { Problem } from './problem';
-
-/** What the API takes from the headers of a command request. */
-export interface CommandHeaders {
-  /** The request's `X-Correlation-Id` (or the one given to it), echoed in the answer and written on its log line. */
-  correlationId: string;
-  /** What caused the events: this command's id (a partner flow gives none, its message id is then the idempotency key). */
-  causationId?: string;
-  /** `If-Match: <revision>`: decide only if the parcours is still at that revision. */
-  ifMatch?: number;
-  /** `Idempotency-Key`: a retried request returns the first answer and appends nothing twice. */
-  idempotencyKey?: string;
-}
 
 /** `If-Match: 3`, `"3"`, `W/"3"`, `*` or empty (no condition): the patterns published in the OpenAPI document. */
 export const IF_MATCH_PATTERN = '^\\s*(?:\\*|(?:W/)?"?(-?[0-9]{1,9})"?)?\\s*$';

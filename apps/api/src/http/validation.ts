@@ -1,6 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { IDENTIFIER_RULE, isIdentifier, isReservedIdentifier } from '@parcours/domain';
-import { Problem } from './problem';
+import { Problem } from '@parcours/application';
 
 /**
  * The checks the pipe itself adds (unknown property, nested value) take no

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Problem } from '@parcours/application';
 import { Public } from '../http/auth.guard';
-import { Problem } from '../http/problem';
 import { mayScrape, MetricsAccess } from './metrics-access';
 import { ParcoursMetrics } from './parcours-metrics';
 

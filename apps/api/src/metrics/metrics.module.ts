@@ -9,6 +9,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { WriteMetrics } from '@parcours/application';
 import type { AppConfig } from '@parcours/config';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import { CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
@@ -53,17 +54,19 @@ class MetricsSources implements OnApplicationBootstrap, OnApplicationShutdown {
 /**
  * GET /metrics for Prometheus and the metrics of this application instance.
  * Global, so that the write path (ParcoursWriteModule, shared with the worker)
- * finds ParcoursMetrics; where it is absent (the worker alone) nothing is measured.
+ * finds them as WriteMetrics; where it is absent (the worker alone) nothing is measured.
  */
 @Global()
 @Module({
   controllers: [MetricsController],
   providers: [
     { provide: ParcoursMetrics, useFactory: () => new ParcoursMetrics() },
+    // The write path (libs/application) knows the metrics by the abstract WriteMetrics only.
+    { provide: WriteMetrics, useExisting: ParcoursMetrics },
     { provide: METRICS_ACCESS, useFactory: (config: AppConfig) => metricsAccessOf(config), inject: [CONFIG] },
     MetricsSources,
   ],
-  exports: [ParcoursMetrics],
+  exports: [ParcoursMetrics, WriteMetrics],
 })
 export class MetricsModule implements NestModule {
   constructor(private readonly metrics: ParcoursMetrics) {}

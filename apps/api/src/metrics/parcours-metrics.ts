@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { WriteMetrics } from '@parcours/application';
 import { RuleViolation } from '@parcours/domain';
 import { ConcurrencyError, EventSchemaViolation } from '@parcours/event-store';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -36,7 +37,7 @@ export type AuditSource = () => { written: number; pending: { reads: number; fai
  * write path and the HTTP middleware; what the projections, the relay, the
  * consumer and the audit report is read when Prometheus scrapes.
  */
-export class ParcoursMetrics {
+export class ParcoursMetrics implements WriteMetrics {
   readonly registry = new Registry();
 
   private readonly httpDuration = new Histogram({

@@ -16,14 +16,18 @@ import { Identity } from '@parcours/auth';
 import { Barrier, BARRIERS, ParcoursCommand, ParcoursCommandType } from '@parcours/domain';
 import type { Response } from 'express';
 import { map, Observable } from 'rxjs';
+import {
+  COMMAND_ROLES,
+  CommandHeaders,
+  CommandResult,
+  ExecuteParcoursCommand,
+  Problem,
+} from '@parcours/application';
 import { parcoursInPath, PersonalData } from '../audit/personal-data';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { Doc, DocumentRoles } from '../http/openapi';
-import { Problem } from '../http/problem';
-import { CommandHeaders, CommandHeadersOf } from '../http/request-context';
-import { CommandResult, ExecuteParcoursCommand } from './execute-parcours-command';
+import { CommandHeadersOf } from '../http/request-context';
 import * as dto from './parcours.dto';
-import { COMMAND_ROLES } from './parcours-policy';
 import { GetParcours, GetParcoursHistory } from './parcours.queries';
 
 /** Refusals every command may answer, besides its own rules. */

@@ -1,9 +1,7 @@
 import { businessDateOf } from '@parcours/domain';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Identity } from '@parcours/auth';
-import { Problem } from '../http/problem';
-import { mayRead } from './parcours-policy';
-import { LoadedParcours, ParcoursRepository } from './parcours-repository';
+import { LoadedParcours, mayRead, ParcoursRepository, Problem } from '@parcours/application';
 
 export class GetParcours {
   constructor(

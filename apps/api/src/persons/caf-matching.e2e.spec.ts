@@ -10,7 +10,7 @@ import {
 } from '@parcours/messaging';
 import { SqlPersonDirectory } from '@parcours/projections';
 import { deterministicUuid, STORES } from '@parcours/runtime';
-import { ExecuteParcoursCommand } from '../parcours/execute-parcours-command';
+import { ExecuteParcoursCommand } from '@parcours/application';
 import { bearer, projectionsCaughtUp, startApi, TestApi, tokens } from '../../../../test/support/api';
 
 /**

@@ -22,22 +22,25 @@ import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
+import {
+  CommandHeaders,
+  CommandResult,
+  ParcoursRepository,
+  PersonErasure,
+  Problem,
+  RetentionJob,
+} from '@parcours/application';
 import { auditOfParcours } from '../audit/audit.queries';
 import { AuditTrail } from '../audit/audit-trail';
 import { parcoursInPath, parcoursOfItems, PersonalData } from '../audit/personal-data';
 import { withoutNir } from '../parcours/parcours.queries';
-import { ParcoursRepository } from '../parcours/parcours-repository';
 import { textPdf } from './pdf';
 import { BOOLEAN, CodeField, DateField, IdField, NameField, TEXT } from '../http/fields';
 import { Paged } from '../read/read.dto';
 import { readScopeOf } from '../read/read-scope';
 import { Doc, DocumentRoles } from '../http/openapi';
-import { Problem } from '../http/problem';
-import { CommandHeaders, CommandHeadersOf } from '../http/request-context';
-import { CommandResult } from '../parcours/execute-parcours-command';
+import { CommandHeadersOf } from '../http/request-context';
 import { RevisionETag } from '../parcours/parcours.controller';
-import { PersonErasure } from './erasure';
-import { RetentionJob } from './retention';
 
 export class ErasureDto {
   @CodeField(

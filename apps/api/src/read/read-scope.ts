@@ -1,6 +1,6 @@
 import { Identity } from '@parcours/auth';
 import { ReadScope } from '@parcours/projections';
-import { Problem } from '../http/problem';
+import { Problem } from '@parcours/application';
 
 /** What a caller may see of the read models: their own portfolio, their territoire, or everything. */
 export function readScopeOf(who: Identity): ReadScope {

@@ -7,7 +7,6 @@ import type { EventStore, SqlClient } from '@parcours/event-store';
 import {
   computeIndicators,
   exportIndicators,
-  factsAsOf,
   FactsSnapshot,
   INDICATORS,
   loadFacts,
@@ -19,11 +18,10 @@ import {
 } from '@parcours/projections';
 import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import type { Response } from 'express';
+import { Problem, ReferenceCatalog } from '@parcours/application';
 import { parcoursOfItems, PersonalData } from '../audit/personal-data';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { Doc, DocumentRoles } from '../http/openapi';
-import { Problem } from '../http/problem';
-import { ReferenceCatalog } from '../reference/reference-catalog';
 import { EcheancesQuery, ExportQuery, IndicatorsQuery, PortfolioQuery, SupervisionQuery } from './read.dto';
 import { readScopeOf } from './read-scope';
 
@@ -157,7 +155,7 @@ export class ReadController {
   /** A SLAI sees its territoire's figures; the État and the Département see everything. */
   private async snapshot(who: Identity, asOf: string | undefined): Promise<FactsSnapshot> {
     const territory = who.role === 'slai' ? who.territory : undefined;
-    return asOf ? factsAsOf(this.store, asOf, territory) : loadFacts(this.sql, territory);
+    return loadFacts(this.sql, territory, asOf);
   }
 
   private checkPeriod(from: string, to: string, asOf?: string) {

@@ -1,4 +1,4 @@
-import { DeadlineNotifier } from '../../../worker/src/deadline-notifier';
+import { DeadlineNotifier } from '@parcours/background';
 import {
   bearer,
   entryBody,

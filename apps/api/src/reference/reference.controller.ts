@@ -12,7 +12,7 @@ import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { Doc, DocumentRoles } from '../http/openapi';
 import { CorrelationIdOf } from '../http/request-context';
 import { CLOCK } from '@parcours/runtime';
-import { ReferenceCatalog } from './reference-catalog';
+import { ReferenceCatalog } from '@parcours/application';
 import {
   InsertionActionDto,
   OrganisationDto,

@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { ExecuteParcoursCommand } from '../../../../apps/api/src/parcours/execute-parcours-command';
+import { ExecuteParcoursCommand } from '@parcours/application';
 import { bearer, seedReferenceData, startApi, TestApi, tokens } from '../../../../test/support/api';
 import { applyInbound, CommandGateway, parcoursIdOfCafPerson } from './inbound-consumer';
 import { CAF_TOPIC, InboundMessage } from './inbound-messages';

@@ -14,10 +14,10 @@ import {
 } from '@parcours/domain';
 import { ConcurrencyError, EventSchemaViolation, RecordedEvent } from '@parcours/event-store';
 import { deterministicUuid, idSource } from '@parcours/runtime';
-import { Problem } from '../http/problem';
-import { CommandHeaders } from '../http/request-context';
-import { ParcoursMetrics } from '../metrics/parcours-metrics';
-import { ReferenceCatalog } from '../reference/reference-catalog';
+import { CommandHeaders } from '../command-headers';
+import { Problem } from '../problem';
+import { ReferenceCatalog } from '../reference-catalog';
+import { WriteMetrics } from '../write-metrics';
 import { CLOCK } from '@parcours/runtime';
 import { IdempotencyKeys, keyReused, requestFingerprint } from './idempotency-keys';
 import { mayCommand } from './parcours-policy';
@@ -90,7 +90,7 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
     private readonly catalog: ReferenceCatalog,
     private readonly idempotencyKeys: IdempotencyKeys,
     @Inject(CLOCK) private readonly clock: () => Date,
-    @Optional() private readonly metrics?: ParcoursMetrics,
+    @Optional() private readonly metrics?: WriteMetrics,
   ) {}
 
   /** Counted by type and outcome (accepted, or the refusal's code) when the metrics run in this process. */

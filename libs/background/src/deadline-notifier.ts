@@ -1,9 +1,25 @@
 import type { BusinessDate } from '@parcours/domain';
-import type { SqlClient } from '@parcours/event-store';
+import { migrate, Migration, SqlClient } from '@parcours/event-store';
 
-export const DEADLINE_NOTIFICATIONS_SQL = `create table if not exists deadline_notifications (
-  echeance_id text primary key, parcours_id text not null, kind text not null, due_on date not null,
-  territory text not null, referent_id text, notified_on date not null, published_at timestamptz)`;
+/** The migrations of the DeadlineOverdue outbox, tracked apart from the event store's (their own table, their own advisory lock). */
+export const DEADLINE_NOTIFICATIONS_MIGRATIONS_TABLE = 'deadline_notification_migrations';
+
+/**
+ * Migration 1 is the table as it was first created (`if not exists`): a
+ * database that already has it passes. Append new ones; never edit one that has shipped.
+ */
+export const DEADLINE_NOTIFICATIONS_MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'deadline notifications',
+    sql: `
+      create table if not exists deadline_notifications (
+        echeance_id text primary key, parcours_id text not null, kind text not null, due_on date not null,
+        territory text not null, referent_id text, notified_on date not null, published_at timestamptz
+      );
+    `,
+  },
+];
 
 /**
  * Records a DeadlineOverdue notification once per overdue échéance. The table
@@ -14,7 +30,7 @@ export class DeadlineNotifier {
   constructor(private readonly sql: SqlClient) {}
 
   async migrate(): Promise<void> {
-    await this.sql.exec(DEADLINE_NOTIFICATIONS_SQL);
+    await migrate(this.sql, DEADLINE_NOTIFICATIONS_MIGRATIONS, DEADLINE_NOTIFICATIONS_MIGRATIONS_TABLE);
   }
 
   /** Returns how many notifications were recorded for this date. */

@@ -1,8 +1,28 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import type { SqlClient } from '@parcours/event-store';
+import { migrate, Migration, SqlClient } from '@parcours/event-store';
 import { SQL } from '@parcours/runtime';
 import { createHash } from 'node:crypto';
-import { Problem } from '../http/problem';
+import { Problem } from '../problem';
+
+/** The migrations of the idempotency keys, tracked apart from the event store's (their own table, their own advisory lock). */
+export const IDEMPOTENCY_KEYS_MIGRATIONS_TABLE = 'idempotency_key_migrations';
+
+/**
+ * Migration 1 is the table as it was first created (`if not exists`): a
+ * database that already has it passes. Append new ones; never edit one that has shipped.
+ */
+export const IDEMPOTENCY_KEYS_MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'idempotency keys',
+    sql: `
+      create table if not exists idempotency_keys (
+        actor text not null, key text not null, fingerprint text not null, created_at timestamptz not null default now(),
+        primary key (actor, key)
+      );
+    `,
+  },
+];
 
 /** JSON with object keys sorted at every level, so that the same request always gives the same text. */
 function canonical(value: unknown): string {
@@ -47,15 +67,8 @@ export class IdempotencyKeys implements OnModuleInit {
   constructor(@Inject(SQL) private readonly sql: SqlClient) {}
 
   async onModuleInit(): Promise<void> {
-    // The API and a worker may start together: concurrent `create table if not exists` collide in PostgreSQL.
-    await this.sql.transaction(async (tx) => {
-      await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || 'idempotency_keys'))`);
-      await tx.query(
-        `create table if not exists idempotency_keys (
-           actor text not null, key text not null, fingerprint text not null, created_at timestamptz not null default now(),
-           primary key (actor, key))`,
-      );
-    });
+    // Under migrate()'s advisory lock: the API and a worker may start together.
+    await migrate(this.sql, IDEMPOTENCY_KEYS_MIGRATIONS, IDEMPOTENCY_KEYS_MIGRATIONS_TABLE);
   }
 
   /** Binds the key to this request; throws 422 IDEMPOTENCY_KEY_REUSED when it is bound to another. */

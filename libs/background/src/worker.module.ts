@@ -7,6 +7,12 @@ import {
   Optional,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import {
+  ExecuteParcoursCommand,
+  ParcoursWriteModule,
+  PersonErasure,
+  RetentionJob,
+} from '@parcours/application';
 import type { AppConfig } from '@parcours/config';
 import { parisDate } from '@parcours/domain';
 import { retryDelay } from '@parcours/event-store';
@@ -20,10 +26,6 @@ import {
 } from '@parcours/messaging';
 import { createProjectionRunner, ProjectionRunner, SqlPersonDirectory } from '@parcours/projections';
 import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
-import { ExecuteParcoursCommand } from '../../api/src/parcours/execute-parcours-command';
-import { ParcoursWriteModule } from '../../api/src/parcours/parcours-write.module';
-import { PersonErasure } from '../../api/src/persons/erasure';
-import { RetentionJob } from '../../api/src/persons/retention';
 import { DeadlineNotifier } from './deadline-notifier';
 
 const logger = new Logger('worker');
@@ -45,7 +47,7 @@ export class KafkaFlows {
 /**
  * The background side: projections fed from the global stream, the
  * DeadlineOverdue scheduler and, with Kafka, the relay and the partner flows.
- * Runs in the API process by default, or alone (apps/worker/src/main.ts).
+ * Runs in the API process by default (apps/api), or alone (apps/worker).
  */
 export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;

@@ -4,7 +4,7 @@ import { Identity } from '@parcours/auth';
 import { EventData, RuleViolation } from '@parcours/domain';
 import type { Stores } from '@parcours/event-store';
 import { personKeysOf, STORES } from '@parcours/runtime';
-import { Problem } from '../http/problem';
+import { Problem } from '../problem';
 import { CommandResult, ExecuteParcoursCommand } from '../parcours/execute-parcours-command';
 
 const codeOf = (error: unknown): string | undefined =>

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ReferenceCatalog } from '../reference/reference-catalog';
+import { ReferenceCatalog } from '../reference-catalog';
 import { ExecuteParcoursCommandHandler } from './execute-parcours-command';
 import { IdempotencyKeys } from './idempotency-keys';
 import { ParcoursRepository } from './parcours-repository';

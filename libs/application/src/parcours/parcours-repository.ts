@@ -8,7 +8,7 @@ import {
 } from '@parcours/domain';
 import { EventStore, EventToAppend, RecordedEvent, StreamNotFoundError } from '@parcours/event-store';
 import { EVENT_STORE } from '@parcours/runtime';
-import { ParcoursMetrics } from '../metrics/parcours-metrics';
+import { WriteMetrics } from '../write-metrics';
 
 export const parcoursStream = parcoursStreamId;
 
@@ -24,7 +24,7 @@ export interface LoadedParcours {
 export class ParcoursRepository {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Optional() private readonly metrics?: ParcoursMetrics,
+    @Optional() private readonly metrics?: WriteMetrics,
   ) {}
 
   async load(parcoursId: string): Promise<LoadedParcours> {

@@ -1,0 +1,2 @@
+export * from './deadline-notifier';
+export * from './worker.module';
