@@ -19,7 +19,7 @@ describe('parcours CLI help', () => {
     const { code, out, err } = await run(['--help']);
     expect(code).toBe(0);
     expect(err).toBe('');
-    for (const command of ['token', 'indicators', 'projections', 'dead-letters', 'privacy'])
+    for (const command of ['token', 'indicators', 'projections', 'dead-letters', 'privacy', 'demo-data'])
       expect(out).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     expect((await run(['help'])).out).toBe(out);
   });
@@ -37,6 +37,7 @@ describe('parcours CLI help', () => {
     ['dead-letters', 'replay'],
     ['privacy'],
     ['privacy', 'seal-existing'],
+    ['demo-data'],
   ])('prints the help of %s %s, on stdout with exit 0', async (...words: string[]) => {
     const { code, out, err } = await run([...words, '--help']);
     expect(code).toBe(0);
@@ -67,6 +68,9 @@ describe('parcours CLI help', () => {
       /name\s+projection name \(parcours/,
     );
     expect((await run(['dead-letters', 'replay', '--help'])).out).toContain('--code <ERROR_CODE>');
+    expect((await run(['demo-data', '--help'])).out).toMatch(
+      /--parcours <n>[\s\S]*--seed <s>[\s\S]*--territories <k>[\s\S]*--append/,
+    );
   });
 
   it('prints the help without reading the configuration', async () => {

@@ -4,6 +4,7 @@ import { DataDirectoryLockedError } from '@parcours/event-store';
 import { Command, CommanderError } from 'commander';
 import { ApiError } from './api-client';
 import { CliContext } from './cli-context';
+import { registerDemoDataCommand } from './demo-data.commands';
 import { registerMessagingCommands } from './messaging.commands';
 import { registerPrivacyCommands } from './privacy.commands';
 import { lineProgress, terminalProgress } from './progress';
@@ -44,7 +45,8 @@ function buildProgram(cli: CliContext, out: (s: string) => void, err: (s: string
   const chomp = (s: string) => s.replace(/\n$/, '');
   const program = new Command('npm run cli --')
     .description(
-      'Parcours command line: tokens, indicators, projections, dead letters and personal data, with the configuration of the server.',
+      'Parcours command line: tokens, indicators, projections, dead letters, personal data and demo data, ' +
+        'with the configuration of the server.',
     )
     .usage('<command> [options]')
     // Set before the commands are added, which inherit them.
@@ -65,6 +67,7 @@ function buildProgram(cli: CliContext, out: (s: string) => void, err: (s: string
   registerReadCommands(program, cli);
   registerMessagingCommands(program, cli);
   registerPrivacyCommands(program, cli);
+  registerDemoDataCommand(program, cli);
   return program;
 }
 

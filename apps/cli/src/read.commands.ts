@@ -8,7 +8,6 @@ import {
   computeIndicators,
   createProjectionRunner,
   exportIndicators,
-  factsAsOf,
   GROUP_BYS,
   GroupBy,
   loadFacts,
@@ -18,7 +17,7 @@ import {
 import { Command, Option } from 'commander';
 import { apiFiles, apiJson, ApiTarget, apiTarget } from './api-client';
 import { CliContext, optionsOf, withApiOptions } from './cli-context';
-import { Progress, ProgressSummary, silentProgress } from './progress';
+import { Progress, ProgressSummary, ProgressTask, silentProgress } from './progress';
 import { UsageError } from './usage-error';
 
 const DATE = 'YYYY-MM-DD';
@@ -93,7 +92,7 @@ export async function readCommand(
   const command = parse(words, options, now);
   const api = apiTarget(options, env);
   if (!api) checkDirect(command, config);
-  const work = () => (api ? throughApi(command, api) : direct(command, config));
+  const work = (task?: ProgressTask) => (api ? throughApi(command, api) : direct(command, config, task));
   switch (command.kind) {
     case 'status':
     case 'resume':
@@ -182,7 +181,7 @@ function checkDirect(command: ReadCommand, config: AppConfig): void {
 }
 
 /** On the store itself; on the embedded store this fails with DataDirectoryLockedError while a server holds it. */
-async function direct(command: ReadCommand, config: AppConfig): Promise<Done> {
+async function direct(command: ReadCommand, config: AppConfig, task?: ProgressTask): Promise<Done> {
   // Sealed personal data is opened on the way, as in the API and the worker.
   const stores = schemaCheckedStores(await openStores(config));
   try {
@@ -203,7 +202,9 @@ async function direct(command: ReadCommand, config: AppConfig): Promise<Done> {
           ),
         };
       case 'rebuild': {
-        const events = await runner.rebuild(command.name);
+        const events = await runner.rebuild(command.name, undefined, {
+          onProgress: (done, total) => task?.tick(done, total),
+        });
         return {
           output: `projection ${command.name} rebuilt from ${events} events and swapped in`,
           summary: { text: `${events} events`, count: events },
@@ -212,9 +213,10 @@ async function direct(command: ReadCommand, config: AppConfig): Promise<Done> {
       case 'export':
       case 'extract': {
         const p = command.period;
-        // Figures from read models brought up to date first (safe beside a worker on PostgreSQL: checkpoints are locked).
-        if (!p.asOf) await runner.catchUp('parcours');
-        const snapshot = p.asOf ? await factsAsOf(stores.eventStore, p.asOf) : await loadFacts(stores.sql);
+        // Figures from read models brought up to date first (safe beside a worker on PostgreSQL: checkpoints are locked);
+        // as of a past date too, since the facts are kept with the day each version became known.
+        await runner.catchUp('parcours');
+        const snapshot = await loadFacts(stores.sql, undefined, p.asOf);
         const files =
           command.kind === 'export'
             ? exportIndicators(computeIndicators(snapshot, p, command.groupBy, undefined, p.asOf), p.format)

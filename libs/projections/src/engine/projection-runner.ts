@@ -32,10 +32,17 @@ export interface ProjectionStatus {
 
 export interface RunnerOptions {
   batchSize?: number;
+  /** Events per transaction of a rebuild (larger: nobody waits on the shadow tables). */
+  rebuildBatchSize?: number;
   idleMs?: number;
   /** Longest wait between two attempts while the store is unavailable. */
   maxRetryDelayMs?: number;
   log?: (message: string) => void;
+}
+
+export interface RebuildOptions {
+  /** Called after each batch with the events applied so far and those in the log when the rebuild began. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** No projection of that name. */
@@ -175,6 +182,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  */
 export class ProjectionRunner {
   private readonly batchSize: number;
+  private readonly rebuildBatchSize: number;
   private readonly idleMs: number;
   private readonly maxRetryDelayMs: number;
   private readonly log: (message: string) => void;
@@ -194,6 +202,7 @@ export class ProjectionRunner {
     options: RunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
+    this.rebuildBatchSize = options.rebuildBatchSize ?? Math.max(this.batchSize, 2000);
     this.idleMs = options.idleMs ?? 200;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
     this.log = options.log ?? (() => undefined);
@@ -220,6 +229,9 @@ export class ProjectionRunner {
         if (recorded === undefined) {
           for (const ddl of p.schema(liveTables)) await tx.query(ddl);
           await tx.query(`insert into ${CHECKPOINTS} (name, version) values ($1, $2)`, [p.name, p.version]);
+        } else if (recorded === p.version) {
+          // Idempotent: a table or an index dropped by hand is made again.
+          for (const ddl of p.schema(liveTables)) await tx.query(ddl);
         } else if (recorded < p.version) {
           this.outdated.set(p.name, recorded);
         } else if (recorded > p.version) {
@@ -347,6 +359,11 @@ export class ProjectionRunner {
     this.loops.set(name, upgrade);
   }
 
+  private async analyze(projection: Projection): Promise<void> {
+    for (const table of projection.tables)
+      await this.sql.query(`analyze ${quoteIdentifier(rebuildTables(table))}`);
+  }
+
   private async recordedVersion(name: string): Promise<number> {
     const [row] = await this.sql.query<{ version: number }>(
       `select version from ${CHECKPOINTS} where name = $1`,
@@ -460,18 +477,26 @@ export class ProjectionRunner {
    * Rebuilds a projection from the first event into new tables while the live
    * ones keep serving, then swaps them in one transaction.
    */
-  async rebuild(name: string, abandon: () => boolean = () => false): Promise<number> {
+  async rebuild(
+    name: string,
+    abandon: () => boolean = () => false,
+    options: RebuildOptions = {},
+  ): Promise<number> {
     const projection = this.projection(name);
     if (this.rebuilding.has(name)) throw new ProjectionBusyError(name);
     this.rebuilding.add(name);
     try {
-      return await this.rebuildInto(projection, abandon);
+      return await this.rebuildInto(projection, abandon, options);
     } finally {
       this.rebuilding.delete(name);
     }
   }
 
-  private async rebuildInto(projection: Projection, abandon: () => boolean): Promise<number> {
+  private async rebuildInto(
+    projection: Projection,
+    abandon: () => boolean,
+    { onProgress }: RebuildOptions,
+  ): Promise<number> {
     const name = projection.name;
     const shadow = `${name}#rebuild`;
     await this.sql.transaction(async (tx) => {
@@ -491,16 +516,25 @@ export class ProjectionRunner {
       await tx.query(`insert into ${CHECKPOINTS} (name, updated_at) values ($1, now())`, [shadow]);
     });
     let total = 0;
+    let batches = 0;
+    // Counted only when someone watches the progress: the total it is shown against.
+    const inLog = onProgress ? await this.store.countAfter(undefined) : 0;
     for (;;) {
       if (abandon()) {
         // Stopping (an upgrade at start-up cut short): the next start begins again, without waiting for this shadow to go stale.
         await this.sql.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);
         throw new Error(`rebuild of ${name} abandoned: the runner is stopping`);
       }
-      const n = await this.runBatch(name, shadow, rebuildTables);
+      const n = await this.runBatch(name, shadow, rebuildTables, this.rebuildBatchSize);
       if (n === 0) break;
       total += n;
+      batches += 1;
+      // Statistics of the new tables as they grow (after batches 1, 4, 16, 64...): without them,
+      // PostgreSQL plans the fold's lookups by id as scans of what it thinks are empty tables.
+      if ((batches & (batches - 1)) === 0 && Math.log2(batches) % 2 === 0) await this.analyze(projection);
+      onProgress?.(total, Math.max(inLog, total));
     }
+    await this.analyze(projection);
     // Swap: the live checkpoint row is locked, so the live runner waits, then
     // continues from the rebuilt generation's position.
     await this.sql.transaction(async (tx) => {
