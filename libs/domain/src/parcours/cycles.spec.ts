@@ -1,6 +1,5 @@
-import { followed, given, history, testContext } from '../testing/parcours-specification';
+import { followed, given, history, Refusal, refuses, testContext } from '../testing/parcours-specification';
 import { ParcoursCommand } from './commands';
-import { DecisionContext } from './decide';
 import { ParcoursEvent } from './events';
 
 /**
@@ -27,18 +26,6 @@ const reentered = (enteredOn: string): ParcoursEvent => ({
     enteredOn,
   },
 });
-
-/** One refusal, as a row of a table: given the history, the command breaks the rule `code` (on `field`). */
-interface Refusal {
-  name: string;
-  history: ParcoursEvent[];
-  command: ParcoursCommand;
-  ctx?: DecisionContext;
-  code: string;
-  field?: string;
-}
-const refuses = ({ history, command, ctx, code, field }: Refusal) =>
-  given(history).when(command, ctx).thenViolation(code, field);
 
 describe('a re-entry starts clean (DOMAIN.md §2.9)', () => {
   it('signs a new contract in the new cycle although the previous cycle’s contract had not reached its end', () => {

@@ -1,6 +1,5 @@
-import { followed, given, history, testContext } from '../testing/parcours-specification';
+import { followed, given, history, Refusal, refuses, testContext } from '../testing/parcours-specification';
 import { ParcoursCommand } from './commands';
-import { DecisionContext } from './decide';
 import { ParcoursEvent } from './events';
 
 const person = { lastName: 'Martin', firstName: 'Léa', birthDate: '1990-04-12', sex: 'female' as const };
@@ -13,18 +12,6 @@ const enter: ParcoursCommand = {
   rightOpenedOn: '2025-01-03',
   enteredOn: '2025-01-06',
 };
-
-/** One refusal, as a row of a table: given the history, the command breaks the rule `code` (on `field`). */
-interface Refusal {
-  name: string;
-  history: ParcoursEvent[];
-  command: ParcoursCommand;
-  ctx?: DecisionContext;
-  code: string;
-  field?: string;
-}
-const refuses = ({ history, command, ctx, code, field }: Refusal) =>
-  given(history).when(command, ctx).thenViolation(code, field);
 
 describe('entry and re-entry', () => {
   it('opens cycle 1 with the three entry dates', () => {

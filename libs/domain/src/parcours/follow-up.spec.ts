@@ -1,6 +1,5 @@
-import { followed, given, history, testContext } from '../testing/parcours-specification';
+import { followed, given, history, Refusal, refuses, testContext } from '../testing/parcours-specification';
 import { ParcoursCommand } from './commands';
-import { DecisionContext } from './decide';
 import { ParcoursEvent } from './events';
 
 /**
@@ -20,18 +19,6 @@ const orientedTo = (track: 'social' | 'employment', notifiedOn: string, id = 'o-
     notifiedOn,
   },
 });
-
-/** One refusal, as a row of a table: given the history, the command breaks the rule `code` (on `field`). */
-interface Refusal {
-  name: string;
-  history: ParcoursEvent[];
-  command: ParcoursCommand;
-  ctx?: DecisionContext;
-  code: string;
-  field?: string;
-}
-const refuses = ({ history, command, ctx, code, field }: Refusal) =>
-  given(history).when(command, ctx).thenViolation(code, field);
 
 describe('joint review of a social-track contract (L262-31, D262-65-2-1)', () => {
   it('is awaited after a contract of the social parcours, and held after it', () => {

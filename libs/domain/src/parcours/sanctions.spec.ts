@@ -1,6 +1,5 @@
-import { followed, given, history, testContext } from '../testing/parcours-specification';
+import { followed, given, history, Refusal, refuses, testContext } from '../testing/parcours-specification';
 import { ParcoursCommand } from './commands';
-import { DecisionContext } from './decide';
 import { ParcoursEvent } from './events';
 
 /**
@@ -74,18 +73,6 @@ const withContract = (weeklyHours = 15, objectives = ['permis_b']): ParcoursEven
     },
   },
 ];
-
-/** One refusal, as a row of a table: given the history, the command breaks the rule `code` (on `field`). */
-interface Refusal {
-  name: string;
-  history: ParcoursEvent[];
-  command: ParcoursCommand;
-  ctx?: DecisionContext;
-  code: string;
-  field?: string;
-}
-const refuses = ({ history, command, ctx, code, field }: Refusal) =>
-  given(history).when(command, ctx).thenViolation(code, field);
 
 describe('suppression (L262-37 II 1° and III)', () => {
   const suspended = [

@@ -135,3 +135,16 @@ export const history = {
 
 /** A parcours oriented with a référent: the usual starting point. */
 export const followed = (): ParcoursEvent[] => [history.entered(), history.oriented(), history.referent()];
+
+/** One refusal, as a row of a table: given the history, the command breaks the rule `code` (on `field`). */
+export interface Refusal {
+  name: string;
+  history: ParcoursEvent[];
+  command: ParcoursCommand;
+  ctx?: DecisionContext;
+  code: string;
+  field?: string;
+}
+
+export const refuses = ({ history, command, ctx, code, field }: Refusal): void =>
+  given(history).when(command, ctx).thenViolation(code, field);
