@@ -60,6 +60,24 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
+/**
+ * The statement that bumps a stream's revision under its row lock and returns
+ * the revision of the last event to append ($1 stream, $2 count, $4 the
+ * expected revision), or no row when the expectation does not hold.
+ */
+function reserveRevisions(expected: ExpectedRevision): string {
+  if (expected === 'no_stream')
+    return `insert into streams (stream_id, revision) values ($1, $2::bigint - 1)
+            on conflict (stream_id) do nothing returning revision`;
+  if (expected === 'any')
+    return `insert into streams (stream_id, revision) values ($1, $2::bigint - 1)
+            on conflict (stream_id) do update set revision = streams.revision + $2::bigint returning revision`;
+  if (expected === 'stream_exists')
+    return `update streams set revision = revision + $2::bigint where stream_id = $1 returning revision`;
+  return `update streams set revision = revision + $2::bigint where stream_id = $1 and revision = $4::bigint
+          returning revision`;
+}
+
 /** The event store over PostgreSQL or PGlite: one SQL, two clients. */
 export class SqlEventStore implements EventStore {
   constructor(
@@ -79,76 +97,48 @@ export class SqlEventStore implements EventStore {
   ): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     validateAppend(streamId, events, expected);
+    const rows = events.map((e) => ({
+      id: e.id,
+      type: e.type,
+      data: e.data,
+      metadata: stampMetadata(e, this.now),
+    }));
     try {
-      return await this.sql.transaction(async (tx) => {
-        const retried = await this.findIdempotentRetry(tx, streamId, events);
-        if (retried) return retried;
-        const last = await this.reserveRevisions(tx, streamId, expected, events.length);
-        let row: { global_position: number; transaction_id: string } | undefined;
-        for (const [i, event] of events.entries()) {
-          [row] = await tx.query(
-            `insert into events (stream_id, stream_revision, event_id, event_type, data, metadata)
-             values ($1, $2, $3, $4, $5, $6)
-             returning global_position, transaction_id::text as transaction_id`,
-            [
-              streamId,
-              last - events.length + 1 + i,
-              event.id,
-              event.type,
-              event.data,
-              stampMetadata(event, this.now),
-            ],
-          );
-        }
-        return { nextExpectedRevision: last, position: encodePosition(row!) };
-      });
+      // One statement, one round trip: the stream's revision is reserved and the events inserted
+      // together, atomically; nothing is written when the expectation fails.
+      const [row] = await this.sql.query<{
+        revision: string;
+        global_position: number;
+        transaction_id: string;
+      }>(
+        `with reserved as (${reserveRevisions(expected)}),
+         inserted as (
+           insert into events (stream_id, stream_revision, event_id, event_type, data, metadata)
+           select $1, r.revision - $2 + e.ord, e.id, e.type, e.data, e.metadata
+             from reserved r,
+                  rows from (jsonb_to_recordset($3::jsonb) as (id uuid, type text, data jsonb, metadata jsonb))
+                    with ordinality as e(id, type, data, metadata, ord)
+            order by e.ord
+           returning global_position, transaction_id
+         )
+         select r.revision, i.global_position, i.transaction_id::text as transaction_id
+           from reserved r, inserted i order by i.global_position desc limit 1`,
+        [streamId, events.length, JSON.stringify(rows), ...(typeof expected === 'number' ? [expected] : [])],
+      );
+      if (row) return { nextExpectedRevision: Number(row.revision), position: encodePosition(row) };
+      // The expectation failed: a retry of an append already done answers as then, anything else is a conflict.
+      const retried = await this.findIdempotentRetry(this.sql, streamId, events);
+      if (retried) return retried;
+      throw new ConcurrencyError(streamId, expected, await this.currentRevision(streamId));
     } catch (error) {
       if (sqlErrorCode(error) === UNIQUE_VIOLATION) {
-        // A racing writer took the same revision or the same event id first.
+        // A racing writer took the same revision, or the same event ids were appended before.
         const retried = await this.findIdempotentRetry(this.sql, streamId, events);
         if (retried) return retried;
         throw new ConcurrencyError(streamId, expected, await this.currentRevision(streamId));
       }
       throw error;
     }
-  }
-
-  /**
-   * Bumps the stream's revision under a row lock and returns the revision of
-   * the last event to append; throws when the expectation does not hold.
-   */
-  private async reserveRevisions(
-    tx: SqlQueryable,
-    streamId: string,
-    expected: ExpectedRevision,
-    count: number,
-  ): Promise<number> {
-    let rows: { revision: number }[];
-    if (expected === 'no_stream') {
-      rows = await tx.query(
-        `insert into streams (stream_id, revision) values ($1, $2) on conflict (stream_id) do nothing returning revision`,
-        [streamId, count - 1],
-      );
-    } else if (expected === 'any') {
-      rows = await tx.query(
-        `insert into streams (stream_id, revision) values ($1, $2)
-         on conflict (stream_id) do update set revision = streams.revision + $3 returning revision`,
-        [streamId, count - 1, count],
-      );
-    } else if (expected === 'stream_exists') {
-      rows = await tx.query(
-        `update streams set revision = revision + $2 where stream_id = $1 returning revision`,
-        [streamId, count],
-      );
-    } else {
-      rows = await tx.query(
-        `update streams set revision = revision + $3 where stream_id = $1 and revision = $2 returning revision`,
-        [streamId, expected, count],
-      );
-    }
-    if (rows.length === 0)
-      throw new ConcurrencyError(streamId, expected, await this.currentRevision(streamId, tx));
-    return Number(rows[0].revision);
   }
 
   /** When every event id is already in this stream, the append was done before: answer as then. */
