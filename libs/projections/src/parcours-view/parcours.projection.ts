@@ -49,6 +49,10 @@ export const parcoursProjection: Projection = {
        parameters_version int not null)`,
     `create index if not exists ${t('rm_echeances')}_parcours on ${t('rm_echeances')} (parcours_id)`,
     `create index if not exists ${t('rm_echeances')}_open on ${t('rm_echeances')} (due_on) where met_on is null and cancelled_on is null`,
+    // Échéances late on a date (met or cancelled later, or not at all) are found by their due date.
+    `create index if not exists ${t('rm_echeances')}_due on ${t('rm_echeances')} (due_on, id)`,
+    // A territoire's (and a référent's) late échéances, for supervision.
+    `create index if not exists ${t('rm_echeances')}_territory on ${t('rm_echeances')} (territory, referent_id, due_on)`,
     `create table if not exists ${t('rm_cycle_facts')} (
        parcours_id text not null, cycle int not null, known_from date not null, known_to date,
        territory text not null, organisation_id text, referent_id text, facts jsonb not null,

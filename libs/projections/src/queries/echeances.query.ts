@@ -1,6 +1,6 @@
 import type { BusinessDate } from '@parcours/domain';
 import type { SqlQueryable } from '@parcours/event-store';
-import { Page, ReadScope, scopeCondition, statusSql } from './scope';
+import { Page, ReadScope, scopeCondition, statusRangeSql, statusSql } from './scope';
 
 export interface EcheanceFilter {
   on: BusinessDate;
@@ -33,7 +33,7 @@ export async function queryEcheances(
   }
   if (filter.status) {
     params.push(filter.status);
-    where.push(`${statusSql('$1::date')} = $${params.length}`);
+    where.push(`${statusSql('$1::date')} = $${params.length}`, statusRangeSql(filter.status, '$1::date'));
   }
   params.push(page.pageSize, (page.page - 1) * page.pageSize);
   const rows = await sql.query<Record<string, unknown>>(

@@ -48,26 +48,33 @@ export async function queryPortfolio(
     params.push(filter.status);
     where.push(`p.status = $${params.length}`);
   }
-  if (filter.overdueOnly) where.push('overdue > 0');
+  const overdueOnly = filter.overdueOnly ? 'where overdue > 0' : '';
   params.push(page.pageSize, (page.page - 1) * page.pageSize);
+  // The counts that order the lines are computed for every line of the portfolio, in one pass over
+  // each parcours's échéances; the list of open échéances only for the page shown.
   const rows = await sql.query<Record<string, unknown>>(
     `with lines as (
-       select p.*,
-         (select count(*)::int from rm_echeances e where e.parcours_id = ` +
-      `p.parcours_id and e.starts_on <= $1::date and ${statusSql('$1::date')} = 'overdue') as overdue,
-         (select min(e.due_on)::text from rm_echeances e where e.parcours_id = ` +
-      `p.parcours_id and ${statusSql('$1::date')} in ${PENDING}) as next_due_on,
-         (select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', ` +
-      `e.kind, 'dueOn', e.due_on::text, 'status', ${statusSql('$1::date')}) order by e.due_on), '[]'::jsonb)
-            from rm_echeances e where e.parcours_id = p.parcours_id and ` +
-      `e.starts_on <= $1::date and ${statusSql('$1::date')} in ${PENDING}) as echeances
-       from rm_portfolio p)
+       select p.*, a.overdue, a.next_due_on
+       from rm_portfolio p
+       left join lateral (
+         select (count(*) filter (where e.starts_on <= $1::date and ${statusSql('$1::date')} = 'overdue'))::int as overdue,
+                (min(e.due_on) filter (where ${statusSql('$1::date')} in ${PENDING}))::text as next_due_on
+         from rm_echeances e where e.parcours_id = p.parcours_id) a on true
+       where ${where.join(' and ')}),
+     page as (
+       select *, count(*) over ()::int as total from lines ${overdueOnly}
+       order by ${ORDER[filter.sort]}
+       limit $${params.length - 1} offset $${params.length})
      select parcours_id, last_name, first_name, track, organisation_id, status, cycle, entered_on::text, oriented_on::text,
             contract_status, contract_ends_on::text, last_held_on::text, next_appointment_on::text, open_breaches,
-            sanction_in_progress, open_barriers, overdue, echeances, count(*) over ()::int as total
-     from lines p where ${where.join(' and ')}
-     order by ${ORDER[filter.sort]}
-     limit $${params.length - 1} offset $${params.length}`,
+            sanction_in_progress, open_barriers, overdue,
+            (select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'dueOn', e.due_on::text,
+                       'status', ${statusSql('$1::date')}) order by e.due_on), '[]'::jsonb)
+               from rm_echeances e where e.parcours_id = p.parcours_id and e.starts_on <= $1::date
+                and ${statusSql('$1::date')} in ${PENDING}) as echeances,
+            total
+     from page p
+     order by ${ORDER[filter.sort]}`,
     params,
   );
   const total = rows.length ? Number(rows[0].total) : 0;

@@ -26,3 +26,29 @@ export const statusSql = (dateParam: string, alias = 'e') => `case
   when ${dateParam} > ${alias}.due_on then 'overdue'
   when ${dateParam} >= ${alias}.warn_from then 'due_soon'
   else 'upcoming' end`;
+
+/**
+ * Conditions equivalent to `statusSql(date) = status` that an index on
+ * due_on, met_on or warn_from can serve; added beside that test, never instead of it.
+ */
+export function statusRangeSql(status: string, dateParam: string, alias = 'e'): string {
+  const c = (column: string) => `${alias}.${column}`;
+  const pendingOn = `(${c('met_on')} is null or ${c('met_on')} > ${dateParam}) and (${c('cancelled_on')} is null or ${c(
+    'cancelled_on',
+  )} > ${dateParam})`;
+  switch (status) {
+    case 'overdue':
+      return `${c('due_on')} < ${dateParam} and ${pendingOn}`;
+    case 'due_soon':
+      return `${c('due_on')} >= ${dateParam} and ${c('warn_from')} <= ${dateParam} and ${pendingOn}`;
+    case 'upcoming':
+      return `${c('warn_from')} > ${dateParam} and ${pendingOn}`;
+    case 'met_on_time':
+    case 'met_late':
+      return `${c('met_on')} <= ${dateParam}`;
+    case 'cancelled':
+      return `${c('cancelled_on')} <= ${dateParam}`;
+    default:
+      return 'true';
+  }
+}

@@ -1,6 +1,6 @@
 import { addDays, BusinessDate, Parameters } from '@parcours/domain';
 import type { SqlQueryable } from '@parcours/event-store';
-import { statusSql } from './scope';
+import { statusRangeSql, statusSql } from './scope';
 
 /**
  * What a SLAI supervisor watches in a territoire, as of a date: référents'
@@ -24,7 +24,8 @@ export async function querySupervision(
             coalesce(sum(p.open_breaches), 0)::int as open_breaches,
             count(*) filter (where p.sanction_in_progress)::int as sanctions_in_progress,
             (select count(*)::int from rm_echeances e where e.referent_id = ` +
-      `p.referent_id and e.territory = $1 and e.starts_on <= $2::date and ${statusSql('$2::date')} = 'overdue') as overdue
+      `p.referent_id and e.territory = $1 and e.starts_on <= $2::date and ${statusSql('$2::date')} = 'overdue'` +
+      ` and ${statusRangeSql('overdue', '$2::date')}) as overdue
      from rm_portfolio p
      where p.territory = $1 and p.referent_id is not null and p.status in ('in_rsa', 'exited')
      group by p.referent_id, p.organisation_id
@@ -50,6 +51,7 @@ export async function querySupervision(
   const overdueByKind = await sql.query<{ kind: string; overdue: number }>(
     `select e.kind, count(*)::int as overdue from rm_echeances e
      where e.territory = $1 and e.starts_on <= $2::date and ${statusSql('$2::date')} = 'overdue'
+       and ${statusRangeSql('overdue', '$2::date')}
      group by e.kind order by overdue desc, e.kind`,
     [territory, on],
   );
