@@ -164,6 +164,8 @@ export async function recordedProjectionStatus(
   }));
 }
 
+const isIndex = (ddl: string): boolean => /^\s*create\s+(unique\s+)?index\b/i.test(ddl);
+
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -511,7 +513,11 @@ export class ProjectionRunner {
       if (running) throw new ProjectionBusyError(name);
       for (const table of projection.tables)
         await tx.query(`drop table if exists ${quoteIdentifier(rebuildTables(table))}`);
-      for (const ddl of projection.schema(rebuildTables)) await tx.query(ddl);
+      // Secondary indexes are built once the tables are full (a bulk build, not one entry per row), and the
+      // tables are unlogged while they fill (nothing to recover of a rebuild that crashed: it starts again).
+      for (const ddl of projection.schema(rebuildTables)) if (!isIndex(ddl)) await tx.query(ddl);
+      for (const table of projection.tables)
+        await tx.query(`alter table ${quoteIdentifier(rebuildTables(table))} set unlogged`);
       await tx.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);
       await tx.query(`insert into ${CHECKPOINTS} (name, updated_at) values ($1, now())`, [shadow]);
     });
@@ -534,6 +540,9 @@ export class ProjectionRunner {
       if ((batches & (batches - 1)) === 0 && Math.log2(batches) % 2 === 0) await this.analyze(projection);
       onProgress?.(total, Math.max(inLog, total));
     }
+    for (const ddl of projection.schema(rebuildTables)) if (isIndex(ddl)) await this.sql.query(ddl);
+    for (const table of projection.tables)
+      await this.sql.query(`alter table ${quoteIdentifier(rebuildTables(table))} set logged`);
     await this.analyze(projection);
     // Swap: the live checkpoint row is locked, so the live runner waits, then
     // continues from the rebuilt generation's position.

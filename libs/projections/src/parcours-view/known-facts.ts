@@ -30,17 +30,6 @@ export function recordedDay(recordedAt: string): BusinessDate {
   return day;
 }
 
-/** JSON with sorted keys and without undefined values: equal facts give equal text, whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
 export interface FactVersionRow {
   parcours_id: string;
   cycle: number;
@@ -62,17 +51,21 @@ export class FactVersions {
   private readonly last = new Map<string, string>();
   private readonly versions = new Map<string, FactVersionRow[]>();
 
-  /** `stored`: the views as the read model held them before the batch. */
+  /**
+   * `stored`: the views as the read model held them before the batch. Their
+   * text keeps the fold's key order (the view is stored as json), so a cycle
+   * compares with its next state as plain JSON text.
+   */
   constructor(stored: Iterable<ParcoursView>) {
     for (const v of stored)
-      for (const c of v.cycles) this.last.set(`${v.parcoursId}:${c.cycle}`, canonicalJson(c));
+      for (const c of v.cycles) this.last.set(`${v.parcoursId}:${c.cycle}`, JSON.stringify(c));
   }
 
   /** Records the state of a view as known at the end of `day`. */
   snapshot(v: ParcoursView, day: BusinessDate): void {
     for (const c of v.cycles) {
       const key = `${v.parcoursId}:${c.cycle}`;
-      const text = canonicalJson(c);
+      const text = JSON.stringify(c);
       if (this.last.get(key) === text) continue;
       this.last.set(key, text);
       const list = this.versions.get(key) ?? [];

@@ -32,8 +32,10 @@ export const parcoursProjection: Projection = {
   version: 2,
   tables: PARCOURS_TABLES,
   schema: (t: TableNames) => [
+    // doc is json, not jsonb: its text is kept as written, keys in the fold's order, so that a cycle read
+    // back compares with its next state as plain JSON text (see known-facts.ts).
     // known_on: the latest recording day of the parcours's events folded so far (see known-facts.ts).
-    `create table if not exists ${t('rm_parcours_view')} (parcours_id text primary key, doc jsonb not null, known_on date)`,
+    `create table if not exists ${t('rm_parcours_view')} (parcours_id text primary key, doc json not null, known_on date)`,
     `create table if not exists ${t('rm_portfolio')} (
        parcours_id text primary key, territory text not null, organisation_id text, referent_id text,
        last_name text not null, first_name text not null, track text, status text not null, cycle int not null,
@@ -108,7 +110,7 @@ export const parcoursProjection: Projection = {
     const touched = written.map(([id]) => id);
     await tx.query(
       `insert into ${t('rm_parcours_view')} (parcours_id, doc, known_on)
-       select x.id, x.doc, x.known_on from jsonb_to_recordset($1::jsonb) as x(id text, doc jsonb, known_on date)
+       select x.id, x.doc, x.known_on from json_to_recordset($1::json) as x(id text, doc json, known_on date)
        on conflict (parcours_id) do update set doc = excluded.doc, known_on = excluded.known_on`,
       [JSON.stringify(written.map(([id, doc]) => ({ id, doc, known_on: knownOn.get(id) ?? null })))],
     );
