@@ -162,6 +162,36 @@ describeWithPostgres('projection versions (read-side migrations) on PostgreSQL',
     }
   });
 
+  it('two processes starting the new version together upgrade once, and both run on it', async () => {
+    await new ProjectionRunner(store, sql, [entries(1)]).migrate();
+    for (let i = 0; i < 30; i++) await appendParcours(store, `p-${i}`, [entered(`p-${i}`, `T${i % 3}`)]);
+    const a = new ProjectionRunner(store, sql, [entries(2)], { idleMs: 5, rebuildBatchSize: 3 });
+    const b = new ProjectionRunner(store, sql, [entries(2)], { idleMs: 5, rebuildBatchSize: 3 });
+    await Promise.all([a.migrate(), b.migrate()]);
+    a.start();
+    b.start();
+    try {
+      await until(
+        'both running',
+        async () => (await a.status())[0].status === 'running' && (await b.status())[0].status === 'running',
+        60_000,
+      );
+      await appendParcours(store, 'p-late', [entered('p-late', 'T9')]);
+      await until('the new event', async () => (await a.status())[0].eventsBehind === 0);
+      expect(
+        await sql.query(`select count(*)::int as n, count(distinct id)::int as d from rm_entries`),
+      ).toEqual([{ n: 31, d: 31 }]);
+      expect(await sql.query(`select territory from rm_entries where id = 'parcours-p-late'`)).toEqual([
+        { territory: 'T9' },
+      ]);
+      expect(await sql.query(`select name, version from projection_checkpoints order by name`)).toEqual([
+        { name: 'entries', version: 2 },
+      ]);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
   it('an upgrade cut short by a stop starts again at the next start', async () => {
     await new ProjectionRunner(store, sql, [entries(1)]).migrate();
     for (let i = 0; i < 5; i++) await appendParcours(store, `p-${i}`, [entered(`p-${i}`, 'T1')]);
