@@ -48,6 +48,54 @@ describeWithPostgres('PostgreSQL event store', () => {
     expect(await store.countAfter(rest.position)).toBe(0);
   });
 
+  it('gives each append of one group commit its own answer: success, conflict, idempotent retry', async () => {
+    const { store } = await openStore();
+    await store.appendToStream('exists', [event('First')]);
+    const retried = event('Retried');
+    await store.appendToStream('retry', [retried]);
+    // Requested in the same turn of the event loop: they are sent as one group.
+    const results = await Promise.allSettled([
+      store.appendToStream('new', [event('A'), event('B')], { expectedRevision: 'no_stream' }),
+      store.appendToStream('exists', [event('Stale')], { expectedRevision: 5 }),
+      store.appendToStream('missing', [event('Orphan')], { expectedRevision: 'stream_exists' }),
+      store.appendToStream('exists', [event('Second')], { expectedRevision: 0 }),
+      store.appendToStream('retry', [retried], { expectedRevision: 'no_stream' }),
+      store.appendToStream('any', [event('C')]),
+      store.appendToStream('exists-too', [event('D')], { expectedRevision: 'no_stream' }),
+    ]);
+    expect(
+      results.map((r) => (r.status === 'fulfilled' ? r.value.nextExpectedRevision : r.reason.name)),
+    ).toEqual([1, 'ConcurrencyError', 'ConcurrencyError', 1, 0, 0, 0]);
+    expect((await store.readStream('exists')).map((e) => e.type)).toEqual(['First', 'Second']);
+    expect((await store.readStream('new')).map((e) => [e.type, e.revision])).toEqual([
+      ['A', 0],
+      ['B', 1],
+    ]);
+    expect((await store.readStream('retry')).map((e) => e.type)).toEqual(['Retried']);
+    await expect(store.readStream('missing')).rejects.toThrow();
+    const all = (await store.readAll({ maxCount: 100 })).events.map((e) => e.type);
+    expect(all.filter((t) => t === 'A' || t === 'B')).toEqual(['A', 'B']);
+  });
+
+  it('answers a group whose statement fails by doing each append alone (an event id used twice)', async () => {
+    const { store } = await openStore();
+    const shared = event('Shared');
+    const results = await Promise.allSettled([
+      store.appendToStream('one', [shared]),
+      store.appendToStream('two', [shared]),
+      store.appendToStream('three', [event('Own')]),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : r.reason.name))).toEqual([
+      'ok',
+      'DuplicateEventIdError',
+      'ok',
+    ]);
+    expect((await store.readAll({ maxCount: 10 })).events.map((e) => e.streamId).sort()).toEqual([
+      'one',
+      'three',
+    ]);
+  });
+
   it('migrates once even when two processes start together', async () => {
     const { client, drop } = await createTestSchema('mig');
     drops.push(drop);

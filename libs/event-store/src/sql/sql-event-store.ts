@@ -78,11 +78,92 @@ function reserveRevisions(expected: ExpectedRevision): string {
           returning revision`;
 }
 
+interface PendingAppend {
+  streamId: string;
+  events: EventToAppend[];
+  expected: ExpectedRevision;
+  rows: { id: string; type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }[];
+}
+
+interface Waiting extends PendingAppend {
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+const settle = (w: Waiting, append: () => Promise<AppendResult>): Promise<void> =>
+  append().then(w.resolve, w.reject);
+
+/** Appends of one group commit, and groups sent at once (the pool has 10 connections). */
+const MAX_GROUP = 32;
+const MAX_GROUPS_IN_FLIGHT = 4;
+
+/**
+ * Several appends in one statement ($1: one row per append, streams
+ * distinct): each reserves its stream's revision as reserveRevisions does,
+ * and only those whose expectation holds insert their events. Answers one row
+ * per append done.
+ */
+const GROUP_APPEND = `
+with req as (
+  select * from jsonb_to_recordset($1::jsonb)
+    as r(idx int, stream_id text, count bigint, kind text, expected bigint, events jsonb)
+),
+updated as (
+  update streams s set revision = s.revision + r.count
+    from req r
+   where s.stream_id = r.stream_id and r.kind in ('exact', 'stream_exists')
+     and (r.kind = 'stream_exists' or s.revision = r.expected)
+  returning r.idx, s.revision
+),
+created as (
+  insert into streams (stream_id, revision)
+  select r.stream_id, r.count - 1 from req r where r.kind = 'no_stream'
+  on conflict (stream_id) do nothing
+  returning stream_id, revision
+),
+bumped as (
+  insert into streams (stream_id, revision)
+  select r.stream_id, r.count - 1 from req r where r.kind = 'any'
+  on conflict (stream_id) do update set revision = streams.revision + excluded.revision + 1
+  returning stream_id, revision
+),
+reserved as (
+  select idx, revision from updated
+  union all
+  select r.idx, c.revision from created c join req r on r.stream_id = c.stream_id
+  union all
+  select r.idx, b.revision from bumped b join req r on r.stream_id = b.stream_id
+),
+inserted as (
+  insert into events (stream_id, stream_revision, event_id, event_type, data, metadata)
+  select r.stream_id, v.revision - r.count + e.ord, e.id, e.type, e.data, e.metadata
+    from reserved v
+    join req r on r.idx = v.idx,
+    rows from (jsonb_to_recordset(r.events) as (id uuid, type text, data jsonb, metadata jsonb))
+      with ordinality as e(id, type, data, metadata, ord)
+   order by r.idx, e.ord
+  returning stream_id, global_position, transaction_id
+)
+select v.idx, v.revision, max(i.global_position) as global_position, min(i.transaction_id::text) as transaction_id
+  from reserved v
+  join req r on r.idx = v.idx
+  join inserted i on i.stream_id = r.stream_id
+ group by v.idx, v.revision`;
+
 /** The event store over PostgreSQL or PGlite: one SQL, two clients. */
 export class SqlEventStore implements EventStore {
+  private waiting: Waiting[] = [];
+  private flushing = 0;
+
+  /**
+   * `groupCommit`: appends requested together (concurrent commands, partner
+   * messages) share one statement and one commit; each keeps its own
+   * expectation and its own answer.
+   */
   constructor(
     private readonly sql: SqlClient,
     private readonly now: () => Date = () => new Date(),
+    private readonly groupCommit = true,
   ) {}
 
   /** Applies the schema migrations; call once at start-up. */
@@ -97,12 +178,91 @@ export class SqlEventStore implements EventStore {
   ): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     validateAppend(streamId, events, expected);
-    const rows = events.map((e) => ({
-      id: e.id,
-      type: e.type,
-      data: e.data,
-      metadata: stampMetadata(e, this.now),
-    }));
+    const append: PendingAppend = {
+      streamId,
+      events,
+      expected,
+      rows: events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        data: e.data,
+        metadata: stampMetadata(e, this.now),
+      })),
+    };
+    if (!this.groupCommit) return this.appendOne(append);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.waiting.push({ ...append, resolve, reject });
+      if (this.flushing < MAX_GROUPS_IN_FLIGHT) {
+        this.flushing += 1;
+        // The next turn of the event loop: appends requested meanwhile join the same group.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** Sends the waiting appends, a group at a time, until none waits. */
+  private async flush(): Promise<void> {
+    try {
+      while (this.waiting.length > 0) {
+        // Distinct streams in a group: a second append to a stream goes in the next one, after the first.
+        const group: Waiting[] = [];
+        const streams = new Set<string>();
+        const rest: Waiting[] = [];
+        for (const w of this.waiting) {
+          if (group.length < MAX_GROUP && !streams.has(w.streamId)) {
+            group.push(w);
+            streams.add(w.streamId);
+          } else rest.push(w);
+        }
+        this.waiting = rest;
+        if (group.length === 1) await settle(group[0], () => this.appendOne(group[0]));
+        else await this.appendGroup(group);
+      }
+    } finally {
+      this.flushing -= 1;
+    }
+  }
+
+  /**
+   * Several appends to distinct streams in one statement and one commit
+   * (group commit). An append whose expectation fails is done again alone,
+   * which gives its conflict or its idempotent answer; if the statement
+   * fails as a whole (an event id used twice, the database away), every
+   * append of the group is done again alone, so each gets its own answer.
+   */
+  private async appendGroup(group: Waiting[]): Promise<void> {
+    let done: { idx: number; revision: string; global_position: number; transaction_id: string }[];
+    try {
+      done = await this.sql.query(GROUP_APPEND, [
+        JSON.stringify(
+          group.map((w, idx) => ({
+            idx,
+            stream_id: w.streamId,
+            count: w.events.length,
+            kind: typeof w.expected === 'number' ? 'exact' : w.expected,
+            expected: typeof w.expected === 'number' ? w.expected : null,
+            events: w.rows,
+          })),
+        ),
+      ]);
+    } catch {
+      // In the order they were requested: of two appends with one event id, the first wins.
+      for (const w of group) await settle(w, () => this.appendOne(w));
+      return;
+    }
+    const byIdx = new Map(done.map((r) => [Number(r.idx), r]));
+    await Promise.all(
+      group.map((w, idx) => {
+        const row = byIdx.get(idx);
+        if (!row) return settle(w, () => this.appendOne(w));
+        w.resolve({ nextExpectedRevision: Number(row.revision), position: encodePosition(row) });
+        return undefined;
+      }),
+    );
+  }
+
+  /** One append in one statement, one round trip. */
+  private async appendOne({ streamId, events, expected, rows }: PendingAppend): Promise<AppendResult> {
     try {
       // One statement, one round trip: the stream's revision is reserved and the events inserted
       // together, atomically; nothing is written when the expectation fails.
