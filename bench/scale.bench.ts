@@ -17,10 +17,8 @@ import { parametersAt } from '../libs/domain/src/shared/parameters';
 import type { ParcoursEvent } from '../libs/domain/src/parcours/events';
 import { arbitrarySession, play } from '../libs/domain/src/testing/random-sessions';
 import { EventToAppend, PgSqlClient, SqlEventStore } from '../libs/event-store/src';
-import * as projections from '../libs/projections/src';
 import {
   computeIndicators,
-  FactsSnapshot,
   loadFacts,
   parcoursProjection,
   ProjectionRunner,
@@ -237,32 +235,11 @@ async function timeQuery(
   return figure;
 }
 
-type FactsAsOf = (store: SqlEventStore, asOf: string, territory?: string) => Promise<FactsSnapshot>;
-type LoadFacts = (sql: PgSqlClient, territory?: string, asOf?: string) => Promise<FactsSnapshot>;
-
-/**
- * The snapshot the controller reads for asOf: a fold of the log up to that date (factsAsOf) while the lib
- * exports it, else the bitemporal read model (loadFacts with asOf), which is replacing it.
- */
-function snapshotAsOf(
-  sql: PgSqlClient,
-  store: SqlEventStore,
-): { how: string; load: (asOf: string) => Promise<FactsSnapshot> } {
-  const fold = (projections as unknown as { factsAsOf?: FactsAsOf }).factsAsOf;
-  if (fold) return { how: 'factsAsOf (fold of the log)', load: (asOf) => fold(store, asOf) };
-  return {
-    how: 'loadFacts(sql, undefined, asOf) (bitemporal rm_cycle_facts)',
-    load: (asOf) => (loadFacts as LoadFacts)(sql, undefined, asOf),
-  };
-}
-
-async function queries(sql: PgSqlClient, store: SqlEventStore, asOf: string): Promise<QueryFigure[]> {
+async function queries(sql: PgSqlClient, asOf: string): Promise<QueryFigure[]> {
   const figures: QueryFigure[] = [];
-  const past = snapshotAsOf(sql, store);
-  console.log(`  asOf reads ${past.how}`);
   const indicators = async (groupBy: 'departement' | 'territory', at?: string) => {
     // As the controller for the État or the Département (no territoire filter), groupBy defaulting to département.
-    const snapshot = at ? await past.load(at) : await loadFacts(sql);
+    const snapshot = await loadFacts(sql, undefined, at);
     const report = computeIndicators(snapshot, YEAR, groupBy, undefined, at);
     return `${snapshot.facts.length} cycles, ${report.groups.length} groups`;
   };
@@ -442,7 +419,7 @@ async function main(): Promise<void> {
       `3. Queries (as the read controller calls them, on ${ON}; asOf = mean recorded date ${filled.middle})`,
     );
     const querySampler = new RssSampler();
-    const figures = await queries(sql, store, filled.middle);
+    const figures = await queries(sql, filled.middle);
     const queryPeak = querySampler.stop();
     console.log(`  peak RSS during queries ${mb(queryPeak)}`);
 

@@ -60,24 +60,6 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
-/**
- * The statement that bumps a stream's revision under its row lock and returns
- * the revision of the last event to append ($1 stream, $2 count, $4 the
- * expected revision), or no row when the expectation does not hold.
- */
-function reserveRevisions(expected: ExpectedRevision): string {
-  if (expected === 'no_stream')
-    return `insert into streams (stream_id, revision) values ($1, $2::bigint - 1)
-            on conflict (stream_id) do nothing returning revision`;
-  if (expected === 'any')
-    return `insert into streams (stream_id, revision) values ($1, $2::bigint - 1)
-            on conflict (stream_id) do update set revision = streams.revision + $2::bigint returning revision`;
-  if (expected === 'stream_exists')
-    return `update streams set revision = revision + $2::bigint where stream_id = $1 returning revision`;
-  return `update streams set revision = revision + $2::bigint where stream_id = $1 and revision = $4::bigint
-          returning revision`;
-}
-
 interface PendingAppend {
   streamId: string;
   events: EventToAppend[];
@@ -99,7 +81,7 @@ const MAX_GROUPS_IN_FLIGHT = 4;
 
 /**
  * Several appends in one statement ($1: one row per append, streams
- * distinct): each reserves its stream's revision as reserveRevisions does,
+ * distinct): each bumps its stream's revision under the row lock, as its expectation allows,
  * and only those whose expectation holds insert their events. Answers one row
  * per append done.
  */
@@ -231,20 +213,9 @@ export class SqlEventStore implements EventStore {
    * append of the group is done again alone, so each gets its own answer.
    */
   private async appendGroup(group: Waiting[]): Promise<void> {
-    let done: { idx: number; revision: string; global_position: number; transaction_id: string }[];
+    let done: Awaited<ReturnType<SqlEventStore['runGroup']>>;
     try {
-      done = await this.sql.query(GROUP_APPEND, [
-        JSON.stringify(
-          group.map((w, idx) => ({
-            idx,
-            stream_id: w.streamId,
-            count: w.events.length,
-            kind: typeof w.expected === 'number' ? 'exact' : w.expected,
-            expected: typeof w.expected === 'number' ? w.expected : null,
-            events: w.rows,
-          })),
-        ),
-      ]);
+      done = await this.runGroup(group);
     } catch {
       // In the order they were requested: of two appends with one event id, the first wins.
       for (const w of group) await settle(w, () => this.appendOne(w));
@@ -261,44 +232,42 @@ export class SqlEventStore implements EventStore {
     );
   }
 
-  /** One append in one statement, one round trip. */
-  private async appendOne({ streamId, events, expected, rows }: PendingAppend): Promise<AppendResult> {
+  /** The group statement: one row per append whose expectation held. */
+  private runGroup(group: PendingAppend[]) {
+    return this.sql.query<{ idx: number; revision: string; global_position: number; transaction_id: string }>(
+      GROUP_APPEND,
+      [
+        JSON.stringify(
+          group.map((w, idx) => ({
+            idx,
+            stream_id: w.streamId,
+            count: w.events.length,
+            kind: typeof w.expected === 'number' ? 'exact' : w.expected,
+            expected: typeof w.expected === 'number' ? w.expected : null,
+            events: w.rows,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /**
+   * One append alone (a group of one): one statement, one round trip, nothing
+   * written when its expectation fails.
+   */
+  private async appendOne(append: PendingAppend): Promise<AppendResult> {
+    const { streamId, events, expected } = append;
     try {
-      // One statement, one round trip: the stream's revision is reserved and the events inserted
-      // together, atomically; nothing is written when the expectation fails.
-      const [row] = await this.sql.query<{
-        revision: string;
-        global_position: number;
-        transaction_id: string;
-      }>(
-        `with reserved as (${reserveRevisions(expected)}),
-         inserted as (
-           insert into events (stream_id, stream_revision, event_id, event_type, data, metadata)
-           select $1, r.revision - $2 + e.ord, e.id, e.type, e.data, e.metadata
-             from reserved r,
-                  rows from (jsonb_to_recordset($3::jsonb) as (id uuid, type text, data jsonb, metadata jsonb))
-                    with ordinality as e(id, type, data, metadata, ord)
-            order by e.ord
-           returning global_position, transaction_id
-         )
-         select r.revision, i.global_position, i.transaction_id::text as transaction_id
-           from reserved r, inserted i order by i.global_position desc limit 1`,
-        [streamId, events.length, JSON.stringify(rows), ...(typeof expected === 'number' ? [expected] : [])],
-      );
+      const [row] = await this.runGroup([append]);
       if (row) return { nextExpectedRevision: Number(row.revision), position: encodePosition(row) };
-      // The expectation failed: a retry of an append already done answers as then, anything else is a conflict.
-      const retried = await this.findIdempotentRetry(this.sql, streamId, events);
-      if (retried) return retried;
-      throw new ConcurrencyError(streamId, expected, await this.currentRevision(streamId));
     } catch (error) {
-      if (sqlErrorCode(error) === UNIQUE_VIOLATION) {
-        // A racing writer took the same revision, or the same event ids were appended before.
-        const retried = await this.findIdempotentRetry(this.sql, streamId, events);
-        if (retried) return retried;
-        throw new ConcurrencyError(streamId, expected, await this.currentRevision(streamId));
-      }
-      throw error;
+      // Otherwise a racing writer took the same revision, or the same event ids were appended before.
+      if (sqlErrorCode(error) !== UNIQUE_VIOLATION) throw error;
     }
+    // The expectation failed: a retry of an append already done answers as then, anything else is a conflict.
+    const retried = await this.findIdempotentRetry(this.sql, streamId, events);
+    if (retried) return retried;
+    throw new ConcurrencyError(streamId, expected, await this.currentRevision(streamId));
   }
 
   /** When every event id is already in this stream, the append was done before: answer as then. */

@@ -456,15 +456,7 @@ export class ProjectionRunner {
       const failed = row?.status === 'failed';
       return {
         name: p.name,
-        status: failed
-          ? 'failed'
-          : !this.running || this.tooNew.has(p.name)
-            ? 'stopped'
-            : this.outdated.has(p.name)
-              ? 'upgrading'
-              : retrying
-                ? 'retrying'
-                : 'running',
+        status: failed ? 'failed' : this.runState(p.name, !!retrying),
         position: row?.position ?? null,
         eventsBehind: row?.eventsBehind ?? 0,
         eventsProcessed: row?.eventsProcessed ?? 0,
@@ -473,6 +465,13 @@ export class ProjectionRunner {
         updatedAt: row?.updatedAt ?? null,
       };
     });
+  }
+
+  /** The state of a projection that is not failed, as this process runs it. */
+  private runState(name: string, retrying: boolean): RunState {
+    if (!this.running || this.tooNew.has(name)) return 'stopped';
+    if (this.outdated.has(name)) return 'upgrading';
+    return retrying ? 'retrying' : 'running';
   }
 
   /**

@@ -85,7 +85,7 @@ export const parcoursProjection: Projection = {
         if (r.known_on) knownOn.set(r.parcours_id, r.known_on);
       }
     }
-    const versions = new FactVersions(rows(views));
+    const versions = new FactVersions(definedViews(views));
     for (const e of events) {
       const id = parcoursIdOf(e.streamId);
       const known = id === undefined ? undefined : knownOn.get(id);
@@ -122,8 +122,8 @@ export const parcoursProjection: Projection = {
       `insert into ${t('rm_portfolio')} select * from jsonb_populate_recordset(null::${t('rm_portfolio')}, $1::jsonb)`,
       [JSON.stringify(lines)],
     );
-    const echeances = written.flatMap(([, v]) => {
-      const line = portfolioLine(v);
+    const echeances = written.flatMap(([, v], i) => {
+      const line = lines[i];
       return v.echeances.map((e) => ({
         id: e.id,
         parcours_id: v.parcoursId,
@@ -150,5 +150,5 @@ export const parcoursProjection: Projection = {
   },
 };
 
-const rows = (views: Map<string, ParcoursView | undefined>): ParcoursView[] =>
+const definedViews = (views: Map<string, ParcoursView | undefined>): ParcoursView[] =>
   [...views.values()].filter((v): v is ParcoursView => v !== undefined);
