@@ -1,6 +1,7 @@
 import { Consumer, Kafka } from 'kafkajs';
 import { describeWithKafka, kafkaBroker, uniqueName } from '../../../test/support/services';
 import { createKafka } from './kafka-client';
+import { ensureTopic } from './outbound/kafka-sink';
 
 /**
  * Proves the broker started by infra/kafka: what is produced with acks=all is
@@ -51,10 +52,7 @@ describeWithKafka('Kafka round trip against the real broker', () => {
 
   it('produces, consumes, commits offsets, restarts the consumer and loses nothing', async () => {
     const topic = uniqueName('round-trip');
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-    await admin.disconnect();
+    await ensureTopic(kafka, topic, { numPartitions: 1 });
 
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();

@@ -1,11 +1,35 @@
 import { IHeaders, Kafka, Producer } from 'kafkajs';
 
-/** Creates a topic if it does not exist and waits until it has a leader. */
-export async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
+/** Errors a broker answers while a topic it has just created is not yet known to every part of it. */
+const TOPIC_NOT_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * Creates a topic if it does not exist and waits until every partition has a
+ * leader. A broker may answer "does not host this topic-partition" for a short
+ * while after the creation (kafkajs's own wait only retries a missing leader),
+ * so both answers are waited out, within `timeoutMs`.
+ */
+export async function ensureTopic(
+  kafka: Kafka,
+  topic: string,
+  { numPartitions, timeoutMs = 30_000 }: { numPartitions?: number; timeoutMs?: number } = {},
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
+  const deadline = Date.now() + timeoutMs;
   try {
-    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+      try {
+        await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        if (topics[0]?.partitions.length && topics[0].partitions.every((p) => p.leader >= 0)) return;
+      } catch (error) {
+        if (!TOPIC_NOT_READY.has((error as { type?: string }).type ?? '') || Date.now() > deadline)
+          throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`kafka: topic ${topic} has no leader after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   } finally {
     await admin.disconnect();
   }
