@@ -35,21 +35,27 @@ export async function queryEcheances(
     params.push(filter.status);
     where.push(`${statusSql('$1::date')} = $${params.length}`, statusRangeSql(filter.status, '$1::date'));
   }
-  params.push(page.pageSize, (page.page - 1) * page.pageSize);
-  const rows = await sql.query<Record<string, unknown>>(
-    `select e.id, e.parcours_id, e.kind, e.cycle, e.territory, e.organisation_id, e.referent_id, e.starts_on::text, e.due_on::text,
-            e.met_on::text, e.cancelled_on::text, e.parameters_version, ${statusSql('$1::date')} as status,
-            ($1::date - e.due_on) as days_late, count(*) over ()::int as total
-     from rm_echeances e where ${where.join(' and ')}
-     order by (${statusSql('$1::date')} = 'overdue') desc, e.due_on asc, e.id
-     limit $${params.length - 1} offset $${params.length}`,
-    params,
-  );
+  const from = `from rm_echeances e where ${where.join(' and ')}`;
+  // With a status chosen, every row has it: the order is then the index's (due_on, id), and the page stops early.
+  const order = filter.status
+    ? 'e.due_on asc, e.id'
+    : `(${statusSql('$1::date')} = 'overdue') desc, e.due_on asc, e.id`;
+  // The page and the total are separate statements, run side by side: the page need not wait for every row to be counted.
+  const [rows, [{ total }]] = await Promise.all([
+    sql.query<Record<string, unknown>>(
+      `select e.id, e.parcours_id, e.kind, e.cycle, e.territory, e.organisation_id, e.referent_id, e.starts_on::text, e.due_on::text,
+              e.met_on::text, e.cancelled_on::text, e.parameters_version, ${statusSql('$1::date')} as status,
+              ($1::date - e.due_on) as days_late
+       ${from} order by ${order} limit $${params.length + 1} offset $${params.length + 2}`,
+      [...params, page.pageSize, (page.page - 1) * page.pageSize],
+    ),
+    sql.query<{ total: number }>(`select count(*)::int as total ${from}`, params),
+  ]);
   return {
     on: filter.on,
     page: page.page,
     pageSize: page.pageSize,
-    total: rows.length ? Number(rows[0].total) : 0,
+    total,
     items: rows.map((r) => ({
       id: r.id,
       parcoursId: r.parcours_id,
