@@ -38,17 +38,45 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+/**
+ * Results kept for the dates met most: an indicator report shifts the same
+ * few thousand dates by the same few delays tens of thousands of times.
+ * Bounded: emptied when full, the values being pure functions of their keys.
+ */
+function memo<T>(limit: number) {
+  const cache = new Map<string, T>();
+  return (key: string, compute: () => T): T => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = compute();
+      if (cache.size >= limit) cache.clear();
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
+const utcOf = memo<number>(100_000);
+const shifted = memo<BusinessDate>(200_000);
+
 function toUtc(date: BusinessDate): number {
-  const [y, m, d] = parts(date);
-  return Date.UTC(y, m - 1, d);
+  return utcOf(date, () => {
+    const [y, m, d] = parts(date);
+    return Date.UTC(y, m - 1, d);
+  });
 }
 
 export function addDays(date: BusinessDate, days: number): BusinessDate {
-  const t = new Date(toUtc(date) + days * DAY_MS);
-  return format(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+  return shifted(`${date}d${days}`, () => {
+    const t = new Date(toUtc(date) + days * DAY_MS);
+    return format(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+  });
 }
 
 export function addMonths(date: BusinessDate, months: number): BusinessDate {
+  return shifted(`${date}m${months}`, () => monthsLater(date, months));
+}
+
+function monthsLater(date: BusinessDate, months: number): BusinessDate {
   const [y, m, d] = parts(date);
   const index = y * 12 + (m - 1) + months;
   const year = Math.floor(index / 12);

@@ -133,14 +133,32 @@ function suspensionsFigure(
   };
 }
 
+/**
+ * The subsets several definitions ask of the same cycles for the same period
+ * (new entrants, the stock, the accompanied…), computed once per report and
+ * group: keyed by the group's array, forgotten with it. Callers never modify
+ * what they get.
+ */
+const subsets = new WeakMap<CycleFacts[], Map<string, unknown>>();
+function once<T>(facts: CycleFacts[], key: string, compute: () => T): T {
+  let known = subsets.get(facts);
+  if (!known) subsets.set(facts, (known = new Map()));
+  if (!known.has(key)) known.set(key, compute());
+  return known.get(key) as T;
+}
+const periodKey = (name: string, period: Period, ...more: unknown[]) =>
+  [name, period.from, period.to, ...more].join('|');
+
 const newEntrants = (facts: CycleFacts[], period: Period) =>
-  facts.filter((c) => inPeriod(c.enteredOn, period));
+  once(facts, periodKey('newEntrants', period), () => facts.filter((c) => inPeriod(c.enteredOn, period)));
 const entryToOrientation = (facts: CycleFacts[], period: Period) =>
   newEntrants(facts, period)
     .filter((c) => firstOrientation(c))
     .map((c) => daysBetween(c.enteredOn, firstOrientation(c)!.notifiedOn));
 const firstOrientedIn = (facts: CycleFacts[], period: Period) =>
-  facts.filter((c) => inPeriod(firstOrientation(c)?.notifiedOn, period));
+  once(facts, periodKey('firstOrientedIn', period), () =>
+    facts.filter((c) => inPeriod(firstOrientation(c)?.notifiedOn, period)),
+  );
 const outsideFranceTravail = (facts: CycleFacts[], period: Period) =>
   firstOrientedIn(facts, period).filter((c) => firstOrientation(c)!.organisationKind !== 'france_travail');
 const registrationToContract = (facts: CycleFacts[], period: Period) =>
@@ -148,16 +166,23 @@ const registrationToContract = (facts: CycleFacts[], period: Period) =>
     .filter((c) => inPeriod(firstContract(c)?.signedOn, period))
     .map((c) => daysBetween(c.franceTravailRegisteredOn ?? c.enteredOn, firstContract(c)!.signedOn));
 const stock = (facts: CycleFacts[], period: Period, p: Parameters) =>
-  facts.filter((c) => accompaniedOn(c, period.to, p.accompanimentAfterExitMonths));
+  once(facts, periodKey('stock', period, p.accompanimentAfterExitMonths), () =>
+    facts.filter((c) => accompaniedOn(c, period.to, p.accompanimentAfterExitMonths)),
+  );
 const accompanied = (facts: CycleFacts[], period: Period, p: Parameters) =>
-  facts.filter((c) => accompaniedDuring(c, period, p.accompanimentAfterExitMonths));
+  once(facts, periodKey('accompanied', period, p.accompanimentAfterExitMonths), () =>
+    facts.filter((c) => accompaniedDuring(c, period, p.accompanimentAfterExitMonths)),
+  );
 const contractsInForce = (facts: CycleFacts[], period: Period) =>
   facts.map((c) => contractInForceOn(c, period.to)).filter((k) => k !== undefined);
 const balancedOrientedIn = (facts: CycleFacts[], period: Period) =>
   firstOrientedIn(facts, period).filter((c) => firstOrientation(c)!.track === 'socio_professional');
-const subjects = (facts: CycleFacts[], period: Period) => facts.filter((c) => subjectOn(c, period.to));
+const subjects = (facts: CycleFacts[], period: Period) =>
+  once(facts, periodKey('subjects', period), () => facts.filter((c) => subjectOn(c, period.to)));
 const oriented = (facts: CycleFacts[], period: Period) =>
-  subjects(facts, period).filter((c) => orientationOn(c, period.to));
+  once(facts, periodKey('oriented', period), () =>
+    subjects(facts, period).filter((c) => orientationOn(c, period.to)),
+  );
 const trackAndOrganisationAtEnd = (period: Period) => (c: CycleFacts) => {
   const o = orientationOn(c, period.to)!;
   return `${o.track}/${o.organisationKind}`;
@@ -207,7 +232,9 @@ function interruptedWithoutFollowUp(c: CycleFacts, period: Period, months: numbe
 
 /** The accompagnements globaux of the cycles: each with its cycle, for the CALPAE rows (S002). */
 const globalAccompaniments = (facts: CycleFacts[]) =>
-  facts.flatMap((c) => (c.globalAccompaniments ?? []).map((g) => ({ c, g })));
+  once(facts, 'globalAccompaniments', () =>
+    facts.flatMap((c) => (c.globalAccompaniments ?? []).map((g) => ({ c, g }))),
+  );
 const globalInProgress = (facts: CycleFacts[], period: Period, p: Parameters) =>
   globalAccompaniments(facts).filter(
     ({ c, g }) =>
@@ -228,6 +255,9 @@ const POSITIVE_OUTCOMES = [
 
 /** Action entries of the period, with whether the person reached a positive outcome during it or within 6 months after. */
 function actionEntries(facts: CycleFacts[], period: Period) {
+  return once(facts, periodKey('actionEntries', period), () => actionEntriesOf(facts, period));
+}
+function actionEntriesOf(facts: CycleFacts[], period: Period) {
   return facts.flatMap((c) =>
     c.prescriptions
       .filter((x) => inPeriod(x.enteredOn, period))

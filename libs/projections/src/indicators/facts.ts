@@ -15,7 +15,9 @@ export const firstOrientation = (c: CycleFacts) => c.orientations[0];
 
 /** The orientation in force on a date. */
 export function orientationOn(c: CycleFacts, date: BusinessDate) {
-  return [...c.orientations].reverse().find((o) => o.notifiedOn <= date);
+  for (let i = c.orientations.length - 1; i >= 0; i--)
+    if (c.orientations[i].notifiedOn <= date) return c.orientations[i];
+  return undefined;
 }
 
 /** Whether the cycle's n-th orientation (1-based) was interrupted on or before a date: no organisme référent since. */
@@ -86,9 +88,10 @@ export function contractInForceOn(c: CycleFacts, date: BusinessDate) {
 }
 
 export function ageOn(birthDate: BusinessDate, date: BusinessDate): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number);
-  const [y, m, d] = date.split('-').map(Number);
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+  // Month and day compare as text ("MM-DD"): not yet the birthday this year, one year less.
+  return (
+    Number(date.slice(0, 4)) - Number(birthDate.slice(0, 4)) - (date.slice(5) < birthDate.slice(5) ? 1 : 0)
+  );
 }
 
 export function ageBand(age: number): string {

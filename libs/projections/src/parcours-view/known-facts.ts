@@ -110,7 +110,7 @@ export class FactVersions {
         where f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.known_to is null`,
       [JSON.stringify(firsts)],
     );
-    await tx.query(`insert into ${table} select * from jsonb_populate_recordset(null::${table}, $1::jsonb)`, [
+    await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [
       JSON.stringify([...this.versions.values()].flat()),
     ]);
   }

@@ -29,7 +29,9 @@ export const parcoursProjection: Projection = {
   name: 'parcours',
   // 1: échéances keep the key that opened them; the portfolio has intensive_until.
   // 2: the cycles' facts are bitemporal (known_from, known_to); the parameter book records when each version was known.
-  version: 2,
+  // 3: the facts are stored as json (text): the indicators read them back as they were written, without the
+  //    conversion from jsonb that took most of a département's load time.
+  version: 3,
   tables: PARCOURS_TABLES,
   schema: (t: TableNames) => [
     // doc is json, not jsonb: its text is kept as written, keys in the fold's order, so that a cycle read
@@ -57,7 +59,7 @@ export const parcoursProjection: Projection = {
     `create index if not exists ${t('rm_echeances')}_territory on ${t('rm_echeances')} (territory, referent_id, due_on)`,
     `create table if not exists ${t('rm_cycle_facts')} (
        parcours_id text not null, cycle int not null, known_from date not null, known_to date,
-       territory text not null, organisation_id text, referent_id text, facts jsonb not null,
+       territory text not null, organisation_id text, referent_id text, facts json not null,
        primary key (parcours_id, cycle, known_from))`,
     `create index if not exists ${t('rm_cycle_facts')}_current on ${t('rm_cycle_facts')} (territory) where known_to is null`,
     `create index if not exists ${t('rm_cycle_facts')}_known on ${t('rm_cycle_facts')} (known_from, known_to)`,
