@@ -2,7 +2,7 @@
  * Read side at scale: fills a PostgreSQL schema with N random parcours of the
  * product's own generator (8 territoires), rebuilds the parcours projection,
  * times the read queries the API serves, and compares append throughput with
- * raw inserts. Prints figures and a summary for bench/RESULTS.md; asserts nothing.
+ * Emmett's PostgreSQL event store and raw inserts. Prints figures and a summary for bench/RESULTS.md; asserts nothing.
  *
  * Run: npx ts-node --transpile-only -r tsconfig-paths/register bench/scale.bench.ts
  *        [--parcours 5000] [--seed 2025] [--keep] [--skip-append]
@@ -12,6 +12,8 @@ import fc from 'fast-check';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
+import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { Client } from 'pg';
 import { parametersAt } from '../libs/domain/src/shared/parameters';
 import type { ParcoursEvent } from '../libs/domain/src/parcours/events';
@@ -288,6 +290,8 @@ async function queries(sql: PgSqlClient, asOf: string): Promise<QueryFigure[]> {
 interface AppendFigure {
   writers: number;
   store: number;
+  /** Emmett's PostgreSQL event store (@event-driven-io/emmett-postgresql), on the same server and schema. */
+  emmett: number;
   raw: number;
 }
 
@@ -310,7 +314,16 @@ async function forSeconds(
   return (count / msSince(start)) * 1000;
 }
 
-async function appendThroughput(sql: PgSqlClient, store: SqlEventStore): Promise<AppendFigure[]> {
+async function appendThroughput(
+  sql: PgSqlClient,
+  store: SqlEventStore,
+  schema: string,
+): Promise<AppendFigure[]> {
+  // Emmett creates its tables unqualified: the search path keeps them in the benchmark's schema.
+  const emmett = getPostgreSQLEventStore(
+    `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    { schema: { autoMigration: 'CreateOrUpdate' } },
+  );
   // The same columns, defaults, constraints and indexes as the events table, without the store's protocol around it.
   await sql.exec(
     `create table raw_events (like events including defaults including constraints including indexes)`,
@@ -334,6 +347,12 @@ async function appendThroughput(sql: PgSqlClient, store: SqlEventStore): Promise
         },
       );
     });
+    const viaEmmett = await forSeconds(writers, 5, async (w, n) => {
+      const e = row('emmett', writers, w, n);
+      await emmett.appendToStream(e.streamId, [{ type: e.type, data: e.data, metadata: e.metadata }], {
+        expectedStreamVersion: STREAM_DOES_NOT_EXIST,
+      });
+    });
     const raw = await forSeconds(writers, 5, async (w, n) => {
       const e = row('raw', writers, w, n);
       await sql.query(
@@ -341,12 +360,14 @@ async function appendThroughput(sql: PgSqlClient, store: SqlEventStore): Promise
         [e.streamId, e.id, e.type, e.data, e.metadata],
       );
     });
-    figures.push({ writers, store: viaStore, raw });
+    figures.push({ writers, store: viaStore, emmett: viaEmmett, raw });
     console.log(
       `  ${writers} writer${writers > 1 ? 's' : ' '}  SqlEventStore ${fmt(viaStore).padStart(7)} appends/s` +
-        `  raw insert ${fmt(raw).padStart(7)} rows/s  store/raw ${fmt(viaStore / raw, 2)}`,
+        `  Emmett ${fmt(viaEmmett).padStart(7)} appends/s  raw insert ${fmt(raw).padStart(7)} rows/s` +
+        `  store/Emmett ${fmt(viaStore / viaEmmett, 2)}  store/raw ${fmt(viaStore / raw, 2)}`,
     );
   }
+  await emmett.close();
   return figures;
 }
 
@@ -427,7 +448,7 @@ async function main(): Promise<void> {
     if (options.skipAppend) console.log('4. Append throughput: skipped (--skip-append)');
     else {
       console.log('4. Append throughput (one event per append, distinct new streams, ~5 s each)');
-      appends = await appendThroughput(sql, store);
+      appends = await appendThroughput(sql, store, schema);
     }
 
     const host = await machine(sql);
@@ -448,10 +469,11 @@ async function main(): Promise<void> {
       '',
       ...(appends.length
         ? [
-            '| Writers | SqlEventStore appends/s | Raw insert rows/s | Store / raw |',
-            '|---:|---:|---:|---:|',
+            '| Writers | SqlEventStore appends/s | Emmett appends/s | Raw insert rows/s | Store / Emmett | Store / raw |',
+            '|---:|---:|---:|---:|---:|---:|',
             ...appends.map(
-              (a) => `| ${a.writers} | ${fmt(a.store)} | ${fmt(a.raw)} | ${fmt(a.store / a.raw, 2)} |`,
+              (a) =>
+                `| ${a.writers} | ${fmt(a.store)} | ${fmt(a.emmett)} | ${fmt(a.raw)} | ${fmt(a.store / a.emmett, 2)} | ${fmt(a.store / a.raw, 2)} |`,
             ),
             '',
           ]
