@@ -1,7 +1,6 @@
 import { BusinessDate, parisDate } from '@parcours/domain';
 import type { SqlQueryable } from '@parcours/event-store';
 import type { TableNames } from '../engine/projection';
-import type { CycleFacts } from './cycle-facts';
 import type { ParcoursView } from './view';
 
 /**
@@ -38,7 +37,8 @@ export interface FactVersionRow {
   territory: string;
   organisation_id: string | null;
   referent_id: string | null;
-  facts: CycleFacts;
+  /** The facts as JSON text, as they are stored (the view goes on changing in place: text is a copy). */
+  facts: string;
 }
 
 /**
@@ -77,8 +77,7 @@ export class FactVersions {
         territory: c.territory,
         organisation_id: c.orientations[c.orientations.length - 1]?.organisationId ?? null,
         referent_id: c.referentId ?? null,
-        // A copy: the view goes on changing in place.
-        facts: JSON.parse(text) as CycleFacts,
+        facts: text,
       };
       const previous = list[list.length - 1];
       if (previous?.known_from === day) list[list.length - 1] = row;
@@ -110,8 +109,11 @@ export class FactVersions {
         where f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.known_to is null`,
       [JSON.stringify(firsts)],
     );
+    // The facts are spliced in as the JSON text they already are, not parsed and written again.
+    const rows = [...this.versions.values()].flat();
+    const payload = `[${rows.map(({ facts, ...row }) => `${JSON.stringify(row).slice(0, -1)},"facts":${facts}}`).join(',')}]`;
     await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [
-      JSON.stringify([...this.versions.values()].flat()),
+      payload,
     ]);
   }
 }

@@ -121,7 +121,7 @@ export const parcoursProjection: Projection = {
     }
     const lines = written.map(([, v]) => portfolioLine(v));
     await tx.query(
-      `insert into ${t('rm_portfolio')} select * from jsonb_populate_recordset(null::${t('rm_portfolio')}, $1::jsonb)`,
+      `insert into ${t('rm_portfolio')} select * from json_populate_recordset(null::${t('rm_portfolio')}, $1::json)`,
       [JSON.stringify(lines)],
     );
     const echeances = written.flatMap(([, v], i) => {
@@ -144,7 +144,7 @@ export const parcoursProjection: Projection = {
     });
     if (echeances.length) {
       await tx.query(
-        `insert into ${t('rm_echeances')} select * from jsonb_populate_recordset(null::${t('rm_echeances')}, $1::jsonb)`,
+        `insert into ${t('rm_echeances')} select * from json_populate_recordset(null::${t('rm_echeances')}, $1::json)`,
         [JSON.stringify(echeances)],
       );
     }
