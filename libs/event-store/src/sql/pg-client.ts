@@ -1,5 +1,5 @@
 import { Client, ClientConfig, Pool, PoolConfig, types } from 'pg';
-import { quoteIdentifier, SqlClient, SqlQueryable } from './sql-client';
+import { preparedName, quoteIdentifier, SqlClient, SqlQueryable } from './sql-client';
 
 // int8 as JS numbers: revisions and positions stay far below 2^53.
 types.setTypeParser(20, (v) => Number(v));
@@ -33,6 +33,9 @@ class ListenedClient extends Client {
   }
 }
 
+/** A statement marked `prepared` goes by its name: pg prepares it once on each connection. */
+const statement = (text: string, values: unknown[]) => ({ name: preparedName(text), text, values });
+
 export class PgSqlClient implements SqlClient {
   private readonly pool: Pool;
 
@@ -53,7 +56,7 @@ export class PgSqlClient implements SqlClient {
   }
 
   async query<R>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.pool.query(sql, params)).rows as R[];
+    return (await this.pool.query(statement(sql, params))).rows as R[];
   }
 
   async transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
@@ -63,7 +66,7 @@ export class PgSqlClient implements SqlClient {
       await client.query('begin');
       const result = await work({
         query: async <R>(sql: string, params: unknown[] = []) =>
-          (await client.query(sql, params)).rows as R[],
+          (await client.query(statement(sql, params))).rows as R[],
       });
       await client.query('commit');
       return result;

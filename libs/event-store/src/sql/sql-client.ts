@@ -14,6 +14,21 @@ export interface SqlClient extends SqlQueryable {
   close(): Promise<void>;
 }
 
+/** Statements run often enough to be prepared once per connection, by their text. */
+const preparedNames = new Map<string, string>();
+
+/**
+ * Marks a statement as worth preparing: a client that can (pg) parses and
+ * plans it once per connection instead of at every call. For the few
+ * statements of every append, whose planning costs as much as their work.
+ */
+export function prepared(name: string, sql: string): string {
+  preparedNames.set(sql, name);
+  return sql;
+}
+
+export const preparedName = (sql: string): string | undefined => preparedNames.get(sql);
+
 /** PostgreSQL error code of a unique constraint violation. */
 export const UNIQUE_VIOLATION = '23505';
 

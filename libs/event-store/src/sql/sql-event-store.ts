@@ -15,7 +15,7 @@ import {
 } from '../event-store.port';
 import { stampMetadata, validateAppend, validateReadAll, validateReadStream } from '../validation';
 import { EVENT_STORE_MIGRATIONS, isMigrated, migrate } from './migrations';
-import { SqlClient, sqlErrorCode, SqlQueryable, UNIQUE_VIOLATION } from './sql-client';
+import { prepared, SqlClient, sqlErrorCode, SqlQueryable, UNIQUE_VIOLATION } from './sql-client';
 
 interface EventRow {
   global_position: number;
@@ -85,7 +85,9 @@ const MAX_GROUPS_IN_FLIGHT = 4;
  * and only those whose expectation holds insert their events. Answers one row
  * per append done.
  */
-const GROUP_APPEND = `
+const GROUP_APPEND = prepared(
+  'parcours_group_append',
+  `
 with req as (
   select * from jsonb_to_recordset($1::jsonb)
     as r(idx int, stream_id text, count bigint, kind text, expected bigint, events jsonb)
@@ -130,7 +132,8 @@ select v.idx, v.revision, max(i.global_position) as global_position, min(i.trans
   from reserved v
   join req r on r.idx = v.idx
   join inserted i on i.stream_id = r.stream_id
- group by v.idx, v.revision`;
+ group by v.idx, v.revision`,
+);
 
 /** The event store over PostgreSQL or PGlite: one SQL, two clients. */
 export class SqlEventStore implements EventStore {
