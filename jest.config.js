@@ -10,7 +10,7 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@parcours/(domain|event-store|projections|messaging|auth|config|runtime|application|background)$':
+    '^@parcours/(domain|event-store|projections|messaging|auth|config|runtime|application|background|notifications)$':
       '<rootDir>/libs/$1/src',
   },
   globalSetup: '<rootDir>/test/global-setup.ts',

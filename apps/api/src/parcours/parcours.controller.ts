@@ -362,6 +362,56 @@ export class ParcoursController {
 
   @Command(
     'contrats',
+    'SetActivityPlan',
+    "Établir le plan d'activité d'un contrat",
+    "Les activités (action d'insertion, formation, immersion, recherche d'emploi, démarches de santé ou de " +
+      'logement) et leurs heures hebdomadaires, qui font les heures du contrat (loi 2023-1196). Un nouveau plan ' +
+      'remplace le précédent. Refus : CONTRACT_NOT_FOUND (404), CONTRACT_CLOSED, PLAN_BEFORE_SIGNATURE, ' +
+      'ACTIVITY_PLAN_DUPLICATE_KIND, ACTIVITY_HOURS_NOT_POSITIVE, ACTIVITY_PLAN_SUM_MISMATCH.',
+  )
+  @Post(':id/contracts/:cid/activity-plan')
+  setActivityPlan(
+    @Param('id') id: string,
+    @Param('cid') cid: string,
+    @Body() b: dto.ActivityPlanDto,
+    @CurrentIdentity() who: Identity,
+    @CommandHeadersOf() h: CommandHeaders,
+  ) {
+    return this.run(
+      id,
+      {
+        type: 'SetActivityPlan',
+        contractId: cid,
+        setOn: b.setOn,
+        activities: b.activities.map((a) => ({ kind: a.kind, weeklyHours: a.weeklyHours })),
+      },
+      who,
+      h,
+    );
+  }
+
+  @Command(
+    'contrats',
+    'RecordActivityHours',
+    "Déclarer les heures d'activité d'une semaine",
+    'Les heures réalisées dans la semaine commençant le lundi weekOf ; une nouvelle déclaration de la même ' +
+      'semaine la remplace. En dessous du plan, un motif écarte le manquement. Refus : CONTRACT_NOT_FOUND (404), ' +
+      'CONTRACT_CLOSED, WEEK_MUST_START_ON_MONDAY, WEEK_NOT_STARTED, WEEK_OUTSIDE_CONTRACT, ' +
+      'SHORTFALL_REASON_WITHOUT_SHORTFALL.',
+  )
+  @Post(':id/contracts/:cid/activity-hours')
+  recordActivityHours(
+    @Param('id') id: string,
+    @Param('cid') cid: string,
+    @Body() b: dto.ActivityHoursDto,
+    @CurrentIdentity() who: Identity,
+    @CommandHeadersOf() h: CommandHeaders,
+  ) {
+    return this.run(id, { type: 'RecordActivityHours', contractId: cid, source: 'referent', ...b }, who, h);
+  }
+
+  @Command(
+    'contrats',
     'StartIntensiveAccompaniment',
     'Démarrer un accompagnement intensif',
     'Durée : paramètre intensiveMonths. Refus : INTENSIVE_ALREADY_RUNNING.',

@@ -1,7 +1,9 @@
 import {
   ACTION_OUTCOMES,
   ACTIVITY_HOURS_OBLIGATION,
+  ACTIVITY_KINDS,
   HOURS_REDUCTION_REASONS,
+  HOURS_SHORTFALL_REASONS,
   LEGAL_OBLIGATIONS,
   NIR_PATTERN,
   SANCTION_WITHDRAWAL_KINDS,
@@ -182,6 +184,29 @@ export class ContractDto {
     'Motif de réduction sous 15 heures hebdomadaires (loi 2023-1196)',
   )
   hoursReductionReason?: Code<typeof HOURS_REDUCTION_REASONS>;
+}
+
+export class PlannedActivityDto {
+  @CodeField(ACTIVITY_KINDS, true, undefined, 'job_search') kind: Code<typeof ACTIVITY_KINDS>;
+  @NumberField(0, 60, true, "Heures hebdomadaires de l'activité", 15) weeklyHours: number;
+}
+
+export class ActivityPlanDto {
+  @DateField(true, 'Jour où le plan est établi (au plus tôt la signature du contrat)', '2025-02-03')
+  setOn: string;
+  @NestedListField(
+    () => PlannedActivityDto,
+    ACTIVITY_KINDS.length,
+    'Les activités, chacune une fois ; leurs heures font celles du contrat (loi 2023-1196)',
+  )
+  activities: PlannedActivityDto[];
+}
+
+export class ActivityHoursDto {
+  @DateField(true, 'Le lundi de la semaine', '2025-02-10') weekOf: string;
+  @NumberField(0, 100, true, "Heures d'activité réalisées dans la semaine", 15) hours: number;
+  @CodeField(HOURS_SHORTFALL_REASONS, false, 'Motif d’une semaine en dessous du plan (écarte le manquement)')
+  shortfallReason?: Code<typeof HOURS_SHORTFALL_REASONS>;
 }
 
 export class ContractReviewDto {

@@ -25,6 +25,8 @@ export const COMMAND_ROLES: Record<ParcoursCommandType, Role[]> = {
   LiftBarrier: FOLLOW_UP,
   SignContract: FOLLOW_UP,
   ReviewContract: FOLLOW_UP,
+  SetActivityPlan: FOLLOW_UP,
+  RecordActivityHours: FOLLOW_UP,
   RecordBalancedReview: SLAI_DECISION,
   StartIntensiveAccompaniment: FOLLOW_UP,
   EndIntensiveAccompaniment: FOLLOW_UP,

@@ -34,6 +34,8 @@ const EXPECTED: Record<ParcoursEventType, string> = {
   IntensiveAccompanimentEnded: 'endedOn',
   BalancedReviewHeld: 'reviewedOn',
   ContractReviewed: 'reviewedOn',
+  ActivityPlanSet: 'setOn',
+  ActivityHoursRecorded: 'weekOf',
   ActionPrescribed: 'prescribedOn',
   ActionEntered: 'enteredOn',
   ActionExited: 'exitedOn',

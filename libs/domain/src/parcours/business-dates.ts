@@ -30,6 +30,8 @@ export const BUSINESS_DATE_OF: { [T in ParcoursEventType]: (data: EventData<T>) 
   IntensiveAccompanimentEnded: (d) => d.endedOn,
   BalancedReviewHeld: (d) => d.reviewedOn,
   ContractReviewed: (d) => d.reviewedOn,
+  ActivityPlanSet: (d) => d.setOn,
+  ActivityHoursRecorded: (d) => d.weekOf,
   ActionPrescribed: (d) => d.prescribedOn,
   ActionEntered: (d) => d.enteredOn,
   ActionExited: (d) => d.exitedOn,

@@ -30,6 +30,8 @@ export type ParcoursCommand =
   | ({ type: 'LiftBarrier' } & EventData<'BarrierLifted'>)
   | ({ type: 'SignContract' } & Omit<EventData<'ContractSigned'>, 'contractId' | 'renewal'>)
   | ({ type: 'ReviewContract' } & EventData<'ContractReviewed'>)
+  | ({ type: 'SetActivityPlan' } & EventData<'ActivityPlanSet'>)
+  | ({ type: 'RecordActivityHours' } & EventData<'ActivityHoursRecorded'>)
   | ({ type: 'RecordBalancedReview' } & EventData<'BalancedReviewHeld'>)
   | { type: 'StartIntensiveAccompaniment'; startedOn: BusinessDate }
   | ({ type: 'EndIntensiveAccompaniment' } & EventData<'IntensiveAccompanimentEnded'>)

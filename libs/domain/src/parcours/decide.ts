@@ -71,6 +71,10 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       return contracts.signContract(s, c, ctx);
     case 'ReviewContract':
       return contracts.reviewContract(s, c, ctx);
+    case 'SetActivityPlan':
+      return contracts.setActivityPlan(s, c, ctx);
+    case 'RecordActivityHours':
+      return contracts.recordActivityHours(s, c, ctx);
     case 'RecordBalancedReview':
       return contracts.recordBalancedReview(s, c, ctx);
     case 'HoldJointReview':

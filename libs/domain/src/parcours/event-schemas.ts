@@ -31,6 +31,9 @@ import {
   EXIT_REASONS,
   HOUSEHOLD_TYPES,
   HOURS_REDUCTION_REASONS,
+  ACTIVITY_KINDS,
+  ACTIVITY_HOURS_SOURCES,
+  HOURS_SHORTFALL_REASONS,
   INTERRUPTION_REASONS,
   JOINT_REVIEW_OUTCOMES,
   TRANSFER_HISTORY_STEPS,
@@ -142,6 +145,21 @@ export const PARCOURS_EVENT_SCHEMAS = {
   GlobalAccompanimentEnded: objectSchema({ endedOn: date }),
   AccompanimentInterrupted: objectSchema({ interruptedOn: date, reason: codeSchema(INTERRUPTION_REASONS) }),
   BalancedReviewHeld: objectSchema({ reviewedOn: date, outcome: codeSchema(BALANCED_REVIEW_OUTCOMES) }),
+  ActivityPlanSet: objectSchema({
+    contractId: uuid,
+    setOn: date,
+    activities: arraySchema(
+      objectSchema({ kind: codeSchema(ACTIVITY_KINDS), weeklyHours: numberSchema(0, 60) }),
+      ACTIVITY_KINDS.length,
+    ),
+  }),
+  ActivityHoursRecorded: objectSchema({
+    contractId: uuid,
+    weekOf: date,
+    hours: numberSchema(0, 100),
+    source: codeSchema(ACTIVITY_HOURS_SOURCES),
+    'shortfallReason?': codeSchema(HOURS_SHORTFALL_REASONS),
+  }),
   ContractReviewed: objectSchema({
     contractId: uuid,
     reviewedOn: date,

@@ -14,6 +14,9 @@ import {
   EXIT_REASONS,
   HouseholdType,
   HOURS_REDUCTION_REASONS,
+  ACTIVITY_KINDS,
+  ACTIVITY_HOURS_SOURCES,
+  HOURS_SHORTFALL_REASONS,
   INTERRUPTION_REASONS,
   JOINT_REVIEW_OUTCOMES,
   TRANSFER_HISTORY_STEPS,
@@ -151,6 +154,32 @@ export type ParcoursEvent =
         renewal: boolean;
         /** Why fewer than the legal 15 hours a week are planned (DOMAIN.md §4.2). */
         hoursReductionReason?: Of<typeof HOURS_REDUCTION_REASONS>;
+      };
+    }
+  /**
+   * The activity plan of a contract: its activities with their weekly hours, summing to the contract's
+   * weekly hours (loi 2023-1196; DOMAIN.md §4.2). A later plan of the same contract applies from its `setOn`.
+   */
+  | {
+      type: 'ActivityPlanSet';
+      data: {
+        contractId: string;
+        setOn: BusinessDate;
+        activities: { kind: Of<typeof ACTIVITY_KINDS>; weeklyHours: number }[];
+      };
+    }
+  /**
+   * The hours of activity done in a week (from Monday `weekOf`), declared by the référent or reported by a
+   * partner; a later record of the same week replaces it. Below the plan, `shortfallReason` justifies it.
+   */
+  | {
+      type: 'ActivityHoursRecorded';
+      data: {
+        contractId: string;
+        weekOf: BusinessDate;
+        hours: number;
+        source: Of<typeof ACTIVITY_HOURS_SOURCES>;
+        shortfallReason?: Of<typeof HOURS_SHORTFALL_REASONS>;
       };
     }
   /**

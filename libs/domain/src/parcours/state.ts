@@ -28,6 +28,8 @@ export interface Contract {
   objectives: string[];
   renewal: boolean;
   reviewedOn?: BusinessDate;
+  /** Hours done, by week (the Monday), as last recorded. */
+  weeks: Record<BusinessDate, { hours: number; shortfallReason?: string }>;
   /** The exit from the RSA that ended it before its term: an exit ends what binds in its cycle (DOMAIN.md §2.9). */
   endedByExitOn?: BusinessDate;
 }
@@ -252,12 +254,29 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
             weeklyHours: d.weeklyHours,
             objectives: d.objectives,
             renewal: d.renewal,
+            weeks: {},
           },
         },
         jointReview:
           s.jointReview ??
           (s.orientation?.track === 'social' ? { from: d.signedOn, extended: false } : undefined),
       };
+    }
+    case 'ActivityHoursRecorded': {
+      const d = event.data;
+      const c = s.contracts[d.contractId];
+      return c
+        ? {
+            ...s,
+            contracts: {
+              ...s.contracts,
+              [c.contractId]: {
+                ...c,
+                weeks: { ...c.weeks, [d.weekOf]: { hours: d.hours, shortfallReason: d.shortfallReason } },
+              },
+            },
+          }
+        : s;
     }
     case 'ContractReviewed': {
       const c = s.contracts[event.data.contractId];
@@ -318,6 +337,9 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
     case 'IntensiveAccompanimentEnded':
       return s.intensive ? { ...s, intensive: { ...s.intensive, endedOn: event.data.endedOn } } : s;
     case 'BalancedReviewHeld':
+      return s;
+    case 'ActivityPlanSet':
+      // The plan always makes the contract's weekly hours (decide checks it): nothing for decide to keep.
       return s;
     case 'JointReviewHeld':
       // Kept in the social parcours: the next review counts from this one.

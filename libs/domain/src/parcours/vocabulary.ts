@@ -113,6 +113,30 @@ export const ACTIVITY_HOURS_OBLIGATION = 'activity_hours';
 /** Why a contract plans fewer than the legal weekly hours (loi 2023-1196; DOMAIN.md §4.2). */
 export const HOURS_REDUCTION_REASONS = ['health', 'disability', 'child_care', 'relative_care'] as const;
 
+/**
+ * What the weekly hours of a contract are made of (loi 2023-1196 "pour le plein emploi": about 15 hours
+ * a week of insertion actions, training, immersion, job search and steps toward health or housing).
+ */
+export const ACTIVITY_KINDS = [
+  'insertion_action',
+  'training',
+  'immersion',
+  'job_search',
+  'health_steps',
+  'housing_steps',
+] as const;
+
+/** Who recorded the hours of a week: the référent, or a partner running the activity. */
+export const ACTIVITY_HOURS_SOURCES = ['referent', 'partner'] as const;
+
+/** Why a week fell short of its plan: a justified shortfall is not a manquement. */
+export const HOURS_SHORTFALL_REASONS = [
+  'illness',
+  'family_emergency',
+  'activity_cancelled',
+  'administrative_appointment',
+] as const;
+
 /** Retrait (by the administration) or annulation (after a recours) of a sanction. */
 export const SANCTION_WITHDRAWAL_KINDS = ['withdrawal', 'annulment'] as const;
 

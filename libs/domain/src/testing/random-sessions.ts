@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addDays, BusinessDate } from '../shared/dates';
+import { addDays, BusinessDate, daysBetween } from '../shared/dates';
 import { DEFAULT_PARAMETERS } from '../shared/parameters';
 import { RuleViolation } from '../shared/rule-violation';
 import { ParcoursCommand } from '../parcours/commands';
@@ -8,6 +8,9 @@ import { ParcoursEvent } from '../parcours/events';
 import { evolve, initialParcoursState, ParcoursState } from '../parcours/state';
 import {
   ACTIVITY_HOURS_OBLIGATION,
+  ACTIVITY_HOURS_SOURCES,
+  ACTIVITY_KINDS,
+  HOURS_SHORTFALL_REASONS,
   APPOINTMENT_CHANNELS,
   APPOINTMENT_KINDS,
   BARRIERS,
@@ -86,6 +89,8 @@ const KINDS = [
   'EndGlobalAccompaniment',
   'InterruptAccompaniment',
   'ErasePerson',
+  'SetActivityPlan',
+  'RecordActivityHours',
 ] as const;
 
 /** Values a client may send (the DTOs accept them), picked by a step's `variant`. */
@@ -266,6 +271,32 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
         contractId: pickKey(s.contracts, x.pick),
         reviewedOn: on,
         outcome: 'renewal',
+      };
+    case 'SetActivityPlan': {
+      const contractId = pickKey(s.contracts, x.pick);
+      // The contract's hours split over one to three activities; sometimes an hour short (refused).
+      const total = (lookup(s.contracts, contractId)?.weeklyHours ?? 15) - (x.variant % 5 === 0 ? 1 : 0);
+      const parts = 1 + (x.n % 3);
+      const kinds = ACTIVITY_KINDS.slice(x.variant % 4, (x.variant % 4) + parts);
+      return {
+        type: 'SetActivityPlan',
+        contractId,
+        setOn: on,
+        activities: kinds.map((kind, i) => ({
+          kind,
+          weeklyHours: i === kinds.length - 1 ? total - (total / kinds.length) * i : total / kinds.length,
+        })),
+      };
+    }
+    case 'RecordActivityHours':
+      return {
+        type: 'RecordActivityHours',
+        contractId: pickKey(s.contracts, x.pick),
+        // The Monday of the week (sometimes the day itself, refused when not a Monday).
+        weekOf: x.flag ? addDays(on, -(((daysBetween('2024-01-01', on) % 7) + 7) % 7)) : on,
+        hours: x.n % 20,
+        source: pickFrom(ACTIVITY_HOURS_SOURCES, x.variant),
+        ...(x.variant % 2 ? { shortfallReason: pickFrom(HOURS_SHORTFALL_REASONS, x.n) } : {}),
       };
     case 'PrescribeAction':
       return { type: 'PrescribeAction', actionId: 'act-1', prescribedOn: on };

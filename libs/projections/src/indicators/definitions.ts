@@ -133,6 +133,18 @@ function suspensionsFigure(
   };
 }
 
+/** The weeks of activity recorded with their Monday in the period: hours planned (the contract's) and done. */
+const activityWeeks = (facts: CycleFacts[], period: Period) =>
+  once(facts, periodKey('activityWeeks', period), () =>
+    facts.flatMap((c) =>
+      c.contracts.flatMap((k) =>
+        (k.weeks ?? [])
+          .filter((w) => inPeriod(w.weekOf, period))
+          .map((w) => ({ planned: k.weeklyHours, done: w.hours })),
+      ),
+    ),
+  );
+
 /**
  * The subsets several definitions ask of the same cycles for the same period
  * (new entrants, the stock, the accompanied…), computed once per report and
@@ -765,6 +777,79 @@ export const INDICATORS: IndicatorDefinition[] = [
     compute: (f, period, p) => {
       const k = contractsInForce(f, period);
       return share(k.filter((x) => x!.weeklyHours >= p.weeklyHoursTarget).length, k.length);
+    },
+  }),
+  first({
+    code: 'reseau_emploi.activity_plan_15h_share',
+    family: 'reseau_emploi',
+    label: 'Contrats dotés d’un plan d’activité d’au moins 15 heures',
+    unit: 'share',
+    parameters: ['weeklyHoursTarget'],
+    definition:
+      'Parmi les contrats en cours le dernier jour de la période, part de ceux dont le plan d’activité, ' +
+      'établi au plus tard ce jour-là, totalise au moins weeklyHoursTarget heures par semaine (loi 2023-1196 ; ' +
+      'le plan fait toujours les heures du contrat).',
+    compute: (f, period, p) => {
+      const k = contractsInForce(f, period);
+      return share(
+        k.filter((x) => x!.planSetOn && x!.planSetOn <= period.to && x!.weeklyHours >= p.weeklyHoursTarget)
+          .length,
+        k.length,
+      );
+    },
+  }),
+  first({
+    code: 'reseau_emploi.activity_hours_planned_mean',
+    family: 'reseau_emploi',
+    label: 'Heures d’activité prévues par personne et par semaine (moyenne)',
+    unit: 'hours',
+    parameters: [],
+    definition:
+      'Moyenne, sur les semaines dont les heures ont été déclarées et dont le lundi est dans la période, ' +
+      'des heures prévues au contrat pour la semaine (une semaine déclarée = une personne une semaine).',
+    compute: (f, period) => average(activityWeeks(f, period).map((w) => w.planned)),
+  }),
+  first({
+    code: 'reseau_emploi.activity_hours_planned_median',
+    family: 'reseau_emploi',
+    label: 'Heures d’activité prévues par personne et par semaine (médiane)',
+    unit: 'hours',
+    parameters: [],
+    definition: 'Médiane des heures prévues, sur les mêmes semaines que la moyenne.',
+    compute: (f, period) => middle(activityWeeks(f, period).map((w) => w.planned)),
+  }),
+  first({
+    code: 'reseau_emploi.activity_hours_done_mean',
+    family: 'reseau_emploi',
+    label: 'Heures d’activité réalisées par personne et par semaine (moyenne)',
+    unit: 'hours',
+    parameters: [],
+    definition:
+      'Moyenne des heures réalisées déclarées (dernière déclaration de la semaine), sur les semaines dont le lundi est dans la période.',
+    compute: (f, period) => average(activityWeeks(f, period).map((w) => w.done)),
+  }),
+  first({
+    code: 'reseau_emploi.activity_hours_done_median',
+    family: 'reseau_emploi',
+    label: 'Heures d’activité réalisées par personne et par semaine (médiane)',
+    unit: 'hours',
+    parameters: [],
+    definition: 'Médiane des heures réalisées, sur les mêmes semaines que la moyenne.',
+    compute: (f, period) => middle(activityWeeks(f, period).map((w) => w.done)),
+  }),
+  first({
+    code: 'reseau_emploi.activity_weeks_fully_done',
+    family: 'reseau_emploi',
+    label: 'Semaines d’activité entièrement réalisées',
+    unit: 'share',
+    parameters: [],
+    definition:
+      'Parmi les semaines déclarées dont le lundi est dans la période, part de celles dont les heures réalisées ' +
+      'atteignent les heures prévues ; une semaine en dessous avec un motif reste une semaine non entièrement réalisée ' +
+      '(le motif écarte le manquement, pas l’écart).',
+    compute: (f, period) => {
+      const weeks = activityWeeks(f, period);
+      return share(weeks.filter((w) => w.done >= w.planned).length, weeks.length);
     },
   }),
   first({

@@ -37,6 +37,10 @@ export interface CycleFacts {
     reviewedOn?: BusinessDate;
     weeklyHours: number;
     renewal: boolean;
+    /** The day its first activity plan was set (absent without a plan, and before plans were recorded). */
+    planSetOn?: BusinessDate;
+    /** Hours done by week (the Monday), as last recorded (absent before hours were recorded). */
+    weeks?: { weekOf: BusinessDate; hours: number; shortfallReason?: string }[];
   }[];
   referentId?: string;
   referentOrganisationId?: string;
@@ -226,6 +230,26 @@ export function evolveFacts(cycles: CycleFacts[], event: ParcoursEvent): void {
     case 'ContractReviewed': {
       const k = c.contracts.find((x) => x.id === event.data.contractId);
       if (k) k.reviewedOn = event.data.reviewedOn;
+      return;
+    }
+    case 'ActivityPlanSet': {
+      const k = c.contracts.find((x) => x.id === event.data.contractId);
+      if (k && !(k.planSetOn && k.planSetOn <= event.data.setOn)) k.planSetOn = event.data.setOn;
+      return;
+    }
+    case 'ActivityHoursRecorded': {
+      const d = event.data;
+      const k = c.contracts.find((x) => x.id === d.contractId);
+      if (!k) return;
+      const week = {
+        weekOf: d.weekOf,
+        hours: d.hours,
+        ...(d.shortfallReason ? { shortfallReason: d.shortfallReason } : {}),
+      };
+      const weeks = (k.weeks ??= []);
+      const i = weeks.findIndex((w) => w.weekOf === d.weekOf);
+      if (i >= 0) weeks[i] = week;
+      else weeks.push(week);
       return;
     }
     case 'GlobalAccompanimentOriented':

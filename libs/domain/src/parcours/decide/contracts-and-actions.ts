@@ -1,8 +1,8 @@
-import { addDays, addMonths, BusinessDate } from '../../shared/dates';
+import { addDays, addMonths, BusinessDate, daysBetween } from '../../shared/dates';
 import { rule } from '../../shared/rule-violation';
 import { lookup } from '../../shared/identifiers';
 import { ParcoursEvent } from '../events';
-import { contractEnd, exemptionInForce, ParcoursState } from '../state';
+import { Contract, contractEnd, exemptionInForce, ParcoursState } from '../state';
 import { CommandOf, DecisionContext } from './context';
 import {
   found,
@@ -115,6 +115,105 @@ export function reviewContract(
   return one({
     type: 'ContractReviewed',
     data: { contractId: c.contractId, reviewedOn: c.reviewedOn, outcome: c.outcome },
+  });
+}
+
+/** A contract of the current cycle, not reviewed nor ended by an exit: one whose activity can still be planned and recorded. */
+function openContract(s: ParcoursState, contractId: string): Contract {
+  const contract = found(lookup(s.contracts, contractId), 'CONTRACT_NOT_FOUND', "Ce contrat n'existe pas.");
+  rule(
+    contract.cycle === s.cycle && !contract.reviewedOn && !contract.endedByExitOn,
+    'CONTRACT_CLOSED',
+    'Ce contrat est clos (bilan fait ou sortie du RSA) : son activité ne se planifie ni ne se déclare plus.',
+    'contractId',
+  );
+  return contract;
+}
+
+/**
+ * The activity plan of a contract: activities whose weekly hours make the contract's own, which were
+ * set at signature at 15 hours or reduced with a reason, or nil under an exemption (DOMAIN.md §4.2).
+ */
+export function setActivityPlan(
+  s: ParcoursState,
+  c: CommandOf<'SetActivityPlan'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
+  requireOpen(s, ctx, c.setOn);
+  const contract = openContract(s, c.contractId);
+  pastDateInCycle(s, ctx, c.setOn, 'setOn');
+  notBefore(
+    c.setOn,
+    contract.signedOn,
+    'PLAN_BEFORE_SIGNATURE',
+    'Le plan d’activité ne peut précéder la signature du contrat.',
+    'setOn',
+  );
+  rule(
+    new Set(c.activities.map((a) => a.kind)).size === c.activities.length,
+    'ACTIVITY_PLAN_DUPLICATE_KIND',
+    'Chaque activité ne figure qu’une fois dans le plan : additionnez ses heures.',
+    'activities',
+  );
+  rule(
+    c.activities.every((a) => a.weeklyHours > 0),
+    'ACTIVITY_HOURS_NOT_POSITIVE',
+    'Chaque activité du plan compte un nombre d’heures positif.',
+    'activities',
+  );
+  const total = c.activities.reduce((sum, a) => sum + a.weeklyHours, 0);
+  rule(
+    Math.abs(total - contract.weeklyHours) < 0.01,
+    'ACTIVITY_PLAN_SUM_MISMATCH',
+    `Les activités du plan totalisent ${total} heures par semaine ; le contrat en prévoit ${contract.weeklyHours}.`,
+    'activities',
+  );
+  return one({
+    type: 'ActivityPlanSet',
+    data: { contractId: c.contractId, setOn: c.setOn, activities: c.activities },
+  });
+}
+
+/** Any Monday: weeks are counted from Monday, as the hours of activity are. */
+const A_MONDAY = '2024-01-01';
+
+/** The hours done in a week of a contract, against its plan; a shortfall may be justified (then no manquement). */
+export function recordActivityHours(
+  s: ParcoursState,
+  c: CommandOf<'RecordActivityHours'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
+  requireOpen(s, ctx, c.weekOf);
+  const contract = openContract(s, c.contractId);
+  rule(
+    ((daysBetween(A_MONDAY, c.weekOf) % 7) + 7) % 7 === 0,
+    'WEEK_MUST_START_ON_MONDAY',
+    'Une semaine d’activité commence un lundi.',
+    'weekOf',
+  );
+  rule(c.weekOf <= ctx.today, 'WEEK_NOT_STARTED', 'Cette semaine n’a pas encore commencé.', 'weekOf');
+  rule(
+    addDays(c.weekOf, 6) >= contract.startsOn && c.weekOf <= contractEnd(contract),
+    'WEEK_OUTSIDE_CONTRACT',
+    `Cette semaine est hors de la période du contrat (${contract.startsOn} – ${contractEnd(contract)}).`,
+    'weekOf',
+  );
+  rule(
+    // The plan always makes the contract's weekly hours: a week is short of the one as of the other.
+    !c.shortfallReason || c.hours < contract.weeklyHours,
+    'SHORTFALL_REASON_WITHOUT_SHORTFALL',
+    'Un motif ne se donne que pour une semaine en dessous du plan.',
+    'shortfallReason',
+  );
+  return one({
+    type: 'ActivityHoursRecorded',
+    data: {
+      contractId: c.contractId,
+      weekOf: c.weekOf,
+      hours: c.hours,
+      source: c.source,
+      ...(c.shortfallReason ? { shortfallReason: c.shortfallReason } : {}),
+    },
   });
 }
 
