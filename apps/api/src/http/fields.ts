@@ -16,6 +16,7 @@ import {
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayUnique,
   IsArray,
   IsBoolean,
   IsDefined,
@@ -225,6 +226,29 @@ export const NestedListField = (type: () => new () => object, max: number, descr
     ValidateNested({ each: true }),
     Type(type),
     ApiProperty({ type: type(), isArray: true, maxItems: max, description }),
+  );
+
+/** Distinct business dates (the Mondays of weeks, say): optional, as the stored event's own list is. */
+export const DateListField = (max: number, description?: string, example?: string[]) =>
+  applyDecorators(
+    IsOptional(),
+    IsArray({ message: '$property doit être une liste' }),
+    ArrayMaxSize(max, { message: '$property compte au plus $constraint1 éléments' }),
+    ArrayUnique(undefined, { message: 'chaque élément de $property ne figure qu’une fois' }),
+    check(
+      'isBusinessDate',
+      isBusinessDate,
+      (p) => `chaque élément de ${p} doit être une date AAAA-MM-JJ valide, entre 1900 et 2100`,
+      true,
+    ),
+    ApiPropertyOptional({
+      type: 'array',
+      items: { type: 'string', format: 'date', pattern: BUSINESS_DATE_PATTERN },
+      maxItems: max,
+      uniqueItems: true,
+      description,
+      ...(example ? { example } : {}),
+    }),
   );
 
 export const IdListField = (max: number, description?: string, example?: string[]) =>

@@ -94,6 +94,26 @@ describe('activity plan and hours done, through the API', () => {
     // At least 15: weeks of 3, 17 and 24 February, 10 and 24 March = 5 of 8 (the justified 0 is still short).
     expect(f['reseau_emploi.activity_weeks_fully_done']).toMatchObject({ numerator: 5, denominator: 8 });
     expect(f['reseau_emploi.activity_plan_15h_share']).toMatchObject({ numerator: 1, denominator: 1 });
+
+    // The manquement for hours not done names the weeks below the plan without a reason (10 and 17 March's 14).
+    const p = k.slice(0, k.indexOf('/contracts/'));
+    const breach = {
+      kind: 'activity_hours_not_done',
+      obligation: 'activity_hours',
+      occurredOn: '2025-03-30',
+      reportedOn: '2025-04-01',
+    };
+    const notShort = await post(`${p}/breaches`, referent(), { ...breach, weeks: ['2025-03-03'] }).expect(
+      422,
+    );
+    expect(notShort.body).toMatchObject({ code: 'BREACH_WEEK_NOT_SHORT', field: 'weeks' });
+    await post(`${p}/breaches`, referent(), { ...breach, weeks: ['2025-02-10', '2025-02-10'] }).expect(400);
+    await post(`${p}/breaches`, referent(), { ...breach, weeks: ['2025-03-17', '2025-02-10'] }).expect(201);
+    const history = await api.http.get(`${p}/history`).set(slai()).expect(200);
+    expect(history.body.find((e: { type: string }) => e.type === 'BreachReported').data.weeks).toEqual([
+      '2025-02-10',
+      '2025-03-17',
+    ]);
   });
 
   it('refuses a plan that does not make the contract’s hours, and a week not starting on a Monday', async () => {

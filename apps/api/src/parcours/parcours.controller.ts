@@ -694,8 +694,9 @@ export class ParcoursController {
     'ReportBreach',
     'Signaler un manquement',
     "L'obligation doit être légale ou figurer au contrat en vigueur, et non " +
-      'dispensée. Répond breachId. Refus : REPORT_BEFORE_BREACH, ' +
-      'BREACH_OBLIGATION_NOT_IN_CONTRACT, BREACH_OBLIGATION_EXEMPTED.',
+      'dispensée ; pour les heures d’activité, weeks cite les semaines déclarées en dessous du plan sans motif. ' +
+      'Répond breachId. Refus : REPORT_BEFORE_BREACH, BREACH_OBLIGATION_NOT_IN_CONTRACT, ' +
+      'BREACH_OBLIGATION_EXEMPTED, BREACH_WEEKS_ONLY_FOR_ACTIVITY_HOURS, BREACH_WEEK_NOT_SHORT.',
   )
   @Post(':id/breaches')
   reportBreach(

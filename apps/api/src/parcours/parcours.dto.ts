@@ -36,6 +36,7 @@ import {
   CodeField,
   CodeListField,
   DateField,
+  DateListField,
   IdField,
   IdListField,
   IntField,
@@ -308,6 +309,11 @@ export class BreachDto {
   obligation: string;
   @DateField() occurredOn: string;
   @DateField() reportedOn: string;
+  @DateListField(
+    53,
+    `Pour ${ACTIVITY_HOURS_OBLIGATION} : les semaines (leurs lundis) déclarées en dessous du plan sans motif`,
+  )
+  weeks?: string[];
 }
 
 export class BreachInformationDto {

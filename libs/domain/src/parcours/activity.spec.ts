@@ -190,3 +190,75 @@ describe('the hours done each week, against the plan', () => {
     },
   ])('refuses $name', refuses);
 });
+
+describe('a manquement for hours not done names its weeks (DOMAIN.md §4.1, §4.2)', () => {
+  const short = (weekOf: string, hours: number, shortfallReason?: 'illness'): ParcoursEvent => ({
+    type: 'ActivityHoursRecorded',
+    data: {
+      contractId: 'c-1',
+      weekOf,
+      hours,
+      source: 'referent',
+      ...(shortfallReason ? { shortfallReason } : {}),
+    },
+  });
+  const weeks = [
+    short('2025-03-03', 4),
+    short('2025-03-10', 15),
+    short('2025-03-17', 0, 'illness'),
+    short('2025-03-24', 6),
+  ];
+  const report: ParcoursCommand = {
+    type: 'ReportBreach',
+    kind: 'activity_hours_not_done',
+    obligation: 'activity_hours',
+    occurredOn: '2025-03-30',
+    reportedOn: '2025-04-01',
+    weeks: ['2025-03-24', '2025-03-03'],
+  };
+
+  it('cites the weeks below the plan without a reason, in order', () => {
+    const [event] = given([...followed(), contract, ...weeks])
+      .when(report)
+      .events();
+    expect(event).toMatchObject({ type: 'BreachReported', data: { weeks: ['2025-03-03', '2025-03-24'] } });
+  });
+
+  it.each<Refusal>([
+    {
+      name: 'a week done at the plan',
+      history: [...followed(), contract, ...weeks],
+      command: { ...report, weeks: ['2025-03-10'] },
+      code: 'BREACH_WEEK_NOT_SHORT',
+      field: 'weeks',
+    },
+    {
+      name: 'a week justified (illness)',
+      history: [...followed(), contract, ...weeks],
+      command: { ...report, weeks: ['2025-03-17'] },
+      code: 'BREACH_WEEK_NOT_SHORT',
+      field: 'weeks',
+    },
+    {
+      name: 'a week never recorded',
+      history: [...followed(), contract, ...weeks],
+      command: { ...report, weeks: ['2025-02-24'] },
+      code: 'BREACH_WEEK_NOT_SHORT',
+      field: 'weeks',
+    },
+    {
+      name: 'a week after the manquement',
+      history: [...followed(), contract, ...weeks],
+      command: { ...report, occurredOn: '2025-03-20', weeks: ['2025-03-24'] },
+      code: 'BREACH_WEEK_NOT_SHORT',
+      field: 'weeks',
+    },
+    {
+      name: 'weeks for another obligation',
+      history: [...followed(), contract, ...weeks],
+      command: { ...report, kind: 'unexcused_missed_appointment', obligation: 'appointments' },
+      code: 'BREACH_WEEKS_ONLY_FOR_ACTIVITY_HOURS',
+      field: 'weeks',
+    },
+  ])('refuses $name', refuses);
+});

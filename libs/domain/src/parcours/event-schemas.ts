@@ -198,6 +198,7 @@ export const PARCOURS_EVENT_SCHEMAS = {
     obligation: id,
     occurredOn: date,
     reportedOn: date,
+    'weeks?': arraySchema(date, 53, { uniqueItems: true }),
   }),
   BeneficiaryInformedOfBreach: objectSchema({ breachId: uuid, informedOn: date }),
   BreachObservationsReceived: objectSchema({ breachId: uuid, receivedOn: date }),

@@ -268,6 +268,8 @@ export type ParcoursEvent =
         obligation: string;
         occurredOn: BusinessDate;
         reportedOn: BusinessDate;
+        /** For the activity hours: the weeks (their Mondays) done below the plan without a reason. */
+        weeks?: BusinessDate[];
       };
     }
   | { type: 'BeneficiaryInformedOfBreach'; data: { breachId: string; informedOn: BusinessDate } }

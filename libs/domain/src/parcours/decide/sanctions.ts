@@ -43,6 +43,7 @@ export function reportBreach(
     'reportedOn',
   );
   checkObligation(s, c.obligation, c.occurredOn);
+  if (c.weeks?.length) checkShortWeeks(s, c.obligation, c.occurredOn, c.weeks);
   return one({
     type: 'BreachReported',
     data: {
@@ -51,8 +52,40 @@ export function reportBreach(
       obligation: c.obligation,
       occurredOn: c.occurredOn,
       reportedOn: c.reportedOn,
+      ...(c.weeks?.length ? { weeks: [...c.weeks].sort() } : {}),
     },
   });
+}
+
+/**
+ * Hours not done are a manquement week by week: each week named was recorded below the contract's hours,
+ * without a reason, before the manquement (DOMAIN.md §4.1 "which obligation", §4.2).
+ */
+function checkShortWeeks(
+  s: ParcoursState,
+  obligation: string,
+  occurredOn: BusinessDate,
+  weeks: BusinessDate[],
+) {
+  rule(
+    obligation === ACTIVITY_HOURS_OBLIGATION,
+    'BREACH_WEEKS_ONLY_FOR_ACTIVITY_HOURS',
+    `Des semaines ne se citent que pour l'obligation ${ACTIVITY_HOURS_OBLIGATION}.`,
+    'weeks',
+  );
+  const contract = contractInForce(s, occurredOn)!;
+  for (const weekOf of weeks) {
+    const week = contract.weeks[weekOf];
+    rule(
+      week !== undefined &&
+        week.hours < contract.weeklyHours &&
+        !week.shortfallReason &&
+        weekOf <= occurredOn,
+      'BREACH_WEEK_NOT_SHORT',
+      `La semaine du ${weekOf} n'est pas une semaine déclarée en dessous du plan sans motif, avant le manquement.`,
+      'weeks',
+    );
+  }
 }
 
 /**
