@@ -95,6 +95,11 @@ describe('activity plan and hours done, through the API', () => {
     expect(f['reseau_emploi.activity_weeks_fully_done']).toMatchObject({ numerator: 5, denominator: 8 });
     expect(f['reseau_emploi.activity_plan_15h_share']).toMatchObject({ numerator: 1, denominator: 1 });
 
+    // The portfolio shows the weeks below the plan without a reason: 10 February (12) and 17 March (14).
+    const portfolio = await api.http.get('/api/me/portfolio?on=2025-04-01').set(referent()).expect(200);
+    const line = portfolio.body.items.find((i: { parcoursId: string }) => k.includes(i.parcoursId));
+    expect(line.activityShortWeeks).toBe(2);
+
     // The manquement for hours not done names the weeks below the plan without a reason (10 and 17 March's 14).
     const p = k.slice(0, k.indexOf('/contracts/'));
     const breach = {

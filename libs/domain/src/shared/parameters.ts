@@ -79,6 +79,12 @@ export interface Parameters {
   /** Portfolio caps per référent. */
   portfolioCapIntensive: number;
   portfolioCapOther: number;
+  /**
+   * Weeks of activity in a row recorded below the contract's hours without a reason after which the
+   * référent must act (meet the person, or report the manquement), within N days (project rules).
+   */
+  activityShortfallWeeks: number;
+  activityShortfallReactionDays: number;
   /** How far ahead a planned date (appointment, exemption, contract or suspension start) may lie, in days (project rule). */
   maxDaysAhead: number;
 }
@@ -120,6 +126,8 @@ export const DEFAULT_PARAMETERS: Parameters = {
   portfolioCapIntensive: 70,
   portfolioCapOther: 250,
   maxDaysAhead: 366,
+  activityShortfallWeeks: 2,
+  activityShortfallReactionDays: 15,
 };
 
 export interface ParameterVersion {
@@ -248,4 +256,6 @@ export const PARAMETER_SOURCES: Readonly<Record<keyof Parameters, string>> = {
   portfolioCapIntensive: 'délibération départementale (70 en accompagnement intensif)',
   portfolioCapOther: 'délibération départementale (150 à 250)',
   maxDaysAhead: 'règle de projet',
+  activityShortfallWeeks: 'règle de projet (heures d’activité non réalisées, loi n° 2023-1196)',
+  activityShortfallReactionDays: 'règle de projet',
 };

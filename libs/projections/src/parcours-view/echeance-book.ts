@@ -31,6 +31,8 @@ export const ECHEANCE_KINDS = [
   'joint_review',
   /** A new orientation after an accompaniment interrupted without exit (a rupture otherwise, DOMAIN.md §5.2). */
   'orientation_after_interruption',
+  /** Weeks of activity in a row below the contract's hours without a reason: the référent acts (loi 2023-1196). */
+  'activity_shortfall',
 ] as const;
 export type EcheanceKind = (typeof ECHEANCE_KINDS)[number];
 

@@ -1,4 +1,5 @@
 import {
+  ACTIVITY_HOURS_OBLIGATION,
   addDays,
   addMonths,
   BusinessDate,
@@ -28,6 +29,7 @@ import {
  */
 
 const FOLLOW_UP: EcheanceKind[] = [
+  'activity_shortfall',
   'orientation_legal',
   'orientation_target',
   'first_appointment',
@@ -40,6 +42,7 @@ const FOLLOW_UP: EcheanceKind[] = [
 
 /** What only an organisme référent can meet: moot once the accompaniment is interrupted. */
 const NEEDS_REFERENT: EcheanceKind[] = [
+  'activity_shortfall',
   'first_appointment',
   'contact_gap',
   'balanced_review',
@@ -61,6 +64,25 @@ const monthsAfter =
   (from: BusinessDate, months: (p: Parameters) => number) =>
   (p: Parameters): BusinessDate =>
     addMonths(from, months(p));
+
+/**
+ * Weeks in a row, ending with the week of `weekOf` and starting on or after `since`, recorded below the
+ * contract's hours without a reason (0 when that week itself is not short).
+ */
+function shortfallStreak(
+  k: CycleFacts['contracts'][number],
+  weekOf: BusinessDate,
+  since: BusinessDate = '0000-01-01',
+): number {
+  const byMonday = new Map((k.weeks ?? []).map((w) => [w.weekOf, w]));
+  let streak = 0;
+  for (let on = weekOf; on >= since; on = addDays(on, -7)) {
+    const w = byMonday.get(on);
+    if (!w || w.hours >= k.weeklyHours || w.shortfallReason) break;
+    streak += 1;
+  }
+  return streak;
+}
 
 export function evolveEcheances(
   v: EcheanceHolder & { cycles: CycleFacts[] },
@@ -138,6 +160,8 @@ export function evolveEcheances(
     case 'AppointmentHeld': {
       const d = event.data;
       meet(v, ['first_appointment', 'contact_gap'], d.heldOn);
+      // The référent met the person about the hours: that is acting on the shortfall.
+      for (const e of awaited(v, ['activity_shortfall'])) if (e.startsOn <= d.heldOn) e.metOn = d.heldOn;
       // Intensive: the month's échéance is met by its n-th entretien held (parameter intensiveMonthlyEntretiens).
       const month = d.heldOn.slice(0, 7);
       const heldInMonth = c.appointments.filter((x) => x.heldOn?.startsWith(month)).length;
@@ -178,7 +202,43 @@ export function evolveEcheances(
     }
     case 'ContractReviewed':
       meet(v, ['contract_end'], event.data.reviewedOn, event.data.contractId);
+      cancel(v, ['activity_shortfall'], event.data.reviewedOn, (e) =>
+        e.key.startsWith(`${event.data.contractId}:`),
+      );
       return;
+    case 'BreachReported':
+      // The manquement reported for the hours is the référent's answer to the shortfall.
+      if (event.data.obligation === ACTIVITY_HOURS_OBLIGATION)
+        meet(v, ['activity_shortfall'], event.data.reportedOn);
+      return;
+    case 'ActivityHoursRecorded': {
+      const d = event.data;
+      const k = c.contracts.find((x) => x.id === d.contractId);
+      if (!k) return;
+      const ofContract = (e: { key: string }) => e.key.startsWith(`${d.contractId}:`);
+      const monday = addDays(d.weekOf, 7);
+      if (shortfallStreak(k, d.weekOf) === 0) {
+        // Back at the plan (or justified): nothing left to act on.
+        cancel(v, ['activity_shortfall'], monday, ofContract);
+        return;
+      }
+      // Weeks the référent already acted on (or is acting on) do not count again: the streak starts after the last one.
+      const since = v.echeances
+        .filter((e) => e.kind === 'activity_shortfall' && ofContract(e))
+        .at(-1)?.startsOn;
+      const { p } = parametersOn(book, d.weekOf);
+      if (
+        shortfallStreak(k, d.weekOf, since) >= p.activityShortfallWeeks &&
+        !awaited(v, ['activity_shortfall']).some(ofContract)
+      )
+        open({
+          kind: 'activity_shortfall',
+          key: `${d.contractId}:${d.weekOf}`,
+          startsOn: monday,
+          due: (q) => addDays(monday, q.activityShortfallReactionDays),
+        });
+      return;
+    }
     case 'JointReviewHeld': {
       const on = event.data.reviewedOn;
       meet(v, ['joint_review'], on);

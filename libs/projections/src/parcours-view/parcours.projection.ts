@@ -31,7 +31,8 @@ export const parcoursProjection: Projection = {
   // 2: the cycles' facts are bitemporal (known_from, known_to); the parameter book records when each version was known.
   // 3: the facts are stored as json (text): the indicators read them back as they were written, without the
   //    conversion from jsonb that took most of a département's load time.
-  version: 3,
+  // 4: the portfolio has activity_short_weeks (weeks below the contract's hours without a reason).
+  version: 4,
   tables: PARCOURS_TABLES,
   schema: (t: TableNames) => [
     // doc is json, not jsonb: its text is kept as written, keys in the fold's order, so that a cycle read
@@ -43,7 +44,7 @@ export const parcoursProjection: Projection = {
        last_name text not null, first_name text not null, track text, status text not null, cycle int not null,
        entered_on date not null, oriented_on date, contract_id text, contract_ends_on date, contract_status text not null,
        last_held_on date, next_appointment_on date, open_breaches int not null, sanction_in_progress boolean not null,
-       open_barriers jsonb not null, intensive_until date)`,
+       open_barriers jsonb not null, intensive_until date, activity_short_weeks int not null default 0)`,
     `create index if not exists ${t('rm_portfolio')}_referent on ${t('rm_portfolio')} (referent_id)`,
     `create index if not exists ${t('rm_portfolio')}_territory on ${t('rm_portfolio')} (territory)`,
     `create table if not exists ${t('rm_echeances')} (

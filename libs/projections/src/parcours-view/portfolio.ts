@@ -65,6 +65,8 @@ export interface PortfolioRow {
   open_barriers: string[];
   /** Last day of the intensive accompaniment (its end, or its planned end), null when none. */
   intensive_until: string | null;
+  /** Weeks of the last contract recorded below its hours without a reason (loi 2023-1196). */
+  activity_short_weeks: number;
 }
 
 /** The portfolio line of a parcours, as a référent's screen shows it. */
@@ -105,5 +107,8 @@ export function portfolioLine(v: ParcoursView): PortfolioRow {
     sanction_in_progress: c.suspensions.some((s) => !s.liftedOn && !s.definitiveOn && !s.withdrawnOn),
     open_barriers: c.barriers.filter((b) => !b.liftedOn).map((b) => b.barrier),
     intensive_until: c.intensive ? (c.intensive.endedOn ?? c.intensive.plannedEndOn) : null,
+    activity_short_weeks: (contract?.weeks ?? []).filter(
+      (w) => w.hours < contract!.weeklyHours && !w.shortfallReason,
+    ).length,
   };
 }
