@@ -26,7 +26,8 @@ export const COMMAND_ROLES: Record<ParcoursCommandType, Role[]> = {
   SignContract: FOLLOW_UP,
   ReviewContract: FOLLOW_UP,
   SetActivityPlan: FOLLOW_UP,
-  RecordActivityHours: FOLLOW_UP,
+  // Declared by the référent, or reported by a partner running the activity (France Travail flow).
+  RecordActivityHours: ['system', ...FOLLOW_UP],
   RecordBalancedReview: SLAI_DECISION,
   StartIntensiveAccompaniment: FOLLOW_UP,
   EndIntensiveAccompaniment: FOLLOW_UP,

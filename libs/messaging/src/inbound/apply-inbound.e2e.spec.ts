@@ -1,8 +1,15 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { ExecuteParcoursCommand } from '@parcours/application';
-import { bearer, seedReferenceData, startApi, TestApi, tokens } from '../../../../test/support/api';
+import {
+  bearer,
+  entryBody,
+  seedReferenceData,
+  startApi,
+  TestApi,
+  tokens,
+} from '../../../../test/support/api';
 import { applyInbound, CommandGateway, parcoursIdOfCafPerson } from './inbound-consumer';
-import { CAF_TOPIC, InboundMessage } from './inbound-messages';
+import { CAF_TOPIC, decodeInbound, FRANCE_TRAVAIL_TOPIC, InboundMessage } from './inbound-messages';
 
 /** Partner messages through the real command handler (no broker): what a message delivered twice does. */
 describe('a partner message applied twice', () => {
@@ -65,6 +72,63 @@ describe('a partner message applied twice', () => {
       'ParcoursEntered',
       'RsaExited',
       'ParcoursEntered',
+    ]);
+  });
+
+  it('hours reported by the partner running the activity are recorded once, as reported by a partner', async () => {
+    const entered = await api.http
+      .post('/api/parcours')
+      .set(bearer(tokens.system()))
+      .send(entryBody())
+      .expect(201);
+    const p = `/api/parcours/${entered.body.id}`;
+    const slai = bearer(tokens.slai());
+    await api.http
+      .post(`${p}/orientations`)
+      .set(slai)
+      .send({
+        track: 'social',
+        organisationId: 'org-ccas',
+        decidedOn: '2025-01-20',
+        notifiedOn: '2025-01-21',
+      })
+      .expect(201);
+    await api.http
+      .post(`${p}/referent`)
+      .set(slai)
+      .send({ referentId: 'ref-ccas-1', assignedOn: '2025-01-22' });
+    const contract = await api.http
+      .post(`${p}/contracts`)
+      .set(bearer(tokens.referent()))
+      .send({
+        kind: 'contrat_engagement',
+        signedOn: '2025-02-03',
+        startsOn: '2025-02-03',
+        endsOn: '2025-08-02',
+        weeklyHours: 15,
+        objectives: [],
+      })
+      .expect(201);
+    // As the partner sends it: decoded from the France Travail topic, then applied (twice: delivered again).
+    const message = decodeInbound(
+      FRANCE_TRAVAIL_TOPIC,
+      Buffer.from(
+        JSON.stringify({
+          messageId: 'ft-hours-1',
+          type: 'activity_hours',
+          parcoursId: entered.body.id,
+          contractId: contract.body.contractId,
+          weekOf: '2025-02-10',
+          hours: 11.5,
+        }),
+      ),
+    );
+    await applyInbound(message, gateway);
+    await applyInbound(message, gateway);
+    const history = await api.http.get(`${p}/history`).set(bearer(tokens.departement())).expect(200);
+    const recorded = history.body.filter((e: { type: string }) => e.type === 'ActivityHoursRecorded');
+    expect(recorded.map((e: { data: unknown }) => e.data)).toEqual([
+      { contractId: contract.body.contractId, weekOf: '2025-02-10', hours: 11.5, source: 'partner' },
     ]);
   });
 });

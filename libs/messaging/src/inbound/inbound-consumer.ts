@@ -182,6 +182,20 @@ export async function applyInbound(
         headers,
       );
       return;
+    case 'activity_hours':
+      await gateway.execute(
+        m.parcoursId,
+        {
+          type: 'RecordActivityHours',
+          contractId: m.contractId,
+          weekOf: m.weekOf,
+          hours: m.hours,
+          source: 'partner',
+        },
+        FRANCE_TRAVAIL_IDENTITY,
+        headers,
+      );
+      return;
   }
 }
 

@@ -112,6 +112,19 @@ export const INBOUND_SCHEMAS: Record<string, Schema> = {
       endedOn: date,
     },
   ),
+  // Hours of activity done in a week, reported by the partner running it; the contract id is the one of
+  // the parcours.contract_signed integration event; a later report of the same week replaces it.
+  'francetravail.activity_hours.v1.json': object(
+    ['messageId', 'type', 'parcoursId', 'contractId', 'weekOf', 'hours'],
+    {
+      messageId,
+      type: { const: 'activity_hours' },
+      parcoursId: { type: 'string', format: 'uuid' },
+      contractId: { type: 'string', format: 'uuid' },
+      weekOf: date,
+      hours: { type: 'number', minimum: 0, maximum: 100 },
+    },
+  ),
 };
 
 export interface CafPersonKey {
@@ -176,6 +189,15 @@ export type InboundMessage =
       parcoursId: string;
       employmentId: string;
       endedOn: string;
+    }
+  | {
+      topic: typeof FRANCE_TRAVAIL_TOPIC;
+      messageId: string;
+      type: 'activity_hours';
+      parcoursId: string;
+      contractId: string;
+      weekOf: string;
+      hours: number;
     };
 
 /** A message that can never succeed as it is: it goes to the dead-letter topic with this reason. */

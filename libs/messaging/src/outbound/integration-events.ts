@@ -159,6 +159,21 @@ export const toIntegration: Mapper = (e) => {
         occurredOn: e.data.interruptedOn,
         data: pick(e.data, 'interruptedOn', 'reason'),
       };
+    case 'ActivityPlanSet':
+      return {
+        type: 'parcours.activity_plan_set',
+        occurredOn: e.data.setOn,
+        data: pick(e.data, 'contractId', 'setOn', 'activities'),
+      };
+    case 'ActivityHoursRecorded':
+      return {
+        type: 'parcours.activity_hours_recorded',
+        occurredOn: e.data.weekOf,
+        data: {
+          ...pick(e.data, 'contractId', 'weekOf', 'hours', 'source'),
+          justified: e.data.shortfallReason !== undefined,
+        },
+      };
     case 'ContractReviewed':
       return {
         type: 'parcours.contract_reviewed',

@@ -1,5 +1,7 @@
 import {
   ACTION_OUTCOMES,
+  ACTIVITY_HOURS_SOURCES,
+  ACTIVITY_KINDS,
   BALANCED_REVIEW_OUTCOMES,
   APPOINTMENT_CHANNELS,
   APPOINTMENT_KINDS,
@@ -85,6 +87,28 @@ const DATA: Record<string, Record<string, Schema>> = {
     endsOn: date,
     weeklyHours: { type: 'number', minimum: 0, maximum: 60 },
     renewal: { type: 'boolean' },
+  },
+  'parcours.activity_plan_set': {
+    contractId: id,
+    setOn: date,
+    activities: {
+      type: 'array',
+      maxItems: ACTIVITY_KINDS.length,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind', 'weeklyHours'],
+        properties: { kind: codes(ACTIVITY_KINDS), weeklyHours: { type: 'number', minimum: 0, maximum: 60 } },
+      },
+    },
+  },
+  // Whether a shortfall was justified, not why: the reason may be the person's health.
+  'parcours.activity_hours_recorded': {
+    contractId: id,
+    weekOf: date,
+    hours: { type: 'number', minimum: 0, maximum: 100 },
+    source: codes(ACTIVITY_HOURS_SOURCES),
+    justified: { type: 'boolean' },
   },
   'parcours.balanced_review_held': { reviewedOn: date, outcome: codes(BALANCED_REVIEW_OUTCOMES) },
   'parcours.joint_review_held': { reviewedOn: date, outcome: codes(JOINT_REVIEW_OUTCOMES) },
