@@ -145,7 +145,7 @@ async function seedFixtures(api: TestApi): Promise<KnownIds> {
     requestedTrack: 'employment',
   });
   const breach = await post(`${p}/breaches`, referent, {
-    kind: 'unexcused_missed_appointment',
+    kind: 'contract_not_honoured',
     obligation: 'appointments',
     occurredOn: '2025-03-12',
     reportedOn: '2025-03-13',
@@ -161,7 +161,7 @@ async function seedFixtures(api: TestApi): Promise<KnownIds> {
     months: 1,
   });
   const openBreach = await post(`${p}/breaches`, referent, {
-    kind: 'unexcused_missed_appointment',
+    kind: 'contract_not_honoured',
     obligation: 'appointments',
     occurredOn: '2025-06-02',
     reportedOn: '2025-06-03',

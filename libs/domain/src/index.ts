@@ -15,3 +15,4 @@ export * from './parcours/upcast';
 export * from './reference/reference-event-schemas';
 export * from './parcours/personal-data';
 export * from './parcours/business-dates';
+export * from './parcours/reminders';

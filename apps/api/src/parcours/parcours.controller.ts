@@ -14,6 +14,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader } from '@nestjs/swagger';
 import { Identity } from '@parcours/auth';
 import { Barrier, BARRIERS, ParcoursCommand, ParcoursCommandType } from '@parcours/domain';
+import { latestTemplate } from '@parcours/notifications';
 import type { Response } from 'express';
 import { map, Observable } from 'rxjs';
 import {
@@ -233,6 +234,82 @@ export class ParcoursController {
 
   @Command(
     'rendez-vous',
+    'SendInvitation',
+    'Inviter la personne à un premier rendez-vous',
+    "Après l'orientation, par courriel, SMS ou courrier ; relancée selon le paramétrage tant qu'aucun rendez-vous " +
+      "n'est fixé. Répond invitationId. Refus : ORIENTATION_REQUIRED, INVITATION_BEFORE_ORIENTATION, " +
+      'CHANNEL_REQUIRED, INVITATION_PENDING.',
+  )
+  @Post(':id/invitations')
+  invite(
+    @Param('id') id: string,
+    @Body() b: dto.MessageDto,
+    @CurrentIdentity() who: Identity,
+    @CommandHeadersOf() h: CommandHeaders,
+  ) {
+    const templateVersion = latestTemplate('invitation').version;
+    return this.run(id, { type: 'SendInvitation', ...b, templateVersion }, who, h);
+  }
+
+  @Command(
+    'rendez-vous',
+    'SendConvocation',
+    'Convoquer la personne à un rendez-vous',
+    'Fixe le rendez-vous et en avertit la personne ; seul un rendez-vous convoqué et manqué sans motif peut fonder ' +
+      'un manquement (paramètre breachRequiresConvocation). Répond convocationId. Refus : APPOINTMENT_NOT_FOUND ' +
+      '(404), APPOINTMENT_NOT_SCHEDULED, CONVOCATION_AFTER_APPOINTMENT, APPOINTMENT_ALREADY_CONVENED, CHANNEL_REQUIRED.',
+  )
+  @Post(':id/appointments/:aid/convocations')
+  convene(
+    @Param('id') id: string,
+    @Param('aid') aid: string,
+    @Body() b: dto.MessageDto,
+    @CurrentIdentity() who: Identity,
+    @CommandHeadersOf() h: CommandHeaders,
+  ) {
+    const templateVersion = latestTemplate('convocation').version;
+    return this.run(id, { type: 'SendConvocation', appointmentId: aid, ...b, templateVersion }, who, h);
+  }
+
+  @Command(
+    'rendez-vous',
+    'SendReminder',
+    'Relancer une invitation ou rappeler une convocation',
+    'Le worker relance selon le paramétrage ; le référent peut aussi relancer. Répond reminderId. Refus : ' +
+      'INVITATION_NOT_FOUND, CONVOCATION_NOT_FOUND (404), INVITATION_ANSWERED, APPOINTMENT_NOT_SCHEDULED, ' +
+      'REMINDER_BEFORE_MESSAGE, TOO_MANY_REMINDERS, CHANNEL_REQUIRED.',
+  )
+  @Post(':id/reminders')
+  remind(
+    @Param('id') id: string,
+    @Body() b: dto.ReminderDto,
+    @CurrentIdentity() who: Identity,
+    @CommandHeadersOf() h: CommandHeaders,
+  ) {
+    const templateVersion = latestTemplate(`${b.about}-reminder`).version;
+    return this.run(id, { type: 'SendReminder', ...b, templateVersion }, who, h);
+  }
+
+  @Command(
+    'rendez-vous',
+    'ReportMessageDelivery',
+    "Rendre compte de la remise d'un message",
+    "Par le prestataire d'envoi (rôle system) : envoyé, remis, échoué ou rejeté, pour un canal du message. Refus : " +
+      'MESSAGE_NOT_FOUND (404), CHANNEL_NOT_USED, DELIVERY_BEFORE_SENDING.',
+  )
+  @Post(':id/messages/:mid/deliveries')
+  delivery(
+    @Param('id') id: string,
+    @Param('mid') mid: string,
+    @Body() b: dto.DeliveryDto,
+    @CurrentIdentity() who: Identity,
+    @CommandHeadersOf() h: CommandHeaders,
+  ) {
+    return this.run(id, { type: 'ReportMessageDelivery', messageId: mid, ...b }, who, h);
+  }
+
+  @Command(
+    'rendez-vous',
     'RecordAppointmentHeld',
     "Enregistrer qu'un rendez-vous a eu lieu",
     'Refus : APPOINTMENT_NOT_FOUND (404), APPOINTMENT_ALREADY_CLOSED, DATE_IN_FUTURE.',
@@ -396,7 +473,7 @@ export class ParcoursController {
     "Déclarer les heures d'activité d'une semaine",
     'Les heures réalisées dans la semaine commençant le lundi weekOf ; une nouvelle déclaration de la même ' +
       'semaine la remplace. En dessous du plan, un motif écarte le manquement. Refus : CONTRACT_NOT_FOUND (404), ' +
-      'CONTRACT_CLOSED, WEEK_MUST_START_ON_MONDAY, WEEK_NOT_STARTED, WEEK_OUTSIDE_CONTRACT, ' +
+      'CONTRACT_CLOSED, WEEK_MUST_START_ON_MONDAY, WEEK_NOT_ENDED, WEEK_OUTSIDE_CONTRACT, ' +
       'SHORTFALL_REASON_WITHOUT_SHORTFALL.',
   )
   @Post(':id/contracts/:cid/activity-hours')
@@ -696,7 +773,8 @@ export class ParcoursController {
     "L'obligation doit être légale ou figurer au contrat en vigueur, et non " +
       'dispensée ; pour les heures d’activité, weeks cite les semaines déclarées en dessous du plan sans motif. ' +
       'Répond breachId. Refus : REPORT_BEFORE_BREACH, BREACH_OBLIGATION_NOT_IN_CONTRACT, ' +
-      'BREACH_OBLIGATION_EXEMPTED, BREACH_WEEKS_ONLY_FOR_ACTIVITY_HOURS, BREACH_WEEK_NOT_SHORT.',
+      'BREACH_OBLIGATION_EXEMPTED, BREACH_WEEKS_ONLY_FOR_ACTIVITY_HOURS, BREACH_WEEK_NOT_SHORT, BREACH_WEEK_EXEMPTED, ' +
+      'BREACH_CONVOCATION_REQUIRED, BREACH_CONVOCATION_NOT_MISSED, BREACH_CONVOCATION_ONLY_FOR_MISSED_APPOINTMENT.',
   )
   @Post(':id/breaches')
   reportBreach(

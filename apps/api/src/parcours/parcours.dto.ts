@@ -2,6 +2,9 @@ import {
   ACTION_OUTCOMES,
   ACTIVITY_HOURS_OBLIGATION,
   ACTIVITY_KINDS,
+  DELIVERY_OUTCOMES,
+  MESSAGE_CHANNELS,
+  REMINDED_KINDS,
   HOURS_REDUCTION_REASONS,
   HOURS_SHORTFALL_REASONS,
   LEGAL_OBLIGATIONS,
@@ -146,6 +149,26 @@ export class AppointmentDto {
   @DateField(true, 'Date à laquelle le rendez-vous a été fixé') scheduledOn: string;
   @CodeField(APPOINTMENT_KINDS) kind: Code<typeof APPOINTMENT_KINDS>;
   @CodeField(APPOINTMENT_CHANNELS) channel: Code<typeof APPOINTMENT_CHANNELS>;
+}
+
+export class MessageDto {
+  @DateField(true, "Jour d'envoi", '2025-01-23') sentOn: string;
+  @CodeListField(MESSAGE_CHANNELS, 'Canaux : courriel, SMS, courrier (au moins un)') channels: Code<
+    typeof MESSAGE_CHANNELS
+  >[];
+}
+
+export class ReminderDto extends MessageDto {
+  @CodeField(REMINDED_KINDS, true, 'Ce que la relance rappelle', 'invitation') about: Code<
+    typeof REMINDED_KINDS
+  >;
+  @IdField(true, "L'invitation ou la convocation rappelée") aboutId: string;
+}
+
+export class DeliveryDto {
+  @CodeField(MESSAGE_CHANNELS, true, undefined, 'sms') channel: Code<typeof MESSAGE_CHANNELS>;
+  @CodeField(DELIVERY_OUTCOMES, true, undefined, 'delivered') outcome: Code<typeof DELIVERY_OUTCOMES>;
+  @DateField(true, 'Jour du compte rendu du prestataire', '2025-01-23') reportedOn: string;
 }
 
 export class AppointmentHeldDto {
@@ -314,6 +337,7 @@ export class BreachDto {
     `Pour ${ACTIVITY_HOURS_OBLIGATION} : les semaines (leurs lundis) déclarées en dessous du plan sans motif`,
   )
   weeks?: string[];
+  @IdField(false, 'Pour un rendez-vous manqué : la convocation à ce rendez-vous') convocationId?: string;
 }
 
 export class BreachInformationDto {

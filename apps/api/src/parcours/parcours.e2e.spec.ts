@@ -122,7 +122,7 @@ describe.each(stores)('parcours API on the %s store', (store) => {
     });
 
     const breach = await post(`${p}/breaches`, referent, {
-      kind: 'unexcused_missed_appointment',
+      kind: 'contract_not_honoured',
       obligation: 'appointments',
       occurredOn: '2025-03-12',
       reportedOn: '2025-03-13',

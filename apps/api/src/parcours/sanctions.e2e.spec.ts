@@ -61,7 +61,7 @@ describe.each(stores)('the sanction procedure by the law, on the %s store', (sto
     occurredOn = '2025-03-03',
   ): Promise<string> {
     const breach = await post(`${p}/breaches`, referent(), {
-      kind: 'unexcused_missed_appointment',
+      kind: 'contract_not_honoured',
       obligation,
       occurredOn,
       reportedOn: occurredOn,

@@ -54,6 +54,9 @@ export interface CommandResult {
 const CREATED_ID: Partial<Record<ParcoursEvent['type'], string>> = {
   Oriented: 'orientationId',
   AppointmentScheduled: 'appointmentId',
+  InvitationSent: 'invitationId',
+  ConvocationSent: 'convocationId',
+  ReminderSent: 'reminderId',
   DiagnosticRecorded: 'diagnosticId',
   ContractSigned: 'contractId',
   ActionPrescribed: 'prescriptionId',

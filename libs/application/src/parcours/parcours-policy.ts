@@ -26,6 +26,12 @@ export const COMMAND_ROLES: Record<ParcoursCommandType, Role[]> = {
   SignContract: FOLLOW_UP,
   ReviewContract: FOLLOW_UP,
   SetActivityPlan: FOLLOW_UP,
+  SendInvitation: FOLLOW_UP,
+  SendConvocation: FOLLOW_UP,
+  // Reminders are sent by the worker on their schedule, or by hand.
+  SendReminder: ['system', ...FOLLOW_UP],
+  // Reported by the providers' callbacks.
+  ReportMessageDelivery: ['system'],
   // Declared by the référent, or reported by a partner running the activity (France Travail flow).
   RecordActivityHours: ['system', ...FOLLOW_UP],
   RecordBalancedReview: SLAI_DECISION,

@@ -161,10 +161,10 @@ describe('the hours done each week, against the plan', () => {
       field: 'weekOf',
     },
     {
-      name: 'a week not yet started',
+      name: 'a week not yet over (the clock is Monday 30 June)',
       history: [...followed(), contract],
-      command: { ...hours, weekOf: '2025-07-07' },
-      code: 'WEEK_NOT_STARTED',
+      command: { ...hours, weekOf: '2025-06-30' },
+      code: 'WEEK_NOT_ENDED',
       field: 'weekOf',
     },
     {
@@ -251,6 +251,36 @@ describe('a manquement for hours not done names its weeks (DOMAIN.md §4.1, §4.
       history: [...followed(), contract, ...weeks],
       command: { ...report, occurredOn: '2025-03-20', weeks: ['2025-03-24'] },
       code: 'BREACH_WEEK_NOT_SHORT',
+      field: 'weeks',
+    },
+    {
+      name: 'a week justified by the référent, then reported by a partner (the reason stays)',
+      history: [
+        ...followed(),
+        contract,
+        ...weeks,
+        {
+          type: 'ActivityHoursRecorded',
+          data: { contractId: 'c-1', weekOf: '2025-03-17', hours: 0, source: 'partner' },
+        },
+      ],
+      command: { ...report, weeks: ['2025-03-17'] },
+      code: 'BREACH_WEEK_NOT_SHORT',
+      field: 'weeks',
+    },
+    {
+      name: 'a week under an exemption (§4.1: the obligation was suspended)',
+      history: [
+        ...followed(),
+        contract,
+        ...weeks,
+        {
+          type: 'ExemptionGranted',
+          data: { exemptionId: 'x-1', reason: 'health', from: '2025-03-26', to: '2025-03-28' },
+        },
+      ],
+      command: { ...report, weeks: ['2025-03-24'] },
+      code: 'BREACH_WEEK_EXEMPTED',
       field: 'weeks',
     },
     {

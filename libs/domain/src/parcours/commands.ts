@@ -31,6 +31,10 @@ export type ParcoursCommand =
   | ({ type: 'SignContract' } & Omit<EventData<'ContractSigned'>, 'contractId' | 'renewal'>)
   | ({ type: 'ReviewContract' } & EventData<'ContractReviewed'>)
   | ({ type: 'SetActivityPlan' } & EventData<'ActivityPlanSet'>)
+  | ({ type: 'SendInvitation' } & Omit<EventData<'InvitationSent'>, 'invitationId'>)
+  | ({ type: 'SendConvocation' } & Omit<EventData<'ConvocationSent'>, 'convocationId'>)
+  | ({ type: 'SendReminder' } & Omit<EventData<'ReminderSent'>, 'reminderId' | 'rank'>)
+  | ({ type: 'ReportMessageDelivery' } & EventData<'MessageDeliveryReported'>)
   | ({ type: 'RecordActivityHours' } & EventData<'ActivityHoursRecorded'>)
   | ({ type: 'RecordBalancedReview' } & EventData<'BalancedReviewHeld'>)
   | { type: 'StartIntensiveAccompaniment'; startedOn: BusinessDate }

@@ -7,6 +7,7 @@ import * as contracts from './decide/contracts-and-actions';
 import * as entryAndExit from './decide/entry-and-exit';
 import * as orientation from './decide/orientation-and-referent';
 import * as sanctions from './decide/sanctions';
+import * as messages from './decide/invitations-and-convocations';
 
 export type { DecisionContext } from './decide/context';
 
@@ -71,6 +72,15 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
       return contracts.signContract(s, c, ctx);
     case 'ReviewContract':
       return contracts.reviewContract(s, c, ctx);
+    // Invitations, convocations, reminders and their delivery
+    case 'SendInvitation':
+      return messages.sendInvitation(s, c, ctx);
+    case 'SendConvocation':
+      return messages.sendConvocation(s, c, ctx);
+    case 'SendReminder':
+      return messages.sendReminder(s, c, ctx);
+    case 'ReportMessageDelivery':
+      return messages.reportMessageDelivery(s, c, ctx);
     case 'SetActivityPlan':
       return contracts.setActivityPlan(s, c, ctx);
     case 'RecordActivityHours':

@@ -14,6 +14,9 @@ import {
   EXIT_REASONS,
   HouseholdType,
   HOURS_REDUCTION_REASONS,
+  MESSAGE_CHANNELS,
+  DELIVERY_OUTCOMES,
+  REMINDED_KINDS,
   ACTIVITY_KINDS,
   ACTIVITY_HOURS_SOURCES,
   HOURS_SHORTFALL_REASONS,
@@ -134,6 +137,56 @@ export type ParcoursEvent =
       data: { appointmentId: string; missedOn: BusinessDate; legitimateReason: boolean };
     }
   | { type: 'AppointmentCancelled'; data: { appointmentId: string; cancelledOn: BusinessDate } }
+  /**
+   * Invitation: the person is asked to book or confirm a first appointment after the orientation,
+   * by the channels chosen, with the template of that version. Answered when an appointment is set.
+   */
+  | {
+      type: 'InvitationSent';
+      data: {
+        invitationId: string;
+        sentOn: BusinessDate;
+        channels: Of<typeof MESSAGE_CHANNELS>[];
+        templateVersion: number;
+      };
+    }
+  /**
+   * Convocation: the appointment is fixed and the person summoned to it; an unexcused absence from a
+   * convened appointment is what can become a manquement.
+   */
+  | {
+      type: 'ConvocationSent';
+      data: {
+        convocationId: string;
+        appointmentId: string;
+        sentOn: BusinessDate;
+        channels: Of<typeof MESSAGE_CHANNELS>[];
+        templateVersion: number;
+      };
+    }
+  /** A reminder of an invitation left unanswered, or of a convened appointment coming. */
+  | {
+      type: 'ReminderSent';
+      data: {
+        reminderId: string;
+        about: Of<typeof REMINDED_KINDS>;
+        aboutId: string;
+        rank: number;
+        sentOn: BusinessDate;
+        channels: Of<typeof MESSAGE_CHANNELS>[];
+        templateVersion: number;
+      };
+    }
+  /** What the provider reported of a message (invitation, convocation or reminder) on one channel. */
+  | {
+      type: 'MessageDeliveryReported';
+      data: {
+        messageId: string;
+        channel: Of<typeof MESSAGE_CHANNELS>;
+        outcome: Of<typeof DELIVERY_OUTCOMES>;
+        reportedOn: BusinessDate;
+      };
+    }
   | {
       type: 'DiagnosticRecorded';
       data: { diagnosticId: string; diagnosedOn: BusinessDate; barriers: Barrier[] };
@@ -270,6 +323,8 @@ export type ParcoursEvent =
         reportedOn: BusinessDate;
         /** For the activity hours: the weeks (their Mondays) done below the plan without a reason. */
         weeks?: BusinessDate[];
+        /** For an unexcused missed appointment: the convocation to it. */
+        convocationId?: string;
       };
     }
   | { type: 'BeneficiaryInformedOfBreach'; data: { breachId: string; informedOn: BusinessDate } }

@@ -98,8 +98,22 @@ export interface ParcoursState {
   referentOrganisationId?: string;
   appointments: Record<
     string,
-    { scheduledFor: BusinessDate; status: 'scheduled' | 'held' | 'missed' | 'cancelled' }
+    {
+      scheduledFor: BusinessDate;
+      status: 'scheduled' | 'held' | 'missed' | 'cancelled';
+      /** Missed with a legitimate reason: no manquement. */
+      excused?: boolean;
+    }
   >;
+  /** Invitations to book a first appointment, answered when an appointment is set after them. */
+  invitations: Record<
+    string,
+    { cycle: number; sentOn: BusinessDate; answeredOn?: BusinessDate; reminders: number }
+  >;
+  /** Convocations, by id: the appointment each summons to. */
+  convocations: Record<string, { appointmentId: string; sentOn: BusinessDate; reminders: number }>;
+  /** Messages sent (invitations, convocations, reminders), by id: their channels and day, for delivery reports. */
+  messages: Record<string, { channels: string[]; sentOn: BusinessDate }>;
   barriers: Partial<Record<Barrier, { recordedOn: BusinessDate; liftedOn?: BusinessDate }>>;
   contracts: Record<string, Contract>;
   prescriptions: Record<
@@ -139,6 +153,9 @@ export const initialParcoursState = (): ParcoursState => ({
   sanctions: {},
   exemptions: {},
   employments: {},
+  invitations: {},
+  convocations: {},
+  messages: {},
 });
 
 function updateCycle(state: ParcoursState, patch: Partial<CycleSummary>): CycleSummary[] {
@@ -208,18 +225,75 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
     }
     case 'ReferentAssigned':
       return { ...s, referentId: event.data.referentId, referentOrganisationId: event.data.organisationId };
-    case 'AppointmentScheduled':
+    case 'AppointmentScheduled': {
+      // An appointment set answers the invitations of the cycle still waiting.
+      const invitations = { ...s.invitations };
+      for (const [id, i] of Object.entries(invitations))
+        if (i.cycle === s.cycle && !i.answeredOn && i.sentOn <= event.data.scheduledOn)
+          invitations[id] = { ...i, answeredOn: event.data.scheduledOn };
       return {
         ...s,
+        invitations,
         appointments: {
           ...s.appointments,
           [event.data.appointmentId]: { scheduledFor: event.data.scheduledFor, status: 'scheduled' },
         },
       };
+    }
     case 'AppointmentHeld':
       return withAppointmentStatus(s, event.data.appointmentId, 'held');
-    case 'AppointmentMissed':
-      return withAppointmentStatus(s, event.data.appointmentId, 'missed');
+    case 'AppointmentMissed': {
+      const missed = withAppointmentStatus(s, event.data.appointmentId, 'missed');
+      const a = missed.appointments[event.data.appointmentId];
+      return a
+        ? {
+            ...missed,
+            appointments: {
+              ...missed.appointments,
+              [event.data.appointmentId]: { ...a, excused: event.data.legitimateReason },
+            },
+          }
+        : missed;
+    }
+    case 'InvitationSent': {
+      const d = event.data;
+      return {
+        ...s,
+        invitations: {
+          ...s.invitations,
+          [d.invitationId]: { cycle: s.cycle, sentOn: d.sentOn, reminders: 0 },
+        },
+        messages: { ...s.messages, [d.invitationId]: { channels: d.channels, sentOn: d.sentOn } },
+      };
+    }
+    case 'ConvocationSent': {
+      const d = event.data;
+      return {
+        ...s,
+        convocations: {
+          ...s.convocations,
+          [d.convocationId]: { appointmentId: d.appointmentId, sentOn: d.sentOn, reminders: 0 },
+        },
+        messages: { ...s.messages, [d.convocationId]: { channels: d.channels, sentOn: d.sentOn } },
+      };
+    }
+    case 'ReminderSent': {
+      const d = event.data;
+      const messages = { ...s.messages, [d.reminderId]: { channels: d.channels, sentOn: d.sentOn } };
+      if (d.about === 'invitation') {
+        const i = s.invitations[d.aboutId];
+        return i
+          ? { ...s, messages, invitations: { ...s.invitations, [d.aboutId]: { ...i, reminders: d.rank } } }
+          : s;
+      }
+      const c = s.convocations[d.aboutId];
+      return c
+        ? { ...s, messages, convocations: { ...s.convocations, [d.aboutId]: { ...c, reminders: d.rank } } }
+        : s;
+    }
+    case 'MessageDeliveryReported':
+      // Read by the projections (indicators, the parcours's timeline); decide needs nothing of it.
+      return s;
     case 'AppointmentCancelled':
       return withAppointmentStatus(s, event.data.appointmentId, 'cancelled');
     case 'DiagnosticRecorded': {
@@ -272,7 +346,13 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
               ...s.contracts,
               [c.contractId]: {
                 ...c,
-                weeks: { ...c.weeks, [d.weekOf]: { hours: d.hours, shortfallReason: d.shortfallReason } },
+                weeks: {
+                  ...c.weeks,
+                  [d.weekOf]: {
+                    hours: d.hours,
+                    shortfallReason: keptReason(c.weeks[d.weekOf], d, c.weeklyHours),
+                  },
+                },
               },
             },
           }
@@ -509,6 +589,19 @@ export function rebuild(
 }
 
 /** The last day a contract binds: its end date, or its bilan or the exit from the RSA when that came first. */
+/**
+ * The reason of a week's shortfall after a new record of it: the one given, or — for a partner's report,
+ * which carries none — the référent's, while the week stays short.
+ */
+export function keptReason(
+  before: { shortfallReason?: string } | undefined,
+  record: { hours: number; source: string; shortfallReason?: string },
+  weeklyHours: number,
+): string | undefined {
+  if (record.shortfallReason) return record.shortfallReason;
+  return record.source === 'partner' && record.hours < weeklyHours ? before?.shortfallReason : undefined;
+}
+
 export function contractEnd(c: Contract): BusinessDate {
   return [c.endsOn, c.reviewedOn, c.endedByExitOn]
     .filter((d): d is BusinessDate => d !== undefined)

@@ -137,6 +137,15 @@ export const HOURS_SHORTFALL_REASONS = [
   'administrative_appointment',
 ] as const;
 
+/** How a message reaches the person: e-mail, SMS or postal letter. */
+export const MESSAGE_CHANNELS = ['email', 'sms', 'letter'] as const;
+
+/** What the provider reports of a message: sent, delivered, failed, or bounced (the address does not exist). */
+export const DELIVERY_OUTCOMES = ['sent', 'delivered', 'failed', 'bounced'] as const;
+
+/** What a reminder is about. */
+export const REMINDED_KINDS = ['invitation', 'convocation'] as const;
+
 /** Retrait (by the administration) or annulation (after a recours) of a sanction. */
 export const SANCTION_WITHDRAWAL_KINDS = ['withdrawal', 'annulment'] as const;
 

@@ -85,6 +85,16 @@ export interface Parameters {
    */
   activityShortfallWeeks: number;
   activityShortfallReactionDays: number;
+  /** Whether a missed appointment becomes a manquement only when the person was convened to it (project rule). */
+  breachRequiresConvocation: boolean;
+  /**
+   * Reminders of an invitation left unanswered N days after it (first, then second), of a convocation N days
+   * before the appointment, and the days after which an unanswered invitation raises an échéance (project rules).
+   */
+  invitationFirstReminderDays: number;
+  invitationSecondReminderDays: number;
+  convocationReminderDaysBefore: number;
+  invitationAnswerDays: number;
   /** How far ahead a planned date (appointment, exemption, contract or suspension start) may lie, in days (project rule). */
   maxDaysAhead: number;
 }
@@ -128,6 +138,11 @@ export const DEFAULT_PARAMETERS: Parameters = {
   maxDaysAhead: 366,
   activityShortfallWeeks: 2,
   activityShortfallReactionDays: 15,
+  breachRequiresConvocation: true,
+  invitationFirstReminderDays: 3,
+  invitationSecondReminderDays: 7,
+  convocationReminderDaysBefore: 2,
+  invitationAnswerDays: 10,
 };
 
 export interface ParameterVersion {
@@ -258,4 +273,9 @@ export const PARAMETER_SOURCES: Readonly<Record<keyof Parameters, string>> = {
   maxDaysAhead: 'règle de projet',
   activityShortfallWeeks: 'règle de projet (heures d’activité non réalisées, loi n° 2023-1196)',
   activityShortfallReactionDays: 'règle de projet',
+  breachRequiresConvocation: 'règle de projet (un rendez-vous manqué n’est opposable qu’après convocation)',
+  invitationFirstReminderDays: 'règle de projet',
+  invitationSecondReminderDays: 'règle de projet',
+  convocationReminderDaysBefore: 'règle de projet',
+  invitationAnswerDays: 'règle de projet',
 };

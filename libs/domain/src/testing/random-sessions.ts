@@ -10,6 +10,8 @@ import {
   ACTIVITY_HOURS_OBLIGATION,
   ACTIVITY_HOURS_SOURCES,
   ACTIVITY_KINDS,
+  DELIVERY_OUTCOMES,
+  MESSAGE_CHANNELS,
   HOURS_SHORTFALL_REASONS,
   APPOINTMENT_CHANNELS,
   APPOINTMENT_KINDS,
@@ -91,6 +93,10 @@ const KINDS = [
   'ErasePerson',
   'SetActivityPlan',
   'RecordActivityHours',
+  'SendInvitation',
+  'SendConvocation',
+  'SendReminder',
+  'ReportMessageDelivery',
 ] as const;
 
 /** Values a client may send (the DTOs accept them), picked by a step's `variant`. */
@@ -272,6 +278,47 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
         reviewedOn: on,
         outcome: 'renewal',
       };
+    case 'SendInvitation':
+      return {
+        type: 'SendInvitation',
+        sentOn: on,
+        channels: MESSAGE_CHANNELS.filter((_, i) => (x.pick >> i) & 1),
+        templateVersion: 1,
+      };
+    case 'SendConvocation':
+      return {
+        type: 'SendConvocation',
+        appointmentId: pickKey(s.appointments, x.pick),
+        sentOn: on,
+        channels: [pickFrom(MESSAGE_CHANNELS, x.variant)],
+        templateVersion: 1,
+      };
+    case 'SendReminder':
+      return x.flag
+        ? {
+            type: 'SendReminder',
+            about: 'invitation',
+            aboutId: pickKey(s.invitations, x.pick),
+            sentOn: on,
+            channels: ['sms'],
+            templateVersion: 1,
+          }
+        : {
+            type: 'SendReminder',
+            about: 'convocation',
+            aboutId: pickKey(s.convocations, x.pick),
+            sentOn: on,
+            channels: ['email'],
+            templateVersion: 1,
+          };
+    case 'ReportMessageDelivery':
+      return {
+        type: 'ReportMessageDelivery',
+        messageId: pickKey(s.messages, x.pick),
+        channel: pickFrom(MESSAGE_CHANNELS, x.variant),
+        outcome: pickFrom(DELIVERY_OUTCOMES, x.n),
+        reportedOn: on,
+      };
     case 'SetActivityPlan': {
       const contractId = pickKey(s.contracts, x.pick);
       // The contract's hours split over one to three activities; sometimes an hour short (refused).
@@ -357,6 +404,16 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
         organisationId: ORGANISATIONS[x.n % 2].organisationId,
       };
     case 'ReportBreach':
+      // Sometimes an absence from a convened appointment (refused unless it was missed without a reason).
+      if (x.variant % 4 === 0)
+        return {
+          type: 'ReportBreach',
+          kind: 'unexcused_missed_appointment',
+          obligation: 'appointments',
+          occurredOn: on,
+          reportedOn: on,
+          ...(x.flag ? { convocationId: pickKey(s.convocations, x.pick) } : {}),
+        };
       return {
         type: 'ReportBreach',
         kind: 'unreachable',

@@ -163,7 +163,11 @@ export const toIntegration: Mapper = (e) => {
       return {
         type: 'parcours.activity_plan_set',
         occurredOn: e.data.setOn,
-        data: pick(e.data, 'contractId', 'setOn', 'activities'),
+        // The total only: the activities may tell of the person's health (steps toward care).
+        data: {
+          ...pick(e.data, 'contractId', 'setOn'),
+          weeklyHours: e.data.activities.reduce((sum, a) => sum + a.weeklyHours, 0),
+        },
       };
     case 'ActivityHoursRecorded':
       return {

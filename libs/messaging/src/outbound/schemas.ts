@@ -1,7 +1,6 @@
 import {
   ACTION_OUTCOMES,
   ACTIVITY_HOURS_SOURCES,
-  ACTIVITY_KINDS,
   BALANCED_REVIEW_OUTCOMES,
   APPOINTMENT_CHANNELS,
   APPOINTMENT_KINDS,
@@ -91,16 +90,7 @@ const DATA: Record<string, Record<string, Schema>> = {
   'parcours.activity_plan_set': {
     contractId: id,
     setOn: date,
-    activities: {
-      type: 'array',
-      maxItems: ACTIVITY_KINDS.length,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['kind', 'weeklyHours'],
-        properties: { kind: codes(ACTIVITY_KINDS), weeklyHours: { type: 'number', minimum: 0, maximum: 60 } },
-      },
-    },
+    weeklyHours: { type: 'number', minimum: 0, maximum: 60 },
   },
   // Whether a shortfall was justified, not why: the reason may be the person's health.
   'parcours.activity_hours_recorded': {

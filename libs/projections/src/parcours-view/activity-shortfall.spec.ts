@@ -1,5 +1,6 @@
-import { ParcoursEvent } from '@parcours/domain';
-import { evolveView, ParcoursView } from './view';
+import { DEFAULT_PARAMETERS, ParcoursEvent, REFERENCE_STREAM } from '@parcours/domain';
+import { foldRecorded } from './fold';
+import { evolveView, ParameterBook, ParcoursView } from './view';
 
 /**
  * Weeks of activity below the contract's hours without a reason: after `activityShortfallWeeks` (2) in a row,
@@ -113,5 +114,38 @@ describe('the échéance of activity hours not done (project rule, loi 2023-1196
     const short = [entered, contract, week('2025-02-03', 10), week('2025-02-10', 12)];
     expect(shortfalls(fold([...short, breach]))[0].metOn).toBe('2025-02-19');
     expect(shortfalls(fold([...short, week('2025-02-17', 15)]))[0].cancelledOn).toBe('2025-02-24');
+  });
+
+  it('weeks recorded out of order open the same échéance as in order (a partner reports late)', () => {
+    const v = fold([entered, contract, week('2025-02-10', 12), week('2025-02-03', 10)]);
+    expect(shortfalls(v)).toEqual([
+      { startsOn: '2025-02-17', dueOn: '2025-03-04', metOn: undefined, cancelledOn: undefined },
+    ]);
+  });
+
+  it('a late record of an earlier week at the plan does not cancel it; a correction of its run does', () => {
+    const short = [entered, contract, week('2025-02-03', 10), week('2025-02-10', 12)];
+    expect(shortfalls(fold([...short, week('2025-01-27', 15)]))[0].cancelledOn).toBeUndefined();
+    // 10 February corrected to 15 hours: the run is one week, nothing to act on (cancelled, not before its start).
+    expect(shortfalls(fold([...short, week('2025-02-10', 15)]))[0].cancelledOn).toBe('2025-02-17');
+  });
+
+  it('opens where a parameter version saved before these parameters existed is in force (their defaults apply)', () => {
+    // A version as recorded before activityShortfallWeeks existed: the fold gives it the defaults.
+    const book: ParameterBook = { versions: [] };
+    const old = { ...DEFAULT_PARAMETERS } as Partial<typeof DEFAULT_PARAMETERS>;
+    delete old.activityShortfallWeeks;
+    delete old.activityShortfallReactionDays;
+    foldRecorded(new Map(), book, {
+      streamId: REFERENCE_STREAM,
+      type: 'ParametersVersionSet',
+      data: { version: 1, effectiveFrom: '2025-01-01', values: old },
+    });
+    const v = [entered, contract, week('2025-02-03', 10), week('2025-02-10', 12)].reduce<
+      ParcoursView | undefined
+    >((view, e) => evolveView(view, e, book), undefined)!;
+    expect(shortfalls(v)).toEqual([
+      { startsOn: '2025-02-17', dueOn: '2025-03-04', metOn: undefined, cancelledOn: undefined },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { BusinessDate, ParcoursEvent } from '@parcours/domain';
+import { BusinessDate, keptReason, ParcoursEvent } from '@parcours/domain';
 
 /** What the indicators need of one cycle (entry → exit) of a parcours. */
 export interface CycleFacts {
@@ -241,13 +241,10 @@ export function evolveFacts(cycles: CycleFacts[], event: ParcoursEvent): void {
       const d = event.data;
       const k = c.contracts.find((x) => x.id === d.contractId);
       if (!k) return;
-      const week = {
-        weekOf: d.weekOf,
-        hours: d.hours,
-        ...(d.shortfallReason ? { shortfallReason: d.shortfallReason } : {}),
-      };
       const weeks = (k.weeks ??= []);
       const i = weeks.findIndex((w) => w.weekOf === d.weekOf);
+      const reason = keptReason(weeks[i], d, k.weeklyHours);
+      const week = { weekOf: d.weekOf, hours: d.hours, ...(reason ? { shortfallReason: reason } : {}) };
       if (i >= 0) weeks[i] = week;
       else weeks.push(week);
       return;

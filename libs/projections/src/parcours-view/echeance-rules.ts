@@ -84,6 +84,17 @@ function shortfallStreak(
   return streak;
 }
 
+/** The Monday of the first week, on or after `since`, that ends a run of `weeks` short weeks in a row. */
+function firstRunEnd(
+  k: CycleFacts['contracts'][number],
+  since: BusinessDate = '0000-01-01',
+  weeks: number,
+): BusinessDate | undefined {
+  for (const w of [...(k.weeks ?? [])].sort((a, b) => (a.weekOf < b.weekOf ? -1 : 1)))
+    if (w.weekOf >= since && shortfallStreak(k, w.weekOf, since) >= weeks) return w.weekOf;
+  return undefined;
+}
+
 export function evolveEcheances(
   v: EcheanceHolder & { cycles: CycleFacts[] },
   event: ParcoursEvent,
@@ -209,33 +220,37 @@ export function evolveEcheances(
     case 'BreachReported':
       // The manquement reported for the hours is the référent's answer to the shortfall.
       if (event.data.obligation === ACTIVITY_HOURS_OBLIGATION)
-        meet(v, ['activity_shortfall'], event.data.reportedOn);
+        for (const e of awaited(v, ['activity_shortfall']))
+          if (e.startsOn <= event.data.reportedOn) e.metOn = event.data.reportedOn;
       return;
     case 'ActivityHoursRecorded': {
       const d = event.data;
       const k = c.contracts.find((x) => x.id === d.contractId);
       if (!k) return;
-      const ofContract = (e: { key: string }) => e.key.startsWith(`${d.contractId}:`);
-      const monday = addDays(d.weekOf, 7);
-      if (shortfallStreak(k, d.weekOf) === 0) {
-        // Back at the plan (or justified): nothing left to act on.
-        cancel(v, ['activity_shortfall'], monday, ofContract);
-        return;
-      }
-      // Weeks the référent already acted on (or is acting on) do not count again: the streak starts after the last one.
-      const since = v.echeances
-        .filter((e) => e.kind === 'activity_shortfall' && ofContract(e))
-        .at(-1)?.startsOn;
       const { p } = parametersOn(book, d.weekOf);
-      if (
-        shortfallStreak(k, d.weekOf, since) >= p.activityShortfallWeeks &&
-        !awaited(v, ['activity_shortfall']).some(ofContract)
-      )
+      const mine = v.echeances.filter(
+        (e) => e.kind === 'activity_shortfall' && e.key.startsWith(`${d.contractId}:`),
+      );
+      const pending = mine.find((e) => !e.metOn && !e.cancelledOn);
+      if (pending) {
+        // Weeks come late and get corrected: the run that opened it may no longer hold, or the person is
+        // back at the plan after it. Either way nothing is left to act on.
+        const runEnd = pending.key.slice(d.contractId.length + 1);
+        const before = mine[mine.indexOf(pending) - 1]?.startsOn;
+        const holds = shortfallStreak(k, runEnd, before) >= p.activityShortfallWeeks;
+        const backAtPlan = d.weekOf > runEnd && shortfallStreak(k, d.weekOf) === 0;
+        if (holds && !backAtPlan) return;
+        const on = addDays(d.weekOf, 7);
+        pending.cancelledOn = on > pending.startsOn ? on : pending.startsOn;
+      }
+      // Weeks before the last échéance of the contract were looked at already: a new run starts after it.
+      const runEnd = firstRunEnd(k, mine.at(-1)?.startsOn, p.activityShortfallWeeks);
+      if (runEnd)
         open({
           kind: 'activity_shortfall',
-          key: `${d.contractId}:${d.weekOf}`,
-          startsOn: monday,
-          due: (q) => addDays(monday, q.activityShortfallReactionDays),
+          key: `${d.contractId}:${runEnd}`,
+          startsOn: addDays(runEnd, 7),
+          due: (q) => addDays(addDays(runEnd, 7), q.activityShortfallReactionDays),
         });
       return;
     }

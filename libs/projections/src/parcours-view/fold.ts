@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PARAMETERS,
   PARCOURS_STREAM_PREFIX,
   ParcoursEvent,
   REFERENCE_STREAM,
@@ -54,7 +55,8 @@ export function foldRecorded(
       const day = recordedDay(e.metadata.recordedAt);
       (book.recordedOn ??= []).push(last && last > day ? last : day);
     }
-    book.versions.push(event.data);
+    // A version saved before a parameter existed takes that parameter's default, as decide does.
+    book.versions.push({ ...event.data, values: { ...DEFAULT_PARAMETERS, ...event.data.values } });
     return 'parameters';
   }
   const parcoursId = parcoursIdOf(e.streamId);

@@ -67,7 +67,10 @@ export async function queryPortfolio(
        limit $${params.length - 1} offset $${params.length})
      select parcours_id, last_name, first_name, track, organisation_id, status, cycle, entered_on::text, oriented_on::text,
             contract_status, contract_ends_on::text, last_held_on::text, next_appointment_on::text, open_breaches,
-            sanction_in_progress, open_barriers, activity_short_weeks, overdue,
+            sanction_in_progress, open_barriers, overdue,
+            -- Read through the row's JSON: tables of an older projection version, which serve while the new
+            -- ones are built, have no such column yet.
+            coalesce((to_jsonb(p) ->> 'activity_short_weeks')::int, 0) as activity_short_weeks,
             (select coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'kind', e.kind, 'dueOn', e.due_on::text,
                        'status', ${statusSql('$1::date')}) order by e.due_on), '[]'::jsonb)
                from rm_echeances e where e.parcours_id = p.parcours_id and e.starts_on <= $1::date

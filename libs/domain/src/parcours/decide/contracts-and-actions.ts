@@ -191,7 +191,13 @@ export function recordActivityHours(
     'Une semaine d’activité commence un lundi.',
     'weekOf',
   );
-  rule(c.weekOf <= ctx.today, 'WEEK_NOT_STARTED', 'Cette semaine n’a pas encore commencé.', 'weekOf');
+  // A week is counted once over: a partial week would look short.
+  rule(
+    addDays(c.weekOf, 6) <= ctx.today,
+    'WEEK_NOT_ENDED',
+    'Les heures d’une semaine se déclarent une fois la semaine finie (le dimanche).',
+    'weekOf',
+  );
   rule(
     addDays(c.weekOf, 6) >= contract.startsOn && c.weekOf <= contractEnd(contract),
     'WEEK_OUTSIDE_CONTRACT',

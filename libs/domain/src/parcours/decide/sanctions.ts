@@ -44,6 +44,7 @@ export function reportBreach(
   );
   checkObligation(s, c.obligation, c.occurredOn);
   if (c.weeks?.length) checkShortWeeks(s, c.obligation, c.occurredOn, c.weeks);
+  checkConvocation(s, c, ctx.parametersOn(c.occurredOn).breachRequiresConvocation);
   return one({
     type: 'BreachReported',
     data: {
@@ -53,8 +54,42 @@ export function reportBreach(
       occurredOn: c.occurredOn,
       reportedOn: c.reportedOn,
       ...(c.weeks?.length ? { weeks: [...c.weeks].sort() } : {}),
+      ...(c.convocationId ? { convocationId: c.convocationId } : {}),
     },
   });
+}
+
+/**
+ * An absence becomes a manquement only from an appointment the person was convened to and missed without a
+ * legitimate reason (parameter breachRequiresConvocation); a convocation cited must be that one.
+ */
+function checkConvocation(s: ParcoursState, c: CommandOf<'ReportBreach'>, required: boolean): void {
+  if (c.kind !== 'unexcused_missed_appointment') {
+    rule(
+      !c.convocationId,
+      'BREACH_CONVOCATION_ONLY_FOR_MISSED_APPOINTMENT',
+      'Une convocation ne se cite que pour un rendez-vous manqué.',
+      'convocationId',
+    );
+    return;
+  }
+  if (!c.convocationId) {
+    rule(
+      !required,
+      'BREACH_CONVOCATION_REQUIRED',
+      'Un rendez-vous manqué ne devient un manquement que si la personne y était convoquée : citez la convocation.',
+      'convocationId',
+    );
+    return;
+  }
+  const convocation = lookup(s.convocations, c.convocationId);
+  const appointment = convocation && s.appointments[convocation.appointmentId];
+  rule(
+    appointment?.status === 'missed' && !appointment.excused && appointment.scheduledFor <= c.occurredOn,
+    'BREACH_CONVOCATION_NOT_MISSED',
+    "La convocation citée n'est pas celle d'un rendez-vous manqué sans motif légitime avant le manquement.",
+    'convocationId',
+  );
 }
 
 /**
@@ -80,9 +115,17 @@ function checkShortWeeks(
       week !== undefined &&
         week.hours < contract.weeklyHours &&
         !week.shortfallReason &&
-        weekOf <= occurredOn,
+        addDays(weekOf, 6) <= occurredOn,
       'BREACH_WEEK_NOT_SHORT',
-      `La semaine du ${weekOf} n'est pas une semaine déclarée en dessous du plan sans motif, avant le manquement.`,
+      `La semaine du ${weekOf} n'est pas une semaine déclarée en dessous du plan sans motif, achevée avant le manquement.`,
+      'weeks',
+    );
+    // DOMAIN.md §4.1: an exemption suspends the activity obligation; a week it covers, even in part, is not owed.
+    const exempted = [0, 1, 2, 3, 4, 5, 6].some((d) => exemptionInForce(s, addDays(weekOf, d)));
+    rule(
+      !exempted,
+      'BREACH_WEEK_EXEMPTED',
+      `Une dispense couvrait la semaine du ${weekOf} : ses heures n'étaient pas dues.`,
       'weeks',
     );
   }
