@@ -1,6 +1,6 @@
 import {
   bearer,
-  entryBody,
+  followedParcours,
   projectionsCaughtUp,
   seedReferenceData,
   startApi,
@@ -29,15 +29,7 @@ describe('activity plan and hours done, through the API', () => {
 
   /** A followed parcours with a 15-hour contract from Monday 3 February. */
   async function contracted(): Promise<{ p: string; k: string }> {
-    const entry = await post('/api/parcours', bearer(tokens.system()), entryBody()).expect(201);
-    const p = `/api/parcours/${entry.body.id}`;
-    await post(`${p}/orientations`, slai(), {
-      track: 'social',
-      organisationId: 'org-ccas',
-      decidedOn: '2025-01-20',
-      notifiedOn: '2025-01-21',
-    }).expect(201);
-    await post(`${p}/referent`, slai(), { referentId: 'ref-ccas-1', assignedOn: '2025-01-22' }).expect(201);
+    const p = `/api/parcours/${await followedParcours(api)}`;
     const contract = await post(`${p}/contracts`, referent(), {
       kind: 'contrat_engagement',
       signedOn: '2025-02-03',

@@ -1,6 +1,6 @@
 import {
   bearer,
-  entryBody,
+  followedParcours,
   projectionsCaughtUp,
   seedReferenceData,
   startApi,
@@ -27,18 +27,7 @@ describe('invitations and convocations, through the API', () => {
     await api.close();
   });
 
-  async function oriented(): Promise<string> {
-    const entry = await post('/api/parcours', bearer(tokens.system()), entryBody()).expect(201);
-    const p = `/api/parcours/${entry.body.id}`;
-    await post(`${p}/orientations`, slai(), {
-      track: 'social',
-      organisationId: 'org-ccas',
-      decidedOn: '2025-01-20',
-      notifiedOn: '2025-01-21',
-    }).expect(201);
-    await post(`${p}/referent`, slai(), { referentId: 'ref-ccas-1', assignedOn: '2025-01-22' }).expect(201);
-    return p;
-  }
+  const oriented = async () => `/api/parcours/${await followedParcours(api)}`;
 
   it('invites, reminds, convenes; the missed appointment becomes a manquement citing the convocation', async () => {
     const p = await oriented();

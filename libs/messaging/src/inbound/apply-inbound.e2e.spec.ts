@@ -2,7 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ExecuteParcoursCommand } from '@parcours/application';
 import {
   bearer,
-  entryBody,
+  followedParcours,
   seedReferenceData,
   startApi,
   TestApi,
@@ -76,27 +76,8 @@ describe('a partner message applied twice', () => {
   });
 
   it('hours reported by the partner running the activity are recorded once, as reported by a partner', async () => {
-    const entered = await api.http
-      .post('/api/parcours')
-      .set(bearer(tokens.system()))
-      .send(entryBody())
-      .expect(201);
-    const p = `/api/parcours/${entered.body.id}`;
-    const slai = bearer(tokens.slai());
-    await api.http
-      .post(`${p}/orientations`)
-      .set(slai)
-      .send({
-        track: 'social',
-        organisationId: 'org-ccas',
-        decidedOn: '2025-01-20',
-        notifiedOn: '2025-01-21',
-      })
-      .expect(201);
-    await api.http
-      .post(`${p}/referent`)
-      .set(slai)
-      .send({ referentId: 'ref-ccas-1', assignedOn: '2025-01-22' });
+    const parcoursId = await followedParcours(api);
+    const p = `/api/parcours/${parcoursId}`;
     const contract = await api.http
       .post(`${p}/contracts`)
       .set(bearer(tokens.referent()))
@@ -116,7 +97,7 @@ describe('a partner message applied twice', () => {
         JSON.stringify({
           messageId: 'ft-hours-1',
           type: 'activity_hours',
-          parcoursId: entered.body.id,
+          parcoursId,
           contractId: contract.body.contractId,
           weekOf: '2025-02-10',
           hours: 11.5,
