@@ -33,6 +33,8 @@ export const ECHEANCE_KINDS = [
   'orientation_after_interruption',
   /** Weeks of activity in a row below the contract's hours without a reason: the référent acts (loi 2023-1196). */
   'activity_shortfall',
+  /** An invitation to a first appointment with no appointment set after it: the référent takes it up. */
+  'invitation_answer',
 ] as const;
 export type EcheanceKind = (typeof ECHEANCE_KINDS)[number];
 

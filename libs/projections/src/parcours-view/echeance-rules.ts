@@ -30,6 +30,7 @@ import {
 
 const FOLLOW_UP: EcheanceKind[] = [
   'activity_shortfall',
+  'invitation_answer',
   'orientation_legal',
   'orientation_target',
   'first_appointment',
@@ -43,6 +44,7 @@ const FOLLOW_UP: EcheanceKind[] = [
 /** What only an organisme référent can meet: moot once the accompaniment is interrupted. */
 const NEEDS_REFERENT: EcheanceKind[] = [
   'activity_shortfall',
+  'invitation_answer',
   'first_appointment',
   'contact_gap',
   'balanced_review',
@@ -168,6 +170,11 @@ export function evolveEcheances(
       }
       return;
     }
+    case 'AppointmentScheduled':
+      // The person answered the invitation: an appointment is set.
+      for (const e of awaited(v, ['invitation_answer']))
+        if (e.startsOn <= event.data.scheduledOn) e.metOn = event.data.scheduledOn;
+      return;
     case 'AppointmentHeld': {
       const d = event.data;
       meet(v, ['first_appointment', 'contact_gap'], d.heldOn);
@@ -217,6 +224,16 @@ export function evolveEcheances(
         e.key.startsWith(`${event.data.contractId}:`),
       );
       return;
+    case 'InvitationSent': {
+      const d = event.data;
+      open({
+        kind: 'invitation_answer',
+        key: d.invitationId,
+        startsOn: d.sentOn,
+        due: (p) => addDays(d.sentOn, p.invitationAnswerDays),
+      });
+      return;
+    }
     case 'BreachReported':
       // The manquement reported for the hours is the référent's answer to the shortfall.
       if (event.data.obligation === ACTIVITY_HOURS_OBLIGATION)

@@ -149,3 +149,26 @@ describe('the échéance of activity hours not done (project rule, loi 2023-1196
     ]);
   });
 });
+
+describe('the échéance of an invitation left unanswered (project rule invitationAnswerDays, 10)', () => {
+  const invited: ParcoursEvent = {
+    type: 'InvitationSent',
+    data: { invitationId: 'i', sentOn: '2025-01-23', channels: ['sms'], templateVersion: 1 },
+  };
+  const answer = (v: ParcoursView) =>
+    v.echeances
+      .filter((e) => e.kind === 'invitation_answer')
+      .map((e) => ({ dueOn: e.dueOn, metOn: e.metOn, cancelledOn: e.cancelledOn }));
+
+  it('is due 10 days after the invitation, met by the appointment set', () => {
+    expect(answer(fold([entered, invited]))).toEqual([
+      { dueOn: '2025-02-02', metOn: undefined, cancelledOn: undefined },
+    ]);
+    expect(answer(fold([entered, invited, ...held('2025-01-28')]))[0].metOn).toBe('2025-01-28');
+  });
+
+  it('is cancelled by an exit', () => {
+    const exit: ParcoursEvent = { type: 'RsaExited', data: { exitedOn: '2025-01-31', reason: 'income' } };
+    expect(answer(fold([entered, invited, exit]))[0].cancelledOn).toBe('2025-01-31');
+  });
+});
