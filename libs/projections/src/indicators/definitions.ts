@@ -133,6 +133,10 @@ function suspensionsFigure(
   };
 }
 
+/** The invitations sent in the period. */
+const invitationsSent = (facts: CycleFacts[], period: Period) =>
+  facts.flatMap((c) => (c.invitations ?? []).filter((i) => inPeriod(i.sentOn, period)));
+
 /** The weeks of activity recorded with their Monday in the period: hours planned (the contract's) and done. */
 const activityWeeks = (facts: CycleFacts[], period: Period) =>
   once(facts, periodKey('activityWeeks', period), () =>
@@ -850,6 +854,58 @@ export const INDICATORS: IndicatorDefinition[] = [
     compute: (f, period) => {
       const weeks = activityWeeks(f, period);
       return share(weeks.filter((w) => w.done >= w.planned).length, weeks.length);
+    },
+  }),
+  first({
+    code: 'reseau_emploi.invitation_response_rate',
+    family: 'reseau_emploi',
+    label: 'Invitations suivies d’un rendez-vous dans le délai',
+    unit: 'share',
+    parameters: ['invitationAnswerDays'],
+    definition:
+      'Parmi les invitations à un premier rendez-vous envoyées dans la période, part de celles suivies d’un ' +
+      'rendez-vous fixé dans les invitationAnswerDays jours.',
+    compute: (f, period, p) => {
+      const sent = invitationsSent(f, period);
+      return share(
+        sent.filter((i) => i.answeredOn && daysBetween(i.sentOn, i.answeredOn) <= p.invitationAnswerDays)
+          .length,
+        sent.length,
+      );
+    },
+  }),
+  first({
+    code: 'reseau_emploi.invitation_response_days_mean',
+    family: 'reseau_emploi',
+    label: 'Délai moyen de réponse à une invitation',
+    unit: 'days',
+    parameters: [],
+    definition:
+      'Pour les invitations envoyées dans la période et suivies d’un rendez-vous fixé, nombre moyen de jours ' +
+      'entre l’invitation et le jour où le rendez-vous a été fixé.',
+    compute: (f, period) =>
+      average(
+        invitationsSent(f, period)
+          .filter((i) => i.answeredOn)
+          .map((i) => daysBetween(i.sentOn, i.answeredOn!)),
+      ),
+  }),
+  first({
+    code: 'reseau_emploi.no_show_after_convocation',
+    family: 'reseau_emploi',
+    label: 'Absences aux rendez-vous convoqués',
+    unit: 'share',
+    parameters: [],
+    definition:
+      'Parmi les rendez-vous convoqués dont la date est dans la période et qui ont eu lieu ou ont été manqués ' +
+      '(les annulés écartés), part des rendez-vous manqués, avec ou sans motif légitime.',
+    compute: (f, period) => {
+      const convened = f.flatMap((c) =>
+        (c.convocations ?? [])
+          .map((k) => c.appointments.find((a) => a.id === k.appointmentId))
+          .filter((a) => a && inPeriod(a.scheduledFor, period) && (a.heldOn || a.missedOn)),
+      );
+      return share(convened.filter((a) => a!.missedOn).length, convened.length);
     },
   }),
   first({

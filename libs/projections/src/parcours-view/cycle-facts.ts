@@ -85,6 +85,10 @@ export interface CycleFacts {
    * of the cycle (absent before interruptions were recorded).
    */
   interruptions?: { on: BusinessDate; afterOrientations: number }[];
+  /** Invitations to a first appointment, answered when an appointment was set after them (absent before they were recorded). */
+  invitations?: { sentOn: BusinessDate; answeredOn?: BusinessDate }[];
+  /** Convocations, each to an appointment of the cycle (absent before they were recorded). */
+  convocations?: { appointmentId: string; sentOn: BusinessDate }[];
   /** The accompagnements globaux of the cycle (absent before they were recorded). */
   globalAccompaniments?: {
     orientedOn: BusinessDate;
@@ -187,8 +191,16 @@ export function evolveFacts(cycles: CycleFacts[], event: ParcoursEvent): void {
     case 'AppointmentScheduled': {
       const d = event.data;
       c.appointments.push({ id: d.appointmentId, scheduledOn: d.scheduledOn, scheduledFor: d.scheduledFor });
+      for (const i of c.invitations ?? [])
+        if (!i.answeredOn && i.sentOn <= d.scheduledOn) i.answeredOn = d.scheduledOn;
       return;
     }
+    case 'InvitationSent':
+      (c.invitations ??= []).push({ sentOn: event.data.sentOn });
+      return;
+    case 'ConvocationSent':
+      (c.convocations ??= []).push({ appointmentId: event.data.appointmentId, sentOn: event.data.sentOn });
+      return;
     case 'AppointmentHeld': {
       const a = c.appointments.find((x) => x.id === event.data.appointmentId);
       if (a) a.heldOn = event.data.heldOn;
