@@ -87,10 +87,11 @@ const DATA: Record<string, Record<string, Schema>> = {
     weeklyHours: { type: 'number', minimum: 0, maximum: 60 },
     renewal: { type: 'boolean' },
   },
+  // The total of the activities: each at most 60 hours as the stored event admits (decide keeps it to the contract's).
   'parcours.activity_plan_set': {
     contractId: id,
     setOn: date,
-    weeklyHours: { type: 'number', minimum: 0, maximum: 60 },
+    weeklyHours: { type: 'number', minimum: 0, maximum: 360 },
   },
   // Whether a shortfall was justified, not why: the reason may be the person's health.
   'parcours.activity_hours_recorded': {
