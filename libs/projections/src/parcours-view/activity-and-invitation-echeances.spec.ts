@@ -1,5 +1,6 @@
 import { DEFAULT_PARAMETERS, ParcoursEvent, REFERENCE_STREAM } from '@parcours/domain';
 import { foldRecorded } from './fold';
+import { portfolioLine } from './portfolio';
 import { evolveView, ParameterBook, ParcoursView } from './view';
 
 /**
@@ -114,6 +115,19 @@ describe('the échéance of activity hours not done (project rule, loi 2023-1196
     const short = [entered, contract, week('2025-02-03', 10), week('2025-02-10', 12)];
     expect(shortfalls(fold([...short, breach]))[0].metOn).toBe('2025-02-19');
     expect(shortfalls(fold([...short, week('2025-02-17', 15)]))[0].cancelledOn).toBe('2025-02-24');
+  });
+
+  it('weeks under an exemption do not count (DOMAIN.md §4.1: the obligation was suspended)', () => {
+    const exempted: ParcoursEvent = {
+      type: 'ExemptionGranted',
+      data: { exemptionId: 'x', reason: 'health', from: '2025-02-12', to: '2025-02-14' },
+    };
+    expect(
+      shortfalls(fold([entered, contract, exempted, week('2025-02-03', 10), week('2025-02-10', 12)])),
+    ).toEqual([]);
+    expect(
+      portfolioLine(fold([entered, contract, exempted, week('2025-02-03', 10), week('2025-02-10', 12)])),
+    ).toMatchObject({ activity_short_weeks: 1 });
   });
 
   it('weeks recorded out of order open the same échéance as in order (a partner reports late)', () => {

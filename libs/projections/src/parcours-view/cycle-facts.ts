@@ -1,4 +1,4 @@
-import { BusinessDate, keptReason, ParcoursEvent } from '@parcours/domain';
+import { addDays, BusinessDate, keptReason, ParcoursEvent } from '@parcours/domain';
 
 /** What the indicators need of one cycle (entry → exit) of a parcours. */
 export interface CycleFacts {
@@ -85,6 +85,8 @@ export interface CycleFacts {
    * of the cycle (absent before interruptions were recorded).
    */
   interruptions?: { on: BusinessDate; afterOrientations: number }[];
+  /** Exemptions of the activity obligation granted in the cycle (absent before they were recorded). */
+  exemptions?: { from: BusinessDate; to?: BusinessDate }[];
   /** Invitations to a first appointment, answered when an appointment was set after them (absent before they were recorded). */
   invitations?: { sentOn: BusinessDate; answeredOn?: BusinessDate }[];
   /** Convocations, each to an appointment of the cycle (absent before they were recorded). */
@@ -96,6 +98,21 @@ export interface CycleFacts {
     binomeId?: string;
     endedOn?: BusinessDate;
   }[];
+}
+
+/** Whether an exemption covered any day of the week of `weekOf` (its hours were not owed, DOMAIN.md §4.1). */
+export function weekExempted(c: CycleFacts, weekOf: BusinessDate): boolean {
+  const sunday = addDays(weekOf, 6);
+  return (c.exemptions ?? []).some((x) => x.from <= sunday && (!x.to || x.to >= weekOf));
+}
+
+/** A week recorded below the contract's hours, without a reason, and not under an exemption. */
+export function weekShort(
+  c: CycleFacts,
+  k: CycleFacts['contracts'][number],
+  w: { weekOf: BusinessDate; hours: number; shortfallReason?: string },
+): boolean {
+  return w.hours < k.weeklyHours && !w.shortfallReason && !weekExempted(c, w.weekOf);
 }
 
 type Entered = Extract<ParcoursEvent, { type: 'ParcoursEntered' }>['data'];
@@ -195,6 +212,9 @@ export function evolveFacts(cycles: CycleFacts[], event: ParcoursEvent): void {
         if (!i.answeredOn && i.sentOn <= d.scheduledOn) i.answeredOn = d.scheduledOn;
       return;
     }
+    case 'ExemptionGranted':
+      (c.exemptions ??= []).push({ from: event.data.from, ...(event.data.to ? { to: event.data.to } : {}) });
+      return;
     case 'InvitationSent':
       (c.invitations ??= []).push({ sentOn: event.data.sentOn });
       return;

@@ -7,7 +7,7 @@ import {
   Parameters,
   ParcoursEvent,
 } from '@parcours/domain';
-import { CycleFacts, interrupted } from './cycle-facts';
+import { CycleFacts, interrupted, weekShort } from './cycle-facts';
 import {
   awaited,
   cancel,
@@ -72,6 +72,7 @@ const monthsAfter =
  * contract's hours without a reason (0 when that week itself is not short).
  */
 function shortfallStreak(
+  c: CycleFacts,
   k: CycleFacts['contracts'][number],
   weekOf: BusinessDate,
   since: BusinessDate = '0000-01-01',
@@ -80,7 +81,7 @@ function shortfallStreak(
   let streak = 0;
   for (let on = weekOf; on >= since; on = addDays(on, -7)) {
     const w = byMonday.get(on);
-    if (!w || w.hours >= k.weeklyHours || w.shortfallReason) break;
+    if (!w || !weekShort(c, k, w)) break;
     streak += 1;
   }
   return streak;
@@ -88,12 +89,13 @@ function shortfallStreak(
 
 /** The Monday of the first week, on or after `since`, that ends a run of `weeks` short weeks in a row. */
 function firstRunEnd(
+  c: CycleFacts,
   k: CycleFacts['contracts'][number],
   since: BusinessDate = '0000-01-01',
   weeks: number,
 ): BusinessDate | undefined {
   for (const w of [...(k.weeks ?? [])].sort((a, b) => (a.weekOf < b.weekOf ? -1 : 1)))
-    if (w.weekOf >= since && shortfallStreak(k, w.weekOf, since) >= weeks) return w.weekOf;
+    if (w.weekOf >= since && shortfallStreak(c, k, w.weekOf, since) >= weeks) return w.weekOf;
   return undefined;
 }
 
@@ -254,14 +256,14 @@ export function evolveEcheances(
         // back at the plan after it. Either way nothing is left to act on.
         const runEnd = pending.key.slice(d.contractId.length + 1);
         const before = mine[mine.indexOf(pending) - 1]?.startsOn;
-        const holds = shortfallStreak(k, runEnd, before) >= p.activityShortfallWeeks;
-        const backAtPlan = d.weekOf > runEnd && shortfallStreak(k, d.weekOf) === 0;
+        const holds = shortfallStreak(c, k, runEnd, before) >= p.activityShortfallWeeks;
+        const backAtPlan = d.weekOf > runEnd && shortfallStreak(c, k, d.weekOf) === 0;
         if (holds && !backAtPlan) return;
         const on = addDays(d.weekOf, 7);
         pending.cancelledOn = on > pending.startsOn ? on : pending.startsOn;
       }
       // Weeks before the last échéance of the contract were looked at already: a new run starts after it.
-      const runEnd = firstRunEnd(k, mine.at(-1)?.startsOn, p.activityShortfallWeeks);
+      const runEnd = firstRunEnd(c, k, mine.at(-1)?.startsOn, p.activityShortfallWeeks);
       if (runEnd)
         open({
           kind: 'activity_shortfall',

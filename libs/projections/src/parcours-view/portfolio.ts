@@ -1,4 +1,5 @@
 import { ERASED_NAME, ParcoursEvent } from '@parcours/domain';
+import { weekShort } from './cycle-facts';
 import type { ParcoursView } from './view';
 
 /**
@@ -107,8 +108,6 @@ export function portfolioLine(v: ParcoursView): PortfolioRow {
     sanction_in_progress: c.suspensions.some((s) => !s.liftedOn && !s.definitiveOn && !s.withdrawnOn),
     open_barriers: c.barriers.filter((b) => !b.liftedOn).map((b) => b.barrier),
     intensive_until: c.intensive ? (c.intensive.endedOn ?? c.intensive.plannedEndOn) : null,
-    activity_short_weeks: (contract?.weeks ?? []).filter(
-      (w) => w.hours < contract!.weeklyHours && !w.shortfallReason,
-    ).length,
+    activity_short_weeks: (contract?.weeks ?? []).filter((w) => weekShort(c, contract!, w)).length,
   };
 }
