@@ -1,6 +1,5 @@
 import { ParcoursEvent } from '@parcours/domain';
-import { evolveView, ParcoursView } from '../parcours-view/view';
-import { computeIndicators } from './compute';
+import { enteredEvent, figuresOf } from '../testing/indicator-histories';
 
 /**
  * The activity plan and the hours done (loi 2023-1196, DOMAIN.md §4.2 and §5.2 "intensité de
@@ -9,19 +8,7 @@ import { computeIndicators } from './compute';
  */
 const FEB_MAR_2025 = { from: '2025-02-01', to: '2025-03-31' };
 
-const entered = (parcoursId: string): ParcoursEvent => ({
-  type: 'ParcoursEntered',
-  data: {
-    parcoursId,
-    cycle: 1,
-    person: { lastName: 'N', firstName: 'P', birthDate: '1980-01-01', sex: 'female' },
-    household: { type: 'single', size: 1 },
-    territory: 'T',
-    demandOn: '2025-01-02',
-    rightOpenedOn: '2025-01-02',
-    enteredOn: '2025-01-02',
-  },
-});
+const entered = (parcoursId: string) => enteredEvent(parcoursId, '2025-01-02');
 const contract = (
   contractId: string,
   startsOn: string,
@@ -96,14 +83,7 @@ const histories: ParcoursEvent[][] = [
   [entered('C'), contract('kC', '2025-03-03', '2025-09-02', 15), plan('kC', '2025-04-07', 15)],
 ];
 
-function figures() {
-  const book = { versions: [] };
-  const views = histories.map((events) =>
-    events.reduce<ParcoursView | undefined>((v, e) => evolveView(v, e, book), undefined)!,
-  );
-  const report = computeIndicators({ facts: views.flatMap((v) => v.cycles), book }, FEB_MAR_2025);
-  return Object.fromEntries(report.groups[0].indicators.map((i) => [i.code, i]));
-}
+const figures = () => figuresOf(histories, FEB_MAR_2025);
 
 describe('activity plan and hours done, worked out by hand (DOMAIN.md §4.2)', () => {
   // Weeks with their Monday in the period: A's eight (planned 15) and B's three (planned 10), 11 in all;

@@ -1,6 +1,5 @@
 import { ParcoursEvent } from '@parcours/domain';
-import { evolveView, ParcoursView } from '../parcours-view/view';
-import { computeIndicators } from './compute';
+import { enteredEvent, figuresOf } from '../testing/indicator-histories';
 
 /**
  * Invitations and convocations (mobilisation, DOMAIN.md §5.2) over January–February 2025. Every expected
@@ -8,19 +7,7 @@ import { computeIndicators } from './compute';
  */
 const JAN_FEB_2025 = { from: '2025-01-01', to: '2025-02-28' };
 
-const entered = (parcoursId: string): ParcoursEvent => ({
-  type: 'ParcoursEntered',
-  data: {
-    parcoursId,
-    cycle: 1,
-    person: { lastName: 'N', firstName: 'P', birthDate: '1980-01-01', sex: 'female' },
-    household: { type: 'single', size: 1 },
-    territory: 'T',
-    demandOn: '2024-12-01',
-    rightOpenedOn: '2024-12-01',
-    enteredOn: '2024-12-01',
-  },
-});
+const entered = (parcoursId: string) => enteredEvent(parcoursId, '2024-12-01');
 const invited = (sentOn: string): ParcoursEvent => ({
   type: 'InvitationSent',
   data: { invitationId: `i-${sentOn}`, sentOn, channels: ['sms'], templateVersion: 1 },
@@ -85,14 +72,7 @@ const histories: ParcoursEvent[][] = [
   ],
 ];
 
-function figures() {
-  const book = { versions: [] };
-  const views = histories.map((events) =>
-    events.reduce<ParcoursView | undefined>((v, e) => evolveView(v, e, book), undefined)!,
-  );
-  const report = computeIndicators({ facts: views.flatMap((v) => v.cycles), book }, JAN_FEB_2025);
-  return Object.fromEntries(report.groups[0].indicators.map((i) => [i.code, i]));
-}
+const figures = () => figuresOf(histories, JAN_FEB_2025);
 
 describe('invitations and convocations, worked out by hand (DOMAIN.md §5.2)', () => {
   const f = figures();
