@@ -8,6 +8,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { guardsAround, rateLimitModule } from './http/rate-limit';
 import { validationPipe } from './http/validation';
 import { ParcoursModule } from './parcours/parcours.module';
+import { DeliveryWebhookModule } from './notifications/delivery-webhook.controller';
 import { CoreModule, CoreOptions } from '@parcours/runtime';
 // The worker runs inside the API process unless PARCOURS_WORKER_IN_PROCESS=false (then: apps/worker).
 import { WorkerModule } from '@parcours/background';
@@ -23,6 +24,7 @@ export class AppModule {
         CoreModule.forRoot(config, options),
         CqrsModule.forRoot(),
         ParcoursModule,
+        DeliveryWebhookModule,
         ...(config.workerInProcess ? [WorkerModule] : []),
         ...(config.rateLimit.enabled ? [rateLimitModule(config)] : []),
       ],

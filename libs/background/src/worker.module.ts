@@ -9,12 +9,15 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ExecuteParcoursCommand,
+  ParcoursRepository,
   ParcoursWriteModule,
   PersonErasure,
+  ReferenceCatalog,
   RetentionJob,
 } from '@parcours/application';
 import type { AppConfig } from '@parcours/config';
-import { parisDate } from '@parcours/domain';
+import { addDays, parisDate } from '@parcours/domain';
+import { HttpSmsSender, LetterBatch, SmtpEmailSender } from '@parcours/notifications';
 import { retryDelay } from '@parcours/event-store';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import {
@@ -27,6 +30,16 @@ import {
 import { createProjectionRunner, ProjectionRunner, SqlPersonDirectory } from '@parcours/projections';
 import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import { DeadlineNotifier } from './deadline-notifier';
+import {
+  DeliveryRecorder,
+  NOTIFICATIONS_IDENTITY,
+  NotificationDispatcher,
+  RunCommand,
+  Senders,
+  workerHeaders,
+} from './notifications/notification-dispatcher';
+import { NotificationOutbox } from './notifications/notification-outbox';
+import { ReminderJob } from './notifications/reminder-job';
 
 const logger = new Logger('worker');
 
@@ -35,6 +48,22 @@ const DEADLINE_SCAN_MS = 60_000;
 
 /** How often the retention job looks for persons to erase (it is idempotent: an hour late costs nothing). */
 const RETENTION_SCAN_MS = 3_600_000;
+
+/** How often the outbox takes in new messages and sends what is due. */
+const NOTIFICATIONS_MS = 10_000;
+
+/** How often reminders are looked for, and the letters of the day before written (both do nothing when done). */
+const DAILY_JOBS_MS = 3_600_000;
+
+/** The messages to beneficiaries: their outbox, the senders, the reminders and the letters' daily batch. */
+export class Notifications {
+  constructor(
+    readonly outbox: NotificationOutbox,
+    readonly dispatcher: NotificationDispatcher,
+    readonly reminders: ReminderJob,
+    readonly letters?: LetterBatch,
+  ) {}
+}
 
 /** The Kafka side, present only when KAFKA_BROKERS is set; without it integration events wait in the store. */
 export class KafkaFlows {
@@ -52,6 +81,9 @@ export class KafkaFlows {
 export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private retentionTimer?: NodeJS.Timeout;
+  private notificationsTimer?: NodeJS.Timeout;
+  private dailyTimer?: NodeJS.Timeout;
+  private notifying = false;
   private shuttingDown = false;
   private consuming?: Promise<void>;
   private wakeConsumer?: () => void;
@@ -60,6 +92,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     private readonly runner: ProjectionRunner,
     private readonly notifier: DeadlineNotifier,
     private readonly retention: RetentionJob,
+    private readonly notifications: Notifications,
     @Inject(CLOCK) private readonly clock: () => Date,
     @Optional() private readonly kafka?: KafkaFlows,
   ) {}
@@ -67,6 +100,11 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationBootstrap() {
     await this.runner.migrate();
     await this.notifier.migrate();
+    await this.notifications.outbox.migrate();
+    this.notificationsTimer = setInterval(() => void this.sendMessages(), NOTIFICATIONS_MS);
+    this.notificationsTimer.unref();
+    this.dailyTimer = setInterval(() => void this.dailyJobs(), DAILY_JOBS_MS);
+    this.dailyTimer.unref();
     // The runner and the relay retry by themselves while the database or the broker is away.
     this.runner.start();
     this.timer = setInterval(() => {
@@ -101,6 +139,41 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     );
   }
 
+  /** Takes the new messages into the outbox and sends what is due; one run at a time. */
+  async sendMessages(): Promise<void> {
+    if (this.notifying || this.shuttingDown) return;
+    this.notifying = true;
+    try {
+      await this.notifications.outbox.feedAll();
+      const r = await this.notifications.dispatcher.dispatch();
+      if (r.sent + r.failed + r.retried)
+        logger.log(`messages: ${r.sent} sent, ${r.failed} failed, ${r.retried} to retry`);
+    } catch (error) {
+      logger.error(`message sending failed: ${(error as Error).message}`);
+    } finally {
+      this.notifying = false;
+    }
+  }
+
+  /** The reminders due today, and the letters of yesterday in their batch for the printing service. */
+  async dailyJobs(): Promise<void> {
+    const today = parisDate(this.clock());
+    try {
+      await this.notifications.outbox.feedAll();
+      const r = await this.notifications.reminders.runOn(today);
+      if (r.reminded.length + r.refused.length)
+        logger.log(`reminders: ${r.reminded.length} sent, ${r.refused.length} refused`);
+      const batch = await this.notifications.letters?.writeBatch(addDays(today, -1)).catch((error: Error) => {
+        // Written by another worker, or at an earlier run: the letters are at the printer already.
+        if (/already exists/.test(error.message)) return undefined;
+        throw error;
+      });
+      if (batch) logger.log(`letters of ${batch.day}: ${batch.letters} in ${batch.pdfPath}`);
+    } catch (error) {
+      logger.error(`daily jobs failed: ${(error as Error).message}`);
+    }
+  }
+
   /** Starts the partner flows' consumer, trying again (1 s, 2 s... up to 30 s apart) until the broker answers or shutdown. */
   private async startConsumer(kafka: KafkaFlows): Promise<void> {
     for (let attempt = 1; !this.shuttingDown; attempt++) {
@@ -127,6 +200,8 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     this.shuttingDown = true;
     if (this.timer) clearInterval(this.timer);
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    if (this.notificationsTimer) clearInterval(this.notificationsTimer);
+    if (this.dailyTimer) clearInterval(this.dailyTimer);
     this.wakeConsumer?.();
     await this.consuming;
     await this.kafka?.inbound.stop();
@@ -168,10 +243,42 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
       },
       inject: [CONFIG, EVENT_STORE, SQL, CommandBus],
     },
+    {
+      provide: Notifications,
+      useFactory: (
+        config: AppConfig,
+        store: EventStore,
+        sql: SqlClient,
+        commands: CommandBus,
+        repository: ParcoursRepository,
+        catalog: ReferenceCatalog,
+        clock: () => Date,
+      ) => {
+        const n = config.notifications;
+        const letters = n.letter ? new LetterBatch({ ...n.letter, now: clock }) : undefined;
+        const senders: Senders = {
+          ...(n.email ? { email: new SmtpEmailSender(n.email) } : {}),
+          ...(n.sms ? { sms: new HttpSmsSender(n.sms) } : {}),
+          ...(letters ? { letter: letters } : {}),
+        };
+        const run: RunCommand = (id, command, key) =>
+          commands.execute(
+            new ExecuteParcoursCommand(id, command, NOTIFICATIONS_IDENTITY, workerHeaders(key)),
+          );
+        const deliveries = new DeliveryRecorder(sql, run, clock, (m) => logger.warn(m));
+        return new Notifications(
+          new NotificationOutbox(store, sql),
+          new NotificationDispatcher(sql, senders, repository, catalog, deliveries, (m) => logger.warn(m)),
+          new ReminderJob(sql, repository, catalog, run),
+          letters,
+        );
+      },
+      inject: [CONFIG, EVENT_STORE, SQL, CommandBus, ParcoursRepository, ReferenceCatalog, CLOCK],
+    },
     PersonErasure,
     RetentionJob,
     WorkerLifecycle,
   ],
-  exports: [ProjectionRunner, DeadlineNotifier, KafkaFlows],
+  exports: [ProjectionRunner, DeadlineNotifier, KafkaFlows, Notifications],
 })
 export class WorkerModule {}

@@ -13,6 +13,11 @@ import {
   Role,
   ROLES,
 } from '@parcours/auth';
+import {
+  loadNotificationsConfig,
+  NotificationsConfig,
+  NotificationsConfigError,
+} from '@parcours/notifications';
 
 export type StoreKind = 'embedded' | 'postgres' | 'eventstoredb' | 'memory';
 
@@ -76,6 +81,10 @@ export interface AppConfig {
   deadLetterKey: string;
   /** True when the dead-letter key is the development one (refused in production). */
   deadLetterKeyIsDevelopmentDefault: boolean;
+  /** The channels of the messages to beneficiaries (NOTIFY_*); a channel without its variables is off. */
+  notifications: NotificationsConfig;
+  /** Secret the providers' delivery callbacks present (NOTIFY_WEBHOOK_SECRET); without it the callback route refuses all. */
+  notifyWebhookSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -221,8 +230,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
 
+  let notifications: NotificationsConfig = {};
+  try {
+    notifications = loadNotificationsConfig(env);
+  } catch (error) {
+    if (!(error instanceof NotificationsConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const notifyWebhookSecret = env.NOTIFY_WEBHOOK_SECRET || undefined;
+  if (notifyWebhookSecret && notifyWebhookSecret.length < 32)
+    problems.push('NOTIFY_WEBHOOK_SECRET must be at least 32 characters');
+
   if (problems.length) throw new ConfigError(problems);
   return {
+    notifications,
+    notifyWebhookSecret,
     host: env.HOST ?? '127.0.0.1',
     port,
     store,

@@ -16,6 +16,7 @@ import {
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
@@ -151,6 +152,54 @@ export const NameField = (required = true, description?: string, example?: strin
       maxLength: 100,
       description,
       ...(example ? { example } : {}),
+    }),
+  );
+
+/**
+ * A string of a given shape (an e-mail address, a phone number, a time): the
+ * pattern checked is the pattern published, `rule` says it in French.
+ */
+export const PatternField = (
+  pattern: string,
+  rule: string,
+  options: { required?: boolean; max: number; description?: string; example?: string },
+) =>
+  applyDecorators(
+    ...optional(options.required ?? true),
+    IsString({ message: TEXT }),
+    Length(1, options.max, { message: LENGTH }),
+    Matches(new RegExp(pattern), { message: `$property doit être ${rule}` }),
+    doc(options.required ?? true, {
+      type: String,
+      pattern,
+      minLength: 1,
+      maxLength: options.max,
+      description: options.description,
+      ...(options.example ? { example: options.example } : {}),
+    }),
+  );
+
+/** A list of strings of one shape (the lines of an address), 1 to `max` of them. */
+export const PatternListField = (
+  pattern: string,
+  rule: string,
+  options: { required?: boolean; max: number; maxLength: number; description?: string; example?: string[] },
+) =>
+  applyDecorators(
+    ...optional(options.required ?? true),
+    IsArray({ message: '$property doit être une liste' }),
+    ArrayMinSize(1, { message: '$property compte au moins $constraint1 élément' }),
+    ArrayMaxSize(options.max, { message: '$property compte au plus $constraint1 éléments' }),
+    IsString({ each: true, message: 'chaque élément de $property doit être une chaîne de caractères' }),
+    Length(1, options.maxLength, { each: true, message: LENGTH }),
+    Matches(new RegExp(pattern), { each: true, message: `chaque élément de $property doit être ${rule}` }),
+    doc(options.required ?? true, {
+      type: 'array',
+      items: { type: 'string', pattern, minLength: 1, maxLength: options.maxLength },
+      minItems: 1,
+      maxItems: options.max,
+      description: options.description,
+      ...(options.example ? { example: options.example } : {}),
     }),
   );
 

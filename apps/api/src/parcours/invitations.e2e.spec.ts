@@ -64,6 +64,7 @@ describe('invitations and convocations, through the API', () => {
     const convocation = await post(`${a}/convocations`, referent(), {
       sentOn: '2025-02-03',
       channels: ['letter', 'email'],
+      time: '09:30',
     }).expect(201);
     await post(`${a}/missed`, referent(), { missedOn: '2025-02-10', legitimateReason: false }).expect(201);
 

@@ -234,6 +234,24 @@ export class ParcoursController {
 
   @Command(
     'rendez-vous',
+    'RecordContactDetails',
+    'Enregistrer les coordonnées de la personne',
+    'Adresse électronique, téléphone portable et adresse postale par lesquels partent invitations, convocations et ' +
+      'relances ; un nouvel enregistrement remplace le précédent. Données personnelles : chiffrées avec la clé de la ' +
+      'personne, effacées avec elle. Refus : CONTACT_REQUIRED.',
+  )
+  @Post(':id/contact-details')
+  contactDetails(
+    @Param('id') id: string,
+    @Body() b: dto.ContactDetailsDto,
+    @CurrentIdentity() who: Identity,
+    @CommandHeadersOf() h: CommandHeaders,
+  ) {
+    return this.run(id, { type: 'RecordContactDetails', ...b }, who, h);
+  }
+
+  @Command(
+    'rendez-vous',
     'SendInvitation',
     'Inviter la personne à un premier rendez-vous',
     "Après l'orientation, par courriel, SMS ou courrier ; relancée selon le paramétrage tant qu'aucun rendez-vous " +
@@ -263,7 +281,7 @@ export class ParcoursController {
   convene(
     @Param('id') id: string,
     @Param('aid') aid: string,
-    @Body() b: dto.MessageDto,
+    @Body() b: dto.ConvocationDto,
     @CurrentIdentity() who: Identity,
     @CommandHeadersOf() h: CommandHeaders,
   ) {

@@ -4,6 +4,14 @@ import {
   ACTIVITY_KINDS,
   DELIVERY_OUTCOMES,
   MESSAGE_CHANNELS,
+  UUID_PATTERN,
+  CIVILITIES,
+  ADDRESS_LINE_PATTERN,
+  APPOINTMENT_TIME_PATTERN,
+  EMAIL_PATTERN,
+  ONE_LINE_TEXT_PATTERN,
+  PHONE_PATTERN,
+  POSTCODE_PATTERN,
   REMINDED_KINDS,
   HOURS_REDUCTION_REASONS,
   HOURS_SHORTFALL_REASONS,
@@ -47,6 +55,8 @@ import {
   NestedField,
   NestedListField,
   NumberField,
+  PatternField,
+  PatternListField,
   TEXT,
 } from '../http/fields';
 
@@ -156,6 +166,63 @@ export class MessageDto {
   @CodeListField(MESSAGE_CHANNELS, 'Canaux : courriel, SMS, courrier (au moins un)') channels: Code<
     typeof MESSAGE_CHANNELS
   >[];
+}
+
+/** Where and when: what the convocation tells the person beyond the appointment's date. */
+export class ConvocationDto extends MessageDto {
+  @PatternField(APPOINTMENT_TIME_PATTERN, 'une heure HH:MM', {
+    max: 5,
+    description: 'Heure du rendez-vous (heure de Paris)',
+    example: '09:30',
+  })
+  time: string;
+  @PatternField(ONE_LINE_TEXT_PATTERN, 'un texte d’une ligne', {
+    required: false,
+    max: 100,
+    description: "Lieu du rendez-vous (adresse de l'organisme), pour un rendez-vous sur place",
+    example: 'Maison du Département, 14 rue Émile Zola, Arras',
+  })
+  place?: string;
+}
+
+export class PostalAddressDto {
+  @PatternListField(ADDRESS_LINE_PATTERN, 'une ligne d’adresse de 38 caractères au plus', {
+    max: 5,
+    maxLength: 38,
+    description:
+      'Lignes au-dessus du code postal (norme AFNOR NF Z10-011), la première au nom de la personne',
+    example: ['Madame Léa Martin', '12 rue des Lilas'],
+  })
+  lines: string[];
+  @PatternField(POSTCODE_PATTERN, 'un code postal de 5 chiffres', { max: 5, example: '62000' })
+  postcode: string;
+  @PatternField(ADDRESS_LINE_PATTERN, 'un nom de commune de 38 caractères au plus', {
+    max: 38,
+    example: 'ARRAS',
+  })
+  city: string;
+}
+
+export class ContactDetailsDto {
+  @DateField(true, 'Jour où les coordonnées ont été recueillies', '2025-01-23') recordedOn: string;
+  @CodeField(CIVILITIES, false, 'Civilité employée dans les courriers et courriels', 'madame')
+  civility?: Code<typeof CIVILITIES>;
+  @PatternField(EMAIL_PATTERN, 'une adresse électronique', {
+    required: false,
+    max: 254,
+    description: 'Adresse électronique (canal courriel)',
+    example: 'lea.martin@example.org',
+  })
+  email?: string;
+  @PatternField(PHONE_PATTERN, 'un numéro de téléphone français (06 12 34 56 78, +33 6 12 34 56 78)', {
+    required: false,
+    max: 20,
+    description: 'Téléphone portable (canal SMS)',
+    example: '06 12 34 56 78',
+  })
+  phone?: string;
+  @NestedField(() => PostalAddressDto, false, 'Adresse postale (canal courrier)')
+  postalAddress?: PostalAddressDto;
 }
 
 export class ReminderDto extends MessageDto {
@@ -398,4 +465,38 @@ export class AccompanimentEndDto {
 export class TransferDto {
   @DateField() transferredOn: string;
   @IdField(true, 'Code du département de destination', 3) departementCode: string;
+}
+
+/** An invitation sent to a list of parcours at once (a SLAI's cohort): each parcours gets its own event. */
+export class CohortInvitationDto extends MessageDto {
+  @PatternListField(UUID_PATTERN, 'un identifiant de parcours (uuid)', {
+    max: 200,
+    maxLength: 36,
+    description: 'Parcours invités (200 au plus ; un identifiant répété compte une fois)',
+    example: ['3f0b6a8e-2a4c-4a8e-9a43-4f7e9e0c2b11'],
+  })
+  parcoursIds: string[];
+}
+
+export class CohortConvocationItemDto {
+  @PatternField(UUID_PATTERN, 'un identifiant de parcours (uuid)', {
+    max: 36,
+    example: '3f0b6a8e-2a4c-4a8e-9a43-4f7e9e0c2b11',
+  })
+  parcoursId: string;
+  @PatternField(UUID_PATTERN, 'un identifiant de rendez-vous (uuid)', {
+    max: 36,
+    example: '8d1c2f4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f',
+  })
+  appointmentId: string;
+  @PatternField(APPOINTMENT_TIME_PATTERN, 'une heure HH:MM', { max: 5, example: '09:30' })
+  time: string;
+  @PatternField(ONE_LINE_TEXT_PATTERN, 'un texte d’une ligne', { required: false, max: 100 })
+  place?: string;
+}
+
+/** Convocations to their appointments, for a list of parcours at once. */
+export class CohortConvocationDto extends MessageDto {
+  @NestedListField(() => CohortConvocationItemDto, 200, 'Une convocation par parcours (200 au plus)')
+  convocations: CohortConvocationItemDto[];
 }

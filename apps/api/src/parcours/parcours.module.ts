@@ -7,12 +7,14 @@ import { ReadController } from '../read/read.controller';
 import { ReferenceController } from '../reference/reference.controller';
 import { PersonsController } from '../persons/persons.controller';
 import { ParcoursController } from './parcours.controller';
+import { CohortsController } from './cohorts.controller';
 import { GetParcoursHandler, GetParcoursHistoryHandler } from './parcours.queries';
 
 @Module({
   imports: [ParcoursWriteModule, AuditModule, MetricsModule],
   controllers: [
     ParcoursController,
+    CohortsController,
     ReferenceController,
     ReadController,
     ProjectionsController,

@@ -30,6 +30,7 @@ export const COMMAND_ROLES: Record<ParcoursCommandType, Role[]> = {
   SendConvocation: FOLLOW_UP,
   // Reminders are sent by the worker on their schedule, or by hand.
   SendReminder: ['system', ...FOLLOW_UP],
+  RecordContactDetails: FOLLOW_UP,
   // Reported by the providers' callbacks.
   ReportMessageDelivery: ['system'],
   // Declared by the référent, or reported by a partner running the activity (France Travail flow).

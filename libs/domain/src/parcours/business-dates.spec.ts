@@ -39,6 +39,7 @@ const EXPECTED: Record<ParcoursEventType, string> = {
   ConvocationSent: 'sentOn',
   ReminderSent: 'sentOn',
   MessageDeliveryReported: 'reportedOn',
+  ContactDetailsRecorded: 'recordedOn',
   ActivityHoursRecorded: 'weekOf',
   ActionPrescribed: 'prescribedOn',
   ActionEntered: 'enteredOn',

@@ -35,6 +35,7 @@ export const BUSINESS_DATE_OF: { [T in ParcoursEventType]: (data: EventData<T>) 
   ConvocationSent: (d) => d.sentOn,
   ReminderSent: (d) => d.sentOn,
   MessageDeliveryReported: (d) => d.reportedOn,
+  ContactDetailsRecorded: (d) => d.recordedOn,
   ActivityHoursRecorded: (d) => d.weekOf,
   ActionPrescribed: (d) => d.prescribedOn,
   ActionEntered: (d) => d.enteredOn,

@@ -35,6 +35,7 @@ export type ParcoursCommand =
   | ({ type: 'SendConvocation' } & Omit<EventData<'ConvocationSent'>, 'convocationId'>)
   | ({ type: 'SendReminder' } & Omit<EventData<'ReminderSent'>, 'reminderId' | 'rank'>)
   | ({ type: 'ReportMessageDelivery' } & EventData<'MessageDeliveryReported'>)
+  | ({ type: 'RecordContactDetails' } & Omit<EventData<'ContactDetailsRecorded'>, 'channels' | 'erased'>)
   | ({ type: 'RecordActivityHours' } & EventData<'ActivityHoursRecorded'>)
   | ({ type: 'RecordBalancedReview' } & EventData<'BalancedReviewHeld'>)
   | { type: 'StartIntensiveAccompaniment'; startedOn: BusinessDate }

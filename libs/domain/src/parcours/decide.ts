@@ -73,6 +73,8 @@ export function decide(s: ParcoursState, c: ParcoursCommand, ctx: DecisionContex
     case 'ReviewContract':
       return contracts.reviewContract(s, c, ctx);
     // Invitations, convocations, reminders and their delivery
+    case 'RecordContactDetails':
+      return messages.recordContactDetails(s, c, ctx);
     case 'SendInvitation':
       return messages.sendInvitation(s, c, ctx);
     case 'SendConvocation':

@@ -32,6 +32,7 @@ import {
   HOUSEHOLD_TYPES,
   HOURS_REDUCTION_REASONS,
   MESSAGE_CHANNELS,
+  CIVILITIES,
   DELIVERY_OUTCOMES,
   REMINDED_KINDS,
   ACTIVITY_KINDS,
@@ -68,6 +69,20 @@ const household = objectSchema({
   size: integerSchema(1, 20),
   'singleParentIncrease?': booleanSchema,
 });
+
+/** HH:MM, 00:00 to 23:59. */
+export const APPOINTMENT_TIME_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
+/** An e-mail address: one @, a dot in the domain, no space nor angle bracket (at most 254 characters, below). */
+export const EMAIL_PATTERN = '^[^\\s@<>]+@[^\\s@<>]+\\.[^\\s@<>]+$';
+/** A French phone number: 0 and nine digits, or +33 / +262 … and the nine digits, spaces and dots allowed between pairs. */
+export const PHONE_PATTERN =
+  '^(0|\\+33 ?|\\+262 ?|\\+590 ?|\\+594 ?|\\+596 ?|\\+269 ?)[1-9]([ .]?[0-9]{2}){4}$';
+/** A line of an address (AFNOR NF Z10-011): 1 to 38 printable characters. */
+export const ADDRESS_LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]{1,38}$';
+/** A short text on one line (a place): no control character. */
+export const ONE_LINE_TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]+$';
+/** A French postcode: five digits. */
+export const POSTCODE_PATTERN = '^[0-9]{5}$';
 
 export const PARCOURS_EVENT_SCHEMAS = {
   ParcoursEntered: objectSchema({
@@ -160,6 +175,8 @@ export const PARCOURS_EVENT_SCHEMAS = {
     sentOn: date,
     channels: arraySchema(codeSchema(MESSAGE_CHANNELS), MESSAGE_CHANNELS.length, { uniqueItems: true }),
     templateVersion: integerSchema(1, 1000),
+    'time?': patternSchema(APPOINTMENT_TIME_PATTERN),
+    'place?': { ...patternSchema(ONE_LINE_TEXT_PATTERN), maxLength: 100 },
   }),
   ReminderSent: objectSchema({
     reminderId: uuid,
@@ -169,6 +186,19 @@ export const PARCOURS_EVENT_SCHEMAS = {
     sentOn: date,
     channels: arraySchema(codeSchema(MESSAGE_CHANNELS), MESSAGE_CHANNELS.length, { uniqueItems: true }),
     templateVersion: integerSchema(1, 1000),
+  }),
+  ContactDetailsRecorded: objectSchema({
+    recordedOn: date,
+    channels: arraySchema(codeSchema(MESSAGE_CHANNELS), MESSAGE_CHANNELS.length, { uniqueItems: true }),
+    'civility?': codeSchema(CIVILITIES),
+    'email?': { ...patternSchema(EMAIL_PATTERN), maxLength: 254 },
+    'phone?': patternSchema(PHONE_PATTERN),
+    'postalAddress?': objectSchema({
+      lines: arraySchema(patternSchema(ADDRESS_LINE_PATTERN), 5),
+      postcode: patternSchema(POSTCODE_PATTERN),
+      city: patternSchema(ADDRESS_LINE_PATTERN),
+    }),
+    'erased?': booleanSchema,
   }),
   MessageDeliveryReported: objectSchema({
     messageId: uuid,

@@ -15,6 +15,7 @@ import {
   HouseholdType,
   HOURS_REDUCTION_REASONS,
   MESSAGE_CHANNELS,
+  CIVILITIES,
   DELIVERY_OUTCOMES,
   REMINDED_KINDS,
   ACTIVITY_KINDS,
@@ -55,6 +56,13 @@ export interface Person {
    * placeholders and the birth date is the first day of the month of birth.
    */
   erased?: boolean;
+}
+
+/** A postal address as the AFNOR NF Z10-011 norm orders it: the lines above the postcode, then postcode and city. */
+export interface PostalAddress {
+  lines: string[];
+  postcode: string;
+  city: string;
 }
 
 export interface Household {
@@ -162,6 +170,10 @@ export type ParcoursEvent =
         sentOn: BusinessDate;
         channels: Of<typeof MESSAGE_CHANNELS>[];
         templateVersion: number;
+        /** The time of the appointment, HH:MM in France (absent from convocations recorded before it was asked). */
+        time?: string;
+        /** Where it takes place, the organisme's address (for an appointment in person). */
+        place?: string;
       };
     }
   /** A reminder of an invitation left unanswered, or of a convened appointment coming. */
@@ -175,6 +187,23 @@ export type ParcoursEvent =
         sentOn: BusinessDate;
         channels: Of<typeof MESSAGE_CHANNELS>[];
         templateVersion: number;
+      };
+    }
+  /**
+   * How to reach the person (coordonnées), as last given: all of it is personal data, sealed with the
+   * person's key and gone at erasure; `channels` (which ones are known) stays in clear.
+   */
+  | {
+      type: 'ContactDetailsRecorded';
+      data: {
+        recordedOn: BusinessDate;
+        channels: Of<typeof MESSAGE_CHANNELS>[];
+        civility?: Of<typeof CIVILITIES>;
+        email?: string;
+        phone?: string;
+        postalAddress?: PostalAddress;
+        /** Set when read after the person's erasure: the coordinates are gone. */
+        erased?: boolean;
       };
     }
   /** What the provider reported of a message (invitation, convocation or reminder) on one channel. */

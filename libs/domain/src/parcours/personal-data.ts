@@ -65,6 +65,11 @@ export const PARCOURS_PERSONAL_DATA: PersonalDataRules = {
         const { franceTravailId, ...kept } = data;
         return franceTravailId === undefined ? undefined : { kept, secret: { franceTravailId } };
       }
+      case 'ContactDetailsRecorded': {
+        // Which channels are known stays in clear (the outbox and the counts need no more).
+        const { recordedOn, channels, ...secret } = data;
+        return { kept: { recordedOn, channels }, secret };
+      }
       default:
         return undefined;
     }
@@ -99,6 +104,8 @@ export const PARCOURS_PERSONAL_DATA: PersonalDataRules = {
         return { ...kept, household: defined({ ...obj(kept.household), cafNumber: secret?.cafNumber }) };
       case 'FranceTravailRegistered':
         return defined({ ...kept, franceTravailId: secret?.franceTravailId });
+      case 'ContactDetailsRecorded':
+        return secret ? { ...kept, ...secret } : { ...kept, erased: true };
       default:
         return kept;
     }

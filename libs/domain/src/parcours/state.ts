@@ -291,8 +291,9 @@ export function evolve(state: ParcoursState, event: ParcoursEvent): ParcoursStat
         ? { ...s, messages, convocations: { ...s.convocations, [d.aboutId]: { ...c, reminders: d.rank } } }
         : s;
     }
+    case 'ContactDetailsRecorded':
     case 'MessageDeliveryReported':
-      // Read by the projections (indicators, the parcours's timeline); decide needs nothing of it.
+      // Read by the projections and the notification outbox (indicators, the parcours's timeline); decide needs nothing of it.
       return s;
     case 'AppointmentCancelled':
       return withAppointmentStatus(s, event.data.appointmentId, 'cancelled');

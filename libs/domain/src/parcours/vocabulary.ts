@@ -143,6 +143,9 @@ export const MESSAGE_CHANNELS = ['email', 'sms', 'letter'] as const;
 /** What the provider reports of a message: sent, delivered, failed, or bounced (the address does not exist). */
 export const DELIVERY_OUTCOMES = ['sent', 'delivered', 'failed', 'bounced'] as const;
 
+/** How a letter or an e-mail addresses the person (civilité); an SMS never names them. */
+export const CIVILITIES = ['madame', 'monsieur'] as const;
+
 /** What a reminder is about. */
 export const REMINDED_KINDS = ['invitation', 'convocation'] as const;
 

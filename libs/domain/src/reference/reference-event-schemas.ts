@@ -8,6 +8,7 @@ import {
   JsonSchema,
   numberSchema,
   objectSchema,
+  patternSchema,
   SameType,
   SchemaType,
   Simplify,
@@ -21,6 +22,7 @@ import {
   Parameters,
 } from '../shared/parameters';
 import { ORGANISATION_KINDS } from '../parcours/vocabulary';
+import { ADDRESS_LINE_PATTERN, PHONE_PATTERN } from '../parcours/event-schemas';
 import { ReferenceEvent } from './reference';
 
 /**
@@ -57,6 +59,16 @@ const name = textSchema(200);
 type ReferenceEventType = ReferenceEvent['type'];
 type ReferenceData<T extends ReferenceEventType> = Extract<ReferenceEvent, { type: T }>['data'];
 
+/** An https address of at most 200 characters, without space, quote or angle bracket. */
+export const HTTPS_URL_PATTERN = '^https://[^\\s<>"]{3,192}$';
+
+/** How the person reaches an organisme: what its messages give (all optional, the organisme is registered without). */
+const ORGANISATION_CONTACT = {
+  'phone?': patternSchema(PHONE_PATTERN),
+  'bookingUrl?': patternSchema(HTTPS_URL_PATTERN),
+  'addressLines?': arraySchema(patternSchema(ADDRESS_LINE_PATTERN), 4),
+};
+
 /** The stored shape of the events of the reference stream (territoires, organismes, référents, actions, parameters). */
 export const REFERENCE_EVENT_SCHEMAS = {
   TerritoryDefined: objectSchema({ territoryId: id, name }),
@@ -66,6 +78,7 @@ export const REFERENCE_EVENT_SCHEMAS = {
     kind: codeSchema(ORGANISATION_KINDS),
     territories,
     active: booleanSchema,
+    ...ORGANISATION_CONTACT,
   }),
   OrganisationUpdated: objectSchema({
     organisationId: id,
@@ -73,6 +86,7 @@ export const REFERENCE_EVENT_SCHEMAS = {
     'kind?': codeSchema(ORGANISATION_KINDS),
     'territories?': territories,
     'active?': booleanSchema,
+    ...ORGANISATION_CONTACT,
   }),
   ReferentRegistered: objectSchema({
     referentId: id,

@@ -28,6 +28,12 @@ export interface Organisation {
   kind: OrganisationKind;
   territories: string[];
   active: boolean;
+  /** The phone the person calls about their messages (invitations, convocations): required to send any. */
+  phone?: string;
+  /** Its online booking page, given in invitations. */
+  bookingUrl?: string;
+  /** Its postal address, the sender block of its letters. */
+  addressLines?: string[];
 }
 
 export interface Referent {

@@ -83,6 +83,45 @@ describe('personal data sealed in the event store', () => {
     );
   });
 
+  it(
+    'seals every coordinate of the person (e-mail, phone, address, civilité), keeps which channels ' +
+      'are known, and loses the coordinates at erasure',
+    async () => {
+      const id = randomUUID();
+      const contact = {
+        id: randomUUID(),
+        type: 'ContactDetailsRecorded',
+        data: {
+          recordedOn: '2025-02-01',
+          channels: ['email', 'sms', 'letter'],
+          civility: 'madame',
+          email: 'lea.martin@example.org',
+          phone: '06 12 34 56 78',
+          postalAddress: {
+            lines: ['Madame Léa Martin', '12 rue des Lilas'],
+            postcode: '62000',
+            city: 'ARRAS',
+          },
+        },
+      };
+      await store.appendToStream(`parcours-${id}`, [entered(id), contact]);
+      const [, stored] = await raw();
+      expect(JSON.stringify(stored)).not.toMatch(/lea\.martin|12 34|Lilas|62000|ARRAS|madame/);
+      expect(stored).toEqual({
+        recordedOn: '2025-02-01',
+        channels: ['email', 'sms', 'letter'],
+        sealed: expect.stringMatching(/^v1\./),
+      });
+      expect((await store.readStream(`parcours-${id}`))[1].data).toEqual(contact.data);
+      await store.keys.erase(id, 'person_request', 'dep-1');
+      expect((await store.readStream(`parcours-${id}`))[1].data).toEqual({
+        recordedOn: '2025-02-01',
+        channels: ['email', 'sms', 'letter'],
+        erased: true,
+      });
+    },
+  );
+
   it('binds a sealed part to its event: copied into another event, it does not open', async () => {
     const id = randomUUID();
     await store.appendToStream(`parcours-${id}`, [entered(id)]);

@@ -328,6 +328,9 @@ export const toIntegration: Mapper = (e) => {
     case 'ConvocationSent':
     case 'ReminderSent':
     case 'MessageDeliveryReported':
+    // The coordinates are personal data: never published.
+    // falls through
+    case 'ContactDetailsRecorded':
       return undefined;
     default: {
       // A type added to the domain must be published above or listed as not published: the compiler says which.

@@ -195,3 +195,29 @@ export function reportMessageDelivery(
     data: { messageId: c.messageId, channel: c.channel, outcome: c.outcome, reportedOn: c.reportedOn },
   });
 }
+
+/**
+ * The person's coordinates (coordonnées) for the messages: an e-mail address, a phone for SMS, a postal
+ * address for letters; a new record replaces the previous one whole. They are sealed with the person's key.
+ */
+export function recordContactDetails(
+  s: ParcoursState,
+  c: CommandOf<'RecordContactDetails'>,
+  ctx: DecisionContext,
+): ParcoursEvent[] {
+  requireOpen(s, ctx, c.recordedOn);
+  notFuture(ctx, c.recordedOn, 'recordedOn');
+  const channels = [
+    ...(c.email ? (['email'] as const) : []),
+    ...(c.phone ? (['sms'] as const) : []),
+    ...(c.postalAddress ? (['letter'] as const) : []),
+  ];
+  rule(
+    channels.length > 0,
+    'CONTACT_REQUIRED',
+    'Indiquez au moins une adresse électronique, un téléphone ou une adresse postale.',
+  );
+  const { type: _type, ...data } = c;
+  void _type;
+  return one({ type: 'ContactDetailsRecorded', data: { ...data, channels } });
+}

@@ -1,0 +1,176 @@
+import { parisDate } from '@parcours/domain';
+import { EventStore, migrate, Migration, RecordedEvent, SqlClient } from '@parcours/event-store';
+
+/**
+ * The outbox of the messages to beneficiaries: one row per message and
+ * channel, written from the log (InvitationSent, ConvocationSent,
+ * ReminderSent) together with the position read, so that a message recorded
+ * is sent once it is committed, and a crash loses nothing. The rows hold
+ * identifiers only: the text is rendered when it is sent, from the parcours
+ * (its sealed coordinates), so that nothing personal waits in this table and
+ * an erasure before sending leaves nothing to send.
+ *
+ * Unlike a projection it is never rebuilt: the status of a message sent
+ * must not be forgotten (a rebuild would send everything again).
+ */
+export const NOTIFICATION_OUTBOX_MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'notification outbox',
+    sql: `
+      create table notification_outbox (
+        message_id text not null,
+        channel text not null,
+        parcours_id text not null,
+        template_code text not null,
+        template_version int not null,
+        about_id text,
+        sent_on date not null,
+        status text not null default 'pending' check (status in ('pending', 'sent', 'failed', 'skipped')),
+        attempts int not null default 0,
+        next_attempt_at timestamptz not null default now(),
+        provider_message_id text,
+        error_code text,
+        settled_at timestamptz,
+        reported_at timestamptz,
+        primary key (message_id, channel)
+      );
+      create index notification_outbox_due on notification_outbox (next_attempt_at) where status = 'pending';
+      create index notification_outbox_unreported on notification_outbox (settled_at)
+        where reported_at is null and status in ('sent', 'failed');
+      create unique index notification_outbox_provider on notification_outbox (channel, provider_message_id)
+        where provider_message_id is not null;
+      create index notification_outbox_parcours on notification_outbox (parcours_id, sent_on);
+      create table notification_outbox_checkpoint (id int primary key check (id = 1), position text);
+      insert into notification_outbox_checkpoint values (1, null);
+    `,
+  },
+];
+
+/**
+ * A message recorded more than this many days after the day it says it was
+ * sent was sent by other means (the référent records a letter posted by
+ * hand): it is kept, marked skipped, and not sent again.
+ */
+export const RECORDED_AFTER_THE_FACT_DAYS = 1;
+
+export interface OutboxRow {
+  message_id: string;
+  channel: 'email' | 'sms' | 'letter';
+  parcours_id: string;
+  template_code: 'invitation' | 'convocation' | 'invitation-reminder' | 'convocation-reminder';
+  template_version: number;
+  about_id: string | null;
+  sent_on: string;
+  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  attempts: number;
+  provider_message_id: string | null;
+  error_code: string | null;
+}
+
+type NewRow = Pick<
+  OutboxRow,
+  'message_id' | 'channel' | 'parcours_id' | 'template_code' | 'template_version' | 'about_id' | 'sent_on'
+> & { skipped: boolean };
+
+/** The rows a recorded event asks for: one per channel of a message, none for any other event. */
+export function outboxRowsOf(e: RecordedEvent): NewRow[] {
+  if (!e.streamId.startsWith('parcours-')) return [];
+  const d = e.data as {
+    invitationId?: string;
+    convocationId?: string;
+    reminderId?: string;
+    about?: 'invitation' | 'convocation';
+    aboutId?: string;
+    sentOn: string;
+    channels: OutboxRow['channel'][];
+    templateVersion: number;
+  };
+  let message: Pick<NewRow, 'message_id' | 'template_code' | 'about_id'>;
+  switch (e.type) {
+    case 'InvitationSent':
+      message = { message_id: d.invitationId!, template_code: 'invitation', about_id: null };
+      break;
+    case 'ConvocationSent':
+      message = { message_id: d.convocationId!, template_code: 'convocation', about_id: null };
+      break;
+    case 'ReminderSent':
+      message = { message_id: d.reminderId!, template_code: `${d.about!}-reminder`, about_id: d.aboutId! };
+      break;
+    default:
+      return [];
+  }
+  const recordedOn = parisDate(new Date(e.metadata.recordedAt));
+  const daysLate = (Date.parse(recordedOn) - Date.parse(d.sentOn)) / 86_400_000;
+  return d.channels.map((channel) => ({
+    ...message,
+    channel,
+    parcours_id: e.streamId.slice('parcours-'.length),
+    template_version: d.templateVersion,
+    sent_on: d.sentOn,
+    skipped: daysLate > RECORDED_AFTER_THE_FACT_DAYS,
+  }));
+}
+
+/** Moves the messages recorded in the log into the outbox, a page at a time, with the position read. */
+export class NotificationOutbox {
+  constructor(
+    private readonly store: EventStore,
+    private readonly sql: SqlClient,
+    private readonly pageSize = 500,
+  ) {}
+
+  async migrate(): Promise<void> {
+    await migrate(this.sql, NOTIFICATION_OUTBOX_MIGRATIONS, 'notification_outbox_migrations');
+  }
+
+  /** Reads one page of the log after the checkpoint; returns how many events it moved past. */
+  async feed(): Promise<number> {
+    const [checkpoint] = await this.sql.query<{ position: string | null }>(
+      'select position from notification_outbox_checkpoint where id = 1',
+    );
+    const after = checkpoint?.position ?? undefined;
+    const page = await this.store.readAll({ after, maxCount: this.pageSize });
+    if (page.events.length === 0 || page.position === undefined) return 0;
+    const rows = page.events.flatMap(outboxRowsOf);
+    const moved = await this.sql.transaction(async (tx) => {
+      // Another worker may have moved the checkpoint since: then this page is its work, not ours.
+      const [locked] = await tx.query<{ position: string | null }>(
+        'select position from notification_outbox_checkpoint where id = 1 for update',
+      );
+      if ((locked?.position ?? undefined) !== after) return false;
+      if (rows.length)
+        await tx.query(
+          `insert into notification_outbox
+             (message_id, channel, parcours_id, template_code, template_version, about_id, sent_on, status, error_code, settled_at)
+           select m, c, p, t, v, a, s::date,
+                  case when k then 'skipped' else 'pending' end,
+                  case when k then 'recorded_after_the_fact' end,
+                  case when k then now() end
+           from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::boolean[])
+             as r(m, c, p, t, v, a, s, k)
+           on conflict (message_id, channel) do nothing`,
+          [
+            rows.map((r) => r.message_id),
+            rows.map((r) => r.channel),
+            rows.map((r) => r.parcours_id),
+            rows.map((r) => r.template_code),
+            rows.map((r) => r.template_version),
+            rows.map((r) => r.about_id),
+            rows.map((r) => r.sent_on),
+            rows.map((r) => r.skipped),
+          ],
+        );
+      await tx.query('update notification_outbox_checkpoint set position = $1 where id = 1', [page.position]);
+      return true;
+    });
+    return moved ? page.events.length : 0;
+  }
+
+  /** Feeds until the log is read through (a catch-up after a stop, or a test). */
+  async feedAll(): Promise<number> {
+    let total = 0;
+    for (let n = await this.feed(); n > 0; n = await this.feed()) total += n;
+    return total;
+  }
+}
