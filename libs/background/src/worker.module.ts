@@ -61,6 +61,8 @@ export class Notifications {
     readonly outbox: NotificationOutbox,
     readonly dispatcher: NotificationDispatcher,
     readonly reminders: ReminderJob,
+    /** False when no channel is configured: nothing is sent nor reminded, the messages are sent by other means. */
+    readonly enabled: boolean,
     readonly letters?: LetterBatch,
   ) {}
 }
@@ -141,7 +143,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
 
   /** Takes the new messages into the outbox and sends what is due; one run at a time. */
   async sendMessages(): Promise<void> {
-    if (this.notifying || this.shuttingDown) return;
+    if (this.notifying || this.shuttingDown || !this.notifications.enabled) return;
     this.notifying = true;
     try {
       await this.notifications.outbox.feedAll();
@@ -157,6 +159,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
 
   /** The reminders due today, and the letters of yesterday in their batch for the printing service. */
   async dailyJobs(): Promise<void> {
+    if (!this.notifications.enabled) return;
     const today = parisDate(this.clock());
     try {
       await this.notifications.outbox.feedAll();
@@ -268,8 +271,11 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
         const deliveries = new DeliveryRecorder(sql, run, clock, (m) => logger.warn(m));
         return new Notifications(
           new NotificationOutbox(store, sql),
-          new NotificationDispatcher(sql, senders, repository, catalog, deliveries, (m) => logger.warn(m)),
+          new NotificationDispatcher(sql, senders, repository, catalog, deliveries, clock, (m) =>
+            logger.warn(m),
+          ),
           new ReminderJob(sql, repository, catalog, run),
+          Object.keys(senders).length > 0,
           letters,
         );
       },

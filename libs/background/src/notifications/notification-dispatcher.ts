@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@parcours/auth';
 import { CommandResult, ParcoursRepository, Problem, ReferenceCatalog } from '@parcours/application';
-import { BusinessDate, ParcoursCommand, parisDate, RuleViolation } from '@parcours/domain';
+import { addDays, BusinessDate, ParcoursCommand, parisDate, RuleViolation } from '@parcours/domain';
 import type { SqlClient } from '@parcours/event-store';
 import {
   Channel,
@@ -11,7 +11,7 @@ import {
   SendOutcome,
 } from '@parcours/notifications';
 import { composeNotification, NotComposed } from './compose-notification';
-import type { OutboxRow } from './notification-outbox';
+import { OUTBOX_COLUMNS, OutboxRow } from './notification-outbox';
 
 /** The identity the worker acts under when it records what happened to a message. */
 export const NOTIFICATIONS_IDENTITY: Identity = { sub: 'notification-worker', role: 'system' };
@@ -22,6 +22,12 @@ export type RunCommand = (
   command: ParcoursCommand,
   idempotencyKey: string,
 ) => Promise<CommandResult>;
+
+/**
+ * A message not sent within this many days of its day is not sent any more (project rule): an
+ * invitation or a reminder arriving a week late would mislead the person. It is recorded as failed.
+ */
+export const MAX_SEND_DELAY_DAYS = 2;
 
 /** After this many attempts with the provider away, a message is given up as failed. */
 export const MAX_SEND_ATTEMPTS = 8;
@@ -50,6 +56,7 @@ export class NotificationDispatcher {
     private readonly parcours: Pick<ParcoursRepository, 'load'>,
     private readonly catalog: Pick<ReferenceCatalog, 'current'>,
     private readonly deliveries: DeliveryRecorder,
+    private readonly clock: () => Date,
     private readonly log: (message: string) => void = () => undefined,
   ) {}
 
@@ -63,7 +70,7 @@ export class NotificationDispatcher {
          where status = 'pending' and next_attempt_at <= now()
          order by next_attempt_at, message_id, channel
          limit 1 for update skip locked)
-       returning o.*`,
+       returning ${OUTBOX_COLUMNS}`,
     );
     return row;
   }
@@ -87,6 +94,8 @@ export class NotificationDispatcher {
     let outcome: SendOutcome;
     try {
       if (!sender) throw new NotComposed('channel_not_configured');
+      if (row.sent_on < addDays(parisDate(this.clock()), -MAX_SEND_DELAY_DAYS))
+        throw new NotComposed('too_late');
       const notification = composeNotification(
         row,
         await this.parcours.load(row.parcours_id),
@@ -138,7 +147,7 @@ export class NotificationDispatcher {
    */
   async reportOutcomes(limit = 500): Promise<number> {
     const rows = await this.sql.query<OutboxRow>(
-      `select * from notification_outbox where reported_at is null and status in ('sent', 'failed')
+      `select ${OUTBOX_COLUMNS} from notification_outbox where reported_at is null and status in ('sent', 'failed')
        order by settled_at limit $1`,
       [limit],
     );
@@ -178,7 +187,7 @@ export class DeliveryRecorder {
    */
   async fromProvider(channel: Channel, report: DeliveryReport): Promise<boolean> {
     const [row] = await this.sql.query<OutboxRow>(
-      'select * from notification_outbox where channel = $1 and provider_message_id = $2',
+      `select ${OUTBOX_COLUMNS} from notification_outbox where channel = $1 and provider_message_id = $2`,
       [channel, report.providerMessageId],
     );
     if (!row) return false;

@@ -68,6 +68,11 @@ export interface OutboxRow {
   error_code: string | null;
 }
 
+/** The columns of an OutboxRow, its day as text (the driver would make a Date of it). */
+export const OUTBOX_COLUMNS =
+  'message_id, channel, parcours_id, template_code, template_version, about_id, sent_on::text as sent_on, ' +
+  'status, attempts, provider_message_id, error_code';
+
 type NewRow = Pick<
   OutboxRow,
   'message_id' | 'channel' | 'parcours_id' | 'template_code' | 'template_version' | 'about_id' | 'sent_on'

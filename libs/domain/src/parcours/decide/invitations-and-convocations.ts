@@ -95,6 +95,8 @@ export function sendConvocation(
       sentOn: c.sentOn,
       channels,
       templateVersion: c.templateVersion,
+      ...(c.time ? { time: c.time } : {}),
+      ...(c.place ? { place: c.place } : {}),
     },
   });
 }
