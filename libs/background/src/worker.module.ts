@@ -162,7 +162,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     if (!this.notifications.enabled) return;
     const today = parisDate(this.clock());
     try {
-      await this.notifications.outbox.feedAll();
+      await this.notifications.outbox.catchUp();
       const r = await this.notifications.reminders.runOn(today);
       if (r.reminded.length + r.refused.length)
         logger.log(`reminders: ${r.reminded.length} sent, ${r.refused.length} refused`);

@@ -76,9 +76,9 @@ describe('messages to the person: invited, reminded, convened, absent, in breach
 
   /** A day of the worker: reminders due, then the outbox takes in and sends everything pending. */
   async function workerDay(): Promise<void> {
-    await notifications.outbox.feedAll();
+    await notifications.outbox.catchUp();
     await notifications.reminders.runOn(today());
-    await notifications.outbox.feedAll();
+    await notifications.outbox.catchUp();
     await notifications.dispatcher.dispatch();
     // The SMTP server parses each mail asynchronously: let it finish.
     await new Promise((r) => setTimeout(r, 100));

@@ -172,10 +172,29 @@ export class NotificationOutbox {
     return moved ? page.events.length : 0;
   }
 
-  /** Feeds until the log is read through (a catch-up after a stop, or a test). */
+  /** Feeds until the log is read through as far as it can be read now. */
   async feedAll(): Promise<number> {
     let total = 0;
     for (let n = await this.feed(); n > 0; n = await this.feed()) total += n;
     return total;
+  }
+
+  /**
+   * Feeds until every event committed before the call is in: the log holds
+   * back the newest events while an older transaction may still commit, so
+   * one read may stop short. Before the daily reminders, and in tests.
+   */
+  async catchUp(timeoutMs = 10_000): Promise<void> {
+    const started = Date.now();
+    for (;;) {
+      await this.feedAll();
+      const [c] = await this.sql.query<{ position: string | null }>(
+        'select position from notification_outbox_checkpoint where id = 1',
+      );
+      if ((await this.store.countAfter(c?.position ?? undefined)) === 0) return;
+      if (Date.now() - started > timeoutMs)
+        throw new Error('the notification outbox did not catch up with the log');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 }
