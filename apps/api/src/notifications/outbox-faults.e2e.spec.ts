@@ -68,10 +68,7 @@ describe('notification outbox under faults', () => {
     );
 
   /** A parcours with an e-mail address, invited by e-mail today; returns its id and the invitation's. */
-  async function invited(
-    contact: object | null = { email: 'personne@example.org' },
-    sentOn = '2025-06-30',
-  ) {
+  async function invited(contact: object | null = { email: 'personne@example.org' }, sentOn = '2025-06-30') {
     const id = await followedParcours(api);
     if (contact)
       await api.http
