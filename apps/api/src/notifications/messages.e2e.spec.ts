@@ -8,6 +8,7 @@ import { PDFParse } from 'pdf-parse';
 import { SMTPServer } from 'smtp-server';
 import { Notifications } from '@parcours/background';
 import type { SqlClient } from '@parcours/event-store';
+import { SMS_PATH } from '@parcours/notifications';
 import { SQL } from '@parcours/runtime';
 import {
   bearer,
@@ -53,6 +54,8 @@ interface Mail {
 }
 interface Sms {
   day: string;
+  path: string;
+  apiKey: string;
   recipient: string;
   content: string;
   messageId: number;
@@ -116,7 +119,14 @@ describe('messages to the person: invited, reminded, convened, absent, in breach
           content: string;
         };
         const messageId = nextSmsId++;
-        sms.push({ day: today(), recipient: body.recipient, content: body.content, messageId });
+        sms.push({
+          day: today(),
+          path: req.url ?? '',
+          apiKey: String(req.headers['api-key']),
+          recipient: body.recipient,
+          content: body.content,
+          messageId,
+        });
         res.writeHead(201, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ messageId, reference: `ref-${messageId}` }));
       });
@@ -186,6 +196,9 @@ describe('messages to the person: invited, reminded, convened, absent, in breach
     expect(mails[0].text).toContain('Madame Martin');
     expect(mails[0].text).toContain('https://rdv.departement.test/ccas-arras');
     expect(sms.every((s) => s.recipient === '33612345678')).toBe(true);
+    expect(new Set(sms.map((s) => `${s.path} ${s.apiKey}`))).toEqual(
+      new Set([`${SMS_PATH} xkeysib-test-key`]),
+    );
     // An SMS names nobody: it shows on a locked screen.
     expect(sms.some((s) => /Martin|Léa/.test(s.content))).toBe(false);
     expect(sms[0].content).toContain('CCAS Arras');

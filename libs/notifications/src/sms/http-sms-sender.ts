@@ -1,7 +1,8 @@
 /**
  * SMS through a provider's HTTP API, in the shape of Brevo's transactional
- * SMS: POST {baseUrl}/v3/transactionalSMS/sms with the `api-key` header,
- * answered 201 { messageId, reference }.
+ * SMS: POST {baseUrl}/v3/transactionalSMS/send with the `api-key` header,
+ * answered 201 { messageId } (the former path, /v3/transactionalSMS/sms, is
+ * deprecated by Brevo; it answered the same messageId).
  *
  * A number that is not a French mobile, or one the provider refuses (400),
  * is a 'failed' outcome; a provider that cannot be reached, refuses the key or
@@ -20,7 +21,7 @@ export interface HttpSmsConfig {
   timeoutMs?: number;
 }
 
-export const SMS_PATH = '/v3/transactionalSMS/sms';
+export const SMS_PATH = '/v3/transactionalSMS/send';
 
 /**
  * Mobiles of the overseas départements are dialled 06 39/69x… in France but
