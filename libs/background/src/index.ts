@@ -4,3 +4,4 @@ export * from './notifications/notification-outbox';
 export * from './notifications/notification-dispatcher';
 export * from './notifications/reminder-job';
 export * from './notifications/compose-notification';
+export * from './notifications/letter-batches';

@@ -16,7 +16,7 @@ import {
   RetentionJob,
 } from '@parcours/application';
 import type { AppConfig } from '@parcours/config';
-import { addDays, parisDate } from '@parcours/domain';
+import { parisDate } from '@parcours/domain';
 import { HttpSmsSender, LetterBatch, SmtpEmailSender } from '@parcours/notifications';
 import { retryDelay } from '@parcours/event-store';
 import type { EventStore, SqlClient } from '@parcours/event-store';
@@ -40,6 +40,7 @@ import {
 } from './notifications/notification-dispatcher';
 import { NotificationOutbox } from './notifications/notification-outbox';
 import { ReminderJob } from './notifications/reminder-job';
+import { writeLetterBatches } from './notifications/letter-batches';
 
 const logger = new Logger('worker');
 
@@ -95,6 +96,8 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     private readonly notifier: DeadlineNotifier,
     private readonly retention: RetentionJob,
     private readonly notifications: Notifications,
+    private readonly repository: ParcoursRepository,
+    @Inject(SQL) private readonly sql: SqlClient,
     @Inject(CLOCK) private readonly clock: () => Date,
     @Optional() private readonly kafka?: KafkaFlows,
   ) {}
@@ -143,10 +146,12 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
 
   /** Takes the new messages into the outbox and sends what is due; one run at a time. */
   async sendMessages(): Promise<void> {
-    if (this.notifying || this.shuttingDown || !this.notifications.enabled) return;
+    if (this.notifying || this.shuttingDown) return;
     this.notifying = true;
     try {
-      await this.notifications.outbox.feedAll();
+      // Sending off: the outbox only moves past the log, so that nothing recorded meanwhile is sent later.
+      await this.notifications.outbox.feedAll({ record: this.notifications.enabled });
+      if (!this.notifications.enabled) return;
       const r = await this.notifications.dispatcher.dispatch();
       if (r.sent + r.failed + r.retried)
         logger.log(`messages: ${r.sent} sent, ${r.failed} failed, ${r.retried} to retry`);
@@ -157,23 +162,33 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  /** The reminders due today, and the letters of yesterday in their batch for the printing service. */
+  /** The reminders due today, and the letters of the days before in their batch for the printing service. */
   async dailyJobs(): Promise<void> {
     if (!this.notifications.enabled) return;
     const today = parisDate(this.clock());
     try {
-      await this.notifications.outbox.catchUp();
+      // Reminders judged on a partly read log are still right: what is missing is read at the next run.
+      await this.notifications.outbox.catchUp().catch((error: Error) => logger.warn(error.message));
       const r = await this.notifications.reminders.runOn(today);
-      if (r.reminded.length + r.refused.length)
-        logger.log(`reminders: ${r.reminded.length} sent, ${r.refused.length} refused`);
-      const batch = await this.notifications.letters?.writeBatch(addDays(today, -1)).catch((error: Error) => {
-        // Written by another worker, or at an earlier run: the letters are at the printer already.
-        if (/already exists/.test(error.message)) return undefined;
-        throw error;
-      });
-      if (batch) logger.log(`letters of ${batch.day}: ${batch.letters} in ${batch.pdfPath}`);
+      if (r.reminded.length + r.refused.length + r.failed.length)
+        logger.log(
+          `reminders: ${r.reminded.length} sent, ${r.refused.length} refused, ${r.failed.length} to retry` +
+            (r.failed.length ? ` (parcours ${r.failed.map((f) => f.parcoursId).join(', ')})` : ''),
+        );
     } catch (error) {
-      logger.error(`daily jobs failed: ${(error as Error).message}`);
+      logger.error(`reminders failed: ${(error as Error).message}`);
+    }
+    if (!this.notifications.letters) return;
+    try {
+      for (const batch of await writeLetterBatches(
+        this.notifications.letters,
+        this.sql,
+        this.repository,
+        today,
+      ))
+        logger.log(`letters of ${batch.day}: ${batch.letters} in ${batch.pdfPath}`);
+    } catch (error) {
+      logger.error(`letter batch failed: ${(error as Error).message}`);
     }
   }
 
@@ -270,7 +285,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
           );
         const deliveries = new DeliveryRecorder(sql, run, clock, (m) => logger.warn(m));
         return new Notifications(
-          new NotificationOutbox(store, sql),
+          new NotificationOutbox(store, sql, clock),
           new NotificationDispatcher(sql, senders, repository, catalog, deliveries, clock, (m) =>
             logger.warn(m),
           ),

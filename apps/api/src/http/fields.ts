@@ -156,6 +156,18 @@ export const NameField = (required = true, description?: string, example?: strin
   );
 
 /**
+ * 1 to `max` characters counted as JSON Schema counts them (code points: an emoji is one), so that the
+ * published maxLength and the check agree; class-validator's Length counts UTF-16 units.
+ */
+const codePointLength = (max: number, each = false) =>
+  check(
+    'codePointLength',
+    (v) => typeof v !== 'string' || ((n) => n >= 1 && n <= max)([...v].length),
+    (p) => `${each ? 'chaque élément de ' : ''}${p} doit compter de 1 à ${max} caractères`,
+    each,
+  );
+
+/**
  * A string of a given shape (an e-mail address, a phone number, a time): the
  * pattern checked is the pattern published, `rule` says it in French.
  */
@@ -167,8 +179,8 @@ export const PatternField = (
   applyDecorators(
     ...optional(options.required ?? true),
     IsString({ message: TEXT }),
-    Length(1, options.max, { message: LENGTH }),
-    Matches(new RegExp(pattern), { message: `$property doit être ${rule}` }),
+    codePointLength(options.max),
+    Matches(new RegExp(pattern, 'u'), { message: `$property doit être ${rule}` }),
     doc(options.required ?? true, {
       type: String,
       pattern,
@@ -191,8 +203,11 @@ export const PatternListField = (
     ArrayMinSize(1, { message: '$property compte au moins $constraint1 élément' }),
     ArrayMaxSize(options.max, { message: '$property compte au plus $constraint1 éléments' }),
     IsString({ each: true, message: 'chaque élément de $property doit être une chaîne de caractères' }),
-    Length(1, options.maxLength, { each: true, message: LENGTH }),
-    Matches(new RegExp(pattern), { each: true, message: `chaque élément de $property doit être ${rule}` }),
+    codePointLength(options.maxLength, true),
+    Matches(new RegExp(pattern, 'u'), {
+      each: true,
+      message: `chaque élément de $property doit être ${rule}`,
+    }),
     doc(options.required ?? true, {
       type: 'array',
       items: { type: 'string', pattern, minLength: 1, maxLength: options.maxLength },

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Body, Controller, Headers, HttpCode, Inject, Module, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -10,18 +10,26 @@ import { parseBrevoSmsWebhook, WebhookPayloadError } from '@parcours/notificatio
 import { CLOCK, CONFIG, SQL } from '@parcours/runtime';
 import { Public } from '../http/auth.guard';
 
-/** Whether the Authorization header carries the secret: `Bearer <secret>`, or Basic with the secret as password. */
+/**
+ * Whether the Authorization header carries the secret: `Bearer <secret>`, or
+ * Basic with the secret as password (`user:secret`). Compared as digests, in
+ * constant time, so that neither the secret nor its length leaks.
+ */
 export function presentsSecret(authorization: string | undefined, secret: string): boolean {
-  if (!authorization) return false;
-  const [scheme, value = ''] = authorization.trim().split(/\s+/, 2);
-  let given = value;
+  if (!authorization || !secret) return false;
+  const match = /^\s*(\S+)\s+(.+?)\s*$/.exec(authorization);
+  if (!match) return false;
+  const [, scheme, value] = match;
+  let given: string;
   if (/^basic$/i.test(scheme)) {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
-    given = decoded.slice(decoded.indexOf(':') + 1);
-  } else if (!/^bearer$/i.test(scheme)) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(secret);
-  return a.length === b.length && timingSafeEqual(a, b);
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return false;
+    given = decoded.slice(colon + 1);
+  } else if (/^bearer$/i.test(scheme)) given = value;
+  else return false;
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(secret));
 }
 
 /**

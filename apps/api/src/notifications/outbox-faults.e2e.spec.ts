@@ -1,7 +1,17 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
-import { ExecuteParcoursCommand, ParcoursRepository, ReferenceCatalog } from '@parcours/application';
+import {
+  ExecuteParcoursCommand,
+  IdempotencyKeys,
+  ParcoursRepository,
+  ReferenceCatalog,
+} from '@parcours/application';
 import {
   DeliveryRecorder,
+  ReminderJob,
+  writeLetterBatches,
   MAX_SEND_ATTEMPTS,
   NOTIFICATIONS_IDENTITY,
   NotificationDispatcher,
@@ -11,7 +21,12 @@ import {
   workerHeaders,
 } from '@parcours/background';
 import type { EventStore, SqlClient } from '@parcours/event-store';
-import { EmailNotification, ProviderUnavailableError, SendOutcome } from '@parcours/notifications';
+import {
+  EmailNotification,
+  LetterBatch,
+  ProviderUnavailableError,
+  SendOutcome,
+} from '@parcours/notifications';
 import { EVENT_STORE, SQL } from '@parcours/runtime';
 import {
   bearer,
@@ -33,10 +48,12 @@ describe('notification outbox under faults', () => {
   let sql: SqlClient;
   let outbox: NotificationOutbox;
   let run: RunCommand;
+  /** The API's clock: 30 June 2025 unless a case moves it. */
+  let now = NOW;
   const referent = () => bearer(tokens.referent());
 
   beforeAll(async () => {
-    api = await startApi('postgres');
+    api = await startApi('postgres', () => now);
     await seedReferenceData(api);
     await api.http
       .patch('/api/organisations/org-ccas')
@@ -44,7 +61,7 @@ describe('notification outbox under faults', () => {
       .send({ phone: '03 21 00 00 00' })
       .expect(200);
     sql = api.app.get<SqlClient>(SQL);
-    outbox = new NotificationOutbox(api.app.get<EventStore>(EVENT_STORE), sql);
+    outbox = new NotificationOutbox(api.app.get<EventStore>(EVENT_STORE), sql, () => now);
     const commands = api.app.get(CommandBus);
     run = (id, command, key) =>
       commands.execute(new ExecuteParcoursCommand(id, command, NOTIFICATIONS_IDENTITY, workerHeaders(key)));
@@ -52,6 +69,7 @@ describe('notification outbox under faults', () => {
   afterAll(() => api.close());
 
   beforeEach(async () => {
+    now = NOW;
     // Each case sends its own messages: what an earlier case left pending is set aside.
     await outbox.catchUp();
     await sql.query(`update notification_outbox set status = 'skipped' where status = 'pending'`);
@@ -63,8 +81,8 @@ describe('notification outbox under faults', () => {
       senders,
       api.app.get(ParcoursRepository),
       api.app.get(ReferenceCatalog),
-      new DeliveryRecorder(sql, run, () => NOW),
-      () => NOW,
+      new DeliveryRecorder(sql, run, () => now),
+      () => now,
     );
 
   /** A parcours with an e-mail address, invited by e-mail today; returns its id and the invitation's. */
@@ -225,12 +243,200 @@ describe('notification outbox under faults', () => {
       .set(referent())
       .send({ sentOn: '2025-06-30', channels: ['email', 'sms', 'letter'] })
       .expect(201);
-    const second = new NotificationOutbox(api.app.get<EventStore>(EVENT_STORE), sql, 1);
+    const second = new NotificationOutbox(api.app.get<EventStore>(EVENT_STORE), sql, () => now, 1);
     await Promise.all([outbox.catchUp(), second.catchUp()]);
     const rows = await sql.query<{ channel: string }>(
       'select channel from notification_outbox where parcours_id = $1 order by channel',
       [id],
     );
     expect(rows.map((r) => r.channel)).toEqual(['email', 'letter', 'sms']);
+  });
+
+  it('reads the history before sending was switched on without sending nor reminding any of it', async () => {
+    const id = await followedParcours(api);
+    await api.http
+      .post(`/api/parcours/${id}/contact-details`)
+      .set(referent())
+      .send({ recordedOn: '2025-06-30', email: 'personne@example.org' })
+      .expect(201);
+    const invitation = await api.http
+      .post(`/api/parcours/${id}/invitations`)
+      .set(referent())
+      .send({ sentOn: '2025-06-30', channels: ['email'] })
+      .expect(201);
+    // The outbox reads it ten days later (the worker had no channel until then).
+    now = new Date('2025-07-10T08:00:00Z');
+    await outbox.catchUp();
+    expect(await row(invitation.body.invitationId)).toMatchObject({
+      status: 'skipped',
+      error_code: 'too_old',
+    });
+    const reminders = new ReminderJob(
+      sql,
+      api.app.get(ParcoursRepository),
+      api.app.get(ReferenceCatalog),
+      run,
+    );
+    const r = await reminders.runOn('2025-07-10');
+    expect(r.reminded.filter((x) => x.parcoursId === id)).toEqual([]);
+    expect(await deliveries(id)).toEqual([]);
+  });
+
+  it('only moves past the messages while no channel is configured: they are never sent later', async () => {
+    const id = await followedParcours(api);
+    const invitation = await api.http
+      .post(`/api/parcours/${id}/invitations`)
+      .set(referent())
+      .send({ sentOn: '2025-06-30', channels: ['sms'] })
+      .expect(201);
+    const quiet = new NotificationOutbox(api.app.get<EventStore>(EVENT_STORE), sql, () => now);
+    for (let i = 0; i < 50 && (await quiet.feedAll({ record: false })) === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    await outbox.catchUp();
+    expect(await row(invitation.body.invitationId)).toBeUndefined();
+  });
+
+  it('does not send a convocation (nor its reminder) once its appointment is cancelled', async () => {
+    const { id } = await invited();
+    const appointment = await api.http
+      .post(`/api/parcours/${id}/appointments`)
+      .set(referent())
+      .send({ scheduledFor: '2025-07-03', scheduledOn: '2025-06-30', kind: 'individual', channel: 'phone' })
+      .expect(201);
+    const a = `/api/parcours/${id}/appointments/${appointment.body.appointmentId}`;
+    const convocation = await api.http
+      .post(`${a}/convocations`)
+      .set(referent())
+      .send({ sentOn: '2025-06-30', channels: ['email'], time: '10:00' })
+      .expect(201);
+    await api.http.post(`${a}/cancelled`).set(referent()).send({ cancelledOn: '2025-06-30' }).expect(201);
+    await outbox.catchUp();
+    let calls = 0;
+    await dispatcher(
+      emailSender(async (n) => (n.template.code === 'convocation' && calls++, { status: 'sent' })),
+    ).dispatch();
+    expect(calls).toBe(0);
+    expect(await row(convocation.body.convocationId)).toMatchObject({
+      status: 'failed',
+      error_code: 'appointment_not_scheduled',
+    });
+  });
+
+  it("convenes in person at the organisme's address when the convocation names no place, and refuses without any", async () => {
+    const convene = async () => {
+      const { id } = await invited();
+      const appointment = await api.http
+        .post(`/api/parcours/${id}/appointments`)
+        .set(referent())
+        .send({
+          scheduledFor: '2025-07-08',
+          scheduledOn: '2025-06-30',
+          kind: 'individual',
+          channel: 'in_person',
+        })
+        .expect(201);
+      const convocation = await api.http
+        .post(`/api/parcours/${id}/appointments/${appointment.body.appointmentId}/convocations`)
+        .set(referent())
+        .send({ sentOn: '2025-06-30', channels: ['email'], time: '10:00' })
+        .expect(201);
+      await outbox.catchUp();
+      const bodies: string[] = [];
+      await dispatcher(
+        emailSender(
+          async (n) => (n.template.code === 'convocation' && bodies.push(n.body), { status: 'sent' }),
+        ),
+      ).dispatch();
+      return { messageId: convocation.body.convocationId as string, bodies };
+    };
+    const without = await convene();
+    expect(without.bodies).toEqual([]);
+    expect(await row(without.messageId)).toMatchObject({
+      status: 'failed',
+      error_code: 'appointment_place_missing',
+    });
+
+    await api.http
+      .patch('/api/organisations/org-ccas')
+      .set(bearer(tokens.departement()))
+      .send({ addressLines: ['1 place du Théâtre', '62000 ARRAS'] })
+      .expect(200);
+    const withAddress = await convene();
+    expect(withAddress.bodies).toHaveLength(1);
+    expect(withAddress.bodies[0]).toContain('1 place du Théâtre, 62000 ARRAS');
+  });
+
+  it('sends a reminder the day after a crash left its idempotency key bound', async () => {
+    // An invitation posted by hand on the 26th, recorded on the 30th: not sent, but reminded (3 days after).
+    const { id, invitationId } = await invited({ email: 'personne@example.org' }, '2025-06-26');
+    expect(await row(invitationId)).toMatchObject({
+      status: 'skipped',
+      error_code: 'recorded_after_the_fact',
+    });
+    const reminders = new ReminderJob(
+      sql,
+      api.app.get(ParcoursRepository),
+      api.app.get(ReferenceCatalog),
+      run,
+    );
+    // A worker claimed the day's key, then died before recording the reminder.
+    await api.app
+      .get(IdempotencyKeys)
+      .claim(
+        NOTIFICATIONS_IDENTITY.sub,
+        `reminder:${invitationId}:1:2025-06-30`,
+        'a request that never landed',
+      );
+    const stuck = await reminders.runOn('2025-06-30');
+    expect(stuck.refused).toContainEqual({ parcoursId: id, code: 'IDEMPOTENCY_KEY_REUSED' });
+    now = new Date('2025-07-01T08:00:00Z');
+    const next = await reminders.runOn('2025-07-01');
+    expect(next.reminded).toContainEqual({ parcoursId: id, about: 'invitation', aboutId: invitationId });
+    // Run again the same day: nothing more.
+    expect((await reminders.runOn('2025-07-01')).reminded.filter((x) => x.parcoursId === id)).toEqual([]);
+  });
+
+  it('takes out of the batch the letter of a person erased before it was printed', async () => {
+    const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'parcours-letters-'));
+    try {
+      const letters = new LetterBatch({ directory, now: () => now });
+      const { id } = await invited({
+        postalAddress: { lines: ['Madame Léa Martin'], postcode: '62000', city: 'ARRAS' },
+      });
+      await api.http
+        .post(`/api/parcours/${id}/invitations`)
+        .set(referent())
+        .send({ sentOn: '2025-06-30', channels: ['letter'] })
+        .expect(422); // one invitation pending at a time: the letter goes with a reminder instead
+      await api.http
+        .post(`/api/parcours/${id}/reminders`)
+        .set(referent())
+        .send({
+          about: 'invitation',
+          aboutId: (
+            await sql.query<{ message_id: string }>(
+              `select message_id from notification_outbox where parcours_id = $1 and template_code = 'invitation'`,
+              [id],
+            )
+          )[0].message_id,
+          sentOn: '2025-06-30',
+          channels: ['letter'],
+        })
+        .expect(201);
+      await outbox.catchUp();
+      const report = await dispatcher({ letter: letters }).dispatch();
+      expect(report.sent).toBe(1);
+      expect(await letters.spooled('2025-06-30')).toHaveLength(1);
+      await api.http
+        .post(`/api/persons/${id}/erasure`)
+        .set(bearer(tokens.departement()))
+        .send({ reason: 'person_request' })
+        .expect((res) => expect([200, 201]).toContain(res.status));
+      const batches = await writeLetterBatches(letters, sql, api.app.get(ParcoursRepository), '2025-07-01');
+      expect(batches).toEqual([]);
+      expect(await letters.spooled('2025-06-30')).toEqual([]);
+    } finally {
+      await fs.rm(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { LoadedParcours } from '@parcours/application';
-import { lookup, ReferenceState } from '@parcours/domain';
+import { BusinessDate, lookup, ReferenceState } from '@parcours/domain';
 import {
   AppointmentFacts,
   MessageFacts,
@@ -37,8 +37,17 @@ function last(parcours: LoadedParcours, type: string, where: (d: Data) => boolea
   return undefined;
 }
 
-/** The convocation a message is about (itself, or the one a reminder recalls), with its appointment. */
-function appointmentOf(parcours: LoadedParcours, convocationId: string): AppointmentFacts {
+/**
+ * The convocation a message is about (itself, or the one a reminder recalls), with its appointment: still
+ * to come (not held, missed nor cancelled since the message was recorded), and its place — the one the
+ * convocation gives, or the organisme's address for an appointment in person.
+ */
+function appointmentOf(
+  parcours: LoadedParcours,
+  convocationId: string,
+  today: BusinessDate,
+  organisationAddress: string | undefined,
+): AppointmentFacts {
   const convocation = last(parcours, 'ConvocationSent', (d) => d.convocationId === convocationId) as
     { appointmentId: string; time?: string; place?: string } | undefined;
   if (!convocation) throw new NotComposed('convocation_not_found');
@@ -48,13 +57,18 @@ function appointmentOf(parcours: LoadedParcours, convocationId: string): Appoint
     (d) => d.appointmentId === convocation.appointmentId,
   ) as { scheduledFor: string; channel: AppointmentFacts['mode'] } | undefined;
   if (!appointment) throw new NotComposed('appointment_not_found');
+  const now = parcours.state.appointments[convocation.appointmentId];
+  if (now?.status !== 'scheduled' || now.scheduledFor < today)
+    throw new NotComposed('appointment_not_scheduled');
   // Convocations recorded before the time was asked for cannot be sent: the person must know when to come.
   if (!convocation.time) throw new NotComposed('appointment_time_missing');
+  const place = convocation.place ?? (appointment.channel === 'in_person' ? organisationAddress : undefined);
+  if (appointment.channel === 'in_person' && !place) throw new NotComposed('appointment_place_missing');
   return {
-    date: appointment.scheduledFor,
+    date: now.scheduledFor,
     time: convocation.time,
     mode: appointment.channel,
-    ...(convocation.place ? { place: convocation.place } : {}),
+    ...(place ? { place } : {}),
   };
 }
 
@@ -69,6 +83,7 @@ export function composeNotification(
   row: OutboxRow,
   parcours: LoadedParcours,
   catalog: ReferenceState,
+  today: BusinessDate,
 ): Notification {
   if (parcours.state.erased) throw new NotComposed('person_erased');
   const contact = last(parcours, 'ContactDetailsRecorded') as ContactDetails | undefined;
@@ -88,7 +103,16 @@ export function composeNotification(
     organismeName: organisation.name,
     organismePhone: organisation.phone,
     ...(organisation.bookingUrl ? { bookingUrl: organisation.bookingUrl } : {}),
-    ...(convocationId ? { appointment: appointmentOf(parcours, convocationId) } : {}),
+    ...(convocationId
+      ? {
+          appointment: appointmentOf(
+            parcours,
+            convocationId,
+            today,
+            organisation.addressLines?.join(', ').slice(0, 100),
+          ),
+        }
+      : {}),
   };
   // An SMS names nobody (it shows on a locked screen); a letter or an e-mail says Madame or Monsieur and the nom.
   if (row.channel !== 'sms' && contact?.civility && parcours.state.person && !parcours.state.person.erased) {

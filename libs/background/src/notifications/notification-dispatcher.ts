@@ -11,7 +11,7 @@ import {
   SendOutcome,
 } from '@parcours/notifications';
 import { composeNotification, NotComposed } from './compose-notification';
-import { OUTBOX_COLUMNS, OutboxRow } from './notification-outbox';
+import { MAX_SEND_DELAY_DAYS, OUTBOX_COLUMNS, OutboxRow } from './notification-outbox';
 
 /** The identity the worker acts under when it records what happened to a message. */
 export const NOTIFICATIONS_IDENTITY: Identity = { sub: 'notification-worker', role: 'system' };
@@ -22,12 +22,6 @@ export type RunCommand = (
   command: ParcoursCommand,
   idempotencyKey: string,
 ) => Promise<CommandResult>;
-
-/**
- * A message not sent within this many days of its day is not sent any more (project rule): an
- * invitation or a reminder arriving a week late would mislead the person. It is recorded as failed.
- */
-export const MAX_SEND_DELAY_DAYS = 2;
 
 /** After this many attempts with the provider away, a message is given up as failed. */
 export const MAX_SEND_ATTEMPTS = 8;
@@ -75,16 +69,22 @@ export class NotificationDispatcher {
     return row;
   }
 
+  /**
+   * Records the outcome if this run still holds the claim (the row pending,
+   * at the attempt it claimed): a send that outlived its claim, taken over by
+   * another worker meanwhile, does not overwrite that worker's outcome.
+   */
   private async settle(row: OutboxRow, outcome: SendOutcome): Promise<void> {
     await this.sql.query(
       `update notification_outbox set status = $3, provider_message_id = $4, error_code = $5, settled_at = now()
-       where message_id = $1 and channel = $2`,
+       where message_id = $1 and channel = $2 and status = 'pending' and attempts = $6`,
       [
         row.message_id,
         row.channel,
         outcome.status,
         outcome.providerMessageId ?? null,
         outcome.errorCode ?? null,
+        row.attempts,
       ],
     );
   }
@@ -100,6 +100,7 @@ export class NotificationDispatcher {
         row,
         await this.parcours.load(row.parcours_id),
         await this.catalog.current(),
+        parisDate(this.clock()),
       );
       outcome = await sender.send(notification);
     } catch (error) {
@@ -109,12 +110,13 @@ export class NotificationDispatcher {
         const delay = Math.min(60 * 2 ** (row.attempts - 1), 7200);
         await this.sql.query(
           `update notification_outbox set next_attempt_at = now() + make_interval(secs => $3), error_code = $4
-           where message_id = $1 and channel = $2`,
+           where message_id = $1 and channel = $2 and status = 'pending' and attempts = $5`,
           [
             row.message_id,
             row.channel,
             delay,
             error instanceof ProviderUnavailableError ? 'provider_unavailable' : 'error',
+            row.attempts,
           ],
         );
         this.log(
@@ -122,7 +124,11 @@ export class NotificationDispatcher {
             `retried in ${delay} s: ${(error as Error).message}`,
         );
         return 'retried';
-      } else outcome = { status: 'failed', errorCode: 'provider_unavailable' };
+      } else
+        outcome = {
+          status: 'failed',
+          errorCode: error instanceof ProviderUnavailableError ? 'provider_unavailable' : 'error',
+        };
     }
     await this.settle(row, outcome);
     return outcome.status;
@@ -191,7 +197,7 @@ export class DeliveryRecorder {
       [channel, report.providerMessageId],
     );
     if (!row) return false;
-    await this.record(row.parcours_id, row.message_id, row.channel, report.outcome, report.providerEvent);
+    await this.record(row.parcours_id, row.message_id, row.channel, report.outcome);
     return true;
   }
 
@@ -200,14 +206,14 @@ export class DeliveryRecorder {
     messageId: string,
     channel: Channel,
     outcome: 'sent' | 'delivered' | 'failed' | 'bounced',
-    providerEvent: string = outcome,
   ): Promise<void> {
     const reportedOn: BusinessDate = parisDate(this.clock());
     try {
       await this.run(
         parcoursId,
         { type: 'ReportMessageDelivery', messageId, channel, outcome, reportedOn },
-        `delivery:${messageId}:${channel}:${providerEvent}`,
+        // One report per outcome: the provider's "accepted" and the sending's "sent" are the same fact.
+        `delivery:${messageId}:${channel}:${outcome}`,
       );
     } catch (error) {
       // A parcours closed or erased since takes no report: the outbox row keeps the outcome.

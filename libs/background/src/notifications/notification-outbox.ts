@@ -1,4 +1,4 @@
-import { parisDate } from '@parcours/domain';
+import { addDays, BusinessDate, parisDate } from '@parcours/domain';
 import { EventStore, migrate, Migration, RecordedEvent, SqlClient } from '@parcours/event-store';
 
 /**
@@ -54,6 +54,14 @@ export const NOTIFICATION_OUTBOX_MIGRATIONS: Migration[] = [
  */
 export const RECORDED_AFTER_THE_FACT_DAYS = 1;
 
+/**
+ * A message not sent within this many days of its day is not sent any more (project rule): an
+ * invitation or a reminder arriving a week late would mislead the person. Read that late by the
+ * outbox (the history before sending was switched on), it is skipped; left that late by a provider
+ * away, it is recorded as failed.
+ */
+export const MAX_SEND_DELAY_DAYS = 2;
+
 export interface OutboxRow {
   message_id: string;
   channel: 'email' | 'sms' | 'letter';
@@ -76,10 +84,13 @@ export const OUTBOX_COLUMNS =
 type NewRow = Pick<
   OutboxRow,
   'message_id' | 'channel' | 'parcours_id' | 'template_code' | 'template_version' | 'about_id' | 'sent_on'
-> & { skipped: boolean };
+> & { skipped?: 'recorded_after_the_fact' | 'too_old' };
 
-/** The rows a recorded event asks for: one per channel of a message, none for any other event. */
-export function outboxRowsOf(e: RecordedEvent): NewRow[] {
+/**
+ * The rows a recorded event asks for, read on `today`: one per channel of a
+ * message, none for any other event.
+ */
+export function outboxRowsOf(e: RecordedEvent, today: BusinessDate): NewRow[] {
   if (!e.streamId.startsWith('parcours-')) return [];
   const d = e.data as {
     invitationId?: string;
@@ -106,14 +117,19 @@ export function outboxRowsOf(e: RecordedEvent): NewRow[] {
       return [];
   }
   const recordedOn = parisDate(new Date(e.metadata.recordedAt));
-  const daysLate = (Date.parse(recordedOn) - Date.parse(d.sentOn)) / 86_400_000;
+  const skipped =
+    d.sentOn < addDays(recordedOn, -RECORDED_AFTER_THE_FACT_DAYS)
+      ? 'recorded_after_the_fact'
+      : d.sentOn < addDays(today, -MAX_SEND_DELAY_DAYS)
+        ? 'too_old'
+        : undefined;
   return d.channels.map((channel) => ({
     ...message,
     channel,
     parcours_id: e.streamId.slice('parcours-'.length),
     template_version: d.templateVersion,
     sent_on: d.sentOn,
-    skipped: daysLate > RECORDED_AFTER_THE_FACT_DAYS,
+    ...(skipped ? { skipped } : {}),
   }));
 }
 
@@ -122,6 +138,7 @@ export class NotificationOutbox {
   constructor(
     private readonly store: EventStore,
     private readonly sql: SqlClient,
+    private readonly clock: () => Date,
     private readonly pageSize = 500,
   ) {}
 
@@ -129,15 +146,20 @@ export class NotificationOutbox {
     await migrate(this.sql, NOTIFICATION_OUTBOX_MIGRATIONS, 'notification_outbox_migrations');
   }
 
-  /** Reads one page of the log after the checkpoint; returns how many events it moved past. */
-  async feed(): Promise<number> {
+  /**
+   * Reads one page of the log after the checkpoint; returns how many events
+   * it moved past. With `record: false` (no channel configured) it only moves
+   * past them: messages recorded while sending is off are never sent later.
+   */
+  async feed({ record = true } = {}): Promise<number> {
     const [checkpoint] = await this.sql.query<{ position: string | null }>(
       'select position from notification_outbox_checkpoint where id = 1',
     );
     const after = checkpoint?.position ?? undefined;
     const page = await this.store.readAll({ after, maxCount: this.pageSize });
     if (page.events.length === 0 || page.position === undefined) return 0;
-    const rows = page.events.flatMap(outboxRowsOf);
+    const today = parisDate(this.clock());
+    const rows = record ? page.events.flatMap((e) => outboxRowsOf(e, today)) : [];
     const moved = await this.sql.transaction(async (tx) => {
       // Another worker may have moved the checkpoint since: then this page is its work, not ours.
       const [locked] = await tx.query<{ position: string | null }>(
@@ -149,10 +171,9 @@ export class NotificationOutbox {
           `insert into notification_outbox
              (message_id, channel, parcours_id, template_code, template_version, about_id, sent_on, status, error_code, settled_at)
            select m, c, p, t, v, a, s::date,
-                  case when k then 'skipped' else 'pending' end,
-                  case when k then 'recorded_after_the_fact' end,
-                  case when k then now() end
-           from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::boolean[])
+                  case when k is null then 'pending' else 'skipped' end, k,
+                  case when k is null then null else now() end
+           from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
              as r(m, c, p, t, v, a, s, k)
            on conflict (message_id, channel) do nothing`,
           [
@@ -163,7 +184,7 @@ export class NotificationOutbox {
             rows.map((r) => r.template_version),
             rows.map((r) => r.about_id),
             rows.map((r) => r.sent_on),
-            rows.map((r) => r.skipped),
+            rows.map((r) => r.skipped ?? null),
           ],
         );
       await tx.query('update notification_outbox_checkpoint set position = $1 where id = 1', [page.position]);
@@ -173,9 +194,9 @@ export class NotificationOutbox {
   }
 
   /** Feeds until the log is read through as far as it can be read now. */
-  async feedAll(): Promise<number> {
+  async feedAll(options: { record?: boolean } = {}): Promise<number> {
     let total = 0;
-    for (let n = await this.feed(); n > 0; n = await this.feed()) total += n;
+    for (let n = await this.feed(options); n > 0; n = await this.feed(options)) total += n;
     return total;
   }
 

@@ -72,15 +72,23 @@ const household = objectSchema({
 
 /** HH:MM, 00:00 to 23:59. */
 export const APPOINTMENT_TIME_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
-/** An e-mail address: one @, a dot in the domain, no space nor angle bracket (at most 254 characters, below). */
-export const EMAIL_PATTERN = '^[^\\s@<>]+@[^\\s@<>]+\\.[^\\s@<>]+$';
+/**
+ * An e-mail address: one @, a dot in the domain, none of the characters that would make it a list, a
+ * display name or a comment in a mail header (space , ; : < > ( ) " [ ] and backslash) — at most 254
+ * characters, below.
+ */
+export const EMAIL_PATTERN =
+  '^[^\\s@<>,;:()"\\[\\]\\\\]+@[^\\s@<>,;:()"\\[\\]\\\\]+\\.[^\\s@<>,;:()"\\[\\]\\\\]+$';
 /** A French phone number: 0 and nine digits, or +33 / +262 … and the nine digits, spaces and dots allowed between pairs. */
 export const PHONE_PATTERN =
   '^(0|\\+33 ?|\\+262 ?|\\+590 ?|\\+594 ?|\\+596 ?|\\+269 ?)[1-9]([ .]?[0-9]{2}){4}$';
+/** What a line printed or shown to the person never holds: control characters and the marks that reorder text. */
+const UNPRINTABLE =
+  '\\u0000-\\u001F\\u007F-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uD800-\\uDFFF';
 /** A line of an address (AFNOR NF Z10-011): 1 to 38 printable characters. */
-export const ADDRESS_LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]{1,38}$';
+export const ADDRESS_LINE_PATTERN = `^[^${UNPRINTABLE}]{1,38}$`;
 /** A short text on one line (a place): no control character. */
-export const ONE_LINE_TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]+$';
+export const ONE_LINE_TEXT_PATTERN = `^[^${UNPRINTABLE}]+$`;
 /** A French postcode: five digits. */
 export const POSTCODE_PATTERN = '^[0-9]{5}$';
 

@@ -28,7 +28,7 @@ describe('parcours invariants over random command sessions', () => {
     );
     // The sessions reach every event type, so the property says something about each (a fixed sample: no flaky count).
     const seen = new Set(
-      fc.sample(arbitrarySession, { numRuns: 1500, seed: 1 }).flatMap((steps) => append(play(steps).events)),
+      fc.sample(arbitrarySession, { numRuns: 2500, seed: 1 }).flatMap((steps) => append(play(steps).events)),
     );
     expect(Object.keys(PARCOURS_EVENT_SCHEMAS).filter((t) => !seen.has(t))).toEqual([]);
   });

@@ -60,7 +60,7 @@ type ReferenceEventType = ReferenceEvent['type'];
 type ReferenceData<T extends ReferenceEventType> = Extract<ReferenceEvent, { type: T }>['data'];
 
 /** An https address of at most 200 characters, without space, quote or angle bracket. */
-export const HTTPS_URL_PATTERN = '^https://[^\\s<>"]{3,192}$';
+export const HTTPS_URL_PATTERN = '^https://[^\\s<>"\\u0000-\\u001F\\u007F-\\u009F]{3,192}$';
 
 /** How the person reaches an organisme: what its messages give (all optional, the organisme is registered without). */
 const ORGANISATION_CONTACT = {

@@ -93,6 +93,7 @@ const KINDS = [
   'ErasePerson',
   'SetActivityPlan',
   'RecordActivityHours',
+  'RecordContactDetails',
   'SendInvitation',
   'SendConvocation',
   'SendReminder',
@@ -292,6 +293,25 @@ function commandFor(s: ParcoursState, x: Step, on: BusinessDate): ParcoursComman
         sentOn: on,
         channels: [pickFrom(MESSAGE_CHANNELS, x.variant)],
         templateVersion: 1,
+        ...(x.flag ? { time: '09:30', place: 'Maison du Département, Arras' } : {}),
+      };
+    case 'RecordContactDetails':
+      // Some steps give no coordinates at all: refused (CONTACT_REQUIRED).
+      return {
+        type: 'RecordContactDetails',
+        recordedOn: on,
+        ...(x.flag ? { civility: 'madame' as const } : {}),
+        ...((x.pick & 1) === 1 ? { email: 'personne@example.org' } : {}),
+        ...((x.pick & 2) === 2 ? { phone: '06 12 34 56 78' } : {}),
+        ...((x.pick & 4) === 4
+          ? {
+              postalAddress: {
+                lines: ['Madame Martin', '3 rue Émile Zola'],
+                postcode: '62000',
+                city: 'ARRAS',
+              },
+            }
+          : {}),
       };
     case 'SendReminder':
       return x.flag

@@ -60,7 +60,8 @@ export class SmtpEmailSender implements NotificationSender<'email'> {
     try {
       const info = await this.transporter.sendMail({
         from: this.config.from,
-        to: notification.recipient.email,
+        // One address, never read as a list ("a@x.fr, b@y.fr") nor as a display name.
+        to: { name: '', address: notification.recipient.email },
         subject: notification.subject,
         text: notification.body,
         headers: {

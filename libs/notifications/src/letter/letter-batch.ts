@@ -116,6 +116,30 @@ export class LetterBatch implements NotificationSender<'letter'> {
     return { day, pdfPath, manifestPath, letters: letters.length, pages };
   }
 
+  /** The days before `day` whose letters wait in the spool (a batch not written: the worker was stopped that day). */
+  async pendingDays(day: string): Promise<string[]> {
+    const days = await fs.readdir(path.join(this.config.directory, 'spool')).catch(() => [] as string[]);
+    return days.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && d < day).sort();
+  }
+
+  /** The ids of the letters waiting in a day's spool. */
+  async spooled(day: string): Promise<string[]> {
+    const names = await fs.readdir(this.spoolDirectory(day)).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length));
+  }
+
+  /** Takes a letter out of a day's spool before its batch is written (the person was erased): true if it was there. */
+  async withdraw(day: string, notificationId: string): Promise<boolean> {
+    if (!UUID.test(notificationId)) return false;
+    try {
+      await fs.rm(path.join(this.spoolDirectory(day), `${notificationId}.json`));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
   /** The current day of the batch, in the configured time zone. */
   today(): string {
     return dayIn(this.now(), this.timeZone);

@@ -108,11 +108,8 @@ export class HttpSmsSender implements NotificationSender<'sms'> {
     const answer = await readJson(response);
     if (response.status === 200 || response.status === 201) {
       const messageId = answer?.messageId;
-      if (typeof messageId !== 'number' && typeof messageId !== 'string')
-        throw new ProviderUnavailableError(
-          'sms',
-          `SMS provider answered ${response.status} without messageId`,
-        );
+      // Accepted without an id: sent all the same (sending again would send twice), its delivery reports unmatched.
+      if (typeof messageId !== 'number' && typeof messageId !== 'string') return { status: 'sent' };
       return { status: 'sent', providerMessageId: String(messageId) };
     }
     if (response.status === 400) {

@@ -208,7 +208,7 @@ export function recordContactDetails(
   ctx: DecisionContext,
 ): ParcoursEvent[] {
   requireOpen(s, ctx, c.recordedOn);
-  notFuture(ctx, c.recordedOn, 'recordedOn');
+  pastDateInCycle(s, ctx, c.recordedOn, 'recordedOn');
   const channels = [
     ...(c.email ? (['email'] as const) : []),
     ...(c.phone ? (['sms'] as const) : []),
