@@ -182,13 +182,33 @@ describe('the hours done each week, against the plan', () => {
       field: 'shortfallReason',
     },
     {
-      name: 'a contract ended by the exit from the RSA',
+      name: 'a week after the exit from the RSA that ended the contract',
       history: [...followed(), contract, history.exited('2025-04-30')],
-      command: hours,
-      code: 'CONTRACT_CLOSED',
-      field: 'contractId',
+      command: { ...hours, weekOf: '2025-05-05' },
+      code: 'WEEK_OUTSIDE_CONTRACT',
+      field: 'weekOf',
     },
   ])('refuses $name', refuses);
+
+  it.each([
+    [
+      'its bilan',
+      { type: 'ContractReviewed', data: { contractId: 'c-1', reviewedOn: '2025-03-03', outcome: 'renewal' } },
+    ],
+    ['the exit from the RSA', history.exited('2025-04-30')],
+  ] as [string, ParcoursEvent][])(
+    "takes a partner's late report of a week done before %s closed the contract",
+    (_, closing) => {
+      given([...followed(), contract, planSet(), closing])
+        .when({ ...hours, source: 'partner' })
+        .then([
+          {
+            type: 'ActivityHoursRecorded',
+            data: { contractId: 'c-1', weekOf: '2025-02-10', hours: 12, source: 'partner' },
+          },
+        ]);
+    },
+  );
 });
 
 describe('a manquement for hours not done names its weeks (DOMAIN.md §4.1, §4.2)', () => {

@@ -184,7 +184,15 @@ export function recordActivityHours(
   ctx: DecisionContext,
 ): ParcoursEvent[] {
   requireOpen(s, ctx, c.weekOf);
-  const contract = openContract(s, c.contractId);
+  // A contract closed since (bilan, exit) still takes the hours of its weeks: a partner's report comes
+  // days after the week, and the hours then done count (the week must fall within the contract, below).
+  const contract = found(lookup(s.contracts, c.contractId), 'CONTRACT_NOT_FOUND', "Ce contrat n'existe pas.");
+  rule(
+    contract.cycle === s.cycle,
+    'CONTRACT_CLOSED',
+    'Ce contrat appartient à un cycle terminé : son activité ne se déclare plus.',
+    'contractId',
+  );
   rule(
     ((daysBetween(A_MONDAY, c.weekOf) % 7) + 7) % 7 === 0,
     'WEEK_MUST_START_ON_MONDAY',
