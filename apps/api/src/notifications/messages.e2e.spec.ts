@@ -18,6 +18,7 @@ import {
   TestApi,
   tokens,
 } from '../../../../test/support/api';
+import { listenInRange } from '../../../../test/support/ports';
 
 /**
  * The Done-when of the invitations and convocations (DOMAIN.md §3.2, CASF L262-37): a parcours is invited
@@ -28,22 +29,6 @@ import {
  */
 const PORTS = { from: 2700, to: 2749 };
 const WEBHOOK_SECRET = 'webhook-secret-of-the-sms-provider-0123456789';
-
-async function listenInRange(server: net.Server): Promise<number> {
-  for (let port = PORTS.from; port <= PORTS.to; port++) {
-    const ok = await new Promise<boolean>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) =>
-        error.code === 'EADDRINUSE' ? resolve(false) : reject(error);
-      server.once('error', onError);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', onError);
-        resolve(true);
-      });
-    });
-    if (ok) return port;
-  }
-  throw new Error(`no free port in ${PORTS.from}-${PORTS.to}`);
-}
 
 interface Mail {
   day: string;
@@ -108,7 +93,7 @@ describe('messages to the person: invited, reminded, convened, absent, in breach
           .catch(callback);
       },
     });
-    const smtpPort = await listenInRange(smtp.server as unknown as net.Server);
+    const smtpPort = await listenInRange(smtp.server as unknown as net.Server, PORTS);
     let nextSmsId = 1000;
     provider = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -131,7 +116,7 @@ describe('messages to the person: invited, reminded, convened, absent, in breach
         res.end(JSON.stringify({ messageId, reference: `ref-${messageId}` }));
       });
     });
-    const smsPort = await listenInRange(provider);
+    const smsPort = await listenInRange(provider, PORTS);
     letterDir = await fs.mkdtemp(path.join(os.tmpdir(), 'parcours-letters-'));
 
     api = await startApi('postgres', () => now, {

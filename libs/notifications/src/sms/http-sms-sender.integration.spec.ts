@@ -3,6 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { ProviderUnavailableError, SmsNotification } from '../notification';
 import { renderMessage } from '../templates';
+import { listenInRange } from '../../../../test/support/ports';
 import { HttpSmsSender, SMS_PATH } from './http-sms-sender';
 
 /** A stub of the provider's HTTP API in the process, on a port of 2650–2699. */
@@ -14,22 +15,6 @@ interface Captured {
   url?: string;
   headers: http.IncomingHttpHeaders;
   body: unknown;
-}
-
-async function listenInRange(server: net.Server): Promise<number> {
-  for (let port = PORTS.from; port <= PORTS.to; port++) {
-    const ok = await new Promise<boolean>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) =>
-        error.code === 'EADDRINUSE' ? resolve(false) : reject(error);
-      server.once('error', onError);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', onError);
-        resolve(true);
-      });
-    });
-    if (ok) return port;
-  }
-  throw new Error(`no free port in ${PORTS.from}-${PORTS.to}`);
 }
 
 describe('HttpSmsSender against a stub of the provider', () => {
@@ -54,7 +39,7 @@ describe('HttpSmsSender against a stub of the provider', () => {
         res.end(JSON.stringify(answer.body));
       });
     });
-    baseUrl = `http://127.0.0.1:${await listenInRange(server)}`;
+    baseUrl = `http://127.0.0.1:${await listenInRange(server, PORTS)}`;
   });
 
   afterAll(async () => {
@@ -139,7 +124,7 @@ describe('HttpSmsSender against a stub of the provider', () => {
 
   it('throws when the provider cannot be reached', async () => {
     const probe = net.createServer();
-    const port = await listenInRange(probe);
+    const port = await listenInRange(probe, PORTS);
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     await expect(sender(`http://127.0.0.1:${port}`).send(reminder('0612345678'))).rejects.toBeInstanceOf(
       ProviderUnavailableError,
