@@ -21,7 +21,9 @@ import { arbitrarySession, play } from '../libs/domain/src/testing/random-sessio
 import { EventToAppend, PgSqlClient, SqlEventStore } from '../libs/event-store/src';
 import {
   computeIndicators,
+  computeIndicatorsInSql,
   loadFacts,
+  SQL_DEFINITIONS,
   parcoursProjection,
   ProjectionRunner,
   queryEcheances,
@@ -251,6 +253,21 @@ async function queries(sql: PgSqlClient, asOf: string): Promise<QueryFigure[]> {
     await timeQuery(`indicators 2025 asOf=${asOf}`, 20, () => indicators('departement', asOf), {
       ms: 60_000,
       calls: 3,
+    }),
+  );
+  // The indicators whose definitions are counted in SQL so far, each way: loaded into Node, and in PostgreSQL.
+  const inSql = Object.keys(SQL_DEFINITIONS);
+  figures.push(
+    await timeQuery(`${inSql.length} indicators 2025 (Node, facts loaded)`, 20, async () => {
+      const snapshot = await loadFacts(sql);
+      const report = computeIndicators(snapshot, YEAR, 'territory', inSql);
+      return `${snapshot.facts.length} cycles, ${report.groups.length} groups`;
+    }),
+  );
+  figures.push(
+    await timeQuery(`${inSql.length} indicators 2025 (SQL)`, 20, async () => {
+      const report = (await computeIndicatorsInSql(sql, YEAR, 'territory', inSql))!;
+      return `${report.groups.length} groups, the same figures`;
     }),
   );
   figures.push(

@@ -13,3 +13,4 @@ export * from './indicators/export';
 export * from './projections';
 export * from './persons/person-index';
 export * from './persons/person-directory';
+export * from './indicators/sql-definitions';

@@ -6,6 +6,7 @@ import { lookup, parisDate } from '@parcours/domain';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import {
   computeIndicators,
+  computeIndicatorsInSql,
   exportIndicators,
   FactsSnapshot,
   INDICATORS,
@@ -25,9 +26,14 @@ import { Doc, DocumentRoles } from '../http/openapi';
 import { EcheancesQuery, ExportQuery, IndicatorsQuery, PortfolioQuery, SupervisionQuery } from './read.dto';
 import { readScopeOf } from './read-scope';
 
+/** The territoire whose figures the caller sees: a SLAI's own, or all. */
+const territoryOf = (who: Identity) => (who.role === 'slai' ? who.territory : undefined);
+
 /**
  * The read side: every answer comes from the read models the worker keeps up
- * to date, except indicators "as of" a past date, recomputed from the log.
+ * to date (indicators from the cycles' facts, "as of" a past date from the
+ * versions known then; counted by PostgreSQL when every figure asked has its
+ * SQL form).
  */
 @DocumentRoles()
 @ApiBearerAuth()
@@ -154,8 +160,7 @@ export class ReadController {
 
   /** A SLAI sees its territoire's figures; the État and the Département see everything. */
   private async snapshot(who: Identity, asOf: string | undefined): Promise<FactsSnapshot> {
-    const territory = who.role === 'slai' ? who.territory : undefined;
-    return loadFacts(this.sql, territory, asOf);
+    return loadFacts(this.sql, territoryOf(who), asOf);
   }
 
   private checkPeriod(from: string, to: string, asOf?: string) {
@@ -197,13 +202,11 @@ export class ReadController {
         message: `Indicateurs inconnus : ${unknown.join(', ')}.`,
         field: 'codes',
       });
-    return computeIndicators(
-      await this.snapshot(who, q.asOf),
-      { from: q.from, to: q.to },
-      q.groupBy ?? 'departement',
-      codes,
-      q.asOf,
-    );
+    const period = { from: q.from, to: q.to };
+    const groupBy = q.groupBy ?? 'departement';
+    // Counted by PostgreSQL when every figure asked has its SQL form (the same figures: sql-definitions.ts).
+    const counted = await computeIndicatorsInSql(this.sql, period, groupBy, codes, territoryOf(who), q.asOf);
+    return counted ?? computeIndicators(await this.snapshot(who, q.asOf), period, groupBy, codes, q.asOf);
   }
 
   @Doc(

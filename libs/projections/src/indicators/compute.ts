@@ -11,6 +11,7 @@ import {
   versionsForPeriod,
 } from './definitions';
 import { Period } from './facts';
+import { SqlFigure, sqlDefinitionOf } from './sql-definitions';
 
 export const GROUP_BYS = ['departement', 'territory', 'organisation', 'referent'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -77,6 +78,126 @@ function groupOf(c: CycleFacts, groupBy: GroupBy): string {
   }
 }
 
+/** One figure to compute: a definition version under one set of parameter values. */
+export interface FigureSpec {
+  version: DefinitionVersion;
+  parameters: Parameters;
+}
+
+/**
+ * What a report computes, whatever computes it (Node over the facts, or SQL
+ * where the data are): for each chosen indicator, the definition version in
+ * force at the end of the period under the parameters then in force, and the
+ * other (definition version, parameter version) pairs of the period, each
+ * distinct figure once.
+ */
+export interface ReportPlan {
+  parametersVersion: number;
+  definitionsVersion: string;
+  indicators: {
+    definition: IndicatorDefinition;
+    main: FigureSpec;
+    parameters: Record<string, unknown>;
+    others: (FigureSpec & { parametersVersion: number; values: Record<string, unknown> })[];
+  }[];
+}
+
+export function planReport(
+  book: ParameterBook,
+  period: Period,
+  codes?: string[],
+  asOf?: BusinessDate,
+): ReportPlan {
+  const version = parameterVersionAt(book.versions, period.to);
+  const p = version?.values ?? DEFAULT_PARAMETERS;
+  const parametersVersion = version?.version ?? 0;
+  const chosen = codes?.length ? INDICATORS.filter((d) => codes.includes(d.code)) : INDICATORS;
+  // The parameter versions that applied during the period: the one in force at its start and any taking effect within it.
+  const atStart = parameterVersionAt(book.versions, period.from) ?? {
+    version: 0,
+    values: DEFAULT_PARAMETERS,
+  };
+  const candidates = [
+    { version: parametersVersion, values: p },
+    atStart,
+    ...book.versions.filter((v) => v.effectiveFrom > period.from && v.effectiveFrom <= period.to),
+  ];
+  const valuesOf = (v: DefinitionVersion, values: Parameters) =>
+    Object.fromEntries(v.parameters.map((k) => [k, values[k]]));
+  const versionsOf = new Map(INDICATORS.map((d) => [d.code, versionsForPeriod(d, period, asOf)]));
+  return {
+    parametersVersion,
+    definitionsVersion: definitionsVersionOf(
+      INDICATORS.flatMap((d) =>
+        [versionsOf.get(d.code)!.main, ...versionsOf.get(d.code)!.others].map((v) => ({
+          code: d.code,
+          version: v.version,
+        })),
+      ),
+    ),
+    indicators: chosen.map((d) => {
+      const { main, others: olderDefinitions } = versionsOf.get(d.code)!;
+      const others: ReportPlan['indicators'][number]['others'] = [];
+      for (const v of [main, ...olderDefinitions]) {
+        const seen = new Set(v === main ? [JSON.stringify(valuesOf(v, p))] : []);
+        for (const pv of candidates) {
+          const key = JSON.stringify(valuesOf(v, pv.values));
+          if (seen.has(key)) continue;
+          seen.add(key);
+          others.push({
+            version: v,
+            parameters: pv.values,
+            parametersVersion: pv.version,
+            values: valuesOf(v, pv.values),
+          });
+        }
+      }
+      return { definition: d, main: { version: main, parameters: p }, parameters: valuesOf(main, p), others };
+    }),
+  };
+}
+
+/** The report of a plan, each figure of each group given by `figure`. */
+export function assembleReport(
+  plan: ReportPlan,
+  period: Period,
+  groupBy: GroupBy,
+  groups: string[],
+  figure: (group: string, spec: FigureSpec) => IndicatorResult,
+  asOf?: BusinessDate,
+): IndicatorReport {
+  return {
+    from: period.from,
+    to: period.to,
+    groupBy,
+    asOf,
+    parametersVersion: plan.parametersVersion,
+    definitionsVersion: plan.definitionsVersion,
+    groups: [...groups]
+      .sort((a, b) => a.localeCompare(b))
+      .map((group) => ({
+        group,
+        indicators: plan.indicators.map(({ definition, main, parameters, others }) => ({
+          code: definition.code,
+          version: main.version.version,
+          effectiveFrom: main.version.effectiveFrom,
+          label: main.version.label,
+          unit: main.version.unit,
+          parameters,
+          ...figure(group, main),
+          otherVersions: others.length
+            ? others.map((o) => ({
+                definitionVersion: o.version.version,
+                parametersVersion: o.parametersVersion,
+                parameters: o.values,
+                ...figure(group, o),
+              }))
+            : undefined,
+        })),
+      })),
+  };
+}
+
 /**
  * Computes every indicator (or the chosen ones) for a period, for the whole
  * département or by group, under the definitions known at `asOf` (all of
@@ -89,10 +210,6 @@ export function computeIndicators(
   codes?: string[],
   asOf?: BusinessDate,
 ): IndicatorReport {
-  const version = parameterVersionAt(snapshot.book.versions, period.to);
-  const p = version?.values ?? DEFAULT_PARAMETERS;
-  const parametersVersion = version?.version ?? 0;
-  const chosen = codes?.length ? INDICATORS.filter((d) => codes.includes(d.code)) : INDICATORS;
   const population = snapshot.facts;
   const groups = new Map<string, CycleFacts[]>();
   for (const c of population) {
@@ -102,73 +219,14 @@ export function computeIndicators(
     else groups.set(g, [c]);
   }
   if (groupBy === 'departement' && !groups.has('all')) groups.set('all', []);
-  // The parameter versions that applied during the period: the one in force at its start and any taking effect within it.
-  const atStart = parameterVersionAt(snapshot.book.versions, period.from) ?? {
-    version: 0,
-    values: DEFAULT_PARAMETERS,
-  };
-  const candidates = [
-    { version: parametersVersion, values: p },
-    atStart,
-    ...snapshot.book.versions.filter((v) => v.effectiveFrom > period.from && v.effectiveFrom <= period.to),
-  ];
-  const valuesOf = (v: DefinitionVersion, values: Parameters) =>
-    Object.fromEntries(v.parameters.map((k) => [k, values[k]]));
-  const versionsOf = new Map(INDICATORS.map((d) => [d.code, versionsForPeriod(d, period, asOf)]));
-
-  /** Every (definition version, parameter version) pair of the period but the main one, each distinct figure once. */
-  function others(d: IndicatorDefinition, facts: CycleFacts[]): OtherVersionFigure[] | undefined {
-    const { main, others: olderDefinitions } = versionsOf.get(d.code)!;
-    const out: OtherVersionFigure[] = [];
-    for (const v of [main, ...olderDefinitions]) {
-      const seen = new Set(v === main ? [JSON.stringify(valuesOf(v, p))] : []);
-      for (const pv of candidates) {
-        const key = JSON.stringify(valuesOf(v, pv.values));
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({
-          definitionVersion: v.version,
-          parametersVersion: pv.version,
-          parameters: valuesOf(v, pv.values),
-          ...v.compute(facts, period, pv.values, population),
-        });
-      }
-    }
-    return out.length ? out : undefined;
-  }
-  return {
-    from: period.from,
-    to: period.to,
+  return assembleReport(
+    planReport(snapshot.book, period, codes, asOf),
+    period,
     groupBy,
+    [...groups.keys()],
+    (group, { version, parameters }) => version.compute(groups.get(group)!, period, parameters, population),
     asOf,
-    parametersVersion,
-    definitionsVersion: definitionsVersionOf(
-      INDICATORS.flatMap((d) =>
-        [versionsOf.get(d.code)!.main, ...versionsOf.get(d.code)!.others].map((v) => ({
-          code: d.code,
-          version: v.version,
-        })),
-      ),
-    ),
-    groups: [...groups.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([group, facts]) => ({
-        group,
-        indicators: chosen.map((d) => {
-          const v = versionsOf.get(d.code)!.main;
-          return {
-            code: d.code,
-            version: v.version,
-            effectiveFrom: v.effectiveFrom,
-            label: v.label,
-            unit: v.unit,
-            parameters: valuesOf(v, p),
-            ...v.compute(facts, period, p, population),
-            otherVersions: others(d, facts),
-          };
-        }),
-      })),
-  };
+  );
 }
 
 /**
@@ -183,21 +241,110 @@ export async function loadFacts(
   territory?: string,
   asOf?: BusinessDate,
 ): Promise<FactsSnapshot> {
+  const { where, params } = knownCycles(territory, asOf);
+  const rows = await sql.query<{ facts: CycleFacts }>(
+    `select facts from rm_cycle_facts where ${where} order by parcours_id, cycle`,
+    params,
+  );
+  return { facts: rows.map((r) => r.facts), book: await loadParameterBook(sql, asOf) };
+}
+
+/** The versions of the cycles' facts current now, or known at the end of `asOf`, of a territoire or all. */
+function knownCycles(territory: string | undefined, asOf: BusinessDate | undefined, first = 1) {
   const params: unknown[] = [];
   const where: string[] = [];
   if (asOf) {
     params.push(asOf);
-    where.push(`known_from <= $1::date and (known_to is null or known_to > $1::date)`);
+    where.push(`known_from <= $${first}::date and (known_to is null or known_to > $${first}::date)`);
   } else where.push('known_to is null');
   if (territory) {
     params.push(territory);
-    where.push(`territory = $${params.length}`);
+    where.push(`territory = $${first + params.length - 1}`);
   }
-  const rows = await sql.query<{ facts: CycleFacts }>(
-    `select facts from rm_cycle_facts where ${where.join(' and ')} order by parcours_id, cycle`,
-    params,
-  );
+  return { where: where.join(' and '), params };
+}
+
+/** The parameter versions recorded so far, or by the end of `asOf`. */
+async function loadParameterBook(sql: SqlQueryable, asOf?: BusinessDate): Promise<ParameterBook> {
   const [book] = await sql.query<{ doc: ParameterBook }>(`select doc from rm_parameter_book where id = 1`);
   const whole = book?.doc ?? { versions: [] };
-  return { facts: rows.map((r) => r.facts), book: asOf ? bookAsOf(whole, asOf) : whole };
+  return asOf ? bookAsOf(whole, asOf) : whole;
+}
+
+const GROUP_COLUMN: Record<GroupBy, string> = {
+  departement: `'all'`,
+  territory: 'territory',
+  organisation: `coalesce(organisation_id, 'none')`,
+  referent: `coalesce(referent_id, 'none')`,
+};
+
+/** Whether every figure of the plan has its SQL form (sql-definitions.ts). */
+export function computableInSql(plan: ReportPlan): boolean {
+  return plan.indicators.every(
+    (i) =>
+      sqlDefinitionOf(i.definition.code, i.main.version.version) &&
+      i.others.every((o) => sqlDefinitionOf(i.definition.code, o.version.version)),
+  );
+}
+
+/**
+ * The same report as computeIndicators over loadFacts, counted by PostgreSQL
+ * in one statement, without loading the facts: undefined when a figure asked
+ * has no SQL form yet (the caller computes it in the process then).
+ */
+export async function computeIndicatorsInSql(
+  sql: SqlQueryable,
+  period: Period,
+  groupBy: GroupBy = 'departement',
+  codes?: string[],
+  territory?: string,
+  asOf?: BusinessDate,
+): Promise<IndicatorReport | undefined> {
+  const plan = planReport(await loadParameterBook(sql, asOf), period, codes, asOf);
+  if (!computableInSql(plan)) return undefined;
+  const figures = new Map<FigureSpec, { figure: SqlFigure; alias: string }>();
+  const selected: string[] = [];
+  for (const i of plan.indicators) {
+    for (const spec of [i.main, ...i.others]) {
+      const figure = sqlDefinitionOf(i.definition.code, spec.version.version)!(spec.parameters);
+      const alias = `f${figures.size}`;
+      figures.set(spec, { figure, alias });
+      for (const [name, expression] of Object.entries(figure.aggregates))
+        selected.push(`${expression} as ${alias}_${name}`);
+    }
+  }
+  const known = knownCycles(territory, asOf, 3);
+  // A département is one group even when empty (an aggregate without GROUP BY answers one row).
+  const grouped = groupBy !== 'departement';
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await sql.query<Record<string, unknown>>(
+      `select ${GROUP_COLUMN[groupBy]} as grp${selected.map((s) => `, ${s}`).join('')}
+       from rm_cycle_facts where ${known.where}${grouped ? ' group by 1' : ''}`,
+      [period.from, period.to, ...known.params],
+    );
+  } catch (error) {
+    // Tables of an older version, serving while the new ones are rebuilt, have no columns to count on yet.
+    if ((error as { code?: string }).code === '42703') return undefined;
+    throw error;
+  }
+  const byGroup = new Map(rows.map((r) => [String(r.grp), r]));
+  return assembleReport(
+    plan,
+    period,
+    groupBy,
+    [...byGroup.keys()],
+    (group, spec) => {
+      const { figure, alias } = figures.get(spec)!;
+      const row = byGroup.get(group)!;
+      const values = Object.fromEntries(
+        Object.keys(figure.aggregates).map((name) => {
+          const v = row[`${alias}_${name}`];
+          return [name, v === null || v === undefined ? null : Number(v)];
+        }),
+      );
+      return figure.result(values);
+    },
+    asOf,
+  );
 }

@@ -1,6 +1,8 @@
 import { BusinessDate, parisDate } from '@parcours/domain';
 import type { SqlQueryable } from '@parcours/event-store';
 import type { TableNames } from '../engine/projection';
+import { firstAppointment, firstContract, firstOrientation } from '../indicators/facts';
+import type { CycleFacts } from './cycle-facts';
 import type { ParcoursView } from './view';
 
 /**
@@ -42,6 +44,36 @@ export interface FactVersionRow {
 }
 
 /**
+ * The dates of a cycle that do not depend on a period, as columns beside its
+ * facts, so that indicators can be counted where the data are (SQL) rather
+ * than in the process. Computed here by the very functions the indicators'
+ * Node definitions use, so both read the same first orientation, first
+ * appointment and first contract.
+ */
+export interface CycleColumns {
+  entered_on: BusinessDate;
+  registered_on: BusinessDate | null;
+  first_oriented_on: BusinessDate | null;
+  first_track: string | null;
+  first_organisation_kind: string | null;
+  first_appointment_for: BusinessDate | null;
+  first_contract_signed_on: BusinessDate | null;
+}
+
+export function cycleColumns(c: CycleFacts): CycleColumns {
+  const o = firstOrientation(c);
+  return {
+    entered_on: c.enteredOn,
+    registered_on: c.franceTravailRegisteredOn ?? null,
+    first_oriented_on: o?.notifiedOn ?? null,
+    first_track: o?.track ?? null,
+    first_organisation_kind: o?.organisationKind ?? null,
+    first_appointment_for: firstAppointment(c)?.scheduledFor ?? null,
+    first_contract_signed_on: firstContract(c)?.signedOn ?? null,
+  };
+}
+
+/**
  * Collects, while a batch is folded, the versions of the cycles' facts at the
  * end of each recording day, keeping only those that differ from the version
  * before.
@@ -49,7 +81,7 @@ export interface FactVersionRow {
 export class FactVersions {
   /** Last emitted (or stored) text of each cycle, by `parcoursId:cycle`. */
   private readonly last = new Map<string, string>();
-  private readonly versions = new Map<string, FactVersionRow[]>();
+  private readonly versions = new Map<string, (FactVersionRow & CycleColumns)[]>();
 
   /**
    * `stored`: the views as the read model held them before the batch. Their
@@ -69,7 +101,7 @@ export class FactVersions {
       if (this.last.get(key) === text) continue;
       this.last.set(key, text);
       const list = this.versions.get(key) ?? [];
-      const row: FactVersionRow = {
+      const row: FactVersionRow & CycleColumns = {
         parcours_id: v.parcoursId,
         cycle: c.cycle,
         known_from: day,
@@ -78,6 +110,7 @@ export class FactVersions {
         organisation_id: c.orientations[c.orientations.length - 1]?.organisationId ?? null,
         referent_id: c.referentId ?? null,
         facts: text,
+        ...cycleColumns(c),
       };
       const previous = list[list.length - 1];
       if (previous?.known_from === day) list[list.length - 1] = row;

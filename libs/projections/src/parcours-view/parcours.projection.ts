@@ -32,7 +32,9 @@ export const parcoursProjection: Projection = {
   // 3: the facts are stored as json (text): the indicators read them back as they were written, without the
   //    conversion from jsonb that took most of a département's load time.
   // 4: the portfolio has activity_short_weeks (weeks below the contract's hours without a reason).
-  version: 4,
+  // 5: the cycles' facts have their period-independent dates as columns (known-facts.ts, CycleColumns), which
+  //    the indicators computed in SQL read.
+  version: 5,
   tables: PARCOURS_TABLES,
   schema: (t: TableNames) => [
     // doc is json, not jsonb: its text is kept as written, keys in the fold's order, so that a cycle read
@@ -61,6 +63,8 @@ export const parcoursProjection: Projection = {
     `create table if not exists ${t('rm_cycle_facts')} (
        parcours_id text not null, cycle int not null, known_from date not null, known_to date,
        territory text not null, organisation_id text, referent_id text, facts json not null,
+       entered_on date not null, registered_on date, first_oriented_on date, first_track text,
+       first_organisation_kind text, first_appointment_for date, first_contract_signed_on date,
        primary key (parcours_id, cycle, known_from))`,
     `create index if not exists ${t('rm_cycle_facts')}_current on ${t('rm_cycle_facts')} (territory) where known_to is null`,
     `create index if not exists ${t('rm_cycle_facts')}_known on ${t('rm_cycle_facts')} (known_from, known_to)`,

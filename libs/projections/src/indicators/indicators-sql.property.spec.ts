@@ -1,0 +1,249 @@
+import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
+import {
+  addDays,
+  businessDateOf,
+  DEFAULT_PARAMETERS,
+  parcoursStreamId,
+  REFERENCE_STREAM,
+  STORED_EVENT_RULES,
+} from '@parcours/domain';
+import { PgliteSqlClient, SchemaCheckedEventStore, SqlEventStore } from '@parcours/event-store';
+import { arbitrarySession, play, Step } from '../../../domain/src/testing/random-sessions';
+import { createProjectionRunner } from '../projections';
+import { computeIndicators, computeIndicatorsInSql, GROUP_BYS, loadFacts, planReport } from './compute';
+import { INDICATORS } from './definitions';
+import { SQL_DEFINITIONS } from './sql-definitions';
+
+/**
+ * The indicators counted in SQL are the Node definitions' figures, exactly:
+ * on random parcours (the product's own command sessions, recorded days or
+ * weeks after their business dates), random periods, groupings, territoires,
+ * "as known at" dates and a parameter version changing within the period,
+ * the report computed by PostgreSQL equals the one computed over the facts.
+ */
+/** A step of a command session (random-sessions.ts): the kind, days after the previous step, and picks. */
+const step = (kind: Step['kind'], day: number, pick = 1, n = 0): Step => ({
+  kind,
+  day,
+  pick,
+  n,
+  flag: true,
+  variant: 0,
+});
+
+/**
+ * A parcours whose delays are drawn widely (entry → France Travail registration → orientation → first
+ * appointment → contract), so that every bound of the definitions (one month, 14 days, two months) falls
+ * on both sides; the random sessions orient ten days after entry.
+ */
+const timedSession: fc.Arbitrary<Step[]> = fc
+  .record({
+    entered: fc.integer({ min: 0, max: 330 }),
+    organisation: fc.constantFrom(0, 1),
+    registered: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
+    // Delays near the bounds (a month, two, three; 14 and 21 days) as often as anywhere else.
+    oriented: fc.oneof(
+      fc.integer({ min: 27, max: 32 }),
+      fc.integer({ min: 58, max: 63 }),
+      fc.integer({ min: 0, max: 100 }),
+    ),
+    appointment: fc.option(
+      fc.tuple(
+        fc.integer({ min: 0, max: 2 }),
+        fc.oneof(
+          fc.integer({ min: 12, max: 16 }),
+          fc.integer({ min: 19, max: 23 }),
+          fc.integer({ min: 0, max: 40 }),
+        ),
+      ),
+      { nil: undefined },
+    ),
+    contract: fc.option(
+      fc.oneof(
+        fc.integer({ min: 58, max: 63 }),
+        fc.integer({ min: 88, max: 94 }),
+        fc.integer({ min: 0, max: 120 }),
+      ),
+      { nil: undefined },
+    ),
+  })
+  .map(({ entered, organisation, registered, oriented, appointment, contract }) => [
+    step('Enter', entered, 0),
+    ...(registered === undefined ? [] : [step('RegisterWithFranceTravail', registered)]),
+    step('Orient', oriented, organisation),
+    step('AssignReferent', 0, organisation),
+    ...(appointment === undefined ? [] : [step('ScheduleAppointment', appointment[0], 1, appointment[1])]),
+    ...(contract === undefined ? [] : [step('SignContract', contract, 1, 26)]),
+  ]);
+
+describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan item 1)', () => {
+  const codes = Object.keys(SQL_DEFINITIONS);
+
+  it('has an SQL form only for codes and versions that exist', () => {
+    for (const [code, versions] of Object.entries(SQL_DEFINITIONS)) {
+      const d = INDICATORS.find((x) => x.code === code);
+      expect([
+        code,
+        Object.keys(versions).every((v) => d?.versions.some((x) => x.version === Number(v))),
+      ]).toEqual([code, true]);
+    }
+  });
+
+  it('gives no SQL report when a figure asked has no SQL form yet', async () => {
+    const plan = planReport({ versions: [] }, { from: '2025-01-01', to: '2025-12-31' }, [
+      'calpae.orientations_flow',
+    ]);
+    expect(plan.indicators).toHaveLength(1);
+    const sql = await PgliteSqlClient.open({ schema: 'indicators_sql_none' });
+    try {
+      const runner = createProjectionRunner(new SqlEventStore(sql), sql, {});
+      await new SqlEventStore(sql).migrate();
+      await runner.migrate();
+      expect(
+        await computeIndicatorsInSql(sql, { from: '2025-01-01', to: '2025-12-31' }, 'departement', [
+          'calpae.orientations_flow',
+        ]),
+      ).toBeUndefined();
+    } finally {
+      await sql.close();
+    }
+  });
+
+  it('counts the bounds as the Node definitions do: a month from 31 January, 14 days, two months', async () => {
+    const sql = await PgliteSqlClient.open({ schema: 'indicators_sql_bounds' });
+    try {
+      const inner = new SqlEventStore(sql);
+      await inner.migrate();
+      const store = new SchemaCheckedEventStore(inner, STORED_EVENT_RULES);
+      // Entered on 31 January or 15 January; oriented on either side of a month later (28 February is the
+      // month's end); the first appointment 13 to 15 days after; the contract on either side of two months.
+      for (const entered of [30, 14])
+        for (const oriented of [27, 28, 29, 30, 31, 32])
+          for (const [appointment, contract] of [
+            [13, 58],
+            [14, 59],
+            [15, 60],
+            [14, 61],
+            [14, 62],
+          ]) {
+            const parcoursId = randomUUID();
+            const steps = [
+              step('Enter', entered, 0),
+              step('Orient', oriented),
+              step('AssignReferent', 0),
+              step('ScheduleAppointment', 0, 1, appointment),
+              step('SignContract', contract, 1, 26),
+            ];
+            const events = play(steps, parcoursId).events;
+            expect(events.map((e) => e.type)).toContain('ContractSigned');
+            await store.appendToStream(
+              parcoursStreamId(parcoursId),
+              events.map((e) => ({
+                id: randomUUID(),
+                type: e.type,
+                data: e.data as unknown as Record<string, unknown>,
+              })),
+            );
+          }
+      const runner = createProjectionRunner(store, sql, { batchSize: 500 });
+      await runner.migrate();
+      await runner.catchUp('parcours');
+      const period = { from: '2025-01-01', to: '2025-05-31' };
+      const expected = computeIndicators(await loadFacts(sql), period, 'departement', codes);
+      // Both sides of every bound are there: the shares are neither 0 nor 1.
+      const shares = [
+        'calpae.oriented_within_1_month',
+        'calpae.first_appointments_within_2_weeks',
+        'calpae.first_contracts_within_2_months',
+      ].map((code) => expected.groups[0].indicators.find((i) => i.code === code)!.value!);
+      expect(shares.every((v) => v > 0 && v < 1)).toBe(true);
+      expect(await computeIndicatorsInSql(sql, period, 'departement', codes)).toEqual(expected);
+    } finally {
+      await sql.close();
+    }
+  }, 120_000);
+
+  it('on random parcours, periods, groupings and dates known', async () => {
+    const sql = await PgliteSqlClient.open({ schema: 'indicators_sql' });
+    let runs = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.tuple(fc.oneof(arbitrarySession, timedSession, timedSession), fc.integer({ min: 0, max: 60 })),
+            { minLength: 2, maxLength: 12 },
+          ),
+          fc.integer({ min: 0, max: 330 }),
+          fc.integer({ min: 0, max: 400 }),
+          fc.constantFrom(...GROUP_BYS),
+          fc.constantFrom(undefined, 'T1', 'ARRAGEOIS'),
+          fc.option(fc.integer({ min: 0, max: 420 }), { nil: undefined }),
+          async (sessions, start, length, groupBy, territory, asOfDay) => {
+            runs += 1;
+            await sql.exec('drop schema if exists indicators_sql cascade; create schema indicators_sql');
+            const inner = new SqlEventStore(sql);
+            await inner.migrate();
+            const store = new SchemaCheckedEventStore(inner, STORED_EVENT_RULES);
+            // A parameter version recorded on 1 March, in force from 1 June: a period across it has other figures.
+            await store.appendToStream(REFERENCE_STREAM, [
+              {
+                id: randomUUID(),
+                type: 'ParametersVersionSet',
+                data: {
+                  version: 1,
+                  effectiveFrom: '2025-06-01',
+                  values: {
+                    ...DEFAULT_PARAMETERS,
+                    orientationCalpaeMonths: 2,
+                    firstAppointmentIndicatorDays: 21,
+                    firstContractCalpaeMonths: 3,
+                  },
+                },
+                metadata: { recordedAt: '2025-03-01T10:00:00Z' },
+              },
+            ]);
+            for (const [steps, lag] of sessions) {
+              const parcoursId = randomUUID();
+              // Each event recorded `lag` days after its business date, in the order of its stream.
+              let recorded = Date.parse('2025-01-01T09:00:00Z');
+              for (const e of play(steps, parcoursId).events) {
+                const data = e.data as unknown as Record<string, unknown>;
+                const on = businessDateOf(e.type, data) ?? '2025-01-01';
+                recorded = Math.max(recorded + 60_000, Date.parse(`${addDays(on, lag)}T09:00:00Z`));
+                await store.appendToStream(parcoursStreamId(parcoursId), [
+                  {
+                    id: randomUUID(),
+                    type: e.type,
+                    data,
+                    metadata: { recordedAt: new Date(recorded).toISOString() },
+                  },
+                ]);
+              }
+            }
+            const runner = createProjectionRunner(store, sql, { batchSize: 50 });
+            await runner.migrate();
+            await runner.catchUp('parcours');
+
+            const period = { from: addDays('2025-01-01', start), to: addDays('2025-01-01', start + length) };
+            const asOf = asOfDay === undefined ? undefined : addDays('2025-01-01', asOfDay);
+            const expected = computeIndicators(
+              await loadFacts(sql, territory, asOf),
+              period,
+              groupBy,
+              codes,
+              asOf,
+            );
+            const counted = await computeIndicatorsInSql(sql, period, groupBy, codes, territory, asOf);
+            expect(counted).toEqual(expected);
+          },
+        ),
+        // A failure is reported as found: shrinking sessions of a hundred steps would take minutes.
+        { numRuns: 60, seed: 20251203, endOnFailure: true },
+      );
+    } finally {
+      await sql.close();
+    }
+    expect(runs).toBe(60);
+  }, 600_000);
+});
