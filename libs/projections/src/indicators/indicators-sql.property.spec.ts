@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import {
   addDays,
+  addMonths,
   businessDateOf,
   DEFAULT_PARAMETERS,
   parcoursStreamId,
@@ -40,9 +41,11 @@ const step = (kind: Step['kind'], day: number, pick = 1, n = 0): Step => ({
 const timedSession: fc.Arbitrary<Step[]> = fc
   .record({
     entered: fc.integer({ min: 0, max: 330 }),
-    organisation: fc.constantFrom(0, 1),
+    // [Orient's pick, AssignReferent's pick]: social at France Travail, employment at the CCAS,
+    // socio-professional (équilibré) at the CCAS or at France Travail.
+    orientation: fc.constantFrom<[number, number]>([0, 0], [1, 1], [5, 1], [2, 0]),
     registered: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
-    // Delays near the bounds (a month, two, three; 14 and 21 days) as often as anywhere else.
+    // Delays near the bounds (a month, two, three; 14, 15 and 21 days; a year) as often as anywhere else.
     oriented: fc.oneof(
       fc.integer({ min: 27, max: 32 }),
       fc.integer({ min: 58, max: 63 }),
@@ -56,25 +59,40 @@ const timedSession: fc.Arbitrary<Step[]> = fc
           fc.integer({ min: 19, max: 23 }),
           fc.integer({ min: 0, max: 40 }),
         ),
+        fc.option(fc.oneof(fc.integer({ min: 13, max: 17 }), fc.integer({ min: 0, max: 30 })), {
+          nil: undefined,
+        }),
       ),
       { nil: undefined },
     ),
     contract: fc.option(
-      fc.oneof(
-        fc.integer({ min: 58, max: 63 }),
-        fc.integer({ min: 88, max: 94 }),
-        fc.integer({ min: 0, max: 120 }),
+      fc.tuple(
+        fc.oneof(
+          fc.integer({ min: 58, max: 63 }),
+          fc.integer({ min: 88, max: 94 }),
+          fc.integer({ min: 0, max: 120 }),
+        ),
+        fc.constantFrom(14, 15, 20, 26),
       ),
       { nil: undefined },
     ),
+    exit: fc.option(fc.oneof(fc.integer({ min: 150, max: 250 }), fc.integer({ min: 0, max: 400 })), {
+      nil: undefined,
+    }),
   })
-  .map(({ entered, organisation, registered, oriented, appointment, contract }) => [
+  .map(({ entered, orientation: [orient, referent], registered, oriented, appointment, contract, exit }) => [
     step('Enter', entered, 0),
     ...(registered === undefined ? [] : [step('RegisterWithFranceTravail', registered)]),
-    step('Orient', oriented, organisation),
-    step('AssignReferent', 0, organisation),
-    ...(appointment === undefined ? [] : [step('ScheduleAppointment', appointment[0], 1, appointment[1])]),
-    ...(contract === undefined ? [] : [step('SignContract', contract, 1, 26)]),
+    step('Orient', oriented, orient),
+    step('AssignReferent', 0, referent),
+    ...(appointment === undefined
+      ? []
+      : [
+          step('ScheduleAppointment', appointment[0], 1, appointment[1]),
+          ...(appointment[2] === undefined ? [] : [step('RecordAppointmentHeld', appointment[2])]),
+        ]),
+    ...(contract === undefined ? [] : [step('SignContract', contract[0], 1, contract[1])]),
+    ...(exit === undefined ? [] : [step('ExitRsa', exit)]),
   ]);
 
 describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan item 1)', () => {
@@ -130,13 +148,24 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
             const parcoursId = randomUUID();
             const steps = [
               step('Enter', entered, 0),
-              step('Orient', oriented),
+              step('Orient', oriented, oriented % 2 === 0 ? 5 : 1),
               step('AssignReferent', 0),
               step('ScheduleAppointment', 0, 1, appointment),
               step('SignContract', contract, 1, 26),
             ];
             const events = play(steps, parcoursId).events;
             expect(events.map((e) => e.type)).toContain('ContractSigned');
+            // Socio-professional ones leave the RSA on either side of a year after their orientation: recorded
+            // as the CAF flow would in 2026 (the sessions know no day after 2025).
+            const o = events.find((e) => e.type === 'Oriented')!.data as { notifiedOn: string };
+            if (oriented % 2 === 0)
+              events.push({
+                type: 'RsaExited',
+                data: {
+                  exitedOn: addDays(addMonths(o.notifiedOn, 12), contract % 3 === 0 ? 0 : 1),
+                  reason: 'income',
+                },
+              });
             await store.appendToStream(
               parcoursStreamId(parcoursId),
               events.map((e) => ({
@@ -156,6 +185,7 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
         'calpae.oriented_within_1_month',
         'calpae.first_appointments_within_2_weeks',
         'calpae.first_contracts_within_2_months',
+        'equilibre.exits_within_12_months',
       ].map((code) => expected.groups[0].indicators.find((i) => i.code === code)!.value!);
       expect(shares.every((v) => v > 0 && v < 1)).toBe(true);
       expect(await computeIndicatorsInSql(sql, period, 'departement', codes)).toEqual(expected);

@@ -28,6 +28,10 @@ const inPeriod = (column: string) => `(${column} between $1::date and $2::date)`
 const addMonths = (column: string, months: number) =>
   `(${column} + make_interval(months => ${whole(months)}))::date`;
 const addDays = (column: string, days: number) => `(${column} + ${whole(days)})`;
+const decimal = (n: number) => {
+  if (!Number.isFinite(n)) throw new Error(`a parameter counted in SQL must be a number, got ${n}`);
+  return String(n);
+};
 const whole = (n: number) => {
   if (!Number.isInteger(n)) throw new Error(`a parameter counted in SQL must be a whole number, got ${n}`);
   return String(n);
@@ -61,6 +65,11 @@ const middle = (days: string, where: string): SqlFigure => ({
 });
 
 const newEntrant = inPeriod('entered_on');
+const balancedOrientedIn = `${inPeriod('first_oriented_on')} and first_track = 'socio_professional'`;
+/** Soumis aux droits et devoirs at the end of the period: entered, not exited, not transferred by then. */
+const subjectAtEnd =
+  'entered_on <= $2::date and not coalesce(exited_on <= $2::date, false) ' +
+  'and not coalesce(transferred_on <= $2::date, false)';
 const orientedFirstOutsideFranceTravail = `${inPeriod('first_oriented_on')} and first_organisation_kind <> 'france_travail'`;
 const firstContractIn = inPeriod('first_contract_signed_on');
 
@@ -99,6 +108,33 @@ export const SQL_DEFINITIONS: Record<string, Record<number, SqlDefinition>> = {
   },
   'reseau_emploi.registration_to_contract_days_median': {
     1: () => middle('first_contract_signed_on - coalesce(registered_on, entered_on)', firstContractIn),
+  },
+  'equilibre.first_appointment_within_15_days': {
+    1: (p) =>
+      share(`first_held_on <= ${addDays('first_oriented_on', p.firstAppointmentDays)}`, balancedOrientedIn),
+  },
+  'equilibre.contract_rate': { 1: () => share('has_contract', balancedOrientedIn) },
+  'equilibre.weekly_hours_respected': {
+    1: (p) =>
+      share(
+        `first_contract_weekly_hours >= ${decimal(p.weeklyHoursTarget)}`,
+        `${balancedOrientedIn} and first_contract_signed_on is not null`,
+      ),
+  },
+  'equilibre.exits_within_12_months': {
+    1: (p) =>
+      share(`exited_on <= ${addMonths('first_oriented_on', p.balancedReviewMonths)}`, balancedOrientedIn),
+  },
+  'drees.subject_to_rights_and_duties': { 1: () => count(subjectAtEnd) },
+  'drees.orientation_delay_days_mean': {
+    1: () => average('first_oriented_on - demand_on', `${newEntrant} and first_oriented_on is not null`),
+  },
+  'drees.orientation_to_contract_days_mean': {
+    1: () =>
+      average(
+        'first_contract_signed_on - first_oriented_on',
+        `${newEntrant} and first_oriented_on is not null and first_contract_signed_on is not null`,
+      ),
   },
 };
 

@@ -51,25 +51,45 @@ export interface FactVersionRow {
  * appointment and first contract.
  */
 export interface CycleColumns {
+  demand_on: BusinessDate;
   entered_on: BusinessDate;
+  exited_on: BusinessDate | null;
+  transferred_on: BusinessDate | null;
   registered_on: BusinessDate | null;
   first_oriented_on: BusinessDate | null;
   first_track: string | null;
   first_organisation_kind: string | null;
   first_appointment_for: BusinessDate | null;
   first_contract_signed_on: BusinessDate | null;
+  first_contract_weekly_hours: number | null;
+  /** Any contract of the cycle, renewals included. */
+  has_contract: boolean;
+  /** The first appointment held on or after the first orientation. */
+  first_held_on: BusinessDate | null;
 }
 
 export function cycleColumns(c: CycleFacts): CycleColumns {
   const o = firstOrientation(c);
+  const held = o
+    ? c.appointments
+        .map((a) => a.heldOn)
+        .filter((d): d is BusinessDate => d !== undefined && d >= o.notifiedOn)
+        .sort()[0]
+    : undefined;
   return {
+    demand_on: c.demandOn,
     entered_on: c.enteredOn,
+    exited_on: c.exitedOn ?? null,
+    transferred_on: c.transferredOn ?? null,
     registered_on: c.franceTravailRegisteredOn ?? null,
     first_oriented_on: o?.notifiedOn ?? null,
     first_track: o?.track ?? null,
     first_organisation_kind: o?.organisationKind ?? null,
     first_appointment_for: firstAppointment(c)?.scheduledFor ?? null,
     first_contract_signed_on: firstContract(c)?.signedOn ?? null,
+    first_contract_weekly_hours: firstContract(c)?.weeklyHours ?? null,
+    has_contract: c.contracts.length > 0,
+    first_held_on: held ?? null,
   };
 }
 

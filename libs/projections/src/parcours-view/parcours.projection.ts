@@ -63,8 +63,10 @@ export const parcoursProjection: Projection = {
     `create table if not exists ${t('rm_cycle_facts')} (
        parcours_id text not null, cycle int not null, known_from date not null, known_to date,
        territory text not null, organisation_id text, referent_id text, facts json not null,
-       entered_on date not null, registered_on date, first_oriented_on date, first_track text,
-       first_organisation_kind text, first_appointment_for date, first_contract_signed_on date,
+       demand_on date not null, entered_on date not null, exited_on date, transferred_on date,
+       registered_on date, first_oriented_on date, first_track text, first_organisation_kind text,
+       first_appointment_for date, first_contract_signed_on date, first_contract_weekly_hours numeric,
+       has_contract boolean not null, first_held_on date,
        primary key (parcours_id, cycle, known_from))`,
     `create index if not exists ${t('rm_cycle_facts')}_current on ${t('rm_cycle_facts')} (territory) where known_to is null`,
     `create index if not exists ${t('rm_cycle_facts')}_known on ${t('rm_cycle_facts')} (known_from, known_to)`,
