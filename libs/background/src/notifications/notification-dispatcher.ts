@@ -40,8 +40,9 @@ export interface DispatchReport {
  * Sends what the outbox holds and records what became of each message in
  * its parcours (MessageDeliveryReported). A row is claimed for a while
  * before sending, so that two workers never send it at once and a worker
- * that dies mid-send leaves it to be sent again later (at least once: the
- * notification id, stable, lets the provider drop a duplicate).
+ * that dies mid-send leaves it to be sent again later: at least once (a
+ * crash between the provider's answer and the outcome's record sends it
+ * twice; the e-mail carries its stable notification id in a header).
  */
 export class NotificationDispatcher {
   constructor(
