@@ -320,7 +320,7 @@ export async function computeIndicatorsInSql(
   try {
     rows = await sql.query<Record<string, unknown>>(
       `select ${GROUP_COLUMN[groupBy]} as grp${selected.map((s) => `, ${s}`).join('')}
-       from rm_cycle_facts where ${known.where}${grouped ? ' group by 1' : ''}`,
+       from rm_cycle_dates where ${known.where}${grouped ? ' group by 1' : ''}`,
       [period.from, period.to, ...known.params],
     );
   } catch (error) {

@@ -4,8 +4,8 @@ import { mean } from './facts';
 
 /**
  * Indicators counted where the data are: a definition version's figure as
- * SQL aggregates over the cycles' rows of rm_cycle_facts (their dates as
- * columns, CycleColumns in parcours-view/known-facts.ts), instead of every
+ * SQL aggregates over rm_cycle_dates (a row per version of a cycle's facts,
+ * its dates as columns: CycleColumns in parcours-view/known-facts.ts), instead of every
  * cycle's facts loaded into the process. Each is the same figure as the Node
  * definition of that version — a property test compares both on random
  * histories, periods and groupings (indicators-sql.property.spec.ts) — and

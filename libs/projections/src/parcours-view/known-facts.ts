@@ -44,8 +44,9 @@ export interface FactVersionRow {
 }
 
 /**
- * The dates of a cycle that do not depend on a period, as columns beside its
- * facts, so that indicators can be counted where the data are (SQL) rather
+ * The dates of a cycle that do not depend on a period, as columns of
+ * rm_cycle_dates (a row per version of the cycle's facts, as rm_cycle_facts,
+ * without the facts), so that indicators can be counted where the data are (SQL) rather
  * than in the process. Computed here by the very functions the indicators'
  * Node definitions use, so both read the same first orientation, first
  * appointment and first contract.
@@ -150,23 +151,30 @@ export class FactVersions {
       cycle: list[0].cycle,
       known_from: list[0].known_from,
     }));
-    const table = t('rm_cycle_facts');
     const input = `jsonb_to_recordset($1::jsonb) as x(parcours_id text, cycle int, known_from date)`;
-    await tx.query(
-      `delete from ${table} f using ${input}
-        where f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.known_to is null and f.known_from = x.known_from`,
-      [JSON.stringify(firsts)],
-    );
-    await tx.query(
-      `update ${table} f set known_to = x.known_from from ${input}
-        where f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.known_to is null`,
-      [JSON.stringify(firsts)],
-    );
-    // The facts are spliced in as the JSON text they already are, not parsed and written again.
+    // The same versions in both tables: the facts, and their dates alone (a narrow table the SQL indicators scan).
+    for (const table of [t('rm_cycle_facts'), t('rm_cycle_dates')]) {
+      await tx.query(
+        `delete from ${table} f using ${input}
+          where f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.known_to is null and f.known_from = x.known_from`,
+        [JSON.stringify(firsts)],
+      );
+      await tx.query(
+        `update ${table} f set known_to = x.known_from from ${input}
+          where f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.known_to is null`,
+        [JSON.stringify(firsts)],
+      );
+    }
     const rows = [...this.versions.values()].flat();
-    const payload = `[${rows.map(({ facts, ...row }) => `${JSON.stringify(row).slice(0, -1)},"facts":${facts}}`).join(',')}]`;
-    await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [
-      payload,
-    ]);
+    const insert = (table: string, payload: string) =>
+      tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [
+        payload,
+      ]);
+    // The facts are spliced in as the JSON text they already are, not parsed and written again.
+    await insert(
+      t('rm_cycle_facts'),
+      `[${rows.map(({ facts, ...row }) => `${JSON.stringify(row).slice(0, -1)},"facts":${facts}}`).join(',')}]`,
+    );
+    await insert(t('rm_cycle_dates'), JSON.stringify(rows.map(({ facts: _facts, ...row }) => row)));
   }
 }

@@ -20,6 +20,7 @@ export const PARCOURS_TABLES = [
   'rm_portfolio',
   'rm_echeances',
   'rm_cycle_facts',
+  'rm_cycle_dates',
   'rm_parameter_book',
 ];
 
@@ -32,8 +33,8 @@ export const parcoursProjection: Projection = {
   // 3: the facts are stored as json (text): the indicators read them back as they were written, without the
   //    conversion from jsonb that took most of a département's load time.
   // 4: the portfolio has activity_short_weeks (weeks below the contract's hours without a reason).
-  // 5: the cycles' facts have their period-independent dates as columns (known-facts.ts, CycleColumns), which
-  //    the indicators computed in SQL read.
+  // 5: the versions of the cycles' facts have their period-independent dates in rm_cycle_dates (known-facts.ts,
+  //    CycleColumns), which the indicators computed in SQL read.
   version: 5,
   tables: PARCOURS_TABLES,
   schema: (t: TableNames) => [
@@ -63,13 +64,20 @@ export const parcoursProjection: Projection = {
     `create table if not exists ${t('rm_cycle_facts')} (
        parcours_id text not null, cycle int not null, known_from date not null, known_to date,
        territory text not null, organisation_id text, referent_id text, facts json not null,
+       primary key (parcours_id, cycle, known_from))`,
+    `create index if not exists ${t('rm_cycle_facts')}_current on ${t('rm_cycle_facts')} (territory) where known_to is null`,
+    `create index if not exists ${t('rm_cycle_facts')}_known on ${t('rm_cycle_facts')} (known_from, known_to)`,
+    // The same versions, their period-independent dates only (known-facts.ts, CycleColumns): what the SQL
+    // indicators scan, narrow so that a pass over a département's cycles reads little.
+    `create table if not exists ${t('rm_cycle_dates')} (
+       parcours_id text not null, cycle int not null, known_from date not null, known_to date,
+       territory text not null, organisation_id text, referent_id text,
        demand_on date not null, entered_on date not null, exited_on date, transferred_on date,
        registered_on date, first_oriented_on date, first_track text, first_organisation_kind text,
        first_appointment_for date, first_contract_signed_on date, first_contract_weekly_hours numeric,
        has_contract boolean not null, first_held_on date,
        primary key (parcours_id, cycle, known_from))`,
-    `create index if not exists ${t('rm_cycle_facts')}_current on ${t('rm_cycle_facts')} (territory) where known_to is null`,
-    `create index if not exists ${t('rm_cycle_facts')}_known on ${t('rm_cycle_facts')} (known_from, known_to)`,
+    `create index if not exists ${t('rm_cycle_dates')}_known on ${t('rm_cycle_dates')} (known_from, known_to)`,
     `create table if not exists ${t('rm_parameter_book')} (id int primary key, doc jsonb not null)`,
   ],
 
