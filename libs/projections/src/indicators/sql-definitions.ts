@@ -5,14 +5,15 @@ import { mean } from './facts';
 /**
  * Indicators counted where the data are: a definition version's figure as
  * SQL aggregates over rm_cycle_dates (a row per version of a cycle's facts,
- * its dates as columns: CycleColumns in parcours-view/known-facts.ts), instead of every
- * cycle's facts loaded into the process. Each is the same figure as the Node
+ * its dates as columns: CycleColumns in parcours-view/known-facts.ts),
+ * instead of every cycle's facts loaded into the process. Each is the same figure as the Node
  * definition of that version — a property test compares both on random
  * histories, periods and groupings (indicators-sql.property.spec.ts) — and
  * the Node definitions stay the reference.
  *
  * In the expressions, $1 and $2 are the first and last days of the period;
- * parameters are whole numbers written in the statement.
+ * parameters (the Département's, never a request's) are written in the
+ * statement, checked to be numbers first.
  */
 export interface SqlFigure {
   /** Aggregates over the group's rows, by name. */
