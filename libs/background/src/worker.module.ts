@@ -32,11 +32,9 @@ import { CLOCK, CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import { DeadlineNotifier } from './deadline-notifier';
 import {
   DeliveryRecorder,
-  NOTIFICATIONS_IDENTITY,
   NotificationDispatcher,
-  RunCommand,
+  runAsNotificationWorker,
   Senders,
-  workerHeaders,
 } from './notifications/notification-dispatcher';
 import { NotificationOutbox } from './notifications/notification-outbox';
 import { ReminderJob } from './notifications/reminder-job';
@@ -279,10 +277,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
           ...(n.sms ? { sms: new HttpSmsSender(n.sms) } : {}),
           ...(letters ? { letter: letters } : {}),
         };
-        const run: RunCommand = (id, command, key) =>
-          commands.execute(
-            new ExecuteParcoursCommand(id, command, NOTIFICATIONS_IDENTITY, workerHeaders(key)),
-          );
+        const run = runAsNotificationWorker(commands);
         const deliveries = new DeliveryRecorder(sql, run, clock, (m) => logger.warn(m));
         return new Notifications(
           new NotificationOutbox(store, sql, clock),

@@ -2,8 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Body, Controller, Headers, HttpCode, Inject, Module, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { ExecuteParcoursCommand, ParcoursWriteModule, Problem } from '@parcours/application';
-import { DeliveryRecorder, NOTIFICATIONS_IDENTITY, workerHeaders } from '@parcours/background';
+import { ParcoursWriteModule, Problem } from '@parcours/application';
+import { DeliveryRecorder, runAsNotificationWorker } from '@parcours/background';
 import type { AppConfig } from '@parcours/config';
 import type { SqlClient } from '@parcours/event-store';
 import { parseBrevoSmsWebhook, WebhookPayloadError } from '@parcours/notifications';
@@ -81,14 +81,7 @@ export class DeliveryWebhookController {
     {
       provide: DeliveryRecorder,
       useFactory: (sql: SqlClient, commands: CommandBus, clock: () => Date) =>
-        new DeliveryRecorder(
-          sql,
-          (id, command, key) =>
-            commands.execute(
-              new ExecuteParcoursCommand(id, command, NOTIFICATIONS_IDENTITY, workerHeaders(key)),
-            ),
-          clock,
-        ),
+        new DeliveryRecorder(sql, runAsNotificationWorker(commands), clock),
       inject: [SQL, CommandBus, CLOCK],
     },
   ],

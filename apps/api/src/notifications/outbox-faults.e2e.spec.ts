@@ -2,12 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ExecuteParcoursCommand,
-  IdempotencyKeys,
-  ParcoursRepository,
-  ReferenceCatalog,
-} from '@parcours/application';
+import { IdempotencyKeys, ParcoursRepository, ReferenceCatalog } from '@parcours/application';
 import {
   DeliveryRecorder,
   ReminderJob,
@@ -18,7 +13,7 @@ import {
   NotificationOutbox,
   RunCommand,
   Senders,
-  workerHeaders,
+  runAsNotificationWorker,
 } from '@parcours/background';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import {
@@ -62,9 +57,7 @@ describe('notification outbox under faults', () => {
       .expect(200);
     sql = api.app.get<SqlClient>(SQL);
     outbox = new NotificationOutbox(api.app.get<EventStore>(EVENT_STORE), sql, () => now);
-    const commands = api.app.get(CommandBus);
-    run = (id, command, key) =>
-      commands.execute(new ExecuteParcoursCommand(id, command, NOTIFICATIONS_IDENTITY, workerHeaders(key)));
+    run = runAsNotificationWorker(api.app.get(CommandBus));
   });
   afterAll(() => api.close());
 
@@ -122,6 +115,14 @@ describe('notification outbox under faults', () => {
     )
       .filter((e) => e.type === 'MessageDeliveryReported')
       .map((e) => `${e.data.messageId}:${e.data.outcome}`);
+
+  /** The Département erases the person (RGPD art. 17). */
+  const erase = (id: string) =>
+    api.http
+      .post(`/api/persons/${id}/erasure`)
+      .set(bearer(tokens.departement()))
+      .send({ reason: 'person_request' })
+      .expect((res) => expect([200, 201]).toContain(res.status));
 
   const emailSender = (send: (n: EmailNotification) => Promise<SendOutcome>): Senders => ({
     email: { channel: 'email', send },
@@ -198,11 +199,7 @@ describe('notification outbox under faults', () => {
 
   it('sends nothing to a person erased before the message left, and the erasure needs nothing of the outbox', async () => {
     const { id, invitationId } = await invited();
-    await api.http
-      .post(`/api/persons/${id}/erasure`)
-      .set(bearer(tokens.departement()))
-      .send({ reason: 'person_request' })
-      .expect((res) => expect([200, 201]).toContain(res.status));
+    await erase(id);
     let calls = 0;
     await dispatcher(emailSender(async () => (calls++, { status: 'sent' }))).dispatch();
     expect(calls).toBe(0);
@@ -427,11 +424,7 @@ describe('notification outbox under faults', () => {
       const report = await dispatcher({ letter: letters }).dispatch();
       expect(report.sent).toBe(1);
       expect(await letters.spooled('2025-06-30')).toHaveLength(1);
-      await api.http
-        .post(`/api/persons/${id}/erasure`)
-        .set(bearer(tokens.departement()))
-        .send({ reason: 'person_request' })
-        .expect((res) => expect([200, 201]).toContain(res.status));
+      await erase(id);
       const batches = await writeLetterBatches(letters, sql, api.app.get(ParcoursRepository), '2025-07-01');
       expect(batches).toEqual([]);
       expect(await letters.spooled('2025-06-30')).toEqual([]);

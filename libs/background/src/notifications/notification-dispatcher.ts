@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@parcours/auth';
-import { CommandResult, ParcoursRepository, Problem, ReferenceCatalog } from '@parcours/application';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  CommandResult,
+  ExecuteParcoursCommand,
+  ParcoursRepository,
+  Problem,
+  ReferenceCatalog,
+} from '@parcours/application';
 import { addDays, BusinessDate, ParcoursCommand, parisDate, RuleViolation } from '@parcours/domain';
 import type { SqlClient } from '@parcours/event-store';
 import {
@@ -94,14 +101,14 @@ export class NotificationDispatcher {
     const sender = this.senders[row.channel] as NotificationSender | undefined;
     let outcome: SendOutcome;
     try {
+      const today = parisDate(this.clock());
       if (!sender) throw new NotComposed('channel_not_configured');
-      if (row.sent_on < addDays(parisDate(this.clock()), -MAX_SEND_DELAY_DAYS))
-        throw new NotComposed('too_late');
+      if (row.sent_on < addDays(today, -MAX_SEND_DELAY_DAYS)) throw new NotComposed('too_late');
       const notification = composeNotification(
         row,
         await this.parcours.load(row.parcours_id),
         await this.catalog.current(),
-        parisDate(this.clock()),
+        today,
       );
       outcome = await sender.send(notification);
     } catch (error) {
@@ -234,8 +241,13 @@ export function refusalCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Correlation of the worker's commands: one per run, so that a run's events can be found together. */
-export const workerHeaders = (idempotencyKey: string) => ({
-  correlationId: randomUUID(),
-  idempotencyKey,
-});
+/** The worker's commands on a parcours: through the one write path, as the notification worker, with a key. */
+export const runAsNotificationWorker =
+  (commands: Pick<CommandBus, 'execute'>): RunCommand =>
+  (parcoursId, command, idempotencyKey) =>
+    commands.execute(
+      new ExecuteParcoursCommand(parcoursId, command, NOTIFICATIONS_IDENTITY, {
+        correlationId: randomUUID(),
+        idempotencyKey,
+      }),
+    );

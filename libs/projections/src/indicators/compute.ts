@@ -278,13 +278,17 @@ const GROUP_COLUMN: Record<GroupBy, string> = {
   referent: `coalesce(referent_id, 'none')`,
 };
 
-/** Whether every figure of the plan has its SQL form (sql-definitions.ts). */
-export function computableInSql(plan: ReportPlan): boolean {
-  return plan.indicators.every(
-    (i) =>
-      sqlDefinitionOf(i.definition.code, i.main.version.version) &&
-      i.others.every((o) => sqlDefinitionOf(i.definition.code, o.version.version)),
-  );
+/**
+ * Whether every figure a report would compute has its SQL form
+ * (sql-definitions.ts): the definition versions of the period are all it
+ * depends on, so it is known before anything is read.
+ */
+export function computableInSql(period: Period, codes?: string[], asOf?: BusinessDate): boolean {
+  const chosen = codes?.length ? INDICATORS.filter((d) => codes.includes(d.code)) : INDICATORS;
+  return chosen.every((d) => {
+    const { main, others } = versionsForPeriod(d, period, asOf);
+    return [main, ...others].every((v) => sqlDefinitionOf(d.code, v.version));
+  });
 }
 
 /**
@@ -300,8 +304,8 @@ export async function computeIndicatorsInSql(
   territory?: string,
   asOf?: BusinessDate,
 ): Promise<IndicatorReport | undefined> {
+  if (!computableInSql(period, codes, asOf)) return undefined;
   const plan = planReport(await loadParameterBook(sql, asOf), period, codes, asOf);
-  if (!computableInSql(plan)) return undefined;
   const figures = new Map<FigureSpec, { figure: SqlFigure; alias: string }>();
   const selected: string[] = [];
   for (const i of plan.indicators) {

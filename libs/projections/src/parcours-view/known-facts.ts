@@ -146,23 +146,25 @@ export class FactVersions {
   /** Writes the versions: the open row of a cycle is closed (or replaced when of the same day), the new ones added. */
   async write(tx: SqlQueryable, t: TableNames): Promise<void> {
     if (this.versions.size === 0) return;
-    const firsts = [...this.versions.values()].map((list) => ({
-      parcours_id: list[0].parcours_id,
-      cycle: list[0].cycle,
-      known_from: list[0].known_from,
-    }));
+    const firsts = JSON.stringify(
+      [...this.versions.values()].map((list) => ({
+        parcours_id: list[0].parcours_id,
+        cycle: list[0].cycle,
+        known_from: list[0].known_from,
+      })),
+    );
     const input = `jsonb_to_recordset($1::jsonb) as x(parcours_id text, cycle int, known_from date)`;
     // The same versions in both tables: the facts, and their dates alone (a narrow table the SQL indicators scan).
     for (const table of [t('rm_cycle_facts'), t('rm_cycle_dates')]) {
       await tx.query(
         `delete from ${table} f using ${input}
           where f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.known_to is null and f.known_from = x.known_from`,
-        [JSON.stringify(firsts)],
+        [firsts],
       );
       await tx.query(
         `update ${table} f set known_to = x.known_from from ${input}
           where f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.known_to is null`,
-        [JSON.stringify(firsts)],
+        [firsts],
       );
     }
     const rows = [...this.versions.values()].flat();
