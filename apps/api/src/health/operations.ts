@@ -34,6 +34,13 @@ export class RetryingMessageDto {
   @ApiProperty({ description: 'Code et chemins des champs du dernier échec, sans valeur' }) error!: string;
 }
 
+/** Partner-flow messages of one partition not yet committed by the consumer. */
+export class PartitionLagDto {
+  @ApiProperty() topic!: string;
+  @ApiProperty({ type: 'integer' }) partition!: number;
+  @ApiProperty({ type: 'integer', description: 'Messages pas encore traités' }) behind!: number;
+}
+
 /**
  * One thing that follows the log or a flow in the background: a projection,
  * the Kafka relay, or the partner flows' consumer.
@@ -82,6 +89,26 @@ export class ComponentStatusDto {
     description: 'Consommateur : messages en cours de nouvel essai',
   })
   retrying?: RetryingMessageDto[];
+  @ApiPropertyOptional({
+    type: [PartitionLagDto],
+    description:
+      'Consommateur : messages pas encore traités, par sujet et partition (vide si le broker ne répond pas)',
+  })
+  partitions?: PartitionLagDto[];
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description:
+      'Consommateur : messages mis en lettres mortes par ce processus depuis son démarrage, par code',
+  })
+  deadLettered?: Record<string, number>;
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    description:
+      'Consommateur : messages que le sujet des lettres mortes conserve (rejoués ou non ; null si le broker ne répond pas)',
+  })
+  deadLettersHeld?: number | null;
 }
 
 export class RebuildResultDto {
@@ -128,6 +155,9 @@ const consumerComponent = (s: InboundStatus): ComponentStatusDto => ({
   updatedAt: null,
   messagesBehind: s.lag,
   retrying: s.retrying,
+  partitions: s.partitions,
+  deadLettered: s.deadLettered,
+  deadLettersHeld: s.deadLettersHeld,
 });
 
 const unknown = (name: string) =>

@@ -182,13 +182,38 @@ export class ParcoursMetrics implements WriteMetrics {
     });
     gauge(
       'consumer_messages_behind',
-      'Partner-flow messages not yet committed, over every partition (the consumer reports no split by partition)',
-      [],
+      'Partner-flow messages not yet committed, by topic and partition',
+      ['topic', 'partition'],
       (g, all) => {
         for (const c of each('consumer', all))
-          if (typeof c.messagesBehind === 'number') g.set(c.messagesBehind);
+          for (const p of c.partitions ?? [])
+            g.set({ topic: p.topic, partition: String(p.partition) }, p.behind);
       },
     );
+    gauge(
+      'dead_letters_held',
+      'Messages the dead-letter topic holds, replayed or not (until the topic retention drops them)',
+      [],
+      (g, all) => {
+        // NaN when the broker does not tell: an unlabelled gauge would otherwise show a reassuring 0.
+        for (const c of each('consumer', all)) g.set(c.deadLettersHeld ?? NaN);
+      },
+    );
+    const counted = new Map<string, number>();
+    new Counter({
+      name: `${PREFIX}dead_lettered_total`,
+      help: 'Partner-flow messages dead-lettered by this process, by rule or failure code',
+      labelNames: ['code'],
+      registers: [this.registry],
+      async collect() {
+        for (const c of each('consumer', await read()))
+          for (const [code, n] of Object.entries(c.deadLettered ?? {})) {
+            const delta = n - (counted.get(code) ?? 0);
+            if (delta > 0) this.inc({ code }, delta);
+            counted.set(code, n);
+          }
+      },
+    });
     gauge(
       'consumer_retrying_attempts',
       'Attempts at the message a partition waits behind, by topic and partition',

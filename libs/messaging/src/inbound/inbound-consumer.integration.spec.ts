@@ -223,13 +223,23 @@ describeWithKafka(
         ).toBe(garbage);
 
         await waitUntil(async () => (await consumer.status()).lag === 0, 'the consumer to commit');
-        expect(await consumer.status()).toEqual({
+        const status = await consumer.status();
+        expect(status).toEqual({
           name: 'kafka-inbound',
           status: 'running',
           lastError: null,
           retrying: [],
           lag: 0,
+          partitions: expect.any(Array),
+          // Counted by code as they were dead-lettered (the replay does not take them back).
+          deadLettered: { INVALID_MESSAGE: 2, SQLSTATE_22P05: 1, MALFORMED_JSON: 1 },
+          deadLettersHeld: 4,
         });
+        // Every partition of both flows, each committed to its end.
+        expect(new Set(status.partitions.map((p) => p.topic))).toEqual(
+          new Set([topics.caf, topics.franceTravail]),
+        );
+        expect(status.partitions.filter((p) => p.behind !== 0)).toEqual([]);
       },
     );
 
@@ -266,9 +276,17 @@ describeWithKafka(
             },
           ],
           lag: expect.any(Number),
+          partitions: expect.any(Array),
+          deadLettered: expect.any(Object),
+          deadLettersHeld: expect.any(Number),
         },
       ]);
       expect(seen[0].lag).toBeGreaterThanOrEqual(2);
+      // The lag is that of the retried message's partition: the others are not held.
+      const held = seen[0].partitions.filter((p) => p.behind > 0);
+      expect(held).toEqual([
+        { topic: topics.caf, partition: seen[0].retrying[0].partition, behind: seen[0].lag },
+      ]);
       expect(await deadLetterEnd()).toBe(deadBefore);
       await waitUntil(async () => (await consumer.status()).lag === 0, 'the consumer to commit');
       expect((await consumer.status()).status).toBe('running');

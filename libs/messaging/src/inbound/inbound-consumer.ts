@@ -242,6 +242,19 @@ export interface InboundStatus {
   retrying: RetryingMessage[];
   /** Messages not yet committed, over every partition of the flows; null when the broker does not tell. */
   lag: number | null;
+  /** The same by topic and partition (empty when the broker does not tell). */
+  partitions: PartitionLag[];
+  /** Messages this process dead-lettered since it started, by rule or failure code. */
+  deadLettered: Record<string, number>;
+  /** Dead letters the dead-letter topic holds (replayed or not: Kafka's retention drops them); null when unknown. */
+  deadLettersHeld: number | null;
+}
+
+/** Messages of one partition of a flow not yet committed by the consumer group. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  behind: number;
 }
 
 /** The consumer is stopping: the message is left uncommitted, to be read again. */
@@ -267,6 +280,7 @@ export class InboundConsumer {
   private stopping = false;
   private lastError: string | null = null;
   private readonly retrying = new Map<string, RetryingMessage>();
+  private readonly deadLettered: Record<string, number> = {};
   private readonly wakeUps = new Set<() => void>();
   private readonly groupId: string;
   private readonly cafTopic: string;
@@ -321,12 +335,17 @@ export class InboundConsumer {
   /** The flows' health, for /ready and GET /api/projections. */
   async status(): Promise<InboundStatus> {
     const retrying = [...this.retrying.values()].map((r) => ({ ...r }));
+    const offsets = this.stopping || !this.consumer ? null : await this.offsets();
+    const partitions = offsets?.partitions ?? null;
     return {
       name: 'kafka-inbound',
       status: this.state === 'stopped' ? 'stopped' : retrying.length > 0 ? 'retrying' : 'running',
       lastError: this.lastError,
       retrying,
-      lag: this.stopping || !this.consumer ? null : await this.lag(),
+      lag: partitions && partitions.reduce((sum, p) => sum + p.behind, 0),
+      partitions: partitions ?? [],
+      deadLettered: { ...this.deadLettered },
+      deadLettersHeld: offsets?.deadLettersHeld ?? null,
     };
   }
 
@@ -390,6 +409,7 @@ export class InboundConsumer {
           },
         },
       ]);
+      this.deadLettered[code] = (this.deadLettered[code] ?? 0) + 1;
       this.log(
         `dead-lettered ${where}: ${code}${exhausted ? ` after ${attempts} attempts (${failure.code})` : ''}`,
       );
@@ -422,23 +442,34 @@ export class InboundConsumer {
     if (this.stopping) throw new Stopping('the consumer is stopping');
   }
 
-  /** Sum over the flows' partitions of the end offset minus the group's committed offset. */
-  private async lag(): Promise<number | null> {
-    const measure = async (): Promise<number> => {
+  /**
+   * For each of the flows' partitions, the end offset minus the group's committed offset; and the messages the
+   * dead-letter topic holds.
+   */
+  private async offsets(): Promise<{ partitions: PartitionLag[]; deadLettersHeld: number } | null> {
+    const measure = async () => {
       // One admin connection, shared by concurrent calls.
       this.admin ??= this.connectAdmin();
       const admin = await this.admin;
-      let lag = 0n;
+      const lags: PartitionLag[] = [];
       for (const topic of [this.cafTopic, this.franceTravailTopic]) {
         const ends = await admin.fetchTopicOffsets(topic);
         const [committed] = await admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
         for (const end of ends) {
           const offset = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
           const from = offset === '-1' ? BigInt(end.low) : BigInt(offset);
-          if (BigInt(end.high) > from) lag += BigInt(end.high) - from;
+          const behind = BigInt(end.high) > from ? Number(BigInt(end.high) - from) : 0;
+          lags.push({ topic, partition: end.partition, behind });
         }
       }
-      return Number(lag);
+      // The dead-letter topic is created at the first dead letter.
+      const held = (await admin.listTopics()).includes(this.deadLetterTopic)
+        ? (await admin.fetchTopicOffsets(this.deadLetterTopic)).reduce(
+            (n, o) => n + Number(o.high) - Number(o.low),
+            0,
+          )
+        : 0;
+      return { partitions: lags, deadLettersHeld: held };
     };
     let timer: NodeJS.Timeout | undefined;
     try {
