@@ -10,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import { AppModule, AppOptions } from './app.module';
 import { bindRequestLogger, correlation, declareCorrelationId, requestLogging } from './http/logging';
 import { completeDocument } from './http/openapi';
+import { traceRequests } from './http/request-tracing';
 import { applySecurity } from './http/security';
 
 /** Builds the HTTP application; shared by main.ts and the end-to-end tests. */
@@ -50,6 +51,7 @@ export async function createApp(
   app.use(refuseBodiesNotJson);
   app.use(json({ limit: '100kb', type: isJsonMediaType }));
   app.use(refuseDeepBodies);
+  app.use(traceRequests);
   app.enableShutdownHooks();
   // The correlation header is set by a middleware, for every route: declared here rather than on each controller.
   const document = declareCorrelationId(

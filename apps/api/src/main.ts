@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { AppConfig, loadConfigOrExit } from '@parcours/config';
+import { startConfiguredTracing } from '@parcours/runtime';
 import { createApp, reservePort, startupFailureMessage } from './bootstrap';
 
 async function main(config: AppConfig): Promise<void> {
   // The port first: when it is taken, nothing starts (the worker's projections start with the application).
   const port = await reservePort(config.port, config.host);
+  startConfiguredTracing(config);
   const app = await createApp(config);
   const logger = new Logger('parcours');
   if (config.jwtSecretIsDevelopmentDefault) {

@@ -4,11 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@parcours/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { WorkerModule } from '@parcours/background';
-import { AppLogger, CoreModule, createRootLogger } from '@parcours/runtime';
+import { AppLogger, CoreModule, createRootLogger, startConfiguredTracing } from '@parcours/runtime';
 
 /** The worker alone (projections, schedulers), for deployments that run it apart from the API. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  startConfiguredTracing(config);
   @Module({ imports: [CoreModule.forRoot(config), CqrsModule.forRoot(), WorkerModule] })
   class StandaloneWorker {}
   const app = await NestFactory.createApplicationContext(StandaloneWorker, {

@@ -22,6 +22,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('traces nothing unless PARCOURS_TRACING=otlp; another value is refused', () => {
+    expect(loadConfig({}).tracing).toBe('off');
+    expect(loadConfig({ PARCOURS_TRACING: 'otlp' }).tracing).toBe('otlp');
+    expect(() => loadConfig({ PARCOURS_TRACING: 'on' })).toThrow(/PARCOURS_TRACING must be off or otlp/);
+  });
+
   it('requires an identity provider in production and a database for postgres', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PARCOURS_OIDC_ISSUER/);
     expect(() => loadConfig({ PARCOURS_STORE: 'postgres' })).toThrow(/DATABASE_URL/);

@@ -85,6 +85,11 @@ export interface AppConfig {
   notifications: NotificationsConfig;
   /** Secret the providers' delivery callbacks present (NOTIFY_WEBHOOK_SECRET); without it the callback route refuses all. */
   notifyWebhookSecret?: string;
+  /**
+   * PARCOURS_TRACING: `otlp` sends OpenTelemetry traces to OTEL_EXPORTER_OTLP_ENDPOINT (the exporter's own
+   * variables apply); `off` by default.
+   */
+  tracing: 'off' | 'otlp';
 }
 
 export class ConfigError extends Error {
@@ -241,8 +246,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (notifyWebhookSecret && notifyWebhookSecret.length < 32)
     problems.push('NOTIFY_WEBHOOK_SECRET must be at least 32 characters');
 
+  const tracing = (env.PARCOURS_TRACING ?? 'off') as AppConfig['tracing'];
+  if (tracing !== 'off' && tracing !== 'otlp')
+    problems.push(`PARCOURS_TRACING must be off or otlp, got "${tracing}"`);
+
   if (problems.length) throw new ConfigError(problems);
   return {
+    tracing,
     notifications,
     notifyWebhookSecret,
     host: env.HOST ?? '127.0.0.1',

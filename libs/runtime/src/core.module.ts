@@ -11,11 +11,13 @@ import {
   Stores,
 } from '@parcours/event-store';
 import { CLOCK, CONFIG, EVENT_STORE, SQL, STORES } from './tokens';
+import { flushTracing } from './tracing';
 
-/** Closes the stores when Nest shuts down (SIGTERM, tests' app.close()). */
+/** Closes the stores when Nest shuts down (SIGTERM, tests' app.close()), after sending the traces buffered. */
 class StoresLifecycle implements OnApplicationShutdown {
   constructor(@Inject(STORES) private readonly stores: Stores) {}
   async onApplicationShutdown() {
+    await flushTracing();
     await this.stores.close();
   }
 }

@@ -31,11 +31,15 @@ export function correlation(req: CorrelatedRequest, res: Response, next: NextFun
   next();
 }
 
+/** The pattern of the route that matched (`/api/parcours/:id`): no ids, no query string; undefined when none did. */
+export function routePatternOf(req: Request): string | undefined {
+  const pattern = (req as Request & { route?: { path?: unknown } }).route?.path;
+  return typeof pattern === 'string' ? `${req.baseUrl ?? ''}${pattern}` : undefined;
+}
+
 /** The route pattern when a route matched (no ids, no query string: `?lastName=` is personal data), else the bare path. */
 export function routeOf(req: Request): string {
-  const pattern = (req as Request & { route?: { path?: unknown } }).route?.path;
-  if (typeof pattern === 'string') return `${req.baseUrl ?? ''}${pattern}`;
-  return (req.originalUrl ?? req.url ?? '').split('?')[0];
+  return routePatternOf(req) ?? (req.originalUrl ?? req.url ?? '').split('?')[0];
 }
 
 /** One line per HTTP request: method, route, status, duration, identity, correlation id; never a body, a header or a query. */

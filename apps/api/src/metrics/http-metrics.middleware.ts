@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { routePatternOf } from '../http/logging';
 import { ParcoursMetrics } from './parcours-metrics';
 
 /**
@@ -12,8 +13,7 @@ export function httpMetricsMiddleware(metrics: ParcoursMetrics) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
-      const pattern = (req.route as { path?: unknown } | undefined)?.path;
-      const route = typeof pattern === 'string' ? `${req.baseUrl ?? ''}${pattern}` : 'unmatched';
+      const route = routePatternOf(req) ?? 'unmatched';
       metrics.observeHttp(req.method, route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();

@@ -13,7 +13,7 @@ import {
   RuleViolation,
 } from '@parcours/domain';
 import { ConcurrencyError, EventSchemaViolation, RecordedEvent } from '@parcours/event-store';
-import { deterministicUuid, idSource } from '@parcours/runtime';
+import { activeTraceparent, deterministicUuid, idSource, inSpan } from '@parcours/runtime';
 import { CommandHeaders } from '../command-headers';
 import { Problem } from '../problem';
 import { ReferenceCatalog } from '../reference-catalog';
@@ -96,11 +96,16 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
     @Optional() private readonly metrics?: WriteMetrics,
   ) {}
 
-  /** Counted by type and outcome (accepted, or the refusal's code) when the metrics run in this process. */
+  /**
+   * Counted by type and outcome (accepted, or the refusal's code) when the metrics run in this process;
+   * a span of its own when tracing is on.
+   */
   execute(request: ExecuteParcoursCommand): Promise<CommandResult> {
-    return this.metrics
-      ? this.metrics.command(request.command.type, () => this.handle(request))
-      : this.handle(request);
+    const { type } = request.command;
+    const attributes = { 'parcours.command': type, 'parcours.correlation_id': request.headers.correlationId };
+    return inSpan(`command ${type}`, attributes, () =>
+      this.metrics ? this.metrics.command(type, () => this.handle(request)) : this.handle(request),
+    );
   }
 
   private async handle(request: ExecuteParcoursCommand): Promise<CommandResult> {
@@ -159,6 +164,8 @@ export class ExecuteParcoursCommandHandler implements ICommandHandler<ExecutePar
         idempotencyKey: key,
         requestFingerprint: fingerprint,
         command: command.type,
+        // The trace goes on from this command to the projections and the relay (when tracing is on).
+        traceparent: activeTraceparent(),
       };
       const newIds = idSource(
         key ? [identity.sub, key, parcoursId, 'event', String(state.revision)] : undefined,

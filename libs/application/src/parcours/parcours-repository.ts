@@ -7,7 +7,7 @@ import {
   upcastParcoursEvent,
 } from '@parcours/domain';
 import { EventStore, EventToAppend, RecordedEvent, StreamNotFoundError } from '@parcours/event-store';
-import { EVENT_STORE } from '@parcours/runtime';
+import { EVENT_STORE, inSpan } from '@parcours/runtime';
 import { WriteMetrics } from '../write-metrics';
 
 export const parcoursStream = parcoursStreamId;
@@ -47,7 +47,9 @@ export class ParcoursRepository {
         expectedRevision: expectedRevision < 0 ? 'no_stream' : expectedRevision,
       });
     // Timed when the metrics run in this process.
-    const result = await (this.metrics ? this.metrics.append(write) : write());
+    const result = await inSpan('event-store append', { 'parcours.events': events.length }, () =>
+      this.metrics ? this.metrics.append(write) : write(),
+    );
     return result.nextExpectedRevision;
   }
 }

@@ -1,5 +1,6 @@
 import type { EventStore, GlobalPosition, RecordedEvent, SqlClient } from '@parcours/event-store';
 import { isTransientStoreError, migrate, Migration, retryDelay } from '@parcours/event-store';
+import { inEventSpans } from '@parcours/runtime';
 import { DEADLINES_TOPIC, envelopeOf, IntegrationEnvelope, PARCOURS_TOPIC } from './integration-events';
 import { MessageSink, OutgoingMessage } from './kafka-sink';
 
@@ -169,11 +170,16 @@ export class IntegrationRelay {
           type: envelope.type,
           version: '1',
           'content-type': 'application/json',
+          // W3C trace context: a partner's consumer may continue the command's trace.
+          ...(typeof e.metadata.traceparent === 'string' ? { traceparent: e.metadata.traceparent } : {}),
         },
       });
     }
     const position = through === page.events.length ? page.position : page.events[through - 1].position;
-    if (messages.length) await this.sink.send(PARCOURS_TOPIC, messages);
+    if (messages.length)
+      await inEventSpans('relay publish', page.events.slice(0, through), () =>
+        this.sink.send(PARCOURS_TOPIC, messages),
+      );
     await this.options.afterPublish?.();
     await this.sql.query(
       `update relay_checkpoints set position = $2, published = published + $3, ` +

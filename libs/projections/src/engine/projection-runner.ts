@@ -6,6 +6,7 @@ import {
   quoteIdentifier,
   retryDelay,
 } from '@parcours/event-store';
+import { inEventSpans } from '@parcours/runtime';
 import { liveTables, Projection, rebuildTables, TableNames } from './projection';
 
 /**
@@ -285,7 +286,9 @@ export class ProjectionRunner {
           [checkpointName],
         );
         if ((locked?.position ?? null) !== (before.position ?? null)) return 0;
-        await projection.apply(tx, page.events, t);
+        // Traced for the live tables only: a rebuild would re-open every traced command's trace.
+        const traced = t === liveTables ? page.events : [];
+        await inEventSpans(`project ${checkpointName}`, traced, () => projection.apply(tx, page.events, t));
         await tx.query(
           `update ${CHECKPOINTS} set position = $2, events_processed = events_processed + $3, updated_at = ` +
             `now(), error = null where name = $1`,
