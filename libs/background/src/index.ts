@@ -5,3 +5,7 @@ export * from './notifications/notification-dispatcher';
 export * from './notifications/reminder-job';
 export * from './notifications/compose-notification';
 export * from './notifications/letter-batches';
+export * from './metrics/component-status';
+export * from './metrics/parcours-metrics';
+export * from './metrics/metrics-access';
+export * from './metrics/metrics-server';

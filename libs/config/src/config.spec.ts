@@ -28,6 +28,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARCOURS_TRACING: 'on' })).toThrow(/PARCOURS_TRACING must be off or otlp/);
   });
 
+  it('serves the worker metrics on a port only when PARCOURS_WORKER_METRICS_PORT is a port', () => {
+    expect(loadConfig({}).workerMetricsPort).toBeUndefined();
+    expect(loadConfig({ PARCOURS_WORKER_METRICS_PORT: '9464' }).workerMetricsPort).toBe(9464);
+    expect(() => loadConfig({ PARCOURS_WORKER_METRICS_PORT: '94a' })).toThrow(/PARCOURS_WORKER_METRICS_PORT/);
+    expect(() => loadConfig({ PARCOURS_WORKER_METRICS_PORT: '70000' })).toThrow(
+      /PARCOURS_WORKER_METRICS_PORT/,
+    );
+  });
+
   it('requires an identity provider in production and a database for postgres', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PARCOURS_OIDC_ISSUER/);
     expect(() => loadConfig({ PARCOURS_STORE: 'postgres' })).toThrow(/DATABASE_URL/);

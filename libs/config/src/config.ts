@@ -90,6 +90,8 @@ export interface AppConfig {
    * variables apply); `off` by default.
    */
   tracing: 'off' | 'otlp';
+  /** PARCOURS_WORKER_METRICS_PORT: the worker run alone serves GET /metrics on this port; none when unset. */
+  workerMetricsPort?: number;
 }
 
 export class ConfigError extends Error {
@@ -250,9 +252,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (tracing !== 'off' && tracing !== 'otlp')
     problems.push(`PARCOURS_TRACING must be off or otlp, got "${tracing}"`);
 
+  const workerMetricsPort =
+    env.PARCOURS_WORKER_METRICS_PORT === undefined || env.PARCOURS_WORKER_METRICS_PORT === ''
+      ? undefined
+      : Number(env.PARCOURS_WORKER_METRICS_PORT);
+  if (
+    workerMetricsPort !== undefined &&
+    !(Number.isInteger(workerMetricsPort) && workerMetricsPort >= 0 && workerMetricsPort <= 65535)
+  )
+    problems.push(
+      `PARCOURS_WORKER_METRICS_PORT must be an integer from 0 to 65535, got "${env.PARCOURS_WORKER_METRICS_PORT}"`,
+    );
+
   if (problems.length) throw new ConfigError(problems);
   return {
     tracing,
+    workerMetricsPort,
     notifications,
     notifyWebhookSecret,
     host: env.HOST ?? '127.0.0.1',

@@ -1,28 +1,25 @@
 import { ModuleRef } from '@nestjs/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Problem } from '@parcours/application';
-import { KafkaFlows } from '@parcours/background';
+import {
+  COMPONENT_STATES,
+  ComponentStatus,
+  consumerComponent,
+  KafkaFlows,
+  logComponent,
+} from '@parcours/background';
 import type { AppConfig } from '@parcours/config';
 import type { EventStore, SqlClient } from '@parcours/event-store';
-import {
-  InboundStatus,
-  recordedRelayStatus,
-  RELAY,
-  RelayStatus,
-  resumeRecordedRelay,
-} from '@parcours/messaging';
+import { recordedRelayStatus, RELAY, resumeRecordedRelay } from '@parcours/messaging';
 import {
   createProjectionRunner,
   PROJECTIONS,
   ProjectionBusyError,
   ProjectionRunner,
-  ProjectionStatus,
   ProjectionStoppedError,
   recordedProjectionStatus,
   UNDEFINED_TABLE,
 } from '@parcours/projections';
-
-const STATES = ['running', 'retrying', 'failed', 'upgrading', 'stopped'] as const;
 
 /** A message of a partner flow being retried: its partition waits behind it. */
 export class RetryingMessageDto {
@@ -45,16 +42,16 @@ export class PartitionLagDto {
  * One thing that follows the log or a flow in the background: a projection,
  * the Kafka relay, or the partner flows' consumer.
  */
-export class ComponentStatusDto {
+export class ComponentStatusDto implements ComponentStatus {
   @ApiProperty({ example: 'parcours' }) name!: string;
   @ApiProperty({ enum: ['projection', 'relay', 'consumer'] }) kind!: 'projection' | 'relay' | 'consumer';
   @ApiProperty({
-    enum: STATES,
+    enum: COMPONENT_STATES,
     description:
       'running : suit le journal ; retrying : la base ou le broker est indisponible, nouvel essai avec attente croissante (plafonnée) ; ' +
       'failed : arrêté sur un événement qu’il ne sait pas traiter, jusqu’à `resume` ; stopped : ne tourne pas dans ce processus',
   })
-  status!: (typeof STATES)[number];
+  status!: (typeof COMPONENT_STATES)[number];
   @ApiProperty({ type: String, nullable: true, description: 'Position dans le journal (opaque)' }) position!:
     string | null;
   @ApiProperty({
@@ -128,38 +125,6 @@ export class ReadinessDto {
   checks?: Record<string, string>;
 }
 
-const asComponent = (
-  s: ProjectionStatus | RelayStatus,
-  kind: 'projection' | 'relay',
-): ComponentStatusDto => ({
-  name: s.name,
-  kind,
-  status: s.status,
-  position: s.position,
-  eventsBehind: s.eventsBehind,
-  eventsProcessed: s.eventsProcessed,
-  error: s.error,
-  retries: s.retries,
-  updatedAt: s.updatedAt,
-});
-
-const consumerComponent = (s: InboundStatus): ComponentStatusDto => ({
-  name: s.name,
-  kind: 'consumer',
-  status: s.status,
-  position: null,
-  eventsBehind: 0,
-  eventsProcessed: null,
-  error: s.lastError,
-  retries: Math.max(0, ...s.retrying.map((r) => r.attempts)),
-  updatedAt: null,
-  messagesBehind: s.lag,
-  retrying: s.retrying,
-  partitions: s.partitions,
-  deadLettered: s.deadLettered,
-  deadLettersHeld: s.deadLettersHeld,
-});
-
 const unknown = (name: string) =>
   Problem.notFound('PROJECTION_UNKNOWN', `Aucune projection ne s'appelle « ${name} ».`);
 
@@ -228,8 +193,8 @@ export class Operations {
       kafka?.inbound.status(),
     ]);
     return [
-      ...projections.map((p) => asComponent(p, 'projection')),
-      ...(relay ? [asComponent(relay, 'relay')] : []),
+      ...projections.map((p) => logComponent(p, 'projection')),
+      ...(relay ? [logComponent(relay, 'relay')] : []),
       ...(consumer ? [consumerComponent(consumer)] : []),
     ];
   }

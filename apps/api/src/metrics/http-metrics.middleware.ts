@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { routePatternOf } from '../http/logging';
-import { ParcoursMetrics } from './parcours-metrics';
+import { ParcoursMetrics } from '@parcours/background';
 
 /**
  * Times every request answered by a route, labelled with the route's pattern

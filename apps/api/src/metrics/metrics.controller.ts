@@ -3,8 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Problem } from '@parcours/application';
 import { Public } from '../http/auth.guard';
-import { mayScrape, MetricsAccess } from './metrics-access';
-import { ParcoursMetrics } from './parcours-metrics';
+import { mayScrape, MetricsAccess } from '@parcours/background';
+import { ParcoursMetrics } from '@parcours/background';
 
 export const METRICS_ACCESS = Symbol('METRICS_ACCESS');
 

@@ -16,9 +16,9 @@ import { CONFIG, EVENT_STORE, SQL } from '@parcours/runtime';
 import { AuditTrail } from '../audit/audit-trail';
 import { Operations } from '../health/operations';
 import { httpMetricsMiddleware } from './http-metrics.middleware';
-import { metricsAccessOf } from './metrics-access';
+import { metricsAccessOf } from '@parcours/background';
 import { METRICS_ACCESS, MetricsController } from './metrics.controller';
-import { ParcoursMetrics } from './parcours-metrics';
+import { ParcoursMetrics } from '@parcours/background';
 
 /** Wires the gauges read at scrape time to what the application runs, once everything is built. */
 @Injectable()

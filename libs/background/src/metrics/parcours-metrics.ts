@@ -3,11 +3,9 @@ import { WriteMetrics } from '@parcours/application';
 import { RuleViolation } from '@parcours/domain';
 import { ConcurrencyError, EventSchemaViolation } from '@parcours/event-store';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ComponentStatusDto } from '../health/operations';
+import { ComponentStatus, COMPONENT_STATES } from './component-status';
 
 export const PREFIX = 'parcours_';
-
-const STATES = ['running', 'retrying', 'failed', 'upgrading', 'stopped'] as const;
 
 /**
  * The outcome label of a command: `accepted`, or the stable code of the
@@ -28,7 +26,7 @@ export function outcomeOf(error: unknown): string {
 }
 
 /** What the status of the background work gives at scrape time; undefined when it cannot be read. */
-export type ComponentsSource = () => Promise<ComponentStatusDto[]>;
+export type ComponentsSource = () => Promise<ComponentStatus[]>;
 export type AuditSource = () => { written: number; pending: { reads: number; failures: number } } | undefined;
 
 /**
@@ -64,7 +62,7 @@ export class ParcoursMetrics implements WriteMetrics {
   });
 
   /** One read of the background status per scrape, shared by every gauge that needs it. */
-  private snapshot?: Promise<ComponentStatusDto[] | undefined>;
+  private snapshot?: Promise<ComponentStatus[] | undefined>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
@@ -109,7 +107,7 @@ export class ParcoursMetrics implements WriteMetrics {
       name: string,
       help: string,
       labelNames: string[],
-      fill: (g: Gauge<string>, all: ComponentStatusDto[] | undefined) => void,
+      fill: (g: Gauge<string>, all: ComponentStatus[] | undefined) => void,
     ) =>
       new Gauge({
         name: `${PREFIX}${name}`,
@@ -122,10 +120,10 @@ export class ParcoursMetrics implements WriteMetrics {
           fill(this, all);
         },
       });
-    const each = (kind: ComponentStatusDto['kind'], all: ComponentStatusDto[] | undefined) =>
+    const each = (kind: ComponentStatus['kind'], all: ComponentStatus[] | undefined) =>
       (all ?? []).filter((c) => c.kind === kind);
     const states = (g: Gauge<string>, labels: Record<string, string>, status: string) => {
-      for (const s of STATES) g.set({ ...labels, status: s }, s === status ? 1 : 0);
+      for (const s of COMPONENT_STATES) g.set({ ...labels, status: s }, s === status ? 1 : 0);
     };
 
     gauge(

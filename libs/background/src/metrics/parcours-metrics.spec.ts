@@ -1,7 +1,7 @@
-import type { ComponentStatusDto } from '../health/operations';
+import type { ComponentStatus } from './component-status';
 import { ParcoursMetrics } from './parcours-metrics';
 
-const consumer = (over: Partial<ComponentStatusDto>): ComponentStatusDto => ({
+const consumer = (over: Partial<ComponentStatus>): ComponentStatus => ({
   name: 'kafka-inbound',
   kind: 'consumer',
   status: 'running',
@@ -35,7 +35,7 @@ async function values(metrics: ParcoursMetrics, name: string): Promise<Record<st
 }
 
 describe('the partner flows in the metrics', () => {
-  let status: ComponentStatusDto | undefined;
+  let status: ComponentStatus | undefined;
   const metrics = new ParcoursMetrics({ defaultMetrics: false });
   metrics.watchComponents(
     async () => {
