@@ -14,3 +14,4 @@ export * from './projections';
 export * from './persons/person-index';
 export * from './persons/person-directory';
 export * from './indicators/sql-definitions';
+export * from './data-quality/record-lateness';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ParcoursWriteModule, PersonErasure, RetentionJob } from '@parcours/application';
 import { AuditModule } from '../audit/audit.module';
+import { DataQualityController } from '../data-quality/data-quality.controller';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ProjectionsController } from '../read/projections.controller';
 import { ReadController } from '../read/read.controller';
@@ -19,6 +20,7 @@ import { GetParcoursHandler, GetParcoursHistoryHandler } from './parcours.querie
     ReadController,
     ProjectionsController,
     PersonsController,
+    DataQualityController,
   ],
   providers: [GetParcoursHandler, GetParcoursHistoryHandler, PersonErasure, RetentionJob],
 })
