@@ -145,7 +145,9 @@ describe('parcours CLI on the read side', () => {
     const unknown = await runIn('projections', 'rebuild', 'nothing');
     expect(unknown).toMatchObject({
       code: 2,
-      err: 'error: unknown projection "nothing" (known: parcours, person-index, record-lateness) (see npm run cli -- projections rebuild --help)',
+      err:
+        'error: unknown projection "nothing" (known: parcours, person-index, record-lateness) ' +
+        '(see npm run cli -- projections rebuild --help)',
     });
   });
 });
