@@ -15,3 +15,4 @@ export * from './persons/person-index';
 export * from './persons/person-directory';
 export * from './indicators/sql-definitions';
 export * from './data-quality/record-lateness';
+export * from './reports/indicator-report';

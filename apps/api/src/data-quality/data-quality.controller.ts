@@ -11,6 +11,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { CodeField, IdField, INTEGER, MAX, MIN, PatternField } from '../http/fields';
 import { Doc, DocumentRoles } from '../http/openapi';
+import { checkPeriod } from '../read/report-checks';
 
 /** A month of 1900–2099, as YYYY-MM. */
 const MONTH_PATTERN = '^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$';
@@ -92,13 +93,7 @@ export class DataQualityController {
   async lateness(@CurrentIdentity() who: Identity, @Query() q: LatenessQuery): Promise<LatenessReportDto> {
     if (who.role === 'slai' && q.territory && q.territory !== who.territory)
       throw Problem.forbidden('Un SLAI ne voit que son territoire.');
-    if (q.from > q.to)
-      throw new Problem({
-        statusCode: 422,
-        code: 'PERIOD_END_BEFORE_START',
-        message: 'La période doit commencer avant de finir.',
-        field: 'from',
-      });
+    checkPeriod(q.from, q.to);
     const territory = who.role === 'slai' ? who.territory! : q.territory;
     const lines = await queryRecordLateness(this.sql, { ...q, territory });
     return { from: q.from, to: q.to, lateAfterDays: q.lateAfterDays, territory: territory ?? null, lines };

@@ -22,7 +22,7 @@ describe('record lateness by organisme (GET /api/data-quality/lateness)', () => 
     await seedReferenceData(api);
     const system = () => bearer(tokens.system());
     const slai = () => bearer(tokens.slai());
-    const enter = async (body: object) =>
+    const enter = async (body: Record<string, unknown>) =>
       (await api.http.post('/api/parcours').set(system()).send(entryBody(body)).expect(201)).body
         .id as string;
     const orient = (id: string, decidedOn: string, notifiedOn: string) =>

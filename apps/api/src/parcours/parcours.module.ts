@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ParcoursWriteModule, PersonErasure, RetentionJob } from '@parcours/application';
 import { AuditModule } from '../audit/audit.module';
 import { DataQualityController } from '../data-quality/data-quality.controller';
+import { RevisionsController } from '../data-quality/revisions.controller';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ProjectionsController } from '../read/projections.controller';
 import { ReadController } from '../read/read.controller';
@@ -21,6 +22,7 @@ import { GetParcoursHandler, GetParcoursHistoryHandler } from './parcours.querie
     ProjectionsController,
     PersonsController,
     DataQualityController,
+    RevisionsController,
   ],
   providers: [GetParcoursHandler, GetParcoursHistoryHandler, PersonErasure, RetentionJob],
 })

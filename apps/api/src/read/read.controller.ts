@@ -6,10 +6,9 @@ import { lookup, parisDate } from '@parcours/domain';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import {
   computeIndicators,
-  computeIndicatorsInSql,
   exportIndicators,
   FactsSnapshot,
-  INDICATORS,
+  indicatorReport,
   loadFacts,
   pseudonymisedExtract,
   publishedDefinitions,
@@ -25,6 +24,7 @@ import { AllowRoles, CurrentIdentity } from '../http/auth.guard';
 import { Doc, DocumentRoles } from '../http/openapi';
 import { EcheancesQuery, ExportQuery, IndicatorsQuery, PortfolioQuery, SupervisionQuery } from './read.dto';
 import { readScopeOf } from './read-scope';
+import { checkPeriod, indicatorCodes } from './report-checks';
 
 /** The territoire whose figures the caller sees: a SLAI's own, or all. */
 const territoryOf = (who: Identity) => (who.role === 'slai' ? who.territory : undefined);
@@ -164,21 +164,7 @@ export class ReadController {
   }
 
   private checkPeriod(from: string, to: string, asOf?: string) {
-    // Rules between well-formed values (the document cannot say them): 422, as every rule.
-    if (from > to)
-      throw new Problem({
-        statusCode: 422,
-        code: 'PERIOD_END_BEFORE_START',
-        message: 'La période doit commencer avant de finir.',
-        field: 'from',
-      });
-    if (asOf && asOf > this.today())
-      throw new Problem({
-        statusCode: 422,
-        code: 'AS_OF_IN_FUTURE',
-        message: 'asOf ne peut être dans le futur.',
-        field: 'asOf',
-      });
+    checkPeriod(from, to, asOf, this.today());
   }
 
   @Doc(
@@ -193,20 +179,12 @@ export class ReadController {
   @AllowRoles('etat', 'departement', 'slai')
   async indicators(@CurrentIdentity() who: Identity, @Query() q: IndicatorsQuery) {
     this.checkPeriod(q.from, q.to, q.asOf);
-    const codes = q.codes?.split(',');
-    const unknown = codes?.filter((c) => !INDICATORS.some((d) => d.code === c));
-    if (unknown?.length)
-      throw new Problem({
-        statusCode: 422,
-        code: 'INDICATOR_UNKNOWN',
-        message: `Indicateurs inconnus : ${unknown.join(', ')}.`,
-        field: 'codes',
-      });
-    const period = { from: q.from, to: q.to };
-    const groupBy = q.groupBy ?? 'departement';
     // Counted by PostgreSQL when every figure asked has its SQL form (the same figures: sql-definitions.ts).
-    const counted = await computeIndicatorsInSql(this.sql, period, groupBy, codes, territoryOf(who), q.asOf);
-    return counted ?? computeIndicators(await this.snapshot(who, q.asOf), period, groupBy, codes, q.asOf);
+    return indicatorReport(this.sql, { from: q.from, to: q.to }, q.groupBy ?? 'departement', {
+      codes: indicatorCodes(q.codes),
+      territory: territoryOf(who),
+      asOf: q.asOf,
+    });
   }
 
   @Doc(

@@ -1,0 +1,136 @@
+import {
+  bearer,
+  entryBody,
+  projectionsCaughtUp,
+  seedReferenceData,
+  startApi,
+  TestApi,
+  tokens,
+} from '../../../../test/support/api';
+
+/**
+ * GET /api/indicators/revisions on January 2025, three entries and an
+ * orientation recorded late (the store's clock moved between them); every
+ * figure worked out by hand below.
+ */
+describe('revisions of the indicators by late records (GET /api/indicators/revisions)', () => {
+  let api: TestApi;
+  let now = new Date('2025-01-06T10:00:00Z');
+  const at = (day: string) => (now = new Date(`${day}T10:00:00Z`));
+
+  beforeAll(async () => {
+    api = await startApi('embedded', () => now);
+    await seedReferenceData(api);
+    const enter = async (enteredOn: string) =>
+      (
+        await api.http
+          .post('/api/parcours')
+          .set(bearer(tokens.system()))
+          .send(entryBody({ demandOn: '2025-01-02', rightOpenedOn: '2025-01-03', enteredOn }))
+          .expect(201)
+      ).body.id as string;
+    // A entered 6 Jan, recorded that day; B entered 20 Jan, recorded 15 Feb; A oriented 20 Jan, recorded 10 March;
+    // C entered 25 Jan, recorded 10 April. Today: 30 June.
+    at('2025-01-06');
+    const a = await enter('2025-01-06');
+    at('2025-02-15');
+    await enter('2025-01-20');
+    at('2025-03-10');
+    await api.http
+      .post(`/api/parcours/${a}/orientations`)
+      .set(bearer(tokens.slai()))
+      .send({
+        track: 'social',
+        organisationId: 'org-ccas',
+        decidedOn: '2025-01-19',
+        notifiedOn: '2025-01-20',
+      })
+      .expect(201);
+    at('2025-04-10');
+    await enter('2025-01-25');
+    at('2025-06-30');
+    await projectionsCaughtUp(api);
+  });
+  afterAll(() => api?.close());
+
+  const CODES = 'codes=calpae.new_entrants,calpae.oriented_within_1_month';
+  const revisions = (token: string, query: string) =>
+    api.http.get(`/api/indicators/revisions?${query}`).set(bearer(token));
+  const figure = (body: { groups: { indicators: { code: string }[] }[] }, code: string) =>
+    body.groups[0].indicators.find((i) => i.code === code);
+
+  it('each figure at the end of the period, one and three months later, and now, with the revision', async () => {
+    const res = await revisions(tokens.departement(), `from=2025-01-01&to=2025-01-31&${CODES}`).expect(200);
+    expect(res.body.knownAt).toEqual({
+      atPeriodEnd: '2025-01-31',
+      oneMonthLater: '2025-02-28',
+      threeMonthsLater: '2025-04-30',
+      now: '2025-06-30',
+    });
+    // Known at the end of January: A only; B by the end of February; C by the end of April.
+    expect(figure(res.body, 'calpae.new_entrants')).toMatchObject({
+      figures: {
+        atPeriodEnd: { value: 1 },
+        oneMonthLater: { value: 2 },
+        threeMonthsLater: { value: 3 },
+        now: { value: 3 },
+      },
+      revisedBy: 2,
+    });
+    // A's orientation (within the month of its entry) is known from 10 March: 0 of 1, 0 of 2, then 1 of 3.
+    expect(figure(res.body, 'calpae.oriented_within_1_month')).toMatchObject({
+      figures: {
+        atPeriodEnd: { numerator: 0, denominator: 1, value: 0 },
+        oneMonthLater: { numerator: 0, denominator: 2, value: 0 },
+        threeMonthsLater: { numerator: 1, denominator: 3, value: 1 / 3 },
+        now: { numerator: 1, denominator: 3, value: 1 / 3 },
+      },
+      revisedBy: 1 / 3,
+    });
+  });
+
+  it('a moment still to come is null', async () => {
+    const res = await revisions(tokens.departement(), `from=2025-05-01&to=2025-05-31&${CODES}`).expect(200);
+    expect(res.body.knownAt).toEqual({
+      atPeriodEnd: '2025-05-31',
+      oneMonthLater: '2025-06-30',
+      threeMonthsLater: null,
+      now: '2025-06-30',
+    });
+    expect(figure(res.body, 'calpae.new_entrants')).toMatchObject({
+      figures: {
+        atPeriodEnd: { value: 0 },
+        oneMonthLater: { value: 0 },
+        threeMonthsLater: null,
+        now: { value: 0 },
+      },
+      revisedBy: 0,
+    });
+  });
+
+  it('every indicator when no code is given, and a SLAI sees its territoire only', async () => {
+    const all = await revisions(tokens.departement(), 'from=2025-01-01&to=2025-01-31').expect(200);
+    expect(all.body.groups[0].indicators.length).toBeGreaterThan(40);
+    const calaisis = await revisions(
+      tokens.slai('CALAISIS'),
+      `from=2025-01-01&to=2025-01-31&${CODES}`,
+    ).expect(200);
+    expect(figure(calaisis.body, 'calpae.new_entrants')).toMatchObject({
+      figures: { atPeriodEnd: { value: 0 }, now: { value: 0 } },
+      revisedBy: 0,
+    });
+    await revisions(tokens.referent(), `from=2025-01-01&to=2025-01-31`).expect(403);
+  });
+
+  it('refuses an unknown indicator and a period ending before it starts (422), a malformed date (400)', async () => {
+    const unknown = await revisions(tokens.departement(), 'from=2025-01-01&to=2025-01-31&codes=nope').expect(
+      422,
+    );
+    expect(unknown.body.code).toBe('INDICATOR_UNKNOWN');
+    const reversed = await revisions(tokens.departement(), 'from=2025-02-01&to=2025-01-31').expect(422);
+    expect(reversed.body.code).toBe('PERIOD_END_BEFORE_START');
+    await revisions(tokens.departement(), 'from=2025-02-30&to=2025-03-31').expect(400);
+    // asOf has no meaning here: refused as an unknown parameter.
+    await revisions(tokens.departement(), 'from=2025-01-01&to=2025-01-31&asOf=2025-02-01').expect(400);
+  });
+});
