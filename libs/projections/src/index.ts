@@ -16,3 +16,4 @@ export * from './persons/person-directory';
 export * from './indicators/sql-definitions';
 export * from './data-quality/record-lateness';
 export * from './reports/indicator-report';
+export * from './reports/simulation';

@@ -95,15 +95,16 @@ export const CodeField = (
     doc(required, { enum: values, description, ...(example ? { example } : {}) }),
   );
 
-export const CodeListField = (values: readonly string[], description?: string) =>
+export const CodeListField = (values: readonly string[], description?: string, required = true) =>
   applyDecorators(
+    ...optional(required),
     IsArray({ message: '$property doit être une liste' }),
     ArrayMaxSize(values.length, { message: '$property compte au plus $constraint1 éléments' }),
     IsIn(values as string[], {
       each: true,
       message: `chaque élément de $property doit valoir l'un de : ${values.join(', ')}`,
     }),
-    ApiProperty({ enum: values, isArray: true, maxItems: values.length, description }),
+    doc(required, { enum: values, isArray: true, maxItems: values.length, description }),
   );
 
 /** An identifier (territoire, organisme, référent, action...): the one pattern of libs/domain, reserved names refused. */
@@ -334,8 +335,9 @@ export const IdListField = (max: number, description?: string, example?: string[
  * A set of parameter values: each known name with its type (whole number,
  * hours, or yes/no), as the domain checks them; rules between values stay 422.
  */
-export const ParametersField = (description?: string) =>
+export const ParametersField = (description?: string, required = true) =>
   applyDecorators(
+    ...optional(required),
     check(
       'isParameterValues',
       (v) =>
@@ -346,7 +348,7 @@ export const ParametersField = (description?: string) =>
       (p) =>
         `${p} : paramètre inconnu ou valeur hors type (entier, heures ou vrai/faux, de 0 à ${PARAMETER_MAX})`,
     ),
-    ApiProperty({
+    doc(required, {
       description,
       type: 'object',
       additionalProperties: false,
@@ -362,6 +364,39 @@ export const ParametersField = (description?: string) =>
                 maximum: PARAMETER_MAX,
               },
         ]),
+      ),
+    } as never),
+  );
+
+/**
+ * By code, one of its versions (`{"calpae.ruptures": 1}`): each key a code
+ * given, each value one of that code's versions; at least one.
+ */
+export const VersionChoiceField = (
+  versions: Readonly<Record<string, readonly number[]>>,
+  description?: string,
+) =>
+  applyDecorators(
+    IsOptional(),
+    check(
+      'isVersionChoice',
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.keys(v).length > 0 &&
+        Object.entries(v).every(
+          ([code, n]) => Object.hasOwn(versions, code) && versions[code].includes(n as number),
+        ),
+      (p) => `${p} : chaque clé doit être un code d'indicateur, chaque valeur l'une de ses versions publiées`,
+    ),
+    ApiPropertyOptional({
+      description,
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: Object.fromEntries(
+        Object.entries(versions).map(([code, list]) => [code, { type: 'integer', enum: list }]),
       ),
     } as never),
   );

@@ -3,6 +3,7 @@ import { ParcoursWriteModule, PersonErasure, RetentionJob } from '@parcours/appl
 import { AuditModule } from '../audit/audit.module';
 import { DataQualityController } from '../data-quality/data-quality.controller';
 import { RevisionsController } from '../data-quality/revisions.controller';
+import { SimulationsController } from '../read/simulations.controller';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ProjectionsController } from '../read/projections.controller';
 import { ReadController } from '../read/read.controller';
@@ -23,6 +24,7 @@ import { GetParcoursHandler, GetParcoursHistoryHandler } from './parcours.querie
     PersonsController,
     DataQualityController,
     RevisionsController,
+    SimulationsController,
   ],
   providers: [GetParcoursHandler, GetParcoursHistoryHandler, PersonErasure, RetentionJob],
 })

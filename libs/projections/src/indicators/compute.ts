@@ -107,6 +107,7 @@ export function planReport(
   period: Period,
   codes?: string[],
   asOf?: BusinessDate,
+  chosenVersions: Record<string, number> = {},
 ): ReportPlan {
   const version = parameterVersionAt(book.versions, period.to);
   const p = version?.values ?? DEFAULT_PARAMETERS;
@@ -124,7 +125,13 @@ export function planReport(
   ];
   const valuesOf = (v: DefinitionVersion, values: Parameters) =>
     Object.fromEntries(v.parameters.map((k) => [k, values[k]]));
-  const versionsOf = new Map(INDICATORS.map((d) => [d.code, versionsForPeriod(d, period, asOf)]));
+  // A version chosen for a code (a simulation's draft) is the only one computed for it.
+  const versionsOf = new Map(
+    INDICATORS.map((d) => {
+      const chosen = d.versions.find((v) => v.version === chosenVersions[d.code]);
+      return [d.code, chosen ? { main: chosen, others: [] } : versionsForPeriod(d, period, asOf)];
+    }),
+  );
   return {
     parametersVersion,
     definitionsVersion: definitionsVersionOf(
@@ -209,6 +216,7 @@ export function computeIndicators(
   groupBy: GroupBy = 'departement',
   codes?: string[],
   asOf?: BusinessDate,
+  chosenVersions?: Record<string, number>,
 ): IndicatorReport {
   const population = snapshot.facts;
   const groups = new Map<string, CycleFacts[]>();
@@ -220,7 +228,7 @@ export function computeIndicators(
   }
   if (groupBy === 'departement' && !groups.has('all')) groups.set('all', []);
   return assembleReport(
-    planReport(snapshot.book, period, codes, asOf),
+    planReport(snapshot.book, period, codes, asOf, chosenVersions),
     period,
     groupBy,
     [...groups.keys()],
