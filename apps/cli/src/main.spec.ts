@@ -146,7 +146,7 @@ describe('parcours CLI on the read side', () => {
     expect(unknown).toMatchObject({
       code: 2,
       err:
-        'error: unknown projection "nothing" (known: parcours, person-index, record-lateness) ' +
+        'error: unknown projection "nothing" (known: parcours, person-index, record-lateness, sanction-procedures) ' +
         '(see npm run cli -- projections rebuild --help)',
     });
   });

@@ -17,3 +17,5 @@ export * from './indicators/sql-definitions';
 export * from './data-quality/record-lateness';
 export * from './reports/indicator-report';
 export * from './reports/simulation';
+export * from './sanctions/sanction-procedure';
+export * from './sanctions/sanction-procedures.projection';

@@ -1,11 +1,17 @@
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import { recordLatenessProjection } from './data-quality/record-lateness';
+import { sanctionProceduresProjection } from './sanctions/sanction-procedures.projection';
 import { ProjectionRunner, RunnerOptions } from './engine/projection-runner';
 import { parcoursProjection } from './parcours-view/parcours.projection';
 import { personIndexProjection } from './persons/person-index';
 
 /** Every projection of the product: what the worker runs and the CLI rebuilds. */
-export const PROJECTIONS = [parcoursProjection, personIndexProjection(), recordLatenessProjection];
+export const PROJECTIONS = [
+  parcoursProjection,
+  personIndexProjection(),
+  recordLatenessProjection,
+  sanctionProceduresProjection,
+];
 
 export function createProjectionRunner(
   store: EventStore,

@@ -64,6 +64,10 @@ const NOT_PERSONAL = new Set([
   // Pseudonymised rows for the État (keyed ids, no name, no birth date).
   '/api/indicators/extract',
   '/api/audit',
+  // Counts and delays by organisme, event type and month; figures as known at several dates; sanctions counted.
+  '/api/data-quality/lateness',
+  '/api/indicators/revisions',
+  '/api/sanctions/compliance',
 ]);
 
 /** The Express pattern of an OpenAPI path: what the audit records as the route. */
@@ -324,9 +328,38 @@ describe.each(stores)('the audit of reads on the %s store', (store) => {
     },
   );
 
+  /** A suspension on a parcours followed since January: its legal file is a personal route too. */
+  async function sanctionOn(parcoursId: string): Promise<string> {
+    const slai = bearer(tokens.slai());
+    const call = async (path: string, body: object) =>
+      (await api.http.post(`/api/parcours/${parcoursId}${path}`).set(slai).send(body).expect(201)).body;
+    const { breachId } = await api.http
+      .post(`/api/parcours/${parcoursId}/breaches`)
+      .set(bearer(tokens.referent()))
+      .send({
+        kind: 'unreachable',
+        obligation: 'appointments',
+        occurredOn: '2025-03-03',
+        reportedOn: '2025-03-03',
+      })
+      .expect(201)
+      .then((r) => r.body);
+    await call(`/breaches/${breachId}/information`, { informedOn: '2025-03-03' });
+    await call(`/breaches/${breachId}/ep-opinion`, { givenOn: '2025-03-20', opinion: 'sanction' });
+    return (
+      await call(`/breaches/${breachId}/decision`, {
+        decidedOn: '2025-03-25',
+        decision: 'suspension',
+        sharePercent: 50,
+        months: 1,
+      })
+    ).sanctionId;
+  }
+
   it('records a read of every route marked in the document, called as a client would', async () => {
     // A list records a read when it names someone: one pair for the Département to confirm.
     await new SqlPersonDirectory(sql).flag(p1, [p2]);
+    const sanctionId = await sanctionOn(p1);
     const marked = Object.entries(doc.paths)
       .filter(([, item]) => item.get?.[PERSONAL_DATA_EXTENSION] === true)
       .map(([path]) => path);
@@ -337,6 +370,7 @@ describe.each(stores)('the audit of reads on the %s store', (store) => {
         if (name === 'id' && (path.startsWith('/api/parcours/') || path.startsWith('/api/persons/')))
           return p1;
         if (name === 'id' && path.startsWith('/api/referents/')) return 'ref-ccas-1';
+        if (name === 'sanctionId') return sanctionId;
         uncallable.push(path);
         return name;
       });

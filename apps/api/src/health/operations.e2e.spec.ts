@@ -66,6 +66,14 @@ describe('GET /api/projections, resume and rebuild, on the embedded store with t
         error: null,
         retries: 0,
       }),
+      expect.objectContaining({
+        name: 'sanction-procedures',
+        kind: 'projection',
+        status: 'running',
+        eventsBehind: 0,
+        error: null,
+        retries: 0,
+      }),
     ]);
     await api.http.get('/api/projections').set(bearer(tokens.slai())).expect(403);
     await api.http.get('/api/projections').expect(401);
@@ -201,10 +209,18 @@ describe('the API beside a separate worker (PARCOURS_WORKER_IN_PROCESS=false)', 
         eventsBehind: 2,
         eventsProcessed: 0,
       }),
+      expect.objectContaining({
+        name: 'sanction-procedures',
+        kind: 'projection',
+        status: 'running',
+        eventsBehind: 2,
+        eventsProcessed: 0,
+      }),
     ]);
     await runner.catchUp('parcours');
     await runner.catchUp('person-index');
     await runner.catchUp('record-lateness');
+    await runner.catchUp('sanction-procedures');
     await api.http.get('/ready').set(dep()).expect(200);
     // Resume through this API clears the checkpoint the other process watches.
     await api.app

@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { DataQualityController } from '../data-quality/data-quality.controller';
 import { RevisionsController } from '../data-quality/revisions.controller';
 import { SimulationsController } from '../read/simulations.controller';
+import { SanctionsController } from '../sanctions/sanctions.controller';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ProjectionsController } from '../read/projections.controller';
 import { ReadController } from '../read/read.controller';
@@ -25,6 +26,7 @@ import { GetParcoursHandler, GetParcoursHistoryHandler } from './parcours.querie
     DataQualityController,
     RevisionsController,
     SimulationsController,
+    SanctionsController,
   ],
   providers: [GetParcoursHandler, GetParcoursHistoryHandler, PersonErasure, RetentionJob],
 })
