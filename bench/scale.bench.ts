@@ -29,7 +29,14 @@ import {
   queryEcheances,
   queryPortfolio,
   querySupervision,
+  queryProcedureCompliance,
+  queryRecordLateness,
+  indicatorRevisions,
+  recordLatenessProjection,
+  sanctionProceduresProjection,
+  simulateIndicators,
 } from '../libs/projections/src';
+import { DEFAULT_PARAMETERS } from '../libs/domain/src/shared/parameters';
 
 // ---------- options ----------
 
@@ -298,6 +305,44 @@ async function queries(sql: PgSqlClient, asOf: string): Promise<QueryFigure[]> {
     }),
   );
   figures.push(
+    await timeQuery('record lateness 2025 by organisme, type, month', 20, async () => {
+      const lines = await queryRecordLateness(sql, { from: '2025-01', to: '2025-12', lateAfterDays: 30 });
+      return `${fmt(lines.length)} lines`;
+    }),
+  );
+  figures.push(
+    await timeQuery('sanction procedures compliance 2025', 20, async () => {
+      const groups = await queryProcedureCompliance(sql, YEAR, (d) => parametersAt([], d), {
+        groupBy: 'territory',
+      });
+      return `${fmt(groups.reduce((n, g) => n + g.decisions, 0))} decisions`;
+    }),
+  );
+  figures.push(
+    await timeQuery(
+      'simulation 2025 (orientation within 2 months)',
+      20,
+      async () => {
+        const r = await simulateIndicators(sql, YEAR, {
+          parameters: { ...DEFAULT_PARAMETERS, orientationCalpaeMonths: 2 },
+        });
+        return `${r.groups[0].indicators.length} indicators`;
+      },
+      { ms: 2_000, calls: 5 },
+    ),
+  );
+  figures.push(
+    await timeQuery(
+      'revisions 2025-Q1 (4 reports as known at)',
+      20,
+      async () => {
+        const r = await indicatorRevisions(sql, { from: '2025-01-01', to: '2025-03-31' }, ON);
+        return `${r.groups[0].indicators.length} indicators`;
+      },
+      { ms: 2_000, calls: 5 },
+    ),
+  );
+  figures.push(
     await timeQuery(`portfolio ${PORTFOLIO_REFERENT}, page 1 (250)`, 20, async () => {
       const r = await queryPortfolio(
         sql,
@@ -463,6 +508,23 @@ async function main(): Promise<void> {
       `  ${fmt(filled.events)} events in ${fmt(rebuildMs / 1000, 1)} s = ${fmt((filled.events / rebuildMs) * 1000)} events/s;` +
         ` ${fmt(cycles)} rm_cycle_facts rows; RSS ${mb(heapBefore)} before, peak ${mb(rebuildPeak)} during (process maxRSS ${mb(maxRss)})`,
     );
+
+    console.log('2b. Build the record-lateness and sanction-procedures read models');
+    const others = new ProjectionRunner(
+      store,
+      sql,
+      [recordLatenessProjection, sanctionProceduresProjection],
+      {
+        batchSize: 500,
+      },
+    );
+    await others.migrate();
+    for (const name of ['record-lateness', 'sanction-procedures']) {
+      const started = now();
+      await others.rebuild(name);
+      const ms = msSince(started);
+      console.log(`  ${name}: ${fmt(ms / 1000, 1)} s = ${fmt((filled.events / ms) * 1000)} events/s`);
+    }
 
     console.log(
       `3. Queries (as the read controller calls them, on ${ON}; asOf = mean recorded date ${filled.middle})`,
