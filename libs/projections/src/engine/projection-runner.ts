@@ -165,6 +165,8 @@ export async function recordedProjectionStatus(
 }
 
 const isIndex = (ddl: string): boolean => /^\s*create\s+(unique\s+)?index\b/i.test(ddl);
+/** The table a `create index ... on <table>` statement indexes. */
+const indexedTable = (ddl: string): string | undefined => /\son\s+"?([\w#]+)"?/i.exec(ddl)?.[1];
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -361,9 +363,31 @@ export class ProjectionRunner {
     this.loops.set(name, upgrade);
   }
 
+  /** Tables side by side, each on a connection of its own: PostgreSQL works on them in parallel. */
   private async analyze(projection: Projection): Promise<void> {
-    for (const table of projection.tables)
-      await this.sql.query(`analyze ${quoteIdentifier(rebuildTables(table))}`);
+    await Promise.all(
+      projection.tables.map((table) => this.sql.query(`analyze ${quoteIdentifier(rebuildTables(table))}`)),
+    );
+  }
+
+  /**
+   * Once a rebuild's tables are full: logged, their secondary indexes built (a bulk build, not one entry per
+   * row) and analysed, each table on a connection of its own so that PostgreSQL works on them in parallel.
+   */
+  private async finishTables(projection: Projection): Promise<void> {
+    const indexes = projection.schema(rebuildTables).filter(isIndex);
+    await Promise.all(
+      projection.tables.map(async (logical) => {
+        const table = rebuildTables(logical);
+        // Logged first: `set logged` rewrites the table and rebuilds its indexes, so these are built once, after it.
+        await this.sql.query(`alter table ${quoteIdentifier(table)} set logged`);
+        for (const ddl of indexes) if (indexedTable(ddl) === table) await this.sql.query(ddl);
+        await this.sql.query(`analyze ${quoteIdentifier(table)}`);
+      }),
+    );
+    // An index whose table was not recognised above is still built.
+    for (const ddl of indexes)
+      if (!projection.tables.some((t) => indexedTable(ddl) === rebuildTables(t))) await this.sql.query(ddl);
   }
 
   private async recordedVersion(name: string): Promise<number> {
@@ -539,10 +563,7 @@ export class ProjectionRunner {
       if ((batches & (batches - 1)) === 0 && Math.log2(batches) % 2 === 0) await this.analyze(projection);
       onProgress?.(total, Math.max(inLog, total));
     }
-    for (const ddl of projection.schema(rebuildTables)) if (isIndex(ddl)) await this.sql.query(ddl);
-    for (const table of projection.tables)
-      await this.sql.query(`alter table ${quoteIdentifier(rebuildTables(table))} set logged`);
-    await this.analyze(projection);
+    await this.finishTables(projection);
     // Swap: the live checkpoint row is locked, so the live runner waits, then
     // continues from the rebuilt generation's position.
     await this.sql.transaction(async (tx) => {
