@@ -1,4 +1,10 @@
-import type { EventStore, GlobalPosition, SqlClient } from '@parcours/event-store';
+import type {
+  EventStore,
+  GlobalPosition,
+  ReadAllResult,
+  SqlClient,
+  SqlQueryable,
+} from '@parcours/event-store';
 import {
   isTransientStoreError,
   migrate,
@@ -6,7 +12,13 @@ import {
   quoteIdentifier,
   retryDelay,
 } from '@parcours/event-store';
-import { liveTables, Projection, rebuildTables, TableNames } from './projection';
+import { liveTables, Projection, RebuildFold, rebuildTables, TableNames } from './projection';
+
+/** A page of the log folded by a rebuild, with the writes it makes. */
+interface FoldedPage {
+  page: ReadAllResult;
+  write: (tx: SqlQueryable) => Promise<void>;
+}
 
 /**
  * - `running`: moving with the log (or idle, caught up);
@@ -288,11 +300,7 @@ export class ProjectionRunner {
         );
         if ((locked?.position ?? null) !== (before.position ?? null)) return 0;
         await projection.apply(tx, page.events, t);
-        await tx.query(
-          `update ${CHECKPOINTS} set position = $2, events_processed = events_processed + $3, updated_at = ` +
-            `now(), error = null where name = $1`,
-          [checkpointName, page.position, page.events.length],
-        );
+        await this.moveCheckpoint(tx, checkpointName, page.position, page.events.length);
         return page.events.length;
       });
     } catch (error) {
@@ -361,6 +369,51 @@ export class ProjectionRunner {
       if (this.running) this.startLoop(name);
     })();
     this.loops.set(name, upgrade);
+  }
+
+  /**
+   * The page after `after`, read and folded by a rebuild's fold (undefined at the end of the log). Its
+   * failure is seen when awaited: it may happen while nobody awaits it yet.
+   */
+  private foldAhead(fold: RebuildFold, after: GlobalPosition | null): Promise<FoldedPage | undefined> {
+    const folded = (async () => {
+      const page = await this.store.readAll({ after: after ?? undefined, maxCount: this.rebuildBatchSize });
+      if (page.events.length === 0) return undefined;
+      return { page, write: await fold.prepare(this.sql, page.events) };
+    })();
+    folded.catch(() => undefined);
+    return folded;
+  }
+
+  /** Writes a folded batch and moves the checkpoint from `before`, in one transaction; 0 when it had moved. */
+  private commitFolded(
+    checkpointName: string,
+    before: GlobalPosition | null,
+    folded: FoldedPage,
+  ): Promise<number> {
+    return this.sql.transaction(async (tx) => {
+      const [locked] = await tx.query<{ position: string | null; status: string }>(
+        `select position, status from ${CHECKPOINTS} where name = $1 for update`,
+        [checkpointName],
+      );
+      if (!locked || locked.status === 'failed' || (locked.position ?? null) !== before) return 0;
+      await folded.write(tx);
+      await this.moveCheckpoint(tx, checkpointName, folded.page.position, folded.page.events.length);
+      return folded.page.events.length;
+    });
+  }
+
+  private async moveCheckpoint(
+    tx: SqlQueryable,
+    name: string,
+    position: GlobalPosition | undefined,
+    events: number,
+  ) {
+    await tx.query(
+      `update ${CHECKPOINTS} set position = $2, events_processed = events_processed + $3, updated_at = ` +
+        `now(), error = null where name = $1`,
+      [name, position, events],
+    );
   }
 
   /** Tables side by side, each on a connection of its own: PostgreSQL works on them in parallel. */
@@ -548,13 +601,35 @@ export class ProjectionRunner {
     let batches = 0;
     // Counted only when someone watches the progress: the total it is shown against.
     const inLog = onProgress ? await this.store.countAfter(undefined) : 0;
+    // Batches folded one ahead when the projection can: the next page is read and folded while PostgreSQL
+    // writes the last one. At the first failure, that batch is done again the plain way (runBatch), which
+    // retries or records the failure as usual, and so are the rest.
+    let fold = projection.rebuildFold?.(rebuildTables, this.rebuildBatchSize);
+    let position: GlobalPosition | null = null;
+    let ahead = fold && this.foldAhead(fold, position);
     for (;;) {
       if (abandon()) {
         // Stopping (an upgrade at start-up cut short): the next start begins again, without waiting for this shadow to go stale.
         await this.sql.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);
         throw new Error(`rebuild of ${name} abandoned: the runner is stopping`);
       }
-      const n = await this.runBatch(name, shadow, rebuildTables, this.rebuildBatchSize);
+      let n = 0;
+      if (fold && ahead) {
+        try {
+          const folded = await ahead;
+          ahead = undefined;
+          if (folded) {
+            const committed = this.commitFolded(shadow, position, folded);
+            const next = folded.page.position ?? null;
+            ahead = this.foldAhead(fold, next);
+            n = await committed;
+            position = next;
+          }
+        } catch {
+          fold = ahead = undefined;
+          n = await this.runBatch(name, shadow, rebuildTables, this.rebuildBatchSize);
+        }
+      } else n = await this.runBatch(name, shadow, rebuildTables, this.rebuildBatchSize);
       if (n === 0) break;
       total += n;
       batches += 1;
