@@ -397,6 +397,8 @@ export class ProjectionRunner {
         [checkpointName],
       );
       if (!locked || locked.status === 'failed' || (locked.position ?? null) !== before) return 0;
+      // Nothing waits on a rebuild's commit being durable: one cut short by a crash starts again from the first event.
+      await tx.query('set local synchronous_commit to off');
       await folded.write(tx);
       await this.moveCheckpoint(tx, checkpointName, folded.page.position, folded.page.events.length);
       return folded.page.events.length;
@@ -625,8 +627,11 @@ export class ProjectionRunner {
             n = await committed;
             position = next;
           }
-        } catch {
+        } catch (error) {
           fold = ahead = undefined;
+          this.log(
+            `projection ${name}: rebuild goes on batch by batch after ${position ?? 'the start'} (${messageOf(error)})`,
+          );
           n = await this.runBatch(name, shadow, rebuildTables, this.rebuildBatchSize);
         }
       } else n = await this.runBatch(name, shadow, rebuildTables, this.rebuildBatchSize);

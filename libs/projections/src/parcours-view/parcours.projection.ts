@@ -84,13 +84,13 @@ export const parcoursProjection: Projection = {
   async apply(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void> {
     const book = await readBook(tx, t);
     const stored = await readViews(tx, t, parcoursIds(events));
-    await (await foldBatch(events, stored, book, t)).write(tx);
+    await (await foldBatch(events, stored, book, t, 'by parcours')).write(tx);
   },
 
   rebuildFold(t: TableNames, batchEvents: number): RebuildFold {
-    // Two batches' parcours at least: those of the batch still being written are never dropped, so a
-    // view read back from the table is never one that batch is changing.
-    const memory = new ViewMemory(Math.max(4 * batchEvents, 10_000));
+    // A batch's parcours are read before the batch before has committed: they must all be found here
+    // (what that batch wrote is not in the table yet), so the memory holds the parcours of a batch at least.
+    const memory = new ViewMemory(2 * batchEvents);
     let book: ParameterBook | undefined;
     return {
       async prepare(read, events) {
@@ -99,7 +99,8 @@ export const parcoursProjection: Projection = {
         const stored = memory.take(ids);
         const missing = ids.filter((id) => !stored.has(id));
         for (const [id, view] of await readViews(read, t, missing)) stored.set(id, view);
-        const batch = await foldBatch(events, stored, book, t);
+        // Secondary indexes are built after the load: a view's échéances are found by their ids.
+        const batch = await foldBatch(events, stored, book, t, 'by id');
         memory.keep(batch.views);
         return (tx) => batch.write(tx);
       },
@@ -155,6 +156,11 @@ async function foldBatch(
   stored: Map<string, StoredView>,
   book: ParameterBook,
   t: TableNames,
+  /**
+   * How the échéances of a stored view are deleted before it is written again: by parcours (index on
+   * rm_echeances.parcours_id), or by their ids, those of the stored view, which were written with it.
+   */
+  findEcheances: 'by parcours' | 'by id',
 ): Promise<FoldedBatch> {
   let bookChanged = false;
   const views = new Map<string, ParcoursView | undefined>();
@@ -164,6 +170,7 @@ async function foldBatch(
     views.set(id, JSON.parse(s.text) as ParcoursView);
     if (s.knownOn) knownOn.set(id, s.knownOn);
   }
+  const storedEcheances = definedViews(views).flatMap((v) => v.echeances.map((e) => e.id));
   const versions = new FactVersions(definedViews(views));
   for (const [i, e] of events.entries()) {
     // Now and then, the answers of a batch being written are let in, so that its next statement goes.
@@ -229,8 +236,10 @@ async function foldBatch(
         [viewRows],
       );
       if (replaced.length) {
-        for (const table of ['rm_portfolio', 'rm_echeances'])
-          await tx.query(`delete from ${t(table)} where parcours_id = any($1::text[])`, [replaced]);
+        await tx.query(`delete from ${t('rm_portfolio')} where parcours_id = any($1::text[])`, [replaced]);
+        if (findEcheances === 'by parcours')
+          await tx.query(`delete from ${t('rm_echeances')} where parcours_id = any($1::text[])`, [replaced]);
+        else await tx.query(`delete from ${t('rm_echeances')} where id = any($1::text[])`, [storedEcheances]);
       }
       await tx.query(
         `insert into ${t('rm_portfolio')} select * from json_populate_recordset(null::${t('rm_portfolio')}, $1::json)`,
