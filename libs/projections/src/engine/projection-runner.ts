@@ -426,16 +426,14 @@ export class ProjectionRunner {
   }
 
   /**
-   * Once a rebuild's tables are full: logged, their secondary indexes built (a bulk build, not one entry per
-   * row) and analysed, each table on a connection of its own so that PostgreSQL works on them in parallel.
+   * Once a rebuild's tables are full: their secondary indexes built (a bulk build, not one entry per row)
+   * and analysed, each table on a connection of its own so that PostgreSQL works on them in parallel.
    */
   private async finishTables(projection: Projection): Promise<void> {
     const indexes = projection.schema(rebuildTables).filter(isIndex);
     await Promise.all(
       projection.tables.map(async (logical) => {
         const table = rebuildTables(logical);
-        // Logged first: `set logged` rewrites the table and rebuilds its indexes, so these are built once, after it.
-        await this.sql.query(`alter table ${quoteIdentifier(table)} set logged`);
         for (const ddl of indexes) if (indexedTable(ddl) === table) await this.sql.query(ddl);
         await this.sql.query(`analyze ${quoteIdentifier(table)}`);
       }),
@@ -591,11 +589,10 @@ export class ProjectionRunner {
       if (running) throw new ProjectionBusyError(name);
       for (const table of projection.tables)
         await tx.query(`drop table if exists ${quoteIdentifier(rebuildTables(table))}`);
-      // Secondary indexes are built once the tables are full (a bulk build, not one entry per row), and the
-      // tables are unlogged while they fill (nothing to recover of a rebuild that crashed: it starts again).
+      // Secondary indexes are built once the tables are full (a bulk build, not one entry per row). The
+      // tables are logged while they fill: made unlogged, they had to be rewritten whole by `set logged`
+      // at the end, which cost PostgreSQL about 10 % more than logging the rows as they come.
       for (const ddl of projection.schema(rebuildTables)) if (!isIndex(ddl)) await tx.query(ddl);
-      for (const table of projection.tables)
-        await tx.query(`alter table ${quoteIdentifier(rebuildTables(table))} set unlogged`);
       await tx.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);
       await tx.query(`insert into ${CHECKPOINTS} (name, updated_at) values ($1, now())`, [shadow]);
     });
