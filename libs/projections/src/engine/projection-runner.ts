@@ -1,4 +1,10 @@
-import type { EventStore, GlobalPosition, SqlClient } from '@parcours/event-store';
+import type {
+  EventStore,
+  GlobalPosition,
+  ReadAllResult,
+  SqlClient,
+  SqlQueryable,
+} from '@parcours/event-store';
 import {
   isTransientStoreError,
   migrate,
@@ -7,7 +13,13 @@ import {
   retryDelay,
 } from '@parcours/event-store';
 import { inEventSpans } from '@parcours/runtime';
-import { liveTables, Projection, rebuildTables, TableNames } from './projection';
+import { liveTables, Projection, RebuildFold, rebuildTables, TableNames } from './projection';
+
+/** A page of the log folded by a rebuild, with the writes it makes. */
+interface FoldedPage {
+  page: ReadAllResult;
+  write: (tx: SqlQueryable) => Promise<void>;
+}
 
 /**
  * - `running`: moving with the log (or idle, caught up);
@@ -166,6 +178,8 @@ export async function recordedProjectionStatus(
 }
 
 const isIndex = (ddl: string): boolean => /^\s*create\s+(unique\s+)?index\b/i.test(ddl);
+/** The table a `create index ... on <table>` statement indexes. */
+const indexedTable = (ddl: string): string | undefined => /\son\s+"?([\w#]+)"?/i.exec(ddl)?.[1];
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -289,11 +303,7 @@ export class ProjectionRunner {
         // Traced for the live tables only: a rebuild would re-open every traced command's trace.
         const traced = t === liveTables ? page.events : [];
         await inEventSpans(`project ${checkpointName}`, traced, () => projection.apply(tx, page.events, t));
-        await tx.query(
-          `update ${CHECKPOINTS} set position = $2, events_processed = events_processed + $3, updated_at = ` +
-            `now(), error = null where name = $1`,
-          [checkpointName, page.position, page.events.length],
-        );
+        await this.moveCheckpoint(tx, checkpointName, page.position, page.events.length);
         return page.events.length;
       });
     } catch (error) {
@@ -364,9 +374,76 @@ export class ProjectionRunner {
     this.loops.set(name, upgrade);
   }
 
+  /**
+   * The page after `after`, read and folded by a rebuild's fold (undefined at the end of the log). Its
+   * failure is seen when awaited: it may happen while nobody awaits it yet.
+   */
+  private foldAhead(fold: RebuildFold, after: GlobalPosition | null): Promise<FoldedPage | undefined> {
+    const folded = (async () => {
+      const page = await this.store.readAll({ after: after ?? undefined, maxCount: this.rebuildBatchSize });
+      if (page.events.length === 0) return undefined;
+      return { page, write: await fold.prepare(this.sql, page.events) };
+    })();
+    folded.catch(() => undefined);
+    return folded;
+  }
+
+  /** Writes a folded batch and moves the checkpoint from `before`, in one transaction; 0 when it had moved. */
+  private commitFolded(
+    checkpointName: string,
+    before: GlobalPosition | null,
+    folded: FoldedPage,
+  ): Promise<number> {
+    return this.sql.transaction(async (tx) => {
+      const [locked] = await tx.query<{ position: string | null; status: string }>(
+        `select position, status from ${CHECKPOINTS} where name = $1 for update`,
+        [checkpointName],
+      );
+      if (!locked || locked.status === 'failed' || (locked.position ?? null) !== before) return 0;
+      // Nothing waits on a rebuild's commit being durable: one cut short by a crash starts again from the first event.
+      await tx.query('set local synchronous_commit to off');
+      await folded.write(tx);
+      await this.moveCheckpoint(tx, checkpointName, folded.page.position, folded.page.events.length);
+      return folded.page.events.length;
+    });
+  }
+
+  private async moveCheckpoint(
+    tx: SqlQueryable,
+    name: string,
+    position: GlobalPosition | undefined,
+    events: number,
+  ) {
+    await tx.query(
+      `update ${CHECKPOINTS} set position = $2, events_processed = events_processed + $3, updated_at = ` +
+        `now(), error = null where name = $1`,
+      [name, position, events],
+    );
+  }
+
+  /** Tables side by side, each on a connection of its own: PostgreSQL works on them in parallel. */
   private async analyze(projection: Projection): Promise<void> {
-    for (const table of projection.tables)
-      await this.sql.query(`analyze ${quoteIdentifier(rebuildTables(table))}`);
+    await Promise.all(
+      projection.tables.map((table) => this.sql.query(`analyze ${quoteIdentifier(rebuildTables(table))}`)),
+    );
+  }
+
+  /**
+   * Once a rebuild's tables are full: their secondary indexes built (a bulk build, not one entry per row)
+   * and analysed, each table on a connection of its own so that PostgreSQL works on them in parallel.
+   */
+  private async finishTables(projection: Projection): Promise<void> {
+    const indexes = projection.schema(rebuildTables).filter(isIndex);
+    await Promise.all(
+      projection.tables.map(async (logical) => {
+        const table = rebuildTables(logical);
+        for (const ddl of indexes) if (indexedTable(ddl) === table) await this.sql.query(ddl);
+        await this.sql.query(`analyze ${quoteIdentifier(table)}`);
+      }),
+    );
+    // An index whose table was not recognised above is still built.
+    for (const ddl of indexes)
+      if (!projection.tables.some((t) => indexedTable(ddl) === rebuildTables(t))) await this.sql.query(ddl);
   }
 
   private async recordedVersion(name: string): Promise<number> {
@@ -515,11 +592,10 @@ export class ProjectionRunner {
       if (running) throw new ProjectionBusyError(name);
       for (const table of projection.tables)
         await tx.query(`drop table if exists ${quoteIdentifier(rebuildTables(table))}`);
-      // Secondary indexes are built once the tables are full (a bulk build, not one entry per row), and the
-      // tables are unlogged while they fill (nothing to recover of a rebuild that crashed: it starts again).
+      // Secondary indexes are built once the tables are full (a bulk build, not one entry per row). The
+      // tables are logged while they fill: made unlogged, they had to be rewritten whole by `set logged`
+      // at the end, which cost PostgreSQL about 10 % more than logging the rows as they come.
       for (const ddl of projection.schema(rebuildTables)) if (!isIndex(ddl)) await tx.query(ddl);
-      for (const table of projection.tables)
-        await tx.query(`alter table ${quoteIdentifier(rebuildTables(table))} set unlogged`);
       await tx.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);
       await tx.query(`insert into ${CHECKPOINTS} (name, updated_at) values ($1, now())`, [shadow]);
     });
@@ -527,13 +603,38 @@ export class ProjectionRunner {
     let batches = 0;
     // Counted only when someone watches the progress: the total it is shown against.
     const inLog = onProgress ? await this.store.countAfter(undefined) : 0;
+    // Batches folded one ahead when the projection can: the next page is read and folded while PostgreSQL
+    // writes the last one. At the first failure, that batch is done again the plain way (runBatch), which
+    // retries or records the failure as usual, and so are the rest.
+    let fold = projection.rebuildFold?.(rebuildTables, this.rebuildBatchSize);
+    let position: GlobalPosition | null = null;
+    let ahead = fold && this.foldAhead(fold, position);
     for (;;) {
       if (abandon()) {
         // Stopping (an upgrade at start-up cut short): the next start begins again, without waiting for this shadow to go stale.
         await this.sql.query(`delete from ${CHECKPOINTS} where name = $1`, [shadow]);
         throw new Error(`rebuild of ${name} abandoned: the runner is stopping`);
       }
-      const n = await this.runBatch(name, shadow, rebuildTables, this.rebuildBatchSize);
+      let n = 0;
+      if (fold && ahead) {
+        try {
+          const folded = await ahead;
+          ahead = undefined;
+          if (folded) {
+            const committed = this.commitFolded(shadow, position, folded);
+            const next = folded.page.position ?? null;
+            ahead = this.foldAhead(fold, next);
+            n = await committed;
+            position = next;
+          }
+        } catch (error) {
+          fold = ahead = undefined;
+          this.log(
+            `projection ${name}: rebuild goes on batch by batch after ${position ?? 'the start'} (${messageOf(error)})`,
+          );
+          n = await this.runBatch(name, shadow, rebuildTables, this.rebuildBatchSize);
+        }
+      } else n = await this.runBatch(name, shadow, rebuildTables, this.rebuildBatchSize);
       if (n === 0) break;
       total += n;
       batches += 1;
@@ -542,10 +643,7 @@ export class ProjectionRunner {
       if ((batches & (batches - 1)) === 0 && Math.log2(batches) % 2 === 0) await this.analyze(projection);
       onProgress?.(total, Math.max(inLog, total));
     }
-    for (const ddl of projection.schema(rebuildTables)) if (isIndex(ddl)) await this.sql.query(ddl);
-    for (const table of projection.tables)
-      await this.sql.query(`alter table ${quoteIdentifier(rebuildTables(table))} set logged`);
-    await this.analyze(projection);
+    await this.finishTables(projection);
     // Swap: the live checkpoint row is locked, so the live runner waits, then
     // continues from the rebuilt generation's position.
     await this.sql.transaction(async (tx) => {

@@ -25,6 +25,24 @@ export interface Projection {
    */
   schema(t: TableNames): string[];
   apply(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void>;
+  /**
+   * Optional, for a rebuild: a fold that keeps what it needs between batches in memory (bounded), so that
+   * the runner folds a batch while the previous one is written. Its tables are written by that rebuild only.
+   */
+  rebuildFold?(t: TableNames, batchEvents: number): RebuildFold;
+}
+
+/**
+ * The batches of one rebuild, folded in the order of the log before their transaction opens. The
+ * runner drops it when a batch does not commit: the fold changed its memory as if it had.
+ */
+export interface RebuildFold {
+  /**
+   * Folds the next batch, reading what it does not hold through `read` (outside the transactions: the
+   * batch before may still be writing, and what it writes is in memory), and returns its writes, made in
+   * the transaction that moves the checkpoint.
+   */
+  prepare(read: SqlQueryable, events: RecordedEvent[]): Promise<(tx: SqlQueryable) => Promise<void>>;
 }
 
 export const liveTables: TableNames = (logical) => logical;

@@ -1,6 +1,6 @@
 import { BusinessDate, maxDate, PARCOURS_STREAM_PREFIX } from '@parcours/domain';
 import type { RecordedEvent, SqlQueryable } from '@parcours/event-store';
-import { Projection, TableNames } from '../engine/projection';
+import { Projection, RebuildFold, TableNames } from '../engine/projection';
 import { foldRecorded, parcoursIdOf } from './fold';
 import { ParameterBook } from './echeance-book';
 import { FactVersions, recordedDay } from './known-facts';
@@ -82,90 +82,211 @@ export const parcoursProjection: Projection = {
   ],
 
   async apply(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void> {
-    const [bookRow] = await tx.query<{ doc: ParameterBook }>(
-      `select doc from ${t('rm_parameter_book')} where id = 1`,
-    );
-    const book: ParameterBook = bookRow?.doc ?? { versions: [] };
-    let bookChanged = false;
-    const ids = [
-      ...new Set(events.map((e) => parcoursIdOf(e.streamId)).filter((id): id is string => id !== undefined)),
-    ];
-    const views = new Map<string, ParcoursView | undefined>();
-    const knownOn = new Map<string, BusinessDate>();
-    if (ids.length) {
-      const rows = await tx.query<{ parcours_id: string; doc: ParcoursView; known_on: BusinessDate | null }>(
-        `select parcours_id, doc, known_on::text from ${t('rm_parcours_view')} where parcours_id = any($1::text[])`,
-        [ids],
-      );
-      for (const r of rows) {
-        views.set(r.parcours_id, r.doc);
-        if (r.known_on) knownOn.set(r.parcours_id, r.known_on);
-      }
-    }
-    const versions = new FactVersions(definedViews(views));
-    for (const e of events) {
-      const id = parcoursIdOf(e.streamId);
-      const known = id === undefined ? undefined : knownOn.get(id);
-      const day = maxDate(recordedDay(e.metadata.recordedAt), known ?? '0000-01-01');
-      // A new recording day: the state so far is what was known at the end of the previous one.
-      const before = id === undefined ? undefined : views.get(id);
-      if (before && known && day > known) versions.snapshot(before, known);
-      if (foldRecorded(views, book, e) === 'parameters') bookChanged = true;
-      if (id !== undefined) knownOn.set(id, day);
-    }
-    for (const [id, v] of views) if (v) versions.snapshot(v, knownOn.get(id)!);
-    if (bookChanged) {
-      await tx.query(
-        `insert into ${t('rm_parameter_book')} (id, doc) values (1, $1) on conflict (id) do update set doc = excluded.doc`,
-        [book],
-      );
-    }
-    const written = [...views.entries()].filter(
-      (entry): entry is [string, ParcoursView] => entry[1] !== undefined,
-    );
-    if (written.length === 0) return;
-    const touched = written.map(([id]) => id);
-    await tx.query(
-      `insert into ${t('rm_parcours_view')} (parcours_id, doc, known_on)
-       select x.id, x.doc, x.known_on from json_to_recordset($1::json) as x(id text, doc json, known_on date)
-       on conflict (parcours_id) do update set doc = excluded.doc, known_on = excluded.known_on`,
-      [JSON.stringify(written.map(([id, doc]) => ({ id, doc, known_on: knownOn.get(id) ?? null })))],
-    );
-    for (const table of ['rm_portfolio', 'rm_echeances']) {
-      await tx.query(`delete from ${t(table)} where parcours_id = any($1::text[])`, [touched]);
-    }
-    const lines = written.map(([, v]) => portfolioLine(v));
-    await tx.query(
-      `insert into ${t('rm_portfolio')} select * from json_populate_recordset(null::${t('rm_portfolio')}, $1::json)`,
-      [JSON.stringify(lines)],
-    );
-    const echeances = written.flatMap(([, v], i) => {
-      const line = lines[i];
-      return v.echeances.map((e) => ({
-        id: e.id,
-        parcours_id: v.parcoursId,
-        kind: e.kind,
-        cycle: e.cycle,
-        territory: v.territory,
-        organisation_id: line.organisation_id,
-        referent_id: line.referent_id,
-        starts_on: e.startsOn,
-        due_on: e.dueOn,
-        warn_from: e.warnFrom,
-        met_on: e.metOn ?? null,
-        cancelled_on: e.cancelledOn ?? null,
-        parameters_version: e.parametersVersion,
-      }));
-    });
-    if (echeances.length) {
-      await tx.query(
-        `insert into ${t('rm_echeances')} select * from json_populate_recordset(null::${t('rm_echeances')}, $1::json)`,
-        [JSON.stringify(echeances)],
-      );
-    }
-    await versions.write(tx, t);
+    const book = await readBook(tx, t);
+    const stored = await readViews(tx, t, parcoursIds(events));
+    await (await foldBatch(events, stored, book, t, 'by parcours')).write(tx);
+  },
+
+  rebuildFold(t: TableNames, batchEvents: number): RebuildFold {
+    // A batch's parcours are read before the batch before has committed: they must all be found here
+    // (what that batch wrote is not in the table yet), so the memory holds the parcours of a batch at least.
+    const memory = new ViewMemory(2 * batchEvents);
+    let book: ParameterBook | undefined;
+    return {
+      async prepare(read, events) {
+        book ??= await readBook(read, t);
+        const ids = parcoursIds(events);
+        const stored = memory.take(ids);
+        const missing = ids.filter((id) => !stored.has(id));
+        for (const [id, view] of await readViews(read, t, missing)) stored.set(id, view);
+        // Secondary indexes are built after the load: a view's échéances are found by their ids.
+        const batch = await foldBatch(events, stored, book, t, 'by id');
+        memory.keep(batch.views);
+        return (tx) => batch.write(tx);
+      },
+    };
   },
 };
+
+/** A view as rm_parcours_view holds it: its JSON text, and the latest recording day of its events folded. */
+interface StoredView {
+  text: string;
+  knownOn: BusinessDate | null;
+}
+
+/** A batch folded: its writes, ready to send, and the views as they stand after it. */
+interface FoldedBatch {
+  views: Map<string, StoredView>;
+  write(tx: SqlQueryable): Promise<void>;
+}
+
+const parcoursIds = (events: RecordedEvent[]): string[] => [
+  ...new Set(events.map((e) => parcoursIdOf(e.streamId)).filter((id): id is string => id !== undefined)),
+];
+
+async function readBook(read: SqlQueryable, t: TableNames): Promise<ParameterBook> {
+  const [row] = await read.query<{ doc: ParameterBook }>(
+    `select doc from ${t('rm_parameter_book')} where id = 1`,
+  );
+  return row?.doc ?? { versions: [] };
+}
+
+async function readViews(read: SqlQueryable, t: TableNames, ids: string[]): Promise<Map<string, StoredView>> {
+  const views = new Map<string, StoredView>();
+  if (ids.length === 0) return views;
+  const rows = await read.query<{ parcours_id: string; doc: string; known_on: BusinessDate | null }>(
+    `select parcours_id, doc::text as doc, known_on::text from ${t('rm_parcours_view')} where parcours_id = any($1::text[])`,
+    [ids],
+  );
+  for (const r of rows) views.set(r.parcours_id, { text: r.doc, knownOn: r.known_on });
+  return views;
+}
+
+/** Events folded between two pauses of a batch's fold: a few milliseconds of work. */
+const YIELD_EVERY = 200;
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Folds a batch into the stored views of its parcours and the parameter book (changed in place), and
+ * serialises what it writes at once: the objects may go on changing with the next batch before these
+ * writes are sent.
+ */
+async function foldBatch(
+  events: RecordedEvent[],
+  stored: Map<string, StoredView>,
+  book: ParameterBook,
+  t: TableNames,
+  /**
+   * How the échéances of a stored view are deleted before it is written again: by parcours (index on
+   * rm_echeances.parcours_id), or by their ids, those of the stored view, which were written with it.
+   */
+  findEcheances: 'by parcours' | 'by id',
+): Promise<FoldedBatch> {
+  let bookChanged = false;
+  const views = new Map<string, ParcoursView | undefined>();
+  const knownOn = new Map<string, BusinessDate>();
+  // Parsed from their text, as the table gives them back: a view in memory and one read back fold alike.
+  for (const [id, s] of stored) {
+    views.set(id, JSON.parse(s.text) as ParcoursView);
+    if (s.knownOn) knownOn.set(id, s.knownOn);
+  }
+  const storedEcheances = definedViews(views).flatMap((v) => v.echeances.map((e) => e.id));
+  const versions = new FactVersions(definedViews(views));
+  for (const [i, e] of events.entries()) {
+    // Now and then, the answers of a batch being written are let in, so that its next statement goes.
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await yieldToIo();
+    const id = parcoursIdOf(e.streamId);
+    const known = id === undefined ? undefined : knownOn.get(id);
+    const day = maxDate(recordedDay(e.metadata.recordedAt), known ?? '0000-01-01');
+    // A new recording day: the state so far is what was known at the end of the previous one.
+    const before = id === undefined ? undefined : views.get(id);
+    if (before && known && day > known) versions.snapshot(before, known);
+    if (foldRecorded(views, book, e) === 'parameters') bookChanged = true;
+    if (id !== undefined) knownOn.set(id, day);
+  }
+  for (const [id, v] of views) if (v) versions.snapshot(v, knownOn.get(id)!);
+  await yieldToIo();
+  const bookText = bookChanged ? JSON.stringify(book) : undefined;
+  const written = [...views.entries()].filter(
+    (entry): entry is [string, ParcoursView] => entry[1] !== undefined,
+  );
+  const after = new Map(
+    written.map(([id, v]) => [id, { text: JSON.stringify(v), knownOn: knownOn.get(id) ?? null }]),
+  );
+  const viewRows = `[${[...after]
+    .map(([id, s]) => `{"id":${JSON.stringify(id)},"doc":${s.text},"known_on":${JSON.stringify(s.knownOn)}}`)
+    .join(',')}]`;
+  // A parcours without a stored view has no portfolio line nor échéances yet: they are written with it.
+  const replaced = [...stored.keys()];
+  const lines = written.map(([, v]) => portfolioLine(v));
+  const echeances = written.flatMap(([, v], i) => {
+    const line = lines[i];
+    return v.echeances.map((e) => ({
+      id: e.id,
+      parcours_id: v.parcoursId,
+      kind: e.kind,
+      cycle: e.cycle,
+      territory: v.territory,
+      organisation_id: line.organisation_id,
+      referent_id: line.referent_id,
+      starts_on: e.startsOn,
+      due_on: e.dueOn,
+      warn_from: e.warnFrom,
+      met_on: e.metOn ?? null,
+      cancelled_on: e.cancelledOn ?? null,
+      parameters_version: e.parametersVersion,
+    }));
+  });
+  const lineRows = JSON.stringify(lines);
+  const echeanceRows = echeances.length ? JSON.stringify(echeances) : undefined;
+  return {
+    views: after,
+    async write(tx) {
+      if (bookText !== undefined) {
+        await tx.query(
+          `insert into ${t('rm_parameter_book')} (id, doc) values (1, $1) on conflict (id) do update set doc = excluded.doc`,
+          [bookText],
+        );
+      }
+      if (written.length === 0) return;
+      await tx.query(
+        `insert into ${t('rm_parcours_view')} (parcours_id, doc, known_on)
+         select x.id, x.doc, x.known_on from json_to_recordset($1::json) as x(id text, doc json, known_on date)
+         on conflict (parcours_id) do update set doc = excluded.doc, known_on = excluded.known_on`,
+        [viewRows],
+      );
+      if (replaced.length) {
+        await tx.query(`delete from ${t('rm_portfolio')} where parcours_id = any($1::text[])`, [replaced]);
+        if (findEcheances === 'by parcours')
+          await tx.query(`delete from ${t('rm_echeances')} where parcours_id = any($1::text[])`, [replaced]);
+        else await tx.query(`delete from ${t('rm_echeances')} where id = any($1::text[])`, [storedEcheances]);
+      }
+      await tx.query(
+        `insert into ${t('rm_portfolio')} select * from json_populate_recordset(null::${t('rm_portfolio')}, $1::json)`,
+        [lineRows],
+      );
+      if (echeanceRows !== undefined) {
+        await tx.query(
+          `insert into ${t('rm_echeances')} select * from json_populate_recordset(null::${t('rm_echeances')}, $1::json)`,
+          [echeanceRows],
+        );
+      }
+      await versions.write(tx, t);
+    },
+  };
+}
+
+/**
+ * The views of the parcours a rebuild met last, as stored, up to a number of them: most parcours's
+ * events are close together in the log, so their next batch finds them here rather than in the table.
+ */
+class ViewMemory {
+  private readonly views = new Map<string, StoredView>();
+
+  constructor(private readonly size: number) {}
+
+  /** The views held of these parcours. */
+  take(ids: string[]): Map<string, StoredView> {
+    const found = new Map<string, StoredView>();
+    for (const id of ids) {
+      const view = this.views.get(id);
+      if (view) found.set(id, view);
+    }
+    return found;
+  }
+
+  /** Keeps these views as the latest met, forgetting the least recently met beyond the size. */
+  keep(views: Map<string, StoredView>): void {
+    for (const [id, view] of views) {
+      this.views.delete(id);
+      this.views.set(id, view);
+    }
+    for (const id of this.views.keys()) {
+      if (this.views.size <= this.size) break;
+      this.views.delete(id);
+    }
+  }
+}
 
 const definedViews = (views: Map<string, ParcoursView | undefined>): ParcoursView[] =>
   [...views.values()].filter((v): v is ParcoursView => v !== undefined);
