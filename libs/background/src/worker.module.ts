@@ -19,6 +19,7 @@ import type { AppConfig } from '@parcours/config';
 import { parisDate } from '@parcours/domain';
 import { HttpSmsSender, LetterBatch, SmtpEmailSender } from '@parcours/notifications';
 import { retryDelay } from '@parcours/event-store';
+import { Leases } from '@parcours/event-store';
 import type { EventStore, SqlClient } from '@parcours/event-store';
 import {
   CommandGateway,
@@ -229,19 +230,28 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
 @Module({
   imports: [ParcoursWriteModule],
   providers: [
+    // Several workers on one store share the projections and the relay out, one holder each.
+    { provide: Leases, useFactory: (sql: SqlClient) => new Leases(sql), inject: [SQL] },
     {
       provide: ProjectionRunner,
-      useFactory: (store: EventStore, sql: SqlClient, config: AppConfig) =>
+      useFactory: (store: EventStore, sql: SqlClient, config: AppConfig, leases: Leases) =>
         createProjectionRunner(store, sql, {
           batchSize: config.projectionBatchSize,
           log: (m) => logger.error(m),
+          leases,
         }),
-      inject: [EVENT_STORE, SQL, CONFIG],
+      inject: [EVENT_STORE, SQL, CONFIG, Leases],
     },
     { provide: DeadlineNotifier, useFactory: (sql: SqlClient) => new DeadlineNotifier(sql), inject: [SQL] },
     {
       provide: KafkaFlows,
-      useFactory: (config: AppConfig, store: EventStore, sql: SqlClient, commands: CommandBus) => {
+      useFactory: (
+        config: AppConfig,
+        store: EventStore,
+        sql: SqlClient,
+        commands: CommandBus,
+        leases: Leases,
+      ) => {
         if (config.kafkaBrokers.length === 0) return undefined;
         const kafka = createKafka(config.kafkaBrokers, config.kafkaClientId);
         const gateway: CommandGateway = {
@@ -249,7 +259,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
             commands.execute(new ExecuteParcoursCommand(id, command, identity, headers)),
         };
         return new KafkaFlows(
-          new IntegrationRelay(store, sql, new KafkaSink(kafka), { log: (m) => logger.warn(m) }),
+          new IntegrationRelay(store, sql, new KafkaSink(kafka), { log: (m) => logger.warn(m), leases }),
           new InboundConsumer(kafka, gateway, new KafkaSink(kafka), {
             deadLetterKey: config.deadLetterKey,
             people: new SqlPersonDirectory(sql),
@@ -257,7 +267,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
           }),
         );
       },
-      inject: [CONFIG, EVENT_STORE, SQL, CommandBus],
+      inject: [CONFIG, EVENT_STORE, SQL, CommandBus, Leases],
     },
     {
       provide: Notifications,

@@ -12,3 +12,4 @@ export * from './privacy/master-key';
 export * from './privacy/person-keys';
 export * from './privacy/personal-data-event-store';
 export * from './privacy/seal-existing';
+export * from './sql/leases';

@@ -1,4 +1,4 @@
-import type { EventStore, GlobalPosition, RecordedEvent, SqlClient } from '@parcours/event-store';
+import type { EventStore, GlobalPosition, Leases, RecordedEvent, SqlClient } from '@parcours/event-store';
 import { isTransientStoreError, migrate, Migration, retryDelay } from '@parcours/event-store';
 import { inEventSpans } from '@parcours/runtime';
 import { DEADLINES_TOPIC, envelopeOf, IntegrationEnvelope, PARCOURS_TOPIC } from './integration-events';
@@ -12,6 +12,8 @@ export interface RelayOptions {
   log?: (message: string) => void;
   /** Test hook: called after the broker acknowledged a batch, before the checkpoint moves. */
   afterPublish?: () => Promise<void>;
+  /** Shared with the other workers on the store: the relay runs in the one holding its lease. */
+  leases?: Leases;
 }
 
 export const RELAY = 'kafka-relay';
@@ -134,6 +136,7 @@ export class IntegrationRelay {
 
   async migrate(): Promise<void> {
     await migrate(this.sql, RELAY_MIGRATIONS, 'relay_migrations');
+    await this.options.leases?.migrate();
   }
 
   async position(): Promise<string | undefined> {
@@ -266,6 +269,11 @@ export class IntegrationRelay {
     while (this.running) {
       let moved = 0;
       try {
+        // Another worker relays: wait, and take over when its lease expires.
+        if (this.options.leases && !(await this.options.leases.hold(RELAY))) {
+          await this.sleep(this.idleMs * 5);
+          continue;
+        }
         moved = (await this.publishBatch()) + (await this.publishDeadlines());
         if (this.retrying)
           this.log(`kafka relay: publishing again after ${this.retrying.retries} failed attempts`);
@@ -327,6 +335,7 @@ export class IntegrationRelay {
     this.wake?.();
     await this.loop;
     this.retrying = undefined;
+    await this.options.leases?.release(RELAY);
     await this.sink.close();
   }
 }

@@ -1,6 +1,7 @@
 import type {
   EventStore,
   GlobalPosition,
+  Leases,
   ReadAllResult,
   SqlClient,
   SqlQueryable,
@@ -51,6 +52,8 @@ export interface RunnerOptions {
   /** Longest wait between two attempts while the store is unavailable. */
   maxRetryDelayMs?: number;
   log?: (message: string) => void;
+  /** Shared with the other workers on the store: each projection is run by the one holding its lease. */
+  leases?: Leases;
 }
 
 export interface RebuildOptions {
@@ -211,6 +214,7 @@ export class ProjectionRunner {
   /** Projections whose live tables are of an older version (name → that version), until their upgrade swaps. */
   private readonly outdated = new Map<string, number>();
   private readonly tooNew = new Map<string, ProjectionVersionError>();
+  private readonly leases?: Leases;
 
   constructor(
     private readonly store: EventStore,
@@ -223,6 +227,12 @@ export class ProjectionRunner {
     this.idleMs = options.idleMs ?? 200;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
     this.log = options.log ?? (() => undefined);
+    this.leases = options.leases;
+  }
+
+  /** Whether this process is the one to run the projection now (always, without leases). */
+  private async holds(name: string): Promise<boolean> {
+    return this.leases ? this.leases.hold(`projection:${name}`) : true;
   }
 
   /**
@@ -234,6 +244,7 @@ export class ProjectionRunner {
    */
   async migrate(): Promise<void> {
     await migrate(this.sql, PROJECTION_MIGRATIONS, 'projection_migrations');
+    await this.leases?.migrate();
     await this.sql.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock(hashtext(current_schema() || $1))', [CHECKPOINTS]);
       const versions = new Map(
@@ -361,6 +372,7 @@ export class ProjectionRunner {
       while (this.running && this.outdated.has(name)) {
         try {
           if ((await this.recordedVersion(name)) >= this.projection(name).version) this.outdated.delete(name);
+          else if (!(await this.holds(name))) await this.sleep(name, this.idleMs * 5);
           else await this.rebuild(name, () => !this.running);
         } catch (error) {
           attempt += 1;
@@ -464,6 +476,11 @@ export class ProjectionRunner {
     while (this.running) {
       let applied = 0;
       try {
+        // Another worker holds it: wait, and take it over when its lease expires.
+        if (!(await this.holds(name))) {
+          await this.sleep(name, this.idleMs * 5);
+          continue;
+        }
         applied = await this.runBatch(name);
         const was = this.retrying.get(name);
         if (was) this.log(`projection ${name}: running again after ${was.retries} failed attempts`);
@@ -502,6 +519,8 @@ export class ProjectionRunner {
     for (const wake of [...this.wakers.values()]) wake();
     await Promise.all(this.loops.values());
     this.retrying.clear();
+    // Handed over at once rather than at expiry.
+    for (const p of this.projections) await this.leases?.release(`projection:${p.name}`);
   }
 
   /**
