@@ -307,29 +307,50 @@ export async function computeIndicatorsInSql(
   if (!computableInSql(period, codes, asOf)) return undefined;
   const plan = planReport(await loadParameterBook(sql, asOf), period, codes, asOf);
   const figures = new Map<FigureSpec, { figure: SqlFigure; alias: string }>();
-  const selected: string[] = [];
+  const selected: { over: 'cycles' | 'facts'; expression: string }[] = [];
   for (const i of plan.indicators) {
     for (const spec of [i.main, ...i.others]) {
       const figure = sqlDefinitionOf(i.definition.code, spec.version.version)!(spec.parameters);
       const alias = `f${figures.size}`;
       figures.set(spec, { figure, alias });
-      for (const [name, expression] of Object.entries(figure.aggregates))
-        selected.push(`${expression} as ${alias}_${name}`);
+      for (const [name, expression] of Object.entries({ ...figure.aggregates, ...figure.lists }))
+        selected.push({ over: figure.over ?? 'cycles', expression: `${expression} as ${alias}_${name}` });
     }
   }
   const known = knownCycles(territory, asOf, 3);
+  const factsKnown = asOf
+    ? 'known_from <= $3::date and (known_to is null or known_to > $3::date)'
+    : 'known_to is null';
   // A département is one group even when empty (an aggregate without GROUP BY answers one row).
   const grouped = groupBy !== 'departement';
+  const over = (rows: 'cycles' | 'facts') => {
+    // count(*): an aggregate even when no figure is over these rows (one row for a département).
+    const aggregates = [
+      `count(*) as n_${rows}`,
+      ...selected.filter((s) => s.over === rows).map((s) => s.expression),
+    ];
+    // Every group of cycles has its row of facts' figures, none when it has no fact.
+    const from =
+      rows === 'cycles'
+        ? 'cycles c'
+        : 'cycles c left join facts f on f.parcours_id = c.parcours_id and f.cycle = c.cycle';
+    return `select ${grouped ? 'c.grp' : `'all' as grp`}, ${aggregates.join(', ')} from ${from}${grouped ? ' group by 1' : ''}`;
+  };
+  const byFact = selected.some((s) => s.over === 'facts');
   let rows: Record<string, unknown>[];
   try {
+    // The report's cycles, and the dated facts known with them (read through their index by the figures that ask).
     rows = await sql.query<Record<string, unknown>>(
-      `select ${GROUP_COLUMN[groupBy]} as grp${selected.map((s) => `, ${s}`).join('')}
-       from rm_cycle_dates where ${known.where}${grouped ? ' group by 1' : ''}`,
+      `with known_cycles as not materialized (select *, ${GROUP_COLUMN[groupBy]} as grp from rm_cycle_dates where ${known.where}),
+         cycles as (select * from known_cycles),
+         facts as not materialized (select * from rm_cycle_dated_facts where ${factsKnown}),
+         by_cycle as (${over('cycles')})${byFact ? `, by_fact as (${over('facts')})` : ''}
+       select * from by_cycle${byFact ? ' join by_fact using (grp)' : ''}`,
       [period.from, period.to, ...known.params],
     );
   } catch (error) {
     // Tables of an older version, serving while the new ones are rebuilt, have no columns to count on yet.
-    if ((error as { code?: string }).code === '42703') return undefined;
+    if (['42703', '42P01'].includes((error as { code?: string }).code ?? '')) return undefined;
     throw error;
   }
   const byGroup = new Map(rows.map((r) => [String(r.grp), r]));
@@ -347,7 +368,13 @@ export async function computeIndicatorsInSql(
           return [name, v === null || v === undefined ? null : Number(v)];
         }),
       );
-      return figure.result(values);
+      const lists = Object.fromEntries(
+        Object.keys(figure.lists ?? {}).map((name) => [
+          name,
+          (row[`${alias}_${name}`] as string[] | null) ?? [],
+        ]),
+      );
+      return figure.result(values, lists);
     },
     asOf,
   );

@@ -95,6 +95,96 @@ const timedSession: fc.Arbitrary<Step[]> = fc
     ...(exit === undefined ? [] : [step('ExitRsa', exit)]),
   ]);
 
+/**
+ * A followed parcours whose steps are drawn among those that make the dated facts the definitions read
+ * (invitations, convocations, activity weeks, accompagnements globaux, reorientations, sanctions...), which
+ * the broad random sessions, mostly refused, rarely reach.
+ */
+const DATED_KINDS: Step['kind'][] = [
+  'ScheduleAppointment',
+  'RecordAppointmentHeld',
+  'RecordAppointmentMissed',
+  'CancelAppointment',
+  'SendInvitation',
+  'SendConvocation',
+  'SignContract',
+  'ReviewContract',
+  'SetActivityPlan',
+  'RecordActivityHours',
+  'RecordActivityHours',
+  'RecordActivityHours',
+  'OrientToGlobalAccompaniment',
+  'StartGlobalAccompaniment',
+  'EndGlobalAccompaniment',
+  'RequestReorientation',
+  'DecideReorientation',
+  'ReportBreach',
+  'DecideBreach',
+  'DecideBreach',
+  'DecideBreach',
+  'DecideBreach',
+  'LiftSuspension',
+  'MakeSuspensionDefinitive',
+  'MakeSuspensionDefinitive',
+  'AppealSanction',
+  'WithdrawSanction',
+  'InterruptAccompaniment',
+  'Orient',
+  'RecordDiagnostic',
+  'LiftBarrier',
+  'PrescribeAction',
+  'EnterAction',
+  'ExitAction',
+  'StartEmployment',
+  'EndEmployment',
+  'GrantExemption',
+];
+const followedSession: fc.Arbitrary<Step[]> = fc
+  .tuple(
+    fc.integer({ min: 0, max: 200 }),
+    fc.array(
+      fc.record({
+        kind: fc.constantFrom(...DATED_KINDS),
+        day: fc.integer({ min: 0, max: 12 }),
+        pick: fc.nat({ max: 100 }),
+        n: fc.integer({ min: 0, max: 40 }),
+        flag: fc.boolean(),
+        variant: fc.nat({ max: 10_000 }),
+      }),
+      { minLength: 10, maxLength: 50 },
+    ),
+    // Hours done in the weeks of a 15-hour contract with its plan: below, at and above the contract's.
+    fc.option(fc.array(fc.integer({ min: 10, max: 19 }), { minLength: 1, maxLength: 6 }), { nil: undefined }),
+    fc.option(fc.constantFrom<Step['kind']>('ExitRsa', 'EndAccompaniment'), { nil: undefined }),
+  )
+  .map(([entered, steps, weeks, end]) => [
+    step('Enter', entered, 0),
+    step('Orient', 10, 1),
+    step('AssignReferent', 2),
+    ...(weeks
+      ? [
+          step('SignContract', 1, 0, 15),
+          { ...step('SetActivityPlan', 1, 0), variant: 1 },
+          ...weeks.map((hours) => step('RecordActivityHours', 7, 0, hours)),
+        ]
+      : []),
+    ...steps,
+    ...(end ? [step(end, 5), step('EndAccompaniment', 30)] : []),
+  ]);
+
+/** In every run: an invitation answered, a convocation missed, a suspension decided (the procedure's steps first). */
+const everyRun: Step[] = [
+  step('Enter', 100, 0),
+  step('Orient', 10, 1),
+  step('AssignReferent', 2),
+  step('SendInvitation', 1),
+  step('ScheduleAppointment', 3, 1, 10),
+  { ...step('SendConvocation', 1, 0), flag: false },
+  step('RecordAppointmentMissed', 10, 0),
+  { ...step('ReportBreach', 1), variant: 1 },
+  ...[1, 2, 3, 4].map(() => ({ ...step('DecideBreach', 5, 0, 10), variant: 1 })),
+];
+
 describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan item 1)', () => {
   const codes = Object.keys(SQL_DEFINITIONS);
 
@@ -108,7 +198,18 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
     }
   });
 
-  it('gives no SQL report when a figure asked has no SQL form yet', async () => {
+  it('has an SQL form for every definition version', () => {
+    for (const d of INDICATORS)
+      expect([d.code, d.versions.map((v) => !!SQL_DEFINITIONS[d.code]?.[v.version])]).toEqual([
+        d.code,
+        d.versions.map(() => true),
+      ]);
+  });
+
+  it('gives no SQL report when a figure asked has no SQL form', async () => {
+    // A definition without its SQL form, as a new one would be until it is given one.
+    const withSql = SQL_DEFINITIONS['calpae.orientations_flow'];
+    delete SQL_DEFINITIONS['calpae.orientations_flow'];
     const plan = planReport({ versions: [] }, { from: '2025-01-01', to: '2025-12-31' }, [
       'calpae.orientations_flow',
     ]);
@@ -124,6 +225,7 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
         ]),
       ).toBeUndefined();
     } finally {
+      SQL_DEFINITIONS['calpae.orientations_flow'] = withSql;
       await sql.close();
     }
   });
@@ -197,18 +299,25 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
   it('on random parcours, periods, groupings and dates known', async () => {
     const sql = await PgliteSqlClient.open({ schema: 'indicators_sql' });
     let runs = 0;
+    // The definition versions whose figure was something (not nothing over nobody) in some run.
+    const exercised = new Set<string>();
     try {
       await fc.assert(
         fc.asyncProperty(
           fc.array(
-            fc.tuple(fc.oneof(arbitrarySession, timedSession, timedSession), fc.integer({ min: 0, max: 60 })),
+            fc.tuple(
+              fc.oneof(arbitrarySession, timedSession, timedSession, followedSession, followedSession),
+              fc.integer({ min: 0, max: 60 }),
+            ),
             { minLength: 2, maxLength: 12 },
           ),
           fc.integer({ min: 0, max: 330 }),
-          fc.integer({ min: 0, max: 400 }),
+          // Periods up to 2027, where the versions of 2026 and 2027 apply.
+          fc.integer({ min: 0, max: 800 }),
           fc.constantFrom(...GROUP_BYS),
           fc.constantFrom(undefined, 'T1', 'ARRAGEOIS'),
-          fc.option(fc.integer({ min: 0, max: 420 }), { nil: undefined }),
+          // Known at dates up to 2027, when the versions of 2027 were known.
+          fc.option(fc.integer({ min: 0, max: 800 }), { nil: undefined }),
           async (sessions, start, length, groupBy, territory, asOfDay) => {
             runs += 1;
             await sql.exec('drop schema if exists indicators_sql cascade; create schema indicators_sql');
@@ -233,7 +342,7 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
                 metadata: { recordedAt: '2025-03-01T10:00:00Z' },
               },
             ]);
-            for (const [steps, lag] of sessions) {
+            for (const [steps, lag] of [...sessions, [everyRun, 0] as const]) {
               const parcoursId = randomUUID();
               // Each event recorded `lag` days after its business date, in the order of its stream.
               let recorded = Date.parse('2025-01-01T09:00:00Z');
@@ -266,14 +375,29 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
             );
             const counted = await computeIndicatorsInSql(sql, period, groupBy, codes, territory, asOf);
             expect(counted).toEqual(expected);
+            for (const i of expected.groups.flatMap((g) => g.indicators))
+              for (const [version, figure] of [
+                [i.version, i] as const,
+                ...(i.otherVersions ?? []).map((o) => [o.definitionVersion, o] as const),
+              ])
+                if (
+                  figure.numerator ||
+                  (figure.numerator === null && figure.denominator) ||
+                  Object.values(figure.breakdown ?? {}).some((n) => n > 0)
+                )
+                  exercised.add(`${i.code}@${version}`);
           },
         ),
         // A failure is reported as found: shrinking sessions of a hundred steps would take minutes.
-        { numRuns: 60, seed: 20251203, endOnFailure: true },
+        { numRuns: 100, seed: 20251203, endOnFailure: true },
       );
     } finally {
       await sql.close();
     }
-    expect(runs).toBe(60);
+    expect(runs).toBe(100);
+    const versions = Object.entries(SQL_DEFINITIONS).flatMap(([code, v]) =>
+      Object.keys(v).map((n) => `${code}@${n}`),
+    );
+    expect(versions.filter((v) => !exercised.has(v))).toEqual([]);
   }, 600_000);
 });
