@@ -185,6 +185,17 @@ const everyRun: Step[] = [
   ...[1, 2, 3, 4].map(() => ({ ...step('DecideBreach', 5, 0, 10), variant: 1 })),
 ];
 
+/** In every run: a person out of the RSA in the autumn and back, both cycles in accompaniment into 2026. */
+const reentry: Step[] = [
+  step('Enter', 250, 0),
+  step('Orient', 10, 1),
+  step('AssignReferent', 2),
+  step('ExitRsa', 20),
+  step('Reenter', 10),
+  step('Orient', 5, 2),
+  step('AssignReferent', 1, 2),
+];
+
 describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan item 1)', () => {
   const codes = Object.keys(SQL_DEFINITIONS);
 
@@ -342,7 +353,7 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
                 metadata: { recordedAt: '2025-03-01T10:00:00Z' },
               },
             ]);
-            for (const [steps, lag] of [...sessions, [everyRun, 0] as const]) {
+            for (const [steps, lag] of [...sessions, [everyRun, 0] as const, [reentry, 0] as const]) {
               const parcoursId = randomUUID();
               // Each event recorded `lag` days after its business date, in the order of its stream.
               let recorded = Date.parse('2025-01-01T09:00:00Z');
