@@ -11,7 +11,7 @@ import {
   versionsForPeriod,
 } from './definitions';
 import { Period } from './facts';
-import { SqlFigure, sqlDefinitionOf } from './sql-definitions';
+import { PERIOD_COLUMNS, SqlFigure, sqlDefinitionOf } from './sql-definitions';
 
 export const GROUP_BYS = ['departement', 'territory', 'organisation', 'referent'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -341,9 +341,11 @@ export async function computeIndicatorsInSql(
   try {
     // The report's cycles, and the dated facts known with them (read through their index by the figures that ask).
     rows = await sql.query<Record<string, unknown>>(
-      `with known_cycles as not materialized (select *, ${GROUP_COLUMN[groupBy]} as grp from rm_cycle_dates where ${known.where}),
+      `with facts as not materialized (select * from rm_cycle_dated_facts where ${factsKnown}),
+         known_cycles as not materialized (
+           select k.*, ${GROUP_COLUMN[groupBy]} as grp, ${PERIOD_COLUMNS.columns}
+           from rm_cycle_dates k ${PERIOD_COLUMNS.join} where ${known.where}),
          cycles as (select * from known_cycles),
-         facts as not materialized (select * from rm_cycle_dated_facts where ${factsKnown}),
          by_cycle as (${over('cycles')})${byFact ? `, by_fact as (${over('facts')})` : ''}
        select * from by_cycle${byFact ? ' join by_fact using (grp)' : ''}`,
       [period.from, period.to, ...known.params],

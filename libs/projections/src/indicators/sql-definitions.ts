@@ -84,18 +84,24 @@ const factsOf = (alias: string, kind: DatedFactKind, cycle = 'c') =>
 const exists = (alias: string, kind: DatedFactKind, condition: string, cycle = 'c') =>
   `exists (select 1 from ${factsOf(alias, kind, cycle)} and ${condition})`;
 
-/** How many orientations of the cycle were notified on or before a date (orientationInForceOn's n). */
-const orientationsBy = (date: string, cycle = 'c') =>
-  `(select count(*) from ${factsOf('o', 'orientation', cycle)} and o.on_date <= ${date})`;
 /** Whether the cycle's n-th orientation was interrupted on or before a date (facts.ts, interruptedAfter). */
 const interruptedAfter = (n: string, date: string, cycle = 'c') =>
   exists('i', 'interruption', `i.after_orientations = ${n} and i.on_date <= ${date}`, cycle);
-/** orientationInForceOn: an orientation notified by then, the last one not interrupted since. */
-const orientationInForceOn = (date: string, cycle = 'c') =>
-  `(${orientationsBy(date, cycle)} > 0 and not ${interruptedAfter(orientationsBy(date, cycle), date, cycle)})`;
 /** An attribute of orientationOn: the last orientation (in the cycle's order) notified by then. */
 const orientationOn = (attribute: string, date: string) =>
   `(select ${attribute} from ${factsOf('o', 'orientation')} and o.on_date <= ${date} order by o.ordinal desc limit 1)`;
+
+/**
+ * Columns of each of the report's cycles (`k`) for the period, computed once per cycle rather than in every
+ * figure that asks: how many orientations were notified by its end (orientationInForceOn's n), whether the
+ * last of them is in force then (not interrupted since), and whether it was interrupted before the period.
+ */
+export const PERIOD_COLUMNS = {
+  join: `cross join lateral (select count(*) as n from ${factsOf('o', 'orientation', 'k')} and o.on_date <= $2::date) oriented`,
+  columns: `oriented.n as oriented_by_end,
+    oriented.n > 0 and not ${interruptedAfter('oriented.n', '$2::date', 'k')} as in_force_at_end,
+    ${interruptedAfter('oriented.n', '($1::date - 1)', 'k')} as interrupted_before_start`,
+};
 
 /** accompaniedOn (facts.ts) at the end of the period. */
 const accompaniedAtEnd = (months: number, cycle = 'c') =>
@@ -103,14 +109,14 @@ const accompaniedAtEnd = (months: number, cycle = 'c') =>
     and (${cycle}.exited_on is null or ${cycle}.exited_on > $2::date
       or ($2::date <= ${addMonths(`${cycle}.exited_on`, months)}
         and not coalesce(${cycle}.accompaniment_ended_on <= $2::date, false)))
-    and ${orientationInForceOn('$2::date', cycle)})`;
+    and ${cycle}.in_force_at_end)`;
 /** accompaniedDuring (facts.ts): at some point of the period. */
 const accompaniedInPeriod = (months: number, cycle = 'c') =>
   `(${cycle}.first_oriented_on <= $2::date and ${cycle}.entered_on <= $2::date
     and not coalesce(${cycle}.transferred_on < $1::date, false)
     and (${cycle}.exited_on is null or ${cycle}.exited_on >= $1::date
       or least(${addMonths(`${cycle}.exited_on`, months)}, ${cycle}.accompaniment_ended_on) >= $1::date)
-    and not ${interruptedAfter(orientationsBy('$2::date', cycle), '($1::date - 1)', cycle)})`;
+    and not ${cycle}.interrupted_before_start)`;
 
 /** ageBand(ageOn(birth, end of the period)) and seniorityBand(entry, end of the period) of facts.ts. */
 const ageBandAtEnd = `(case
@@ -198,7 +204,7 @@ const actionEntered = `f.kind = 'prescription' and ${inPeriod('f.entered_on')}`;
 const subjectAtEndOf = (cycle: string) =>
   `${cycle}.entered_on <= $2::date and not coalesce(${cycle}.exited_on <= $2::date, false) ` +
   `and not coalesce(${cycle}.transferred_on <= $2::date, false)`;
-const orientedAtEnd = `${subjectAtEndOf('c')} and ${orientationsBy('$2::date')} > 0`;
+const orientedAtEnd = `${subjectAtEndOf('c')} and c.oriented_by_end > 0`;
 
 /** The suspensions figure (definitions.ts, suspensionsFigure) over those matching `kept`. */
 const suspensions = (kept: string, withdrawn: boolean): SqlFigure => {
