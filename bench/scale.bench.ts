@@ -268,7 +268,9 @@ async function queries(sql: PgSqlClient, asOf: string): Promise<QueryFigure[]> {
   );
   let counted: unknown;
   const inPostgres = await timeQuery(`${inSql.length} indicators 2025 (SQL)`, 20, async () => {
-    const report = (await computeIndicatorsInSql(sql, YEAR, 'territory', inSql))!;
+    const report = (await computeIndicatorsInSql(sql, YEAR, 'territory', inSql, undefined, undefined, {
+      datedFacts: true,
+    }))!;
     counted = report;
     return `${report.groups.length} groups`;
   });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BusinessDate, DEFAULT_PARAMETERS, Parameters, parameterVersionAt } from '@parcours/domain';
-import type { SqlQueryable } from '@parcours/event-store';
+import type { SqlClient, SqlQueryable } from '@parcours/event-store';
 import { bookAsOf, CycleFacts, ParameterBook } from '../parcours-view/view';
 import {
   DefinitionVersion,
@@ -11,7 +11,7 @@ import {
   versionsForPeriod,
 } from './definitions';
 import { Period } from './facts';
-import { PERIOD_COLUMNS, SqlFigure, sqlDefinitionOf } from './sql-definitions';
+import { OVER_CYCLE_DATES, PERIOD_COLUMNS, SqlFigure, sqlDefinitionOf } from './sql-definitions';
 
 export const GROUP_BYS = ['departement', 'territory', 'organisation', 'referent'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -271,6 +271,8 @@ async function loadParameterBook(sql: SqlQueryable, asOf?: BusinessDate): Promis
   return asOf ? bookAsOf(whole, asOf) : whole;
 }
 
+const isClient = (sql: SqlQueryable): sql is SqlClient => 'transaction' in sql;
+
 const GROUP_COLUMN: Record<GroupBy, string> = {
   departement: `'all'`,
   territory: 'territory',
@@ -278,14 +280,29 @@ const GROUP_COLUMN: Record<GroupBy, string> = {
   referent: `coalesce(referent_id, 'none')`,
 };
 
+export interface SqlOptions {
+  /**
+   * Whether figures over the cycles' dated facts may be counted in SQL too. Off by default: they equal the
+   * Node figures (indicators-sql.property.spec.ts) but are not yet faster than Node at scale (docs/SCALING.md);
+   * a report goes to SQL by default only when all its figures are over rm_cycle_dates alone.
+   */
+  datedFacts?: boolean;
+}
+
 /**
  * Whether every figure a report would compute has its SQL form
  * (sql-definitions.ts): the definition versions of the period are all it
  * depends on, so it is known before anything is read.
  */
-export function computableInSql(period: Period, codes?: string[], asOf?: BusinessDate): boolean {
+export function computableInSql(
+  period: Period,
+  codes?: string[],
+  asOf?: BusinessDate,
+  { datedFacts = false }: SqlOptions = {},
+): boolean {
   const chosen = codes?.length ? INDICATORS.filter((d) => codes.includes(d.code)) : INDICATORS;
   return chosen.every((d) => {
+    if (!datedFacts && !OVER_CYCLE_DATES.has(d.code)) return false;
     const { main, others } = versionsForPeriod(d, period, asOf);
     return [main, ...others].every((v) => sqlDefinitionOf(d.code, v.version));
   });
@@ -303,8 +320,9 @@ export async function computeIndicatorsInSql(
   codes?: string[],
   territory?: string,
   asOf?: BusinessDate,
+  options: SqlOptions = {},
 ): Promise<IndicatorReport | undefined> {
-  if (!computableInSql(period, codes, asOf)) return undefined;
+  if (!computableInSql(period, codes, asOf, options)) return undefined;
   const plan = planReport(await loadParameterBook(sql, asOf), period, codes, asOf);
   const figures = new Map<FigureSpec, { figure: SqlFigure; alias: string }>();
   const selected: { over: 'cycles' | 'facts'; expression: string }[] = [];
@@ -337,19 +355,26 @@ export async function computeIndicatorsInSql(
     return `select ${grouped ? 'c.grp' : `'all' as grp`}, ${aggregates.join(', ')} from ${from}${grouped ? ' group by 1' : ''}`;
   };
   const byFact = selected.some((s) => s.over === 'facts');
+  // The dated facts and the cycles' columns for the period are read only when a figure asks.
+  const datedFacts = plan.indicators.some((i) => !OVER_CYCLE_DATES.has(i.definition.code));
+  const facts = `facts as not materialized (select * from rm_cycle_dated_facts where ${factsKnown}),`;
+  const statement = `with ${datedFacts ? facts : ''} known_cycles as not materialized (
+         select k.*, ${GROUP_COLUMN[groupBy]} as grp${datedFacts ? `, ${PERIOD_COLUMNS.columns}` : ''}
+         from rm_cycle_dates k ${datedFacts ? PERIOD_COLUMNS.join : ''} where ${known.where}),
+       cycles as (select * from known_cycles),
+       by_cycle as (${over('cycles')})${byFact ? `, by_fact as (${over('facts')})` : ''}
+     select * from by_cycle${byFact ? ' join by_fact using (grp)' : ''}`;
+  const params = [period.from, period.to, ...known.params];
   let rows: Record<string, unknown>[];
   try {
-    // The report's cycles, and the dated facts known with them (read through their index by the figures that ask).
-    rows = await sql.query<Record<string, unknown>>(
-      `with facts as not materialized (select * from rm_cycle_dated_facts where ${factsKnown}),
-         known_cycles as not materialized (
-           select k.*, ${GROUP_COLUMN[groupBy]} as grp, ${PERIOD_COLUMNS.columns}
-           from rm_cycle_dates k ${PERIOD_COLUMNS.join} where ${known.where}),
-         cycles as (select * from known_cycles),
-         by_cycle as (${over('cycles')})${byFact ? `, by_fact as (${over('facts')})` : ''}
-       select * from by_cycle${byFact ? ' join by_fact using (grp)' : ''}`,
-      [period.from, period.to, ...known.params],
-    );
+    rows =
+      datedFacts && isClient(sql)
+        ? await sql.transaction(async (tx) => {
+            // Its many subqueries make the planner's estimate high: compiling it (JIT) takes seconds, running it less.
+            await tx.query('set local jit = off');
+            return tx.query<Record<string, unknown>>(statement, params);
+          })
+        : await sql.query<Record<string, unknown>>(statement, params);
   } catch (error) {
     // Tables of an older version, serving while the new ones are rebuilt, have no columns to count on yet.
     if (['42703', '42P01'].includes((error as { code?: string }).code ?? '')) return undefined;

@@ -12,9 +12,16 @@ import {
 import { PgliteSqlClient, SchemaCheckedEventStore, SqlEventStore } from '@parcours/event-store';
 import { arbitrarySession, play, Step } from '../../../domain/src/testing/random-sessions';
 import { createProjectionRunner } from '../projections';
-import { computeIndicators, computeIndicatorsInSql, GROUP_BYS, loadFacts, planReport } from './compute';
+import {
+  computableInSql,
+  computeIndicators,
+  computeIndicatorsInSql,
+  GROUP_BYS,
+  loadFacts,
+  planReport,
+} from './compute';
 import { INDICATORS } from './definitions';
-import { SQL_DEFINITIONS } from './sql-definitions';
+import { OVER_CYCLE_DATES, SQL_DEFINITIONS } from './sql-definitions';
 
 /**
  * The indicators counted in SQL are the Node definitions' figures, exactly:
@@ -217,6 +224,14 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
       ]);
   });
 
+  it('counts a report in SQL by default only when its figures are over rm_cycle_dates alone', () => {
+    const year = { from: '2025-01-01', to: '2025-12-31' };
+    expect(computableInSql(year)).toBe(false);
+    expect(computableInSql(year, undefined, undefined, { datedFacts: true })).toBe(true);
+    expect(computableInSql(year, [...OVER_CYCLE_DATES])).toBe(true);
+    expect(computableInSql(year, [...OVER_CYCLE_DATES, 'calpae.orientations_flow'])).toBe(false);
+  });
+
   it('gives no SQL report when a figure asked has no SQL form', async () => {
     // A definition without its SQL form, as a new one would be until it is given one.
     const withSql = SQL_DEFINITIONS['calpae.orientations_flow'];
@@ -231,9 +246,15 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
       await new SqlEventStore(sql).migrate();
       await runner.migrate();
       expect(
-        await computeIndicatorsInSql(sql, { from: '2025-01-01', to: '2025-12-31' }, 'departement', [
-          'calpae.orientations_flow',
-        ]),
+        await computeIndicatorsInSql(
+          sql,
+          { from: '2025-01-01', to: '2025-12-31' },
+          'departement',
+          ['calpae.orientations_flow'],
+          undefined,
+          undefined,
+          { datedFacts: true },
+        ),
       ).toBeUndefined();
     } finally {
       SQL_DEFINITIONS['calpae.orientations_flow'] = withSql;
@@ -301,7 +322,11 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
         'equilibre.exits_within_12_months',
       ].map((code) => expected.groups[0].indicators.find((i) => i.code === code)!.value!);
       expect(shares.every((v) => v > 0 && v < 1)).toBe(true);
-      expect(await computeIndicatorsInSql(sql, period, 'departement', codes)).toEqual(expected);
+      expect(
+        await computeIndicatorsInSql(sql, period, 'departement', codes, undefined, undefined, {
+          datedFacts: true,
+        }),
+      ).toEqual(expected);
     } finally {
       await sql.close();
     }
@@ -384,7 +409,9 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
               codes,
               asOf,
             );
-            const counted = await computeIndicatorsInSql(sql, period, groupBy, codes, territory, asOf);
+            const counted = await computeIndicatorsInSql(sql, period, groupBy, codes, territory, asOf, {
+              datedFacts: true,
+            });
             expect(counted).toEqual(expected);
             for (const i of expected.groups.flatMap((g) => g.indicators))
               for (const [version, figure] of [

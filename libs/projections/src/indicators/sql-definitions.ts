@@ -532,5 +532,26 @@ export const SQL_DEFINITIONS: Record<string, Record<number, SqlDefinition>> = {
   },
 };
 
+/** The definitions counted over rm_cycle_dates alone (no dated fact): faster in SQL than in Node. */
+export const OVER_CYCLE_DATES = new Set([
+  'calpae.new_entrants',
+  'calpae.oriented_within_1_month',
+  'calpae.entry_to_orientation_days_mean',
+  'calpae.entry_to_orientation_days_median',
+  'calpae.first_appointments_fixed',
+  'calpae.first_appointments_within_2_weeks',
+  'calpae.first_contracts',
+  'calpae.first_contracts_within_2_months',
+  'reseau_emploi.registration_to_contract_days_mean',
+  'reseau_emploi.registration_to_contract_days_median',
+  'equilibre.first_appointment_within_15_days',
+  'equilibre.contract_rate',
+  'equilibre.weekly_hours_respected',
+  'equilibre.exits_within_12_months',
+  'drees.subject_to_rights_and_duties',
+  'drees.orientation_delay_days_mean',
+  'drees.orientation_to_contract_days_mean',
+]);
+
 export const sqlDefinitionOf = (code: string, version: number): SqlDefinition | undefined =>
   SQL_DEFINITIONS[code]?.[version];
