@@ -8,6 +8,7 @@
  *        [--parcours 5000] [--seed 2025] [--keep] [--skip-append]
  * Database: PARCOURS_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), schema bench_scale_<random>.
  */
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
@@ -275,7 +276,8 @@ async function queries(sql: PgSqlClient, asOf: string): Promise<QueryFigure[]> {
     return `${report.groups.length} groups`;
   });
   // Checked, not claimed: the last report of each way, compared.
-  const same = JSON.stringify(counted) === JSON.stringify(inNode);
+  // Equal as data: the breakdowns' keys may come in another order.
+  const same = isDeepStrictEqual(JSON.parse(JSON.stringify(counted)), JSON.parse(JSON.stringify(inNode)));
   console.log(`  the SQL report ${same ? 'equals' : 'DIFFERS FROM'} the Node report`);
   figures.push({
     ...inPostgres,

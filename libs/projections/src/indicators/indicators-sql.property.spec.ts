@@ -309,6 +309,21 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
               })),
             );
           }
+      // Accompaniments interrupted on the day before the period's last, on it, and on the day after.
+      for (const interrupted of [149, 150, 151]) {
+        const parcoursId = randomUUID();
+        const steps = [step('Enter', 0, 0), step('Orient', 10), step('AssignReferent', 0)];
+        const events = play([...steps, step('InterruptAccompaniment', interrupted - 10)], parcoursId).events;
+        expect(events.map((e) => e.type)).toContain('AccompanimentInterrupted');
+        await store.appendToStream(
+          parcoursStreamId(parcoursId),
+          events.map((e) => ({
+            id: randomUUID(),
+            type: e.type,
+            data: e.data as unknown as Record<string, unknown>,
+          })),
+        );
+      }
       const runner = createProjectionRunner(store, sql, { batchSize: 500 });
       await runner.migrate();
       await runner.catchUp('parcours');
