@@ -87,18 +87,18 @@ const exists = (alias: string, kind: DatedFactKind, condition: string, cycle = '
 /** Whether the cycle's n-th orientation was interrupted on or before a date (facts.ts, interruptedAfter). */
 const interruptedAfter = (n: string, date: string, cycle = 'c') =>
   exists('i', 'interruption', `i.after_orientations = ${n} and i.on_date <= ${date}`, cycle);
-/** An attribute of orientationOn: the last orientation (in the cycle's order) notified by then. */
-const orientationOn = (attribute: string, date: string) =>
-  `(select ${attribute} from ${factsOf('o', 'orientation')} and o.on_date <= ${date} order by o.ordinal desc limit 1)`;
 
 /**
  * Columns of each of the report's cycles (`k`) for the period, computed once per cycle rather than in every
  * figure that asks: how many orientations were notified by its end (orientationInForceOn's n), whether the
- * last of them is in force then (not interrupted since), and whether it was interrupted before the period.
+ * last of them is in force then (not interrupted since), whether it was interrupted before the period, and the
+ * track and organisme's kind of orientationOn (facts.ts) at its end: the last (in the cycle's order) notified by then.
  */
 export const PERIOD_COLUMNS = {
-  join: `cross join lateral (select count(*) as n from ${factsOf('o', 'orientation', 'k')} and o.on_date <= $2::date) oriented`,
-  columns: `oriented.n as oriented_by_end,
+  join: `cross join lateral (select count(*) as n from ${factsOf('o', 'orientation', 'k')} and o.on_date <= $2::date) oriented
+    left join lateral (select o.track, o.organisation_kind from ${factsOf('o', 'orientation', 'k')}
+      and o.on_date <= $2::date order by o.ordinal desc limit 1) at_end on true`,
+  columns: `oriented.n as oriented_by_end, at_end.track as track_at_end, at_end.organisation_kind as organisation_kind_at_end,
     oriented.n > 0 and not ${interruptedAfter('oriented.n', '$2::date', 'k')} as in_force_at_end,
     ${interruptedAfter('oriented.n', '($1::date - 1)', 'k')} as interrupted_before_start`,
 };
@@ -161,7 +161,7 @@ const stock = (p: Parameters) => accompaniedAtEnd(p.accompanimentAfterExitMonths
 const latestInStock = (p: Parameters) =>
   `${stock(p)} and not exists (select 1 from known_cycles c2 where c2.parcours_id = c.parcours_id
     and c2.cycle > c.cycle and ${accompaniedAtEnd(p.accompanimentAfterExitMonths, 'c2')})`;
-const trackAndOrganisationAtEnd = orientationOn(`o.track || '/' || o.organisation_kind`, '$2::date');
+const trackAndOrganisationAtEnd = `c.track_at_end || '/' || c.organisation_kind_at_end`;
 const accompanied = (p: Parameters) => accompaniedInPeriod(p.accompanimentAfterExitMonths);
 const accompaniedWith = (p: Parameters, condition: string) => share(condition, accompanied(p));
 
@@ -352,7 +352,7 @@ export const SQL_DEFINITIONS: Record<string, Record<number, SqlDefinition>> = {
           age: listWhere(ageBandAtEnd, stock(p)),
           household: listWhere('c.household_type', stock(p)),
           seniority: listWhere(seniorityBandAtEnd, stock(p)),
-          track: listWhere(orientationOn('o.track', '$2::date'), stock(p)),
+          track: listWhere('c.track_at_end', stock(p)),
           territory: listWhere('c.territory', stock(p)),
         },
         true,
@@ -504,7 +504,7 @@ export const SQL_DEFINITIONS: Record<string, Record<number, SqlDefinition>> = {
         share(orientedAtEnd, subjectAtEndOf('c')),
         {
           organisation: listWhere(
-            `(case ${orientationOn('o.organisation_kind', '$2::date')} when 'france_travail' then 'france_travail'
+            `(case c.organisation_kind_at_end when 'france_travail' then 'france_travail'
               when 'departement' then 'departement' else 'other' end)`,
             orientedAtEnd,
           ),
@@ -518,10 +518,7 @@ export const SQL_DEFINITIONS: Record<string, Record<number, SqlDefinition>> = {
   },
   'drees.outside_france_travail_with_contract': {
     1: () =>
-      share(
-        contractInForceExists,
-        `${orientedAtEnd} and ${orientationOn('o.organisation_kind', '$2::date')} <> 'france_travail'`,
-      ),
+      share(contractInForceExists, `${orientedAtEnd} and c.organisation_kind_at_end <> 'france_travail'`),
   },
   'drees.orientation_to_contract_days_mean': {
     1: () =>
