@@ -11,7 +11,13 @@ import {
   versionsForPeriod,
 } from './definitions';
 import { Period } from './facts';
-import { OVER_CYCLE_DATES, PERIOD_COLUMNS, SqlFigure, sqlDefinitionOf } from './sql-definitions';
+import {
+  OVER_CYCLE_DATES,
+  PERIOD_COLUMNS,
+  PERIOD_FACT_COLUMNS,
+  SqlFigure,
+  sqlDefinitionOf,
+} from './sql-definitions';
 
 export const GROUP_BYS = ['departement', 'territory', 'organisation', 'referent'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -358,10 +364,15 @@ export async function computeIndicatorsInSql(
   // The dated facts and the cycles' columns for the period are read only when a figure asks.
   const datedFacts = plan.indicators.some((i) => !OVER_CYCLE_DATES.has(i.definition.code));
   const facts = `facts as not materialized (select * from rm_cycle_dated_facts where ${factsKnown}),`;
+  const factColumns = Object.entries(PERIOD_FACT_COLUMNS);
+  const perCycle = `per_cycle as (select parcours_id, cycle, ${factColumns.map(([name, e]) => `${e} as ${name}`).join(', ')}
+    from facts group by parcours_id, cycle),`;
+  const cyclesWithFacts = `select k.*, ${factColumns.map(([name]) => `x.${name}`).join(', ')}
+    from known_cycles k left join per_cycle x on x.parcours_id = k.parcours_id and x.cycle = k.cycle`;
   const statement = `with ${datedFacts ? facts : ''} known_cycles as not materialized (
          select k.*, ${GROUP_COLUMN[groupBy]} as grp${datedFacts ? `, ${PERIOD_COLUMNS.columns}` : ''}
          from rm_cycle_dates k ${datedFacts ? PERIOD_COLUMNS.join : ''} where ${known.where}),
-       cycles as (select * from known_cycles),
+       ${datedFacts ? perCycle : ''} cycles as (${datedFacts ? cyclesWithFacts : 'select * from known_cycles'}),
        by_cycle as (${over('cycles')})${byFact ? `, by_fact as (${over('facts')})` : ''}
      select * from by_cycle${byFact ? ' join by_fact using (grp)' : ''}`;
   const params = [period.from, period.to, ...known.params];

@@ -103,6 +103,20 @@ export const PERIOD_COLUMNS = {
     ${interruptedAfter('oriented.n', '($1::date - 1)', 'k')} as interrupted_before_start`,
 };
 
+/**
+ * Columns of each cycle of the group (`c`) for the period from its dated facts, in one pass over them rather
+ * than a subquery per cycle and figure (null for a cycle without dated facts).
+ */
+export const PERIOD_FACT_COLUMNS: Record<string, string> = {
+  prescribed_in_period: `bool_or(kind = 'prescription' and ${inPeriod('on_date')})`,
+  entered_action_in_period: `bool_or(kind = 'prescription' and ${inPeriod('entered_on')})`,
+  employment_started_in_period: `bool_or(kind = 'employment_start' and ${inPeriod('on_date')})`,
+  employment_started_by_end: `bool_or(kind = 'employment_start' and on_date <= $2::date)`,
+  employed_at_end: `bool_or(kind = 'employment' and on_date <= $2::date and (ended_on is null or ended_on >= $2::date))`,
+  contract_in_force_at_end: `bool_or(kind = 'contract' and on_date <= $2::date and $2::date <= ends_on)`,
+  held_in_period: `count(*) filter (where kind = 'appointment' and ${inPeriod('held_on')})`,
+};
+
 /** accompaniedOn (facts.ts) at the end of the period. */
 const accompaniedAtEnd = (months: number, cycle = 'c') =>
   `(${cycle}.entered_on <= $2::date and not coalesce(${cycle}.transferred_on <= $2::date, false)
@@ -194,7 +208,7 @@ const globalInProgress = (p: Parameters) =>
 /** The first contract (in the cycle's order) in force at the end of the period (facts.ts, contractInForceOn). */
 const contractInForce = `f.kind = 'contract' and f.on_date <= $2::date and $2::date <= f.ends_on
   and not ${exists('k', 'contract', 'k.ordinal < f.ordinal and k.on_date <= $2::date and $2::date <= k.ends_on')}`;
-const contractInForceExists = exists('k', 'contract', 'k.on_date <= $2::date and $2::date <= k.ends_on');
+const contractInForceExists = 'c.contract_in_force_at_end';
 
 const activityWeek = `f.kind = 'week' and ${inPeriod('f.on_date')}`;
 const invitationSent = `f.kind = 'invitation' and ${inPeriod('f.on_date')}`;
@@ -401,10 +415,10 @@ export const SQL_DEFINITIONS: Record<string, Record<number, SqlDefinition>> = {
     },
   },
   'reseau_emploi.offer_prescribed': {
-    1: (p) => accompaniedWith(p, exists('x', 'prescription', inPeriod('x.on_date'))),
+    1: (p) => accompaniedWith(p, 'c.prescribed_in_period'),
   },
   'reseau_emploi.offer_entered': {
-    1: (p) => accompaniedWith(p, exists('x', 'prescription', inPeriod('x.entered_on'))),
+    1: (p) => accompaniedWith(p, 'c.entered_action_in_period'),
   },
   'reseau_emploi.barrier_persistence': {
     1: () =>
@@ -416,15 +430,11 @@ export const SQL_DEFINITIONS: Record<string, Record<number, SqlDefinition>> = {
       ),
   },
   'reseau_emploi.employment_access': {
-    1: (p) => accompaniedWith(p, exists('e', 'employment_start', inPeriod('e.on_date'))),
+    1: (p) => accompaniedWith(p, 'c.employment_started_in_period'),
   },
   'reseau_emploi.in_employment_at_end': {
-    1: (p) => accompaniedWith(p, exists('e', 'employment_start', 'e.on_date <= $2::date')),
-    2: (p) =>
-      accompaniedWith(
-        p,
-        exists('e', 'employment', 'e.on_date <= $2::date and (e.ended_on is null or e.ended_on >= $2::date)'),
-      ),
+    1: (p) => accompaniedWith(p, 'c.employment_started_by_end'),
+    2: (p) => accompaniedWith(p, 'c.employed_at_end'),
   },
   'reseau_emploi.weekly_hours_mean': { 1: () => overFacts(average('f.weekly_hours', contractInForce)) },
   'reseau_emploi.weekly_hours_target_share': {
@@ -470,8 +480,7 @@ export const SQL_DEFINITIONS: Record<string, Record<number, SqlDefinition>> = {
   'reseau_emploi.meetings_per_person_month': {
     1: (p) => ({
       aggregates: {
-        held: `coalesce(sum((select count(*) from ${factsOf('a', 'appointment')} and ${inPeriod('a.held_on')}))
-          filter (where ${accompanied(p)}), 0)`,
+        held: `coalesce(sum(c.held_in_period) filter (where ${accompanied(p)}), 0)`,
         persons: countWhere(accompanied(p)),
         days: '($2::date - $1::date + 1)',
       },
