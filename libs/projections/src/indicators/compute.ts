@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BusinessDate, DEFAULT_PARAMETERS, Parameters, parameterVersionAt } from '@parcours/domain';
-import type { SqlQueryable } from '@parcours/event-store';
+import type { SqlClient, SqlQueryable } from '@parcours/event-store';
 import { bookAsOf, CycleFacts, ParameterBook } from '../parcours-view/view';
 import {
   DefinitionVersion,
@@ -11,7 +11,13 @@ import {
   versionsForPeriod,
 } from './definitions';
 import { Period } from './facts';
-import { SqlFigure, sqlDefinitionOf } from './sql-definitions';
+import {
+  OVER_CYCLE_DATES,
+  PERIOD_COLUMNS,
+  PERIOD_FACT_COLUMNS,
+  SqlFigure,
+  sqlDefinitionOf,
+} from './sql-definitions';
 
 export const GROUP_BYS = ['departement', 'territory', 'organisation', 'referent'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -279,6 +285,8 @@ async function loadParameterBook(sql: SqlQueryable, asOf?: BusinessDate): Promis
   return asOf ? bookAsOf(whole, asOf) : whole;
 }
 
+const isClient = (sql: SqlQueryable): sql is SqlClient => 'transaction' in sql;
+
 const GROUP_COLUMN: Record<GroupBy, string> = {
   departement: `'all'`,
   territory: 'territory',
@@ -286,14 +294,29 @@ const GROUP_COLUMN: Record<GroupBy, string> = {
   referent: `coalesce(referent_id, 'none')`,
 };
 
+export interface SqlOptions {
+  /**
+   * Whether figures over the cycles' dated facts may be counted in SQL too. Off by default: they equal the
+   * Node figures (indicators-sql.property.spec.ts) but are not yet faster than Node at scale (docs/SCALING.md);
+   * a report goes to SQL by default only when all its figures are over rm_cycle_dates alone.
+   */
+  datedFacts?: boolean;
+}
+
 /**
  * Whether every figure a report would compute has its SQL form
  * (sql-definitions.ts): the definition versions of the period are all it
  * depends on, so it is known before anything is read.
  */
-export function computableInSql(period: Period, codes?: string[], asOf?: BusinessDate): boolean {
+export function computableInSql(
+  period: Period,
+  codes?: string[],
+  asOf?: BusinessDate,
+  { datedFacts = false }: SqlOptions = {},
+): boolean {
   const chosen = codes?.length ? INDICATORS.filter((d) => codes.includes(d.code)) : INDICATORS;
   return chosen.every((d) => {
+    if (!datedFacts && !OVER_CYCLE_DATES.has(d.code)) return false;
     const { main, others } = versionsForPeriod(d, period, asOf);
     return [main, ...others].every((v) => sqlDefinitionOf(d.code, v.version));
   });
@@ -311,33 +334,69 @@ export async function computeIndicatorsInSql(
   codes?: string[],
   territory?: string,
   asOf?: BusinessDate,
+  options: SqlOptions = {},
 ): Promise<IndicatorReport | undefined> {
-  if (!computableInSql(period, codes, asOf)) return undefined;
+  if (!computableInSql(period, codes, asOf, options)) return undefined;
   const plan = planReport(await loadParameterBook(sql, asOf), period, codes, asOf);
   const figures = new Map<FigureSpec, { figure: SqlFigure; alias: string }>();
-  const selected: string[] = [];
+  const selected: { over: 'cycles' | 'facts'; expression: string }[] = [];
   for (const i of plan.indicators) {
     for (const spec of [i.main, ...i.others]) {
       const figure = sqlDefinitionOf(i.definition.code, spec.version.version)!(spec.parameters);
       const alias = `f${figures.size}`;
       figures.set(spec, { figure, alias });
-      for (const [name, expression] of Object.entries(figure.aggregates))
-        selected.push(`${expression} as ${alias}_${name}`);
+      for (const [name, expression] of Object.entries({ ...figure.aggregates, ...figure.lists }))
+        selected.push({ over: figure.over ?? 'cycles', expression: `${expression} as ${alias}_${name}` });
     }
   }
   const known = knownCycles(territory, asOf, 3);
+  const factsKnown = asOf
+    ? 'known_from <= $3::date and (known_to is null or known_to > $3::date)'
+    : 'known_to is null';
   // A département is one group even when empty (an aggregate without GROUP BY answers one row).
   const grouped = groupBy !== 'departement';
+  const over = (rows: 'cycles' | 'facts') => {
+    // count(*): an aggregate even when no figure is over these rows (one row for a département).
+    const aggregates = [
+      `count(*) as n_${rows}`,
+      ...selected.filter((s) => s.over === rows).map((s) => s.expression),
+    ];
+    // Every group of cycles has its row of facts' figures, none when it has no fact.
+    const from =
+      rows === 'cycles'
+        ? 'cycles c'
+        : 'cycles c left join facts f on f.parcours_id = c.parcours_id and f.cycle = c.cycle';
+    return `select ${grouped ? 'c.grp' : `'all' as grp`}, ${aggregates.join(', ')} from ${from}${grouped ? ' group by 1' : ''}`;
+  };
+  const byFact = selected.some((s) => s.over === 'facts');
+  // The dated facts and the cycles' columns for the period are read only when a figure asks.
+  const datedFacts = plan.indicators.some((i) => !OVER_CYCLE_DATES.has(i.definition.code));
+  const facts = `facts as not materialized (select * from rm_cycle_dated_facts where ${factsKnown}),`;
+  const factColumns = Object.entries(PERIOD_FACT_COLUMNS);
+  const perCycle = `per_cycle as (select parcours_id, cycle, ${factColumns.map(([name, e]) => `${e} as ${name}`).join(', ')}
+    from facts group by parcours_id, cycle),`;
+  const cyclesWithFacts = `select k.*, ${factColumns.map(([name]) => `x.${name}`).join(', ')}
+    from known_cycles k left join per_cycle x on x.parcours_id = k.parcours_id and x.cycle = k.cycle`;
+  const statement = `with ${datedFacts ? facts : ''} known_cycles as not materialized (
+         select k.*, ${GROUP_COLUMN[groupBy]} as grp${datedFacts ? `, ${PERIOD_COLUMNS.columns}` : ''}
+         from rm_cycle_dates k ${datedFacts ? PERIOD_COLUMNS.join : ''} where ${known.where}),
+       ${datedFacts ? perCycle : ''} cycles as (${datedFacts ? cyclesWithFacts : 'select * from known_cycles'}),
+       by_cycle as (${over('cycles')})${byFact ? `, by_fact as (${over('facts')})` : ''}
+     select * from by_cycle${byFact ? ' join by_fact using (grp)' : ''}`;
+  const params = [period.from, period.to, ...known.params];
   let rows: Record<string, unknown>[];
   try {
-    rows = await sql.query<Record<string, unknown>>(
-      `select ${GROUP_COLUMN[groupBy]} as grp${selected.map((s) => `, ${s}`).join('')}
-       from rm_cycle_dates where ${known.where}${grouped ? ' group by 1' : ''}`,
-      [period.from, period.to, ...known.params],
-    );
+    rows =
+      datedFacts && isClient(sql)
+        ? await sql.transaction(async (tx) => {
+            // Its many subqueries make the planner's estimate high: compiling it (JIT) takes seconds, running it less.
+            await tx.query('set local jit = off');
+            return tx.query<Record<string, unknown>>(statement, params);
+          })
+        : await sql.query<Record<string, unknown>>(statement, params);
   } catch (error) {
     // Tables of an older version, serving while the new ones are rebuilt, have no columns to count on yet.
-    if ((error as { code?: string }).code === '42703') return undefined;
+    if (['42703', '42P01'].includes((error as { code?: string }).code ?? '')) return undefined;
     throw error;
   }
   const byGroup = new Map(rows.map((r) => [String(r.grp), r]));
@@ -355,7 +414,13 @@ export async function computeIndicatorsInSql(
           return [name, v === null || v === undefined ? null : Number(v)];
         }),
       );
-      return figure.result(values);
+      const lists = Object.fromEntries(
+        Object.keys(figure.lists ?? {}).map((name) => [
+          name,
+          (row[`${alias}_${name}`] as string[] | null) ?? [],
+        ]),
+      );
+      return figure.result(values, lists);
     },
     asOf,
   );

@@ -3,6 +3,7 @@ import type { CycleFacts } from '../parcours-view/view';
 import {
   accompaniedDuring,
   accompaniedOn,
+  actionPositive,
   ageBand,
   ageOn,
   contractInForceOn,
@@ -260,15 +261,6 @@ const globalInProgress = (facts: CycleFacts[], period: Period, p: Parameters) =>
       accompaniedOn(c, period.to, p.accompanimentAfterExitMonths),
   );
 
-const POSITIVE_OUTCOMES = [
-  'durable_employment',
-  'transition_employment',
-  'training',
-  'iae',
-  'immersion',
-  'business_creation',
-];
-
 /** Action entries of the period, with whether the person reached a positive outcome during it or within 6 months after. */
 function actionEntries(facts: CycleFacts[], period: Period) {
   return once(facts, periodKey('actionEntries', period), () => actionEntriesOf(facts, period));
@@ -277,16 +269,7 @@ function actionEntriesOf(facts: CycleFacts[], period: Period) {
   return facts.flatMap((c) =>
     c.prescriptions
       .filter((x) => inPeriod(x.enteredOn, period))
-      .map((x) => {
-        const until = x.exitedOn ? addMonths(x.exitedOn, 6) : '9999-12-31';
-        const positive =
-          POSITIVE_OUTCOMES.includes(x.outcome ?? '') ||
-          c.employmentStarts.some((d) => d >= x.enteredOn! && d <= until) ||
-          c.barriers.some(
-            (b) => b.liftedOn !== undefined && b.liftedOn >= x.enteredOn! && b.liftedOn <= until,
-          );
-        return { dispositif: x.dispositifCode, positive };
-      }),
+      .map((x) => ({ dispositif: x.dispositifCode, positive: actionPositive(c, x) })),
   );
 }
 

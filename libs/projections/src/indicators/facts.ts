@@ -81,9 +81,33 @@ export function accompaniedDuring(c: CycleFacts, p: Period, monthsAfterExit: num
   return end >= p.from;
 }
 
+/** The last day a contract is in force: its review when earlier than its end. */
+export const contractEnd = (k: CycleFacts['contracts'][number]): BusinessDate =>
+  k.reviewedOn && k.reviewedOn < k.endsOn ? k.reviewedOn : k.endsOn;
+
 export function contractInForceOn(c: CycleFacts, date: BusinessDate) {
-  return c.contracts.find(
-    (k) => k.startsOn <= date && date <= (k.reviewedOn && k.reviewedOn < k.endsOn ? k.reviewedOn : k.endsOn),
+  return c.contracts.find((k) => k.startsOn <= date && date <= contractEnd(k));
+}
+
+const POSITIVE_OUTCOMES = [
+  'durable_employment',
+  'transition_employment',
+  'training',
+  'iae',
+  'immersion',
+  'business_creation',
+];
+
+/**
+ * Whether an action entered led to a positive outcome: one of its own, or an
+ * employment started or a barrier lifted during it or within 6 months after.
+ */
+export function actionPositive(c: CycleFacts, x: CycleFacts['prescriptions'][number]): boolean {
+  const until = x.exitedOn ? addMonths(x.exitedOn, 6) : '9999-12-31';
+  return (
+    POSITIVE_OUTCOMES.includes(x.outcome ?? '') ||
+    c.employmentStarts.some((d) => d >= x.enteredOn! && d <= until) ||
+    c.barriers.some((b) => b.liftedOn !== undefined && b.liftedOn >= x.enteredOn! && b.liftedOn <= until)
   );
 }
 

@@ -12,9 +12,16 @@ import {
 import { PgliteSqlClient, SchemaCheckedEventStore, SqlEventStore } from '@parcours/event-store';
 import { arbitrarySession, play, Step } from '../../../domain/src/testing/random-sessions';
 import { createProjectionRunner } from '../projections';
-import { computeIndicators, computeIndicatorsInSql, GROUP_BYS, loadFacts, planReport } from './compute';
+import {
+  computableInSql,
+  computeIndicators,
+  computeIndicatorsInSql,
+  GROUP_BYS,
+  loadFacts,
+  planReport,
+} from './compute';
 import { INDICATORS } from './definitions';
-import { SQL_DEFINITIONS } from './sql-definitions';
+import { OVER_CYCLE_DATES, SQL_DEFINITIONS } from './sql-definitions';
 
 /**
  * The indicators counted in SQL are the Node definitions' figures, exactly:
@@ -95,6 +102,107 @@ const timedSession: fc.Arbitrary<Step[]> = fc
     ...(exit === undefined ? [] : [step('ExitRsa', exit)]),
   ]);
 
+/**
+ * A followed parcours whose steps are drawn among those that make the dated facts the definitions read
+ * (invitations, convocations, activity weeks, accompagnements globaux, reorientations, sanctions...), which
+ * the broad random sessions, mostly refused, rarely reach.
+ */
+const DATED_KINDS: Step['kind'][] = [
+  'ScheduleAppointment',
+  'RecordAppointmentHeld',
+  'RecordAppointmentMissed',
+  'CancelAppointment',
+  'SendInvitation',
+  'SendConvocation',
+  'SignContract',
+  'ReviewContract',
+  'SetActivityPlan',
+  'RecordActivityHours',
+  'RecordActivityHours',
+  'RecordActivityHours',
+  'OrientToGlobalAccompaniment',
+  'StartGlobalAccompaniment',
+  'EndGlobalAccompaniment',
+  'RequestReorientation',
+  'DecideReorientation',
+  'ReportBreach',
+  'DecideBreach',
+  'DecideBreach',
+  'DecideBreach',
+  'DecideBreach',
+  'LiftSuspension',
+  'MakeSuspensionDefinitive',
+  'MakeSuspensionDefinitive',
+  'AppealSanction',
+  'WithdrawSanction',
+  'InterruptAccompaniment',
+  'Orient',
+  'RecordDiagnostic',
+  'LiftBarrier',
+  'PrescribeAction',
+  'EnterAction',
+  'ExitAction',
+  'StartEmployment',
+  'EndEmployment',
+  'GrantExemption',
+];
+const followedSession: fc.Arbitrary<Step[]> = fc
+  .tuple(
+    fc.integer({ min: 0, max: 200 }),
+    fc.array(
+      fc.record({
+        kind: fc.constantFrom(...DATED_KINDS),
+        day: fc.integer({ min: 0, max: 12 }),
+        pick: fc.nat({ max: 100 }),
+        n: fc.integer({ min: 0, max: 40 }),
+        flag: fc.boolean(),
+        variant: fc.nat({ max: 10_000 }),
+      }),
+      { minLength: 10, maxLength: 50 },
+    ),
+    // Hours done in the weeks of a 15-hour contract with its plan: below, at and above the contract's.
+    fc.option(fc.array(fc.integer({ min: 10, max: 19 }), { minLength: 1, maxLength: 6 }), { nil: undefined }),
+    fc.option(fc.constantFrom<Step['kind']>('ExitRsa', 'EndAccompaniment'), { nil: undefined }),
+  )
+  .map(([entered, steps, weeks, end]) => [
+    step('Enter', entered, 0),
+    step('Orient', 10, 1),
+    step('AssignReferent', 2),
+    ...(weeks
+      ? [
+          step('SignContract', 1, 0, 15),
+          { ...step('SetActivityPlan', 1, 0), variant: 1 },
+          ...weeks.map((hours) => step('RecordActivityHours', 7, 0, hours)),
+        ]
+      : []),
+    ...steps,
+    ...(end ? [step(end, 5), step('EndAccompaniment', 30)] : []),
+  ]);
+
+/** In every run: an invitation answered, a convocation missed, a suspension decided (the procedure's steps first). */
+const everyRun: Step[] = [
+  step('Enter', 100, 0),
+  step('Orient', 10, 1),
+  step('AssignReferent', 2),
+  step('SendInvitation', 1),
+  step('ScheduleAppointment', 3, 1, 10),
+  { ...step('SendConvocation', 1, 0), flag: false },
+  step('RecordAppointmentMissed', 10, 0),
+  { ...step('ReportBreach', 1), variant: 1 },
+  ...[1, 2, 3, 4].map(() => ({ ...step('DecideBreach', 5, 0, 10), variant: 1 })),
+];
+
+/** In every run: a person out of the RSA in the autumn and back, both cycles in accompaniment into 2026. */
+const reentry: Step[] = [
+  step('Enter', 250, 0),
+  step('Orient', 10, 1),
+  step('AssignReferent', 2),
+  step('ExitRsa', 20),
+  step('Reenter', 10),
+  step('Orient', 5, 2),
+  step('AssignReferent', 1, 2),
+];
+
 describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan item 1)', () => {
   const codes = Object.keys(SQL_DEFINITIONS);
 
@@ -108,7 +216,26 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
     }
   });
 
-  it('gives no SQL report when a figure asked has no SQL form yet', async () => {
+  it('has an SQL form for every definition version', () => {
+    for (const d of INDICATORS)
+      expect([d.code, d.versions.map((v) => !!SQL_DEFINITIONS[d.code]?.[v.version])]).toEqual([
+        d.code,
+        d.versions.map(() => true),
+      ]);
+  });
+
+  it('counts a report in SQL by default only when its figures are over rm_cycle_dates alone', () => {
+    const year = { from: '2025-01-01', to: '2025-12-31' };
+    expect(computableInSql(year)).toBe(false);
+    expect(computableInSql(year, undefined, undefined, { datedFacts: true })).toBe(true);
+    expect(computableInSql(year, [...OVER_CYCLE_DATES])).toBe(true);
+    expect(computableInSql(year, [...OVER_CYCLE_DATES, 'calpae.orientations_flow'])).toBe(false);
+  });
+
+  it('gives no SQL report when a figure asked has no SQL form', async () => {
+    // A definition without its SQL form, as a new one would be until it is given one.
+    const withSql = SQL_DEFINITIONS['calpae.orientations_flow'];
+    delete SQL_DEFINITIONS['calpae.orientations_flow'];
     const plan = planReport({ versions: [] }, { from: '2025-01-01', to: '2025-12-31' }, [
       'calpae.orientations_flow',
     ]);
@@ -119,11 +246,18 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
       await new SqlEventStore(sql).migrate();
       await runner.migrate();
       expect(
-        await computeIndicatorsInSql(sql, { from: '2025-01-01', to: '2025-12-31' }, 'departement', [
-          'calpae.orientations_flow',
-        ]),
+        await computeIndicatorsInSql(
+          sql,
+          { from: '2025-01-01', to: '2025-12-31' },
+          'departement',
+          ['calpae.orientations_flow'],
+          undefined,
+          undefined,
+          { datedFacts: true },
+        ),
       ).toBeUndefined();
     } finally {
+      SQL_DEFINITIONS['calpae.orientations_flow'] = withSql;
       await sql.close();
     }
   });
@@ -175,6 +309,21 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
               })),
             );
           }
+      // Accompaniments interrupted on the day before the period's last, on it, and on the day after.
+      for (const interrupted of [149, 150, 151]) {
+        const parcoursId = randomUUID();
+        const steps = [step('Enter', 0, 0), step('Orient', 10), step('AssignReferent', 0)];
+        const events = play([...steps, step('InterruptAccompaniment', interrupted - 10)], parcoursId).events;
+        expect(events.map((e) => e.type)).toContain('AccompanimentInterrupted');
+        await store.appendToStream(
+          parcoursStreamId(parcoursId),
+          events.map((e) => ({
+            id: randomUUID(),
+            type: e.type,
+            data: e.data as unknown as Record<string, unknown>,
+          })),
+        );
+      }
       const runner = createProjectionRunner(store, sql, { batchSize: 500 });
       await runner.migrate();
       await runner.catchUp('parcours');
@@ -188,7 +337,11 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
         'equilibre.exits_within_12_months',
       ].map((code) => expected.groups[0].indicators.find((i) => i.code === code)!.value!);
       expect(shares.every((v) => v > 0 && v < 1)).toBe(true);
-      expect(await computeIndicatorsInSql(sql, period, 'departement', codes)).toEqual(expected);
+      expect(
+        await computeIndicatorsInSql(sql, period, 'departement', codes, undefined, undefined, {
+          datedFacts: true,
+        }),
+      ).toEqual(expected);
     } finally {
       await sql.close();
     }
@@ -197,18 +350,25 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
   it('on random parcours, periods, groupings and dates known', async () => {
     const sql = await PgliteSqlClient.open({ schema: 'indicators_sql' });
     let runs = 0;
+    // The definition versions whose figure was something (not nothing over nobody) in some run.
+    const exercised = new Set<string>();
     try {
       await fc.assert(
         fc.asyncProperty(
           fc.array(
-            fc.tuple(fc.oneof(arbitrarySession, timedSession, timedSession), fc.integer({ min: 0, max: 60 })),
+            fc.tuple(
+              fc.oneof(arbitrarySession, timedSession, timedSession, followedSession, followedSession),
+              fc.integer({ min: 0, max: 60 }),
+            ),
             { minLength: 2, maxLength: 12 },
           ),
           fc.integer({ min: 0, max: 330 }),
-          fc.integer({ min: 0, max: 400 }),
+          // Periods up to 2027, where the versions of 2026 and 2027 apply.
+          fc.integer({ min: 0, max: 800 }),
           fc.constantFrom(...GROUP_BYS),
           fc.constantFrom(undefined, 'T1', 'ARRAGEOIS'),
-          fc.option(fc.integer({ min: 0, max: 420 }), { nil: undefined }),
+          // Known at dates up to 2027, when the versions of 2027 were known.
+          fc.option(fc.integer({ min: 0, max: 800 }), { nil: undefined }),
           async (sessions, start, length, groupBy, territory, asOfDay) => {
             runs += 1;
             await sql.exec('drop schema if exists indicators_sql cascade; create schema indicators_sql');
@@ -233,7 +393,7 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
                 metadata: { recordedAt: '2025-03-01T10:00:00Z' },
               },
             ]);
-            for (const [steps, lag] of sessions) {
+            for (const [steps, lag] of [...sessions, [everyRun, 0] as const, [reentry, 0] as const]) {
               const parcoursId = randomUUID();
               // Each event recorded `lag` days after its business date, in the order of its stream.
               let recorded = Date.parse('2025-01-01T09:00:00Z');
@@ -264,16 +424,33 @@ describe('indicators in SQL equal the Node definitions (docs/SCALING.md, plan it
               codes,
               asOf,
             );
-            const counted = await computeIndicatorsInSql(sql, period, groupBy, codes, territory, asOf);
+            const counted = await computeIndicatorsInSql(sql, period, groupBy, codes, territory, asOf, {
+              datedFacts: true,
+            });
             expect(counted).toEqual(expected);
+            for (const i of expected.groups.flatMap((g) => g.indicators))
+              for (const [version, figure] of [
+                [i.version, i] as const,
+                ...(i.otherVersions ?? []).map((o) => [o.definitionVersion, o] as const),
+              ])
+                if (
+                  figure.numerator ||
+                  (figure.numerator === null && figure.denominator) ||
+                  Object.values(figure.breakdown ?? {}).some((n) => n > 0)
+                )
+                  exercised.add(`${i.code}@${version}`);
           },
         ),
         // A failure is reported as found: shrinking sessions of a hundred steps would take minutes.
-        { numRuns: 60, seed: 20251203, endOnFailure: true },
+        { numRuns: 100, seed: 20251203, endOnFailure: true },
       );
     } finally {
       await sql.close();
     }
-    expect(runs).toBe(60);
+    expect(runs).toBe(100);
+    const versions = Object.entries(SQL_DEFINITIONS).flatMap(([code, v]) =>
+      Object.keys(v).map((n) => `${code}@${n}`),
+    );
+    expect(versions.filter((v) => !exercised.has(v))).toEqual([]);
   }, 600_000);
 });

@@ -3,6 +3,7 @@ import type { SqlQueryable } from '@parcours/event-store';
 import type { TableNames } from '../engine/projection';
 import { firstAppointment, firstContract, firstOrientation } from '../indicators/facts';
 import type { CycleFacts } from './cycle-facts';
+import { DatedFact, datedFacts } from './dated-facts';
 import type { ParcoursView } from './view';
 
 /**
@@ -67,6 +68,10 @@ export interface CycleColumns {
   has_contract: boolean;
   /** The first appointment held on or after the first orientation. */
   first_held_on: BusinessDate | null;
+  accompaniment_ended_on: BusinessDate | null;
+  sex: string;
+  birth_date: BusinessDate;
+  household_type: string;
 }
 
 export function cycleColumns(c: CycleFacts): CycleColumns {
@@ -91,6 +96,10 @@ export function cycleColumns(c: CycleFacts): CycleColumns {
     first_contract_weekly_hours: firstContract(c)?.weeklyHours ?? null,
     has_contract: c.contracts.length > 0,
     first_held_on: held ?? null,
+    accompaniment_ended_on: c.accompanimentEndedOn ?? null,
+    sex: c.sex,
+    birth_date: c.birthDate,
+    household_type: c.householdType,
   };
 }
 
@@ -99,10 +108,38 @@ export function cycleColumns(c: CycleFacts): CycleColumns {
  * end of each recording day, keeping only those that differ from the version
  * before.
  */
+/** A row of rm_cycle_dated_facts: a dated fact as known from a day until another (exclusive; null while current). */
+export type DatedFactRow = DatedFact & {
+  parcours_id: string;
+  cycle: number;
+  known_from: BusinessDate;
+  known_to: BusinessDate | null;
+};
+
+/** A dated fact known now: its text (to see it change), and its row when not yet written. */
+interface OpenFact {
+  text: string;
+  row?: DatedFactRow;
+}
+
 export class FactVersions {
   /** Last emitted (or stored) text of each cycle, by `parcoursId:cycle`. */
   private readonly last = new Map<string, string>();
   private readonly versions = new Map<string, (FactVersionRow & CycleColumns)[]>();
+  /**
+   * The dated facts of each cycle known at the last snapshot, by `parcoursId:cycle` then `kind:fact_key`. A
+   * dated fact has its own versions: an unchanged one keeps its row from one version of the cycle to the next.
+   */
+  private readonly openFacts = new Map<string, Map<string, OpenFact>>();
+  /** Stored rows of dated facts no longer current: closed on a day. */
+  private readonly closed: {
+    parcours_id: string;
+    cycle: number;
+    kind: string;
+    fact_key: string;
+    known_to: string;
+  }[] = [];
+  private readonly newFacts: DatedFactRow[] = [];
 
   /**
    * `stored`: the views as the read model held them before the batch. Their
@@ -111,7 +148,50 @@ export class FactVersions {
    */
   constructor(stored: Iterable<ParcoursView>) {
     for (const v of stored)
-      for (const c of v.cycles) this.last.set(`${v.parcoursId}:${c.cycle}`, JSON.stringify(c));
+      for (const c of v.cycles) {
+        const key = `${v.parcoursId}:${c.cycle}`;
+        this.last.set(key, JSON.stringify(c));
+        this.openFacts.set(
+          key,
+          new Map(datedFacts(c).map((f) => [`${f.kind}:${f.fact_key}`, { text: JSON.stringify(f) }])),
+        );
+      }
+  }
+
+  /** The dated facts of a cycle's new version, known from `day`: those changed or gone close, the new ones open. */
+  private snapshotFacts(key: string, c: CycleFacts, parcoursId: string, day: BusinessDate): void {
+    const open = this.openFacts.get(key) ?? new Map<string, OpenFact>();
+    this.openFacts.set(key, open);
+    const now = new Map(datedFacts(c).map((f) => [`${f.kind}:${f.fact_key}`, f]));
+    for (const [id, known] of open) {
+      const f = now.get(id);
+      if (f && JSON.stringify(f) === known.text) {
+        now.delete(id);
+        continue;
+      }
+      open.delete(id);
+      if (!known.row) {
+        const [kind, ...rest] = id.split(':');
+        this.closed.push({
+          parcours_id: parcoursId,
+          cycle: c.cycle,
+          kind,
+          fact_key: rest.join(':'),
+          known_to: day,
+        });
+      } else known.row.known_to = day; // a row opened the same day is empty then, and not written
+    }
+    for (const [id, f] of now) {
+      const row: DatedFactRow = {
+        parcours_id: parcoursId,
+        cycle: c.cycle,
+        ...f,
+        known_from: day,
+        known_to: null,
+      };
+      this.newFacts.push(row);
+      open.set(id, { text: JSON.stringify(f), row });
+    }
   }
 
   /** Records the state of a view as known at the end of `day`. */
@@ -121,6 +201,7 @@ export class FactVersions {
       const text = JSON.stringify(c);
       if (this.last.get(key) === text) continue;
       this.last.set(key, text);
+      this.snapshotFacts(key, c, v.parcoursId, day);
       const list = this.versions.get(key) ?? [];
       const row: FactVersionRow & CycleColumns = {
         parcours_id: v.parcoursId,
@@ -146,6 +227,7 @@ export class FactVersions {
   /** Writes the versions: the open row of a cycle is closed (or replaced when of the same day), the new ones added. */
   async write(tx: SqlQueryable, t: TableNames): Promise<void> {
     if (this.versions.size === 0) return;
+    await this.writeFacts(tx, t);
     const firsts = JSON.stringify(
       [...this.versions.values()].map((list) => ({
         parcours_id: list[0].parcours_id,
@@ -178,5 +260,32 @@ export class FactVersions {
       `[${rows.map(({ facts, ...row }) => `${JSON.stringify(row).slice(0, -1)},"facts":${facts}}`).join(',')}]`,
     );
     await insert(t('rm_cycle_dates'), JSON.stringify(rows.map(({ facts: _facts, ...row }) => row)));
+  }
+
+  /**
+   * The dated facts: stored rows no longer current closed (and dropped when opened that very day), new rows
+   * added, those opened and closed within the same day left out.
+   */
+  private async writeFacts(tx: SqlQueryable, t: TableNames): Promise<void> {
+    const table = t('rm_cycle_dated_facts');
+    if (this.closed.length) {
+      const input = `json_to_recordset($1::json) as x(parcours_id text, cycle int, kind text, fact_key text, known_to date)`;
+      const same =
+        'f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.kind = x.kind and f.fact_key = x.fact_key';
+      const closed = JSON.stringify(this.closed);
+      await tx.query(
+        `delete from ${table} f using ${input} where ${same} and f.known_to is null and f.known_from = x.known_to`,
+        [closed],
+      );
+      await tx.query(
+        `update ${table} f set known_to = x.known_to from ${input} where ${same} and f.known_to is null`,
+        [closed],
+      );
+    }
+    const rows = this.newFacts.filter((r) => r.known_to !== r.known_from);
+    if (rows.length)
+      await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [
+        JSON.stringify(rows),
+      ]);
   }
 }

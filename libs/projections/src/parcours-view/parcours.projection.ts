@@ -21,6 +21,7 @@ export const PARCOURS_TABLES = [
   'rm_echeances',
   'rm_cycle_facts',
   'rm_cycle_dates',
+  'rm_cycle_dated_facts',
   'rm_parameter_book',
 ];
 
@@ -35,7 +36,9 @@ export const parcoursProjection: Projection = {
   // 4: the portfolio has activity_short_weeks (weeks below the contract's hours without a reason).
   // 5: the versions of the cycles' facts have their period-independent dates in rm_cycle_dates (known-facts.ts,
   //    CycleColumns), which the indicators computed in SQL read.
-  version: 5,
+  // 6: the cycles' dated facts (orientations, appointments, contracts…), a bitemporal row each, in
+  //    rm_cycle_dated_facts (dated-facts.ts); rm_cycle_dates has the end of accompaniment, sex, birth and household.
+  version: 6,
   tables: PARCOURS_TABLES,
   schema: (t: TableNames) => [
     // doc is json, not jsonb: its text is kept as written, keys in the fold's order, so that a cycle read
@@ -76,8 +79,20 @@ export const parcoursProjection: Projection = {
        registered_on date, first_oriented_on date, first_track text, first_organisation_kind text,
        first_appointment_for date, first_contract_signed_on date, first_contract_weekly_hours numeric,
        has_contract boolean not null, first_held_on date,
+       accompaniment_ended_on date, sex text not null, birth_date date not null, household_type text not null,
        primary key (parcours_id, cycle, known_from))`,
     `create index if not exists ${t('rm_cycle_dates')}_known on ${t('rm_cycle_dates')} (known_from, known_to)`,
+    // A row per dated fact of a cycle (dated-facts.ts), known from a day until another like the cycle's rows,
+    // but kept from one version of the cycle to the next while the fact is unchanged.
+    `create table if not exists ${t('rm_cycle_dated_facts')} (
+       parcours_id text not null, cycle int not null, kind text not null, fact_key text not null,
+       known_from date not null, known_to date, on_date date not null, ordinal int,
+       track text, organisation_kind text, previous_track text, reorientation boolean, after_orientations int,
+       held_on date, missed_on date, ends_on date, weekly_hours numeric, plan_set_on date, hours numeric,
+       answered_on date, entered_on date, dispositif text, positive boolean, started_on date, ended_on date,
+       lifted_on date, definitive_on date, withdrawn_on date, binome_id text,
+       primary key (parcours_id, cycle, kind, fact_key, known_from))`,
+    `create index if not exists ${t('rm_cycle_dated_facts')}_kind on ${t('rm_cycle_dated_facts')} (kind, on_date)`,
     `create table if not exists ${t('rm_parameter_book')} (id int primary key, doc jsonb not null)`,
   ],
 
