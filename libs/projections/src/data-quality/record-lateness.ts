@@ -1,4 +1,4 @@
-import { BusinessDate, businessDateOf } from '@parcours/domain';
+import { BusinessDate, businessDateOf, daysBetween } from '@parcours/domain';
 import type { RecordedEvent, SqlQueryable } from '@parcours/event-store';
 import { Projection, TableNames } from '../engine/projection';
 import { parcoursEventOf, parcoursIdOf } from '../parcours-view/fold';
@@ -92,9 +92,6 @@ interface LatenessRow extends Attribution {
   recorded_on: BusinessDate;
   days_late: number;
 }
-
-const daysBetween = (from: BusinessDate, to: BusinessDate) =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 export interface LatenessQuery {
   /** First and last months of the business dates counted (YYYY-MM). */

@@ -1,4 +1,4 @@
-import { addDays, BusinessDate, ParcoursEvent, Parameters } from '@parcours/domain';
+import { addDays, BusinessDate, daysBetween, ParcoursEvent, Parameters } from '@parcours/domain';
 
 /**
  * The procedure of a manquement (DOMAIN.md §4.1), step by step, as recorded:
@@ -173,9 +173,6 @@ export interface StepCheck {
   satisfied: boolean;
 }
 
-const days = (from: BusinessDate, to: BusinessDate) =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-
 /**
  * The steps of a manquement's procedure in their legal order, each checked
  * against its rule with the parameters in force on the day of the decision
@@ -315,4 +312,4 @@ export const procedureCompliant = (checks: StepCheck[]) => checks.every((c) => c
 
 /** Days from the manquement to the decision on it. */
 export const daysToDecision = (r: ProcedureRecord) =>
-  r.decision ? days(r.occurredOn, r.decision.on) : undefined;
+  r.decision ? daysBetween(r.occurredOn, r.decision.on) : undefined;
