@@ -42,7 +42,8 @@ export const sanctionProceduresProjection: Projection = {
       if (!doc) docs.set(parcoursId, (doc = emptyProcedures()));
       evolveProcedures(doc, parcoursEventOf(e, parcoursId), e.metadata ?? {});
     }
-    const touched = [...docs.entries()].filter(([id]) => ids.includes(id));
+    // Every document read or made here belongs to a parcours of the batch.
+    const touched = [...docs.entries()];
     await tx.query(
       `insert into ${t('rm_sanction_procedures')} (parcours_id, territory, has_breaches, doc)
        select * from unnest($1::text[], $2::text[], $3::boolean[], $4::jsonb[])
