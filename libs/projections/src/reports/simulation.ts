@@ -1,7 +1,13 @@
-import { BusinessDate, Parameters } from '@parcours/domain';
+import {
+  BusinessDate,
+  DEFAULT_PARAMETERS,
+  PARAMETER_NAMES,
+  Parameters,
+  parameterVersionAt,
+} from '@parcours/domain';
 import type { SqlQueryable } from '@parcours/event-store';
 import { computeIndicators, GroupBy, IndicatorFigure, loadFacts } from '../indicators/compute';
-import { IndicatorResult } from '../indicators/definitions';
+import { IndicatorResult, INDICATORS, versionsForPeriod } from '../indicators/definitions';
 import { Period } from '../indicators/facts';
 
 /**
@@ -69,14 +75,27 @@ export async function simulateIndicators(
         ],
       }
     : snapshot.book;
-  const drafted = computeIndicators(
-    { facts: snapshot.facts, book },
-    period,
-    groupBy,
-    options.codes,
-    undefined,
-    draft.definitionVersions,
+  // Only the figures the draft changes are computed again: a definition version chosen, or a parameter it reads.
+  const inForceValues = parameterVersionAt(snapshot.book.versions, period.to)?.values ?? DEFAULT_PARAMETERS;
+  const changed = (draft.parameters ? PARAMETER_NAMES : []).filter(
+    (k) => draft.parameters![k] !== inForceValues[k],
   );
+  const affected = INDICATORS.filter(
+    (d) =>
+      (!options.codes || options.codes.includes(d.code)) &&
+      (draft.definitionVersions?.[d.code] !== undefined ||
+        versionsForPeriod(d, period).main.parameters.some((k) => changed.includes(k))),
+  ).map((d) => d.code);
+  const drafted = affected.length
+    ? computeIndicators(
+        { facts: snapshot.facts, book },
+        period,
+        groupBy,
+        affected,
+        undefined,
+        draft.definitionVersions,
+      )
+    : undefined;
   return {
     from: period.from,
     to: period.to,
@@ -84,7 +103,8 @@ export async function simulateIndicators(
     groups: inForce.groups.map(({ group, indicators }) => ({
       group,
       indicators: indicators.map((i) => {
-        const d = drafted.groups.find((g) => g.group === group)!.indicators.find((x) => x.code === i.code)!;
+        const d =
+          drafted?.groups.find((g) => g.group === group)?.indicators.find((x) => x.code === i.code) ?? i;
         return {
           code: i.code,
           label: d.label,
