@@ -26,6 +26,8 @@ const describeWithChromium: jest.Describe = chromiumMissing ? (describe.skip as 
 const APP_PORTS = { from: 2800, to: 2824 };
 const IDP_PORTS = { from: 2825, to: 2849 };
 const SHOTS = join(__dirname, '../../test-results/console');
+const RECENT = new Date(Date.now() - 40 * 86400_000).toISOString().slice(0, 10);
+const YESTERDAY = new Date(Date.now() - 86400_000).toISOString().slice(0, 10);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The agents of the provider, with the claims the API maps. */
@@ -110,6 +112,19 @@ describeWithChromium('the supervision console in a browser', () => {
         )
         .expect(201);
     }
+    // One entered forty days ago: the indicators of the last twelve months count it.
+    await api.http
+      .post('/api/parcours')
+      .set(bearer(tokens.system()))
+      .send(
+        entryBody({
+          enteredOn: RECENT,
+          rightOpenedOn: RECENT,
+          demandOn: RECENT,
+          person: { ...entryBody().person, lastName: 'Roux' },
+        }),
+      )
+      .expect(201);
     const calais = await api.http
       .post('/api/parcours')
       .set(bearer(tokens.system()))
@@ -249,8 +264,65 @@ describeWithChromium('the supervision console in a browser', () => {
     await ready(page);
     await expect(page.textContent('h1')).resolves.toContain(filtered[0][1]);
     expect((await tableRows(page, 'table-chronologie')).length).toBeGreaterThan(0);
+    const open = (await tableRows(page, 'table-echeances-parcours')).map((r) => r[0]);
+    expect(open).toEqual(expect.arrayContaining([label]));
     await expectAccessible(page, 'parcours');
     await screenshots(page, 'parcours');
+    await context.close();
+  });
+
+  it("shows the référents' caseloads against their cap, and the CALPAE indicators as known at a date", async () => {
+    const { context, page } = await signIn('slai-arrageois');
+    await page.waitForURL(`${base}/console/`);
+    await page.click('text=Charge des référents');
+    await page.waitForURL(`${base}/console/referents`);
+    await ready(page);
+    await page.waitForSelector('#table-referents');
+    const board = await api.http.get('/api/supervision').set(bearer(tokens.slai())).expect(200);
+    const rows = await tableRows(page, 'table-referents');
+    expect(rows.map((r) => [Number(r[2]), Number(r[3]), Number(r[6])])).toEqual(
+      board.body.referents.map((r: { caseload: number; cap: number; overdue: number }) => [
+        r.caseload,
+        r.cap,
+        r.overdue,
+      ]),
+    );
+    expect(rows[0][0]).toBe('Camille D');
+    expect(await page.$$eval('svg.console-chart rect.bar', (bars) => bars.length)).toBe(rows.length);
+    await expectAccessible(page, 'référents');
+    await screenshots(page, 'referents');
+
+    await page.click('text=Indicateurs');
+    await page.waitForURL(`${base}/console/indicateurs`);
+    await ready(page);
+    await page.waitForSelector('#table-indicateurs');
+    const entrants = async () => {
+      const all = await tableRows(page, 'table-indicateurs');
+      const row = all.find((r) => r[0].startsWith('calpae.new_entrants'))!;
+      return row.slice(1).reduce((sum, cell) => sum + (Number(cell) || 0), 0);
+    };
+    expect(await page.$$eval('svg.console-chart', (charts) => charts.length)).toBe(14);
+    expect(await entrants()).toBe(1);
+    await expectAccessible(page, 'indicateurs');
+    await screenshots(page, 'indicateurs');
+    // As known yesterday: nothing of what was recorded today.
+    await page.fill('#asOf', YESTERDAY);
+    await page.click('text=Redessiner');
+    const [y, m, d] = YESTERDAY.split('-');
+    await page.waitForSelector(`#table-indicateurs caption:has-text("${d}/${m}/${y}")`);
+    expect(await entrants()).toBe(0);
+    await context.close();
+  });
+
+  it('shows the Département who read a parcours', async () => {
+    const { context, page } = await signIn('dep-admin');
+    await page.waitForURL(`${base}/console/`);
+    await page.goto(`${base}/console/parcours/${expected[0].parcoursId}`);
+    await ready(page);
+    const reads = await tableRows(page, 'table-consultations');
+    expect(reads.some((r) => r[1] === 'slai-arrageois' && r[2] === 'SLAI')).toBe(true);
+    await expectAccessible(page, 'parcours (Département)');
+    await screenshots(page, 'parcours-departement');
     await context.close();
   });
 

@@ -18,7 +18,26 @@ const KINDS = {
   activity_shortfall: 'Heures d’activité insuffisantes',
   invitation_answer: 'Réponse à l’invitation',
 };
+/** The CALPAE indicators (DOMAIN.md §5.1), drawn on the indicators page. */
+const CALPAE = [
+  'calpae.new_entrants',
+  'calpae.oriented_within_1_month',
+  'calpae.entry_to_orientation_days_mean',
+  'calpae.entry_to_orientation_days_median',
+  'calpae.first_appointments_fixed',
+  'calpae.first_appointments_within_2_weeks',
+  'calpae.first_contracts',
+  'calpae.first_contracts_within_2_months',
+  'calpae.orientations_flow',
+  'calpae.global_accompaniment_orientations',
+  'calpae.global_accompaniment_stock',
+  'calpae.global_accompaniment_persons_per_binome',
+  'calpae.global_accompaniment_days_to_start',
+  'calpae.persons_in_accompaniment',
+];
 const ROLES = {
+  system: 'Système',
+  etat: 'État',
   referent: 'Référent',
   slai: 'SLAI',
   departement: 'Département',
@@ -31,6 +50,61 @@ const STATUSES = {
   met_on_time: 'Respectée',
   met_late: 'Respectée en retard',
   cancelled: 'Annulée',
+};
+
+const EVENTS = {
+  AccompanimentEnded: 'Fin de l’accompagnement',
+  AccompanimentInterrupted: 'Accompagnement interrompu',
+  ActionEntered: 'Entrée en action',
+  ActionExited: 'Sortie d’action',
+  ActionPrescribed: 'Action prescrite',
+  ActivityHoursRecorded: 'Heures d’activité enregistrées',
+  ActivityPlanSet: 'Plan d’activité fixé',
+  AppointmentCancelled: 'Rendez-vous annulé',
+  AppointmentHeld: 'Rendez-vous tenu',
+  AppointmentMissed: 'Rendez-vous manqué',
+  AppointmentScheduled: 'Rendez-vous fixé',
+  BalancedReviewHeld: 'Examen de situation tenu',
+  BarrierLifted: 'Frein levé',
+  BeneficiaryInformedOfBreach: 'Bénéficiaire informé du manquement',
+  BreachDismissed: 'Manquement classé',
+  BreachObservationsReceived: 'Observations reçues',
+  BreachReported: 'Manquement signalé',
+  ContactDetailsRecorded: 'Coordonnées enregistrées',
+  ContractReviewed: 'Contrat révisé',
+  ContractSigned: 'Contrat d’engagement signé',
+  ConvocationSent: 'Convocation envoyée',
+  DiagnosticRecorded: 'Diagnostic enregistré',
+  EmploymentEnded: 'Fin d’emploi',
+  EmploymentStarted: 'Reprise d’emploi',
+  EpOpinionGiven: 'Avis de l’équipe pluridisciplinaire',
+  ExemptionGranted: 'Dispense accordée',
+  FranceTravailRegistered: 'Inscription à France Travail',
+  GlobalAccompanimentEnded: 'Fin de l’accompagnement global',
+  GlobalAccompanimentOriented: 'Orientation en accompagnement global',
+  GlobalAccompanimentStarted: 'Début de l’accompagnement global',
+  HouseholdChanged: 'Foyer modifié',
+  IntensiveAccompanimentEnded: 'Fin de l’accompagnement intensif',
+  IntensiveAccompanimentStarted: 'Début de l’accompagnement intensif',
+  InvitationSent: 'Invitation envoyée',
+  JointReviewExtended: 'Examen pluridisciplinaire reporté',
+  JointReviewHeld: 'Examen pluridisciplinaire tenu',
+  MessageDeliveryReported: 'Remise d’un message',
+  Oriented: 'Orientation',
+  ParcoursEntered: 'Entrée dans le parcours',
+  PersonErased: 'Données effacées',
+  ReferentAssigned: 'Référent désigné',
+  ReminderSent: 'Relance envoyée',
+  ReorientationRefused: 'Réorientation refusée',
+  ReorientationRequested: 'Réorientation demandée',
+  RsaExited: 'Sortie du RSA',
+  SanctionAppealed: 'Recours contre la sanction',
+  SanctionWithdrawn: 'Sanction retirée',
+  SuppressionEpOpinionGiven: 'Avis sur la suppression',
+  SuspensionDecided: 'Suspension décidée',
+  SuspensionLiftedByRemobilisation: 'Suspension levée (remobilisation)',
+  SuspensionMadeDefinitive: 'Suspension rendue définitive',
+  TransferredToAnotherDepartement: 'Transfert vers un autre département',
 };
 
 class SignedOut extends Error {}
@@ -514,10 +588,12 @@ async function indicatorsPage(main) {
   async function draw() {
     results.replaceChildren(el('p', {}, 'Calcul…'));
     try {
-      const months = lastTwelveMonths(asOf);
+      // The same twelve months whatever the date: asOf changes what was known of them, not which they are.
+      const months = lastTwelveMonths(today);
+      const codes = CALPAE.join(',');
       const reports = await Promise.all(
         months.map((m) =>
-          api('indicators', { from: m.from, to: m.to, asOf: asOf === today ? undefined : asOf }),
+          api('indicators', { from: m.from, to: m.to, codes, asOf: asOf === today ? undefined : asOf }),
         ),
       );
       const series = new Map();
@@ -526,6 +602,7 @@ async function indicatorsPage(main) {
           const s = series.get(figure.code) ?? {
             code: figure.code,
             label: figure.label,
+            unit: figure.unit,
             values: months.map(() => null),
           };
           s.values[i] = figure.value;
@@ -535,7 +612,11 @@ async function indicatorsPage(main) {
       const all = [...series.values()];
       const columns = [
         { label: 'Indicateur', value: (s) => `${s.code} – ${s.label}` },
-        ...months.map((m, i) => ({ label: m.label, number: true, value: (s) => formatValue(s.values[i]) })),
+        ...months.map((m, i) => ({
+          label: m.label,
+          number: true,
+          value: (s) => formatFigure(s.values[i], s.unit),
+        })),
       ];
       results.replaceChildren(
         el(
@@ -558,22 +639,19 @@ async function indicatorsPage(main) {
   await draw();
 }
 
+/** A share as a percentage, days with one decimal, counts as they are (French decimal comma). */
+const formatFigure = (v, unit) =>
+  v === null || v === undefined ? '' : unit === 'share' ? `${formatValue(100 * v)} %` : formatValue(v);
 const formatValue = (v) =>
   v === null || v === undefined ? '' : Number.isInteger(v) ? String(v) : v.toFixed(1).replace('.', ',');
 
-/** The figures of one report, whatever its grouping: { code, label, value } for the département as a whole. */
+/** The figures of a report for the département (or the SLAI's territoire) as a whole. */
 function indicatorFigures(report) {
-  const groups = report.groups ?? report.rows ?? [report];
-  const first = Array.isArray(groups) ? (groups[0] ?? {}) : groups;
-  const list = first.indicators ?? first.figures ?? report.indicators ?? [];
-  return (
-    Array.isArray(list)
-      ? list
-      : Object.entries(list).map(([code, v]) => ({ code, ...(typeof v === 'object' ? v : { value: v }) }))
-  ).map((f) => ({
+  return (report.groups?.[0]?.indicators ?? []).map((f) => ({
     code: f.code,
-    label: f.label ?? f.name ?? f.code,
-    value: typeof f.value === 'number' ? f.value : (f.value?.value ?? null),
+    label: f.label,
+    unit: f.unit,
+    value: f.value,
   }));
 }
 
@@ -609,7 +687,7 @@ function lineChart(serie, months) {
         y2: height - pad.bottom,
       }),
       svg('line', { class: 'axis', x1: pad.left, x2: pad.left, y1: pad.top, y2: height - pad.bottom }),
-      svg('text', { x: pad.left - 4, y: pad.top + 4, 'text-anchor': 'end' }, formatValue(max)),
+      svg('text', { x: pad.left - 4, y: pad.top + 4, 'text-anchor': 'end' }, formatFigure(max, serie.unit)),
       svg('text', { x: pad.left - 4, y: height - pad.bottom, 'text-anchor': 'end' }, '0'),
       svg('text', { x: pad.left, y: height - 8 }, months[0].label),
       svg(
@@ -628,14 +706,15 @@ function lineChart(serie, months) {
 
 // (d) One parcours: its timeline, its open échéances, and who read it (Département and DPO).
 async function parcoursPage(main, session, id) {
-  const [parcours, history] = await Promise.all([
+  const [parcours, history, book] = await Promise.all([
     api(`parcours/${encodeURIComponent(id)}`),
     api(`parcours/${encodeURIComponent(id)}/history`),
+    allPages('echeances', { parcours: id }),
   ]);
   const ref = await referenceData();
   const events = Array.isArray(history) ? history : (history.events ?? history.items ?? []);
   const timelineColumns = [
-    { label: 'Événement', value: (e) => e.label ?? e.type },
+    { label: 'Événement', value: (e) => EVENTS[e.type] ?? e.type },
     {
       label: 'Date métier',
       value: (e) => frenchDate(e.businessDate ?? e.occurredOn ?? e.on),
@@ -647,7 +726,7 @@ async function parcoursPage(main, session, id) {
       value: (e) => (e.actor?.role ? (ROLES[e.actor.role] ?? e.actor.role) : (e.actorRole ?? '')),
     },
   ];
-  const echeances = (parcours.echeances ?? []).filter((e) => !e.metOn && !e.cancelledOn);
+  const echeances = book.items.filter((e) => ['overdue', 'due_soon', 'upcoming'].includes(e.status));
   const echeanceColumns = [
     { label: 'Échéance', value: (e) => KINDS[e.kind] ?? e.kind },
     { label: 'Échue le', value: (e) => frenchDate(e.dueOn), csv: (e) => e.dueOn },
