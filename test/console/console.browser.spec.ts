@@ -36,6 +36,7 @@ const AGENTS = {
   'ref-calaisis': { role: 'referent', referentId: 'ref-cal-1', organisationId: 'org-cal' },
   'dep-admin': { role: 'departement' },
   'etat-drees': { role: 'etat' },
+  'dpo-1': { role: 'dpo' },
 };
 
 interface Echeance {
@@ -263,7 +264,12 @@ describeWithChromium('the supervision console in a browser', () => {
     await page.waitForURL(`${base}/console/parcours/${filtered[0][1]}`);
     await ready(page);
     await expect(page.textContent('h1')).resolves.toContain(filtered[0][1]);
-    expect((await tableRows(page, 'table-chronologie')).length).toBeGreaterThan(0);
+    const timeline = await tableRows(page, 'table-chronologie');
+    expect(timeline[0].slice(0, 2)).toEqual([
+      'Entrée dans le parcours',
+      expect.stringMatching(/^\d\d\/\d\d\/\d{4}$/),
+    ]);
+    expect(timeline[0][3]).toBe('caf-flow');
     const open = (await tableRows(page, 'table-echeances-parcours')).map((r) => r[0]);
     expect(open).toEqual(expect.arrayContaining([label]));
     await expectAccessible(page, 'parcours');
@@ -323,6 +329,20 @@ describeWithChromium('the supervision console in a browser', () => {
     expect(reads.some((r) => r[1] === 'slai-arrageois' && r[2] === 'SLAI')).toBe(true);
     await expectAccessible(page, 'parcours (Département)');
     await screenshots(page, 'parcours-departement');
+    await context.close();
+  });
+
+  it('lets the DPO examine who read a parcours, and nothing else', async () => {
+    const { context, page } = await signIn('dpo-1');
+    await page.waitForURL(`${base}/console/`);
+    await ready(page);
+    expect(await page.$$eval('.fr-nav__item', (items) => items.length)).toBe(1);
+    await page.fill('#parcours', expected[0].parcoursId);
+    await page.click('text=Voir qui l’a consulté');
+    await page.waitForURL(`${base}/console/parcours/${expected[0].parcoursId}`);
+    await ready(page);
+    expect((await tableRows(page, 'table-consultations')).some((r) => r[1] === 'dep-admin')).toBe(true);
+    await expectAccessible(page, 'consultations (DPO)');
     await context.close();
   });
 

@@ -43,6 +43,13 @@ const ROLES = {
   departement: 'Département',
   dpo: 'Délégué à la protection des données',
 };
+const PARCOURS_STATUSES = {
+  none: 'Sans droit ouvert',
+  in_rsa: 'Dans le RSA',
+  exited: 'Sorti du RSA',
+  closed: 'Clos',
+  transferred: 'Transféré',
+};
 const STATUSES = {
   upcoming: 'À venir',
   due_soon: 'Bientôt échue',
@@ -704,8 +711,28 @@ function lineChart(serie, months) {
   );
 }
 
+/** Who read a parcours (the audit of reads: Département and DPO only), as a table and its CSV. */
+async function readsOf(id) {
+  const { items: rows } = await allPages('audit', { parcoursId: id });
+  const readColumns = [
+    { label: 'Consulté le', value: (r) => frenchDateTime(r.readAt), csv: (r) => r.readAt },
+    { label: 'Par', value: (r) => r.actor.sub },
+    { label: 'Rôle', value: (r) => ROLES[r.actor.role] ?? r.actor.role },
+    // The route pattern, never the URL with its values (the audit keeps no more).
+    { label: 'Consultation', value: (r) => r.route },
+  ];
+  return [
+    el('h2', { class: 'fr-mt-4w' }, 'Qui a consulté ce parcours'),
+    table('Consultations journalisées du parcours', readColumns, rows, 'table-consultations'),
+    csvButton(`parcours-${id}-consultations.csv`, readColumns, rows),
+  ];
+}
+
 // (d) One parcours: its timeline, its open échéances, and who read it (Département and DPO).
 async function parcoursPage(main, session, id) {
+  // The DPO reads who read a parcours, not the parcours itself (the API refuses it).
+  if (session.role === 'dpo')
+    return main.replaceChildren(el('h1', {}, `Parcours ${id}`), ...(await readsOf(id)));
   const [parcours, history, book] = await Promise.all([
     api(`parcours/${encodeURIComponent(id)}`),
     api(`parcours/${encodeURIComponent(id)}/history`),
@@ -723,7 +750,8 @@ async function parcoursPage(main, session, id) {
     { label: 'Enregistré le', value: (e) => frenchDateTime(e.recordedAt), csv: (e) => e.recordedAt ?? '' },
     {
       label: 'Par',
-      value: (e) => (e.actor?.role ? (ROLES[e.actor.role] ?? e.actor.role) : (e.actorRole ?? '')),
+      // The agent (or flow) that recorded it, as its token named it.
+      value: (e) => (typeof e.actor === 'string' ? e.actor : (e.actor?.sub ?? '')),
     },
   ];
   const echeances = book.items.filter((e) => ['overdue', 'due_soon', 'upcoming'].includes(e.status));
@@ -738,7 +766,7 @@ async function parcoursPage(main, session, id) {
       'ul',
       { class: 'fr-tags-group fr-mb-3w' },
       [
-        parcours.status ? `Statut : ${parcours.status}` : undefined,
+        parcours.status ? `Statut : ${PARCOURS_STATUSES[parcours.status] ?? parcours.status}` : undefined,
         parcours.territory ? `Territoire : ${ref.territoryName(parcours.territory)}` : undefined,
         parcours.referentId ? `Référent : ${ref.referentName(parcours.referentId)}` : undefined,
       ]
@@ -757,22 +785,35 @@ async function parcoursPage(main, session, id) {
     ),
     csvButton(`parcours-${id}-chronologie.csv`, timelineColumns, events),
   ];
-  if (session.role === 'departement' || session.role === 'dpo') {
-    const reads = await api('audit', { parcoursId: id }).catch(() => ({ items: [] }));
-    const readColumns = [
-      { label: 'Consulté le', value: (r) => frenchDateTime(r.readAt), csv: (r) => r.readAt },
-      { label: 'Par', value: (r) => r.actor?.sub ?? r.sub ?? r.actorSub ?? '' },
-      { label: 'Rôle', value: (r) => ROLES[r.actor?.role ?? r.role] ?? r.actor?.role ?? r.role ?? '' },
-      { label: 'Consultation', value: (r) => r.route ?? r.action ?? '' },
-    ];
-    const rows = Array.isArray(reads) ? reads : (reads.items ?? []);
-    parts.push(
-      el('h2', { class: 'fr-mt-4w' }, 'Qui a consulté ce parcours'),
-      table('Consultations journalisées du parcours', readColumns, rows, 'table-consultations'),
-      csvButton(`parcours-${id}-consultations.csv`, readColumns, rows),
-    );
-  }
+  if (session.role === 'departement') parts.push(...(await readsOf(id)));
   main.replaceChildren(...parts);
+}
+
+/** The DPO's entry: a parcours named by its identifier, whose reads it examines. */
+function dpoPage(main) {
+  const input = el('input', {
+    class: 'fr-input',
+    id: 'parcours',
+    name: 'parcours',
+    required: true,
+    pattern: '[\\w-]{1,100}',
+  });
+  const form = el(
+    'form',
+    { class: 'fr-mb-3w' },
+    el(
+      'div',
+      { class: 'fr-input-group' },
+      el('label', { class: 'fr-label', for: 'parcours' }, 'Identifiant du parcours'),
+      input,
+    ),
+    el('button', { type: 'submit', class: 'fr-btn' }, 'Voir qui l’a consulté'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    location.assign(`/console/parcours/${encodeURIComponent(input.value.trim())}`);
+  });
+  main.replaceChildren(el('h1', {}, 'Consultations d’un parcours'), form);
 }
 
 async function main() {
@@ -796,6 +837,9 @@ async function main() {
     } else if (path === '/console/indicateurs') {
       document.title = 'Indicateurs – Console de supervision – Parcours RSA';
       await indicatorsPage(main);
+    } else if (session.role === 'dpo') {
+      document.title = 'Consultations d’un parcours – Console de supervision – Parcours RSA';
+      dpoPage(main);
     } else {
       document.title = 'Échéances en retard – Console de supervision – Parcours RSA';
       await overduePage(main, session);
