@@ -52,6 +52,7 @@ describeWithChromium('the supervision console in a browser', () => {
   let browser: Browser;
   let base: string;
   let expected: Echeance[];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -152,6 +153,9 @@ describeWithChromium('the supervision console in a browser', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
 
+  beforeEach(() => (pageErrors = []));
+  afterEach(() => expect(pageErrors).toEqual([]));
+
   afterAll(async () => {
     await browser?.close();
     await api?.close();
@@ -165,6 +169,12 @@ describeWithChromium('the supervision console in a browser', () => {
       locale: 'fr-FR',
     });
     const page = await context.newPage();
+    // A script error, or anything the security policy refused (DSFR styles, icons, fonts), fails the test.
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        pageErrors.push(message.text());
+    });
     await page.goto(`${base}/console/`);
     // The provider's development login form: any password.
     await page.fill('input[name="login"]', login);

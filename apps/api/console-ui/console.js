@@ -796,7 +796,7 @@ function dpoPage(main) {
     id: 'parcours',
     name: 'parcours',
     required: true,
-    pattern: '[\\w-]{1,100}',
+    pattern: '[\\w\\-]{1,100}',
   });
   const form = el(
     'form',
