@@ -10,6 +10,7 @@ import { Public } from '../http/auth.guard';
 import { correlationIdOfRequest } from '../http/logging';
 import { tokenVerifierOf } from '../http/token-verifier';
 import { consoleUiDir } from './console-assets';
+import { FORWARD_HEADER, forwardMarker } from './forward-marker';
 import { IdentityProviderClient, Tokens } from './identity-provider-client';
 import { ConsoleSession, ConsoleSessions } from './sessions';
 
@@ -215,6 +216,7 @@ export class ConsoleController {
         authorization: `Bearer ${session.accessToken}`,
         accept: 'application/json',
         'x-correlation-id': correlationIdOfRequest(req),
+        [FORWARD_HEADER]: forwardMarker(),
       },
     });
     if (answer.status === 401) this.sessions.close(cookiesOf(req)[SESSION_COOKIE]);

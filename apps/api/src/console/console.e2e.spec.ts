@@ -1,5 +1,6 @@
 import { FakeOidcProvider } from '../../../../libs/auth/src/testing/oidc-provider';
-import { NOW, startApi, TestApi } from '../../../../test/support/api';
+import { bearer, NOW, startApi, TestApi, tokens } from '../../../../test/support/api';
+import { FORWARD_HEADER, forwardMarker } from './forward-marker';
 
 /** The console's routes without a browser (the sign-in itself: test/console/console.browser.spec.ts). */
 describe('the console, unconfigured', () => {
@@ -75,5 +76,25 @@ describe('the console, configured', () => {
     expect(out.headers['set-cookie']?.[0]).toMatch(
       /^parcours_console=; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=0/,
     );
+  });
+});
+
+describe('the address limit and the console', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi('embedded', () => NOW, {
+      PARCOURS_RATE_LIMIT: 'true',
+      PARCOURS_RATE_LIMIT_PER_IP: '2',
+    });
+  });
+  afterAll(() => api.close());
+
+  it("does not count the console's forwarded reads against the server's own address", async () => {
+    const slai = bearer(tokens.slai());
+    for (let i = 0; i < 4; i++)
+      await api.http.get('/api/territories').set(slai).set(FORWARD_HEADER, forwardMarker()).expect(200);
+    await api.http.get('/api/territories').set(slai).set(FORWARD_HEADER, 'forged').expect(200);
+    await api.http.get('/api/territories').set(slai).expect(200);
+    await api.http.get('/api/territories').set(slai).expect(429);
   });
 });
