@@ -287,6 +287,35 @@ describeWithChromium('the supervision console in a browser', () => {
     await context.close();
   });
 
+  it('works from the keyboard: the skip link to the content, the filters, then a row opened with Enter', async () => {
+    const { context, page } = await signIn('slai-arrageois');
+    await page.waitForURL(`${base}/console/`);
+    await ready(page);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Contenu');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('contenu');
+    // Territoire, organisme, référent, kind, Filtrer, then the first row's parcours.
+    const focused: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      focused.push(
+        (await page.evaluate('document.activeElement.id || document.activeElement.textContent')) as string,
+      );
+    }
+    expect(focused).toEqual([
+      'territory',
+      'organisation',
+      'referent',
+      'kind',
+      'Filtrer',
+      expected[0].parcoursId,
+    ]);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/console/parcours/${expected[0].parcoursId}`);
+    await context.close();
+  });
+
   it("shows the référents' caseloads against their cap, and the CALPAE indicators as known at a date", async () => {
     const { context, page } = await signIn('slai-arrageois');
     await page.waitForURL(`${base}/console/`);
