@@ -37,6 +37,7 @@ const AGENTS = {
   'dep-admin': { role: 'departement' },
   'etat-drees': { role: 'etat' },
   'dpo-1': { role: 'dpo' },
+  'no-role': { role: 'visitor' },
 };
 
 interface Echeance {
@@ -409,5 +410,9 @@ describeWithChromium('the supervision console in a browser', () => {
     expect((await context.cookies()).find((c) => c.name === 'parcours_console')).toBeUndefined();
     expect(await page.evaluate("fetch('/console/api/echeances').then((r) => r.status)")).toBe(401);
     await context.close();
+    const stranger = await signIn('no-role');
+    await stranger.page.waitForSelector('h1');
+    await expect(stranger.page.textContent('main')).resolves.toMatch(/pas de rôle reconnu/);
+    await stranger.context.close();
   });
 });

@@ -134,7 +134,13 @@ export class ConsoleController {
     try {
       identity = await tokenVerifierOf(this.config, this.clock).verify(tokens.accessToken);
     } catch (error) {
-      if (error instanceof InvalidTokenError || error instanceof IdentityProviderUnavailableError) {
+      if (error instanceof IdentityProviderUnavailableError)
+        return failed(
+          503,
+          'Le fournisseur d’identité du Département est injoignable : réessayez dans un instant.',
+        );
+      if (error instanceof InvalidTokenError) {
+        // The claim at fault, never its value.
         this.logger.warn(`console sign-in: access token refused (${error.message})`);
         return failed(403, 'Votre compte n’a pas de rôle reconnu par Parcours.');
       }
