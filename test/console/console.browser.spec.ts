@@ -38,6 +38,7 @@ const AGENTS = {
   'etat-drees': { role: 'etat' },
   'dpo-1': { role: 'dpo' },
   'no-role': { role: 'visitor' },
+  'slai-short': { role: 'slai', territory: 'ARRAGEOIS' },
 };
 
 interface Echeance {
@@ -48,7 +49,7 @@ interface Echeance {
 }
 
 describeWithChromium('the supervision console in a browser', () => {
-  const idp = new TestIdentityProvider(AGENTS);
+  const idp = new TestIdentityProvider(AGENTS, new Set(['slai-short']));
   let api: TestApi;
   let browser: Browser;
   let base: string;
@@ -248,7 +249,7 @@ describeWithChromium('the supervision console in a browser', () => {
     await page.click('#filtres button[type="submit"]');
     const label = await page.$eval(`#kind option[value="${kind}"]`, (o) => o.textContent ?? '');
     const count = expected.filter((e) => e.kind === kind).length;
-    await page.waitForFunction(`document.querySelector('#total')?.textContent?.startsWith('${count} ')`);
+    await page.locator('#total', { hasText: new RegExp(`^${count} `) }).waitFor();
     const filtered = await tableRows(page, 'table-echeances');
     expect(filtered.map((r) => r[1])).toEqual(
       expected.filter((e) => e.kind === kind).map((e) => e.parcoursId),
@@ -383,6 +384,24 @@ describeWithChromium('the supervision console in a browser', () => {
     await ready(page);
     expect((await tableRows(page, 'table-consultations')).some((r) => r[1] === 'dep-admin')).toBe(true);
     await expectAccessible(page, 'consultations (DPO)');
+    await context.close();
+  });
+
+  it('refreshes an access token about to end, on the server', async () => {
+    const { context, page } = await signIn('slai-short');
+    await page.waitForURL(`${base}/console/`);
+    await ready(page);
+    const exchanged = idp.tokenRequests;
+    // The token lives 35 s; the console refreshes it when less than 30 s are left.
+    await page.waitForTimeout(6000);
+    expect(await page.evaluate("fetch('/console/api/echeances?status=overdue').then((r) => r.status)")).toBe(
+      200,
+    );
+    expect(idp.tokenRequests).toBe(exchanged + 1);
+    expect(await page.evaluate("fetch('/console/api/echeances?status=overdue').then((r) => r.status)")).toBe(
+      200,
+    );
+    expect(idp.tokenRequests).toBe(exchanged + 1);
     await context.close();
   });
 

@@ -21,13 +21,20 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (s: s
  */
 export class TestIdentityProvider {
   private listener?: http.RequestListener;
+  /** Calls to the token endpoint: the code exchanged, then each refresh. */
+  tokenRequests = 0;
   private readonly server = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url?.startsWith('/token')) this.tokenRequests += 1;
     if (this.listener) this.listener(req, res);
     else res.writeHead(503).end();
   });
   issuer = '';
 
-  constructor(private readonly agents: Agents) {}
+  /** `shortLived`: agents whose access tokens live 35 s, with a refresh token (the console refreshes 30 s before the end). */
+  constructor(
+    private readonly agents: Agents,
+    private readonly shortLived: ReadonlySet<string> = new Set(),
+  ) {}
 
   /** Listens first, so that the issuer is known before the client (whose redirect URI names the app's port). */
   async listen(ports: { from: number; to: number }): Promise<string> {
@@ -44,6 +51,12 @@ export class TestIdentityProvider {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
     const agents = this.agents;
+    const shortLived = this.shortLived;
+    type TokenContext = {
+      oidc: { entities: { Grant?: { accountId?: string }; Account?: { accountId?: string } } };
+    };
+    const accountOf = (ctx: TokenContext) =>
+      ctx.oidc.entities.Grant?.accountId ?? ctx.oidc.entities.Account?.accountId ?? '';
     console.warn = () => undefined;
     const provider = new Provider(this.issuer, {
       clients: [
@@ -51,12 +64,21 @@ export class TestIdentityProvider {
           client_id: client.clientId,
           client_secret: client.clientSecret,
           redirect_uris: [client.redirectUri],
-          grant_types: ['authorization_code'],
+          grant_types: ['authorization_code', 'refresh_token'],
           response_types: ['code'],
         },
       ],
       jwks: { keys: [jwk] },
-      ttl: { Interaction: 600, Grant: 3600, Session: 3600, AccessToken: 3600, IdToken: 3600 },
+      ttl: {
+        Interaction: 600,
+        Grant: 3600,
+        Session: 3600,
+        IdToken: 3600,
+        RefreshToken: 3600,
+        // The resource server's lifetime (35 s for the short-lived agents).
+        AccessToken: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
+          token.resourceServer?.accessTokenTTL ?? 3600,
+      },
       cookies: { keys: ['test-cookie-key-of-the-identity-provider'] },
       pkce: { required: () => true },
       findAccount: async (_ctx: unknown, id: string) =>
@@ -67,15 +89,16 @@ export class TestIdentityProvider {
           enabled: true,
           defaultResource: async () => API_RESOURCE,
           useGrantedResource: async () => true,
-          getResourceServerInfo: async () => ({
+          getResourceServerInfo: async (ctx: TokenContext) => ({
             scope: 'parcours',
             audience: API_RESOURCE,
-            accessTokenTTL: 3600,
+            accessTokenTTL: shortLived.has(accountOf(ctx)) ? 35 : 3600,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: 'RS256' } },
           }),
         },
       },
+      issueRefreshToken: async (ctx: TokenContext) => shortLived.has(accountOf(ctx)),
       // The claims the API maps (role, territory, referentId, organisationId), in the access token.
       extraTokenClaims: async (_ctx: unknown, token: { accountId?: string }) =>
         token.accountId ? agents[token.accountId] : undefined,
