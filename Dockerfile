@@ -13,6 +13,8 @@ WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 TS_NODE_BASEURL=./dist
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# The console's page, script and styles: static files, not compiled (apps/api/src/console/console-assets.ts finds them here).
+COPY apps/api/console-ui apps/api/console-ui
 COPY package.json tsconfig.json ./
 USER node
 EXPOSE 3000

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from '@parcours/config';
+import { ConsoleController } from './console/console.controller';
 import { HealthController } from './health/health.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ProblemFilter } from './http/problem.filter';
@@ -28,7 +29,7 @@ export class AppModule {
         ...(config.workerInProcess ? [WorkerModule] : []),
         ...(config.rateLimit.enabled ? [rateLimitModule(config)] : []),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, ConsoleController],
       providers: [
         // Global guards run in this order: address limit, authentication, identity limit (when rate limiting is on).
         ...guardsAround(config, { provide: APP_GUARD, useClass: AuthGuard }),

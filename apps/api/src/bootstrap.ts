@@ -8,6 +8,7 @@ import { json, NextFunction, Request, Response } from 'express';
 import { createServer, Server } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { AppModule, AppOptions } from './app.module';
+import { serveConsoleAssets } from './console/console-assets';
 import { bindRequestLogger, correlation, declareCorrelationId, requestLogging } from './http/logging';
 import { completeDocument } from './http/openapi';
 import { traceRequests } from './http/request-tracing';
@@ -45,6 +46,8 @@ export async function createApp(
   }
   // Security headers, CORS and trusted proxies first: every answer below carries them, refusals included.
   applySecurity(app, config);
+  // The console's static files (its scripts, the Design System), before the body parsers: GET only, no body.
+  serveConsoleAssets(app);
   // A command is small: a larger body is refused before it is parsed (413), a body
   // that is not JSON is refused (415), and so is nesting no command has (400), before
   // anything walks the body recursively.

@@ -51,6 +51,57 @@ describe('loadConfig', () => {
     ).toMatchObject({ enabled: true, perIp: 50 });
   });
 
+  describe('the supervision console', () => {
+    const provider = {
+      PARCOURS_OIDC_ISSUER: 'https://sso.departement.fr/realms/parcours',
+      PARCOURS_OIDC_AUDIENCE: 'parcours-api',
+    };
+
+    it('is off without a client id, and reads the client, its redirect URI, scopes and resource', () => {
+      expect(loadConfig({}).console).toBeUndefined();
+      expect(
+        loadConfig({
+          ...provider,
+          PARCOURS_CONSOLE_CLIENT_ID: 'parcours-console',
+          PARCOURS_CONSOLE_CLIENT_SECRET: 's3cret',
+          PARCOURS_CONSOLE_REDIRECT_URI: 'https://parcours.departement.fr/console/callback',
+          PARCOURS_CONSOLE_RESOURCE: 'parcours-api',
+        }).console,
+      ).toEqual({
+        clientId: 'parcours-console',
+        clientSecret: 's3cret',
+        redirectUri: 'https://parcours.departement.fr/console/callback',
+        scopes: 'openid',
+        resource: 'parcours-api',
+        secureCookie: true,
+      });
+      expect(
+        loadConfig({
+          ...provider,
+          PARCOURS_CONSOLE_CLIENT_ID: 'parcours-console',
+          PARCOURS_CONSOLE_REDIRECT_URI: 'http://127.0.0.1:3000/console/callback',
+        }).console,
+      ).toMatchObject({ clientSecret: undefined, secureCookie: false });
+    });
+
+    it('names what is missing or wrong', () => {
+      expect(() => loadConfig({ PARCOURS_CONSOLE_REDIRECT_URI: 'https://x.fr/console/callback' })).toThrow(
+        /PARCOURS_CONSOLE_REDIRECT_URI needs PARCOURS_CONSOLE_CLIENT_ID/,
+      );
+      expect(() => loadConfig({ PARCOURS_CONSOLE_CLIENT_ID: 'c' })).toThrow(
+        /PARCOURS_CONSOLE_CLIENT_ID needs PARCOURS_OIDC_ISSUER[\s\S]*needs PARCOURS_CONSOLE_REDIRECT_URI/,
+      );
+      expect(() =>
+        loadConfig({
+          ...provider,
+          PARCOURS_CONSOLE_CLIENT_ID: 'c',
+          PARCOURS_CONSOLE_REDIRECT_URI: 'http://parcours.departement.fr/console/back',
+          PARCOURS_CONSOLE_SCOPES: 'profile',
+        }),
+      ).toThrow(/must end with \/console\/callback[\s\S]*must be https unless[\s\S]*PARCOURS_CONSOLE_SCOPES/);
+    });
+  });
+
   describe('the identity provider', () => {
     const issuer = 'https://sso.departement.fr/realms/parcours';
 

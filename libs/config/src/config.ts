@@ -31,6 +31,21 @@ export interface OidcConfig {
   claims: ClaimMapping;
 }
 
+/** The SLAI's supervision console (/console): a client of the Département's provider, signing agents in with PKCE. */
+export interface ConsoleConfig {
+  clientId: string;
+  /** A confidential client's secret; without it the console is a public client (PKCE alone). */
+  clientSecret?: string;
+  /** Where the provider sends the agent back: this service's /console/callback. */
+  redirectUri: string;
+  /** Scopes asked for (openid always). */
+  scopes: string;
+  /** Resource indicator (RFC 8707) naming the API, when the provider needs one to issue its access tokens. */
+  resource?: string;
+  /** The session cookie carries Secure unless the console is served on loopback over http. */
+  secureCookie: boolean;
+}
+
 export interface RateLimitConfig {
   enabled: boolean;
   windowSeconds: number;
@@ -61,6 +76,8 @@ export interface AppConfig {
   hs256Enabled: boolean;
   /** The identity provider whose tokens are accepted; required when NODE_ENV=production. */
   oidc?: OidcConfig;
+  /** The supervision console; absent when PARCOURS_CONSOLE_* are not set (/console then says so). */
+  console?: ConsoleConfig;
   /** Origins allowed to call from a browser; empty: no CORS headers at all. */
   corsOrigins: string[];
   /** Express's `trust proxy`: false, a number of proxy hops, or the proxies' addresses (for the client address of the rate limit). */
@@ -148,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const jwtSecret = env.PARCOURS_JWT_SECRET || DEVELOPMENT_JWT_SECRET;
   if (jwtSecret.length < 32) problems.push('PARCOURS_JWT_SECRET must be at least 32 characters');
   const oidc = loadOidc(env, production, problems);
+  const consoleConfig = loadConsole(env, production, oidc !== undefined, problems);
 
   const worker = env.PARCOURS_WORKER_IN_PROCESS ?? 'true';
   if (!['true', 'false'].includes(worker)) problems.push('PARCOURS_WORKER_IN_PROCESS must be true or false');
@@ -283,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecretIsDevelopmentDefault,
     hs256Enabled: !production,
     oidc,
+    console: consoleConfig,
     corsOrigins,
     trustProxy,
     rateLimit,
@@ -387,6 +406,72 @@ function loadOidc(env: NodeJS.ProcessEnv, production: boolean, problems: string[
     territory: claim('PARCOURS_OIDC_TERRITORY_CLAIM', DEFAULT_CLAIM_MAPPING.territory),
   };
   return { issuer, audience, jwksUri, algorithms: algorithms as OidcAlgorithm[], claims };
+}
+
+const CONSOLE_VARIABLES = [
+  'PARCOURS_CONSOLE_CLIENT_SECRET',
+  'PARCOURS_CONSOLE_REDIRECT_URI',
+  'PARCOURS_CONSOLE_SCOPES',
+  'PARCOURS_CONSOLE_RESOURCE',
+] as const;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function loadConsole(
+  env: NodeJS.ProcessEnv,
+  production: boolean,
+  withProvider: boolean,
+  problems: string[],
+): ConsoleConfig | undefined {
+  const clientId = env.PARCOURS_CONSOLE_CLIENT_ID || undefined;
+  if (!clientId) {
+    // Half a console would answer "not configured" while the operator thinks it is: named instead.
+    for (const name of CONSOLE_VARIABLES)
+      if (env[name]) problems.push(`${name} needs PARCOURS_CONSOLE_CLIENT_ID`);
+    return undefined;
+  }
+  if (!withProvider)
+    problems.push(
+      'PARCOURS_CONSOLE_CLIENT_ID needs PARCOURS_OIDC_ISSUER: agents sign in to the console through the identity provider',
+    );
+  const redirectUri = env.PARCOURS_CONSOLE_REDIRECT_URI ?? '';
+  let secureCookie = true;
+  if (!redirectUri) {
+    problems.push(
+      'PARCOURS_CONSOLE_CLIENT_ID needs PARCOURS_CONSOLE_REDIRECT_URI (https://<host>/console/callback)',
+    );
+  } else if (!URL.canParse(redirectUri) || !/^https?:$/.test(new URL(redirectUri).protocol)) {
+    problems.push(`PARCOURS_CONSOLE_REDIRECT_URI must be an absolute http(s) URL, got "${redirectUri}"`);
+  } else {
+    const url = new URL(redirectUri);
+    if (url.pathname !== '/console/callback' || url.search || url.hash)
+      problems.push(`PARCOURS_CONSOLE_REDIRECT_URI must end with /console/callback, got "${redirectUri}"`);
+    // Plain http only on the agent's own machine: the session cookie would otherwise travel in clear.
+    if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname))
+      problems.push('PARCOURS_CONSOLE_REDIRECT_URI must be https unless the console is on loopback');
+    if (url.protocol === 'http:' && production)
+      problems.push('PARCOURS_CONSOLE_REDIRECT_URI must be https when NODE_ENV=production');
+    secureCookie = url.protocol === 'https:';
+  }
+  const scopes = env.PARCOURS_CONSOLE_SCOPES || 'openid';
+  if (
+    !/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scopes) ||
+    !scopes.split(' ').includes('openid')
+  )
+    problems.push(
+      `PARCOURS_CONSOLE_SCOPES must be scopes separated by spaces, openid among them, got "${scopes}"`,
+    );
+  const resource = env.PARCOURS_CONSOLE_RESOURCE || undefined;
+  if (resource && !URL.canParse(resource) && !/^[\w.:-]+$/.test(resource))
+    problems.push(`PARCOURS_CONSOLE_RESOURCE must be a URI or a client id, got "${resource}"`);
+  return {
+    clientId,
+    clientSecret: env.PARCOURS_CONSOLE_CLIENT_SECRET || undefined,
+    redirectUri,
+    scopes,
+    resource,
+    secureCookie,
+  };
 }
 
 /** `provider-name=parcours-role,…`: e.g. `parcours-referent=referent,parcours-cd=departement`. */

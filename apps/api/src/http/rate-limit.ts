@@ -5,6 +5,7 @@ import type { Identity } from '@parcours/auth';
 import type { AppConfig } from '@parcours/config';
 import type { Response } from 'express';
 import { Problem } from '@parcours/application';
+import { isConsoleForward } from '../console/forward-marker';
 
 /**
  * Rate limits with @nestjs/throttler, counted on every route together:
@@ -61,6 +62,12 @@ abstract class RateLimitGuard extends ThrottlerGuard {
 @Injectable()
 export class IpRateLimitGuard extends RateLimitGuard {
   protected readonly throttlerName = BY_IP;
+
+  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    // The console's forwarded reads: counted by their agent's address on /console/api, by identity here.
+    if (isConsoleForward(request.context.switchToHttp().getRequest())) return true;
+    return super.handleRequest(request);
+  }
 }
 
 @Injectable()

@@ -115,6 +115,7 @@ export class ReadController {
         territory: q.territory,
         organisation: q.organisation,
         referent: q.referent,
+        parcours: q.parcours,
         status: q.status,
         kind: q.kind,
       },

@@ -57,6 +57,7 @@ export class EcheancesQuery extends Paged {
   @IdField(false) territory?: string;
   @IdField(false) organisation?: string;
   @IdField(false) referent?: string;
+  @IdField(false, 'Seulement les échéances de ce parcours') parcours?: string;
   @CodeField(ECHEANCE_STATUSES, false) status?: string;
   @CodeField(ECHEANCE_KINDS, false) kind?: string;
 }

@@ -7,6 +7,7 @@ export interface EcheanceFilter {
   territory?: string;
   organisation?: string;
   referent?: string;
+  parcours?: string;
   status?: string;
   kind?: string;
 }
@@ -24,6 +25,7 @@ export async function queryEcheances(
     ['territory', filter.territory],
     ['organisation_id', filter.organisation],
     ['referent_id', filter.referent],
+    ['parcours_id', filter.parcours],
     ['kind', filter.kind],
   ] as const) {
     if (value !== undefined) {
