@@ -34,6 +34,8 @@ import {
   queryProcedureCompliance,
   queryRecordLateness,
   indicatorRevisions,
+  indicatorSeries,
+  INDICATORS,
   recordLatenessProjection,
   sanctionProceduresProjection,
   simulateIndicators,
@@ -349,6 +351,16 @@ async function queries(sql: PgSqlClient, asOf: string): Promise<QueryFigure[]> {
         return `${r.groups[0].indicators.length} indicators`;
       },
       { ms: 2_000, calls: 5 },
+    ),
+  );
+  // The console's indicators page: the CALPAE codes month by month over a year, in one request.
+  const calpae = INDICATORS.filter((d) => d.family === 'calpae').map((d) => d.code);
+  figures.push(
+    await timeQuery(
+      `console: ${calpae.length} CALPAE indicators, 12 months`,
+      20,
+      async () => `${(await indicatorSeries(sql, YEAR, 'departement', { codes: calpae })).length} months`,
+      { ms: 3_000, calls: 5 },
     ),
   );
   figures.push(

@@ -60,6 +60,7 @@ const NOT_PERSONAL = new Set([
   '/api/supervision',
   '/api/indicators',
   '/api/indicators/definitions',
+  '/api/indicators/series',
   '/api/indicators/export',
   // Pseudonymised rows for the État (keyed ids, no name, no birth date).
   '/api/indicators/extract',

@@ -20,7 +20,7 @@ const LOGIN_COOKIE = 'parcours_console_login';
 const PAGE = /^\/console(\/(|referents|indicateurs|parcours\/[\w-]{1,100}))?$/;
 /** The API routes the console reads; nothing else is forwarded (it writes nothing). */
 const FORWARDED = new RegExp(
-  '^(echeances|supervision|indicators|indicators/definitions|parcours/[\\w-]{1,100}|parcours/[\\w-]{1,100}/history|' +
+  '^(echeances|supervision|indicators|indicators/definitions|indicators/series|parcours/[\\w-]{1,100}|parcours/[\\w-]{1,100}/history|' +
     'audit|territories|organisations|referents|parameters)$',
 );
 /** Roles without a console: the État reads national figures only, the system role is the partners' flows. */

@@ -122,6 +122,39 @@ describe('revisions of the indicators by late records (GET /api/indicators/revis
     await revisions(tokens.referent(), `from=2025-01-01&to=2025-01-31`).expect(403);
   });
 
+  it('a monthly series (GET /api/indicators/series) gives for each month the report of that month alone', async () => {
+    for (const asOf of [undefined, '2025-02-28']) {
+      const q = `codes=calpae.new_entrants,calpae.oriented_within_1_month${asOf ? `&asOf=${asOf}` : ''}`;
+      const series = await api.http
+        .get(`/api/indicators/series?from=2025-01-01&to=2025-02-15&${q}`)
+        .set(bearer(tokens.departement()))
+        .expect(200);
+      // January whole, then February cut to the period.
+      expect(series.body.months.map((m: { from: string; to: string }) => [m.from, m.to])).toEqual([
+        ['2025-01-01', '2025-01-31'],
+        ['2025-02-01', '2025-02-15'],
+      ]);
+      for (const month of series.body.months) {
+        const alone = await api.http
+          .get(`/api/indicators?from=${month.from}&to=${month.to}&${q}`)
+          .set(bearer(tokens.departement()))
+          .expect(200);
+        expect(month).toEqual(alone.body);
+      }
+    }
+    // Known at the end of February: A and B entered in January, not C.
+    const known = await api.http
+      .get('/api/indicators/series?from=2025-01-01&to=2025-01-31&codes=calpae.new_entrants&asOf=2025-02-28')
+      .set(bearer(tokens.departement()))
+      .expect(200);
+    expect(known.body.months[0].groups[0].indicators[0].value).toBe(2);
+    const long = await api.http
+      .get('/api/indicators/series?from=2023-01-01&to=2025-01-31')
+      .set(bearer(tokens.departement()))
+      .expect(422);
+    expect(long.body).toMatchObject({ code: 'PERIOD_TOO_LONG', field: 'to' });
+  });
+
   it('refuses an unknown indicator and a period ending before it starts (422), a malformed date (400)', async () => {
     const unknown = await revisions(tokens.departement(), 'from=2025-01-01&to=2025-01-31&codes=nope').expect(
       422,

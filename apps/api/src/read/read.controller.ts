@@ -9,6 +9,8 @@ import {
   exportIndicators,
   FactsSnapshot,
   indicatorReport,
+  indicatorSeries,
+  monthsOf,
   loadFacts,
   pseudonymisedExtract,
   publishedDefinitions,
@@ -25,6 +27,9 @@ import { Doc, DocumentRoles } from '../http/openapi';
 import { EcheancesQuery, ExportQuery, IndicatorsQuery, PortfolioQuery, SupervisionQuery } from './read.dto';
 import { readScopeOf } from './read-scope';
 import { checkPeriod, indicatorCodes } from './report-checks';
+
+/** The longest monthly series one request computes (two years). */
+const MAX_SERIES_MONTHS = 24;
 
 /** The territoire whose figures the caller sees: a SLAI's own, or all. */
 const territoryOf = (who: Identity) => (who.role === 'slai' ? who.territory : undefined);
@@ -186,6 +191,35 @@ export class ReadController {
       territory: territoryOf(who),
       asOf: q.asOf,
     });
+  }
+
+  @Doc(
+    'indicateurs',
+    'Calculer les indicateurs mois par mois',
+    'Un rapport par mois civil de la période (le premier et le dernier mois coupés à la période), 24 au plus, ' +
+      'chacun celui de `GET /api/indicators` sur ce mois, avec `asOf` de même ; les faits ne sont lus qu’une fois. ' +
+      'Un SLAI ne voit que son territoire. Refus : PERIOD_END_BEFORE_START, AS_OF_IN_FUTURE, INDICATOR_UNKNOWN, ' +
+      'PERIOD_TOO_LONG (422).',
+  )
+  @Get('indicators/series')
+  @AllowRoles('etat', 'departement', 'slai')
+  async series(@CurrentIdentity() who: Identity, @Query() q: IndicatorsQuery) {
+    this.checkPeriod(q.from, q.to, q.asOf);
+    const codes = indicatorCodes(q.codes);
+    const period = { from: q.from, to: q.to };
+    if (monthsOf(period).length > MAX_SERIES_MONTHS)
+      throw new Problem({
+        statusCode: 422,
+        code: 'PERIOD_TOO_LONG',
+        message: `Une série compte au plus ${MAX_SERIES_MONTHS} mois.`,
+        field: 'to',
+      });
+    const months = await indicatorSeries(this.sql, period, q.groupBy ?? 'departement', {
+      codes,
+      territory: territoryOf(who),
+      asOf: q.asOf,
+    });
+    return { months };
   }
 
   @Doc(

@@ -1,4 +1,4 @@
-import { addMonths, BusinessDate } from '@parcours/domain';
+import { addDays, addMonths, BusinessDate } from '@parcours/domain';
 import type { SqlQueryable } from '@parcours/event-store';
 import { IndicatorResult } from '../indicators/definitions';
 import {
@@ -23,6 +23,33 @@ export async function indicatorReport(
   const { codes, territory, asOf } = options;
   const counted = await computeIndicatorsInSql(sql, period, groupBy, codes, territory, asOf);
   return counted ?? computeIndicators(await loadFacts(sql, territory, asOf), period, groupBy, codes, asOf);
+}
+
+/** The calendar months that meet [from, to], each cut to it: the periods of a monthly series. */
+export function monthsOf(period: Period): Period[] {
+  const months: Period[] = [];
+  for (let first = `${period.from.slice(0, 7)}-01`; first <= period.to; first = addMonths(first, 1)) {
+    const last = addDays(addMonths(first, 1), -1);
+    months.push({ from: first < period.from ? period.from : first, to: last > period.to ? period.to : last });
+  }
+  return months;
+}
+
+/**
+ * A report per month of a period, over one read of the facts (the figures of
+ * each month are those of a report on that month alone): the monthly series a
+ * chart draws, without reading the facts once per point.
+ */
+export async function indicatorSeries(
+  sql: SqlQueryable,
+  period: Period,
+  groupBy: GroupBy,
+  options: { codes?: string[]; territory?: string; asOf?: BusinessDate } = {},
+): Promise<IndicatorReport[]> {
+  const snapshot = await loadFacts(sql, options.territory, options.asOf);
+  return monthsOf(period).map((month) =>
+    computeIndicators(snapshot, month, groupBy, options.codes, options.asOf),
+  );
 }
 
 /** The moments a figure is looked at again: the end of its period, one and three months later, and today. */
