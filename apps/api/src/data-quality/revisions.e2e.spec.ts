@@ -15,6 +15,7 @@ import {
  */
 describe('revisions of the indicators by late records (GET /api/indicators/revisions)', () => {
   let api: TestApi;
+  let a: string;
   let now = new Date('2025-01-06T10:00:00Z');
   const at = (day: string) => (now = new Date(`${day}T10:00:00Z`));
 
@@ -32,7 +33,7 @@ describe('revisions of the indicators by late records (GET /api/indicators/revis
     // A entered 6 Jan, recorded that day; B entered 20 Jan, recorded 15 Feb; A oriented 20 Jan, recorded 10 March;
     // C entered 25 Jan, recorded 10 April. Today: 30 June.
     at('2025-01-06');
-    const a = await enter('2025-01-06');
+    a = await enter('2025-01-06');
     at('2025-02-15');
     await enter('2025-01-20');
     at('2025-03-10');
@@ -153,6 +154,27 @@ describe('revisions of the indicators by late records (GET /api/indicators/revis
       .set(bearer(tokens.departement()))
       .expect(422);
     expect(long.body).toMatchObject({ code: 'PERIOD_TOO_LONG', field: 'to' });
+  });
+
+  it('the échéances as known at a date: the orientation recorded on 10 March was not known on 28 February', async () => {
+    const echeance = async (asOf?: string) =>
+      (
+        await api.http
+          .get(
+            `/api/echeances?on=2025-02-28&parcours=${a}&kind=orientation_legal${asOf ? `&asOf=${asOf}` : ''}`,
+          )
+          .set(bearer(tokens.departement()))
+          .expect(200)
+      ).body.items;
+    // Entered 6 January: the legal orientation is due 6 weeks later, 17 February.
+    expect(await echeance('2025-02-28')).toEqual([
+      expect.objectContaining({ dueOn: '2025-02-17', metOn: null, status: 'overdue', daysLate: 11 }),
+    ]);
+    // Known now: met on 20 January (the orientation's notification), on time.
+    expect(await echeance()).toEqual([
+      expect.objectContaining({ dueOn: '2025-02-17', metOn: '2025-01-20', status: 'met_on_time' }),
+    ]);
+    await api.http.get('/api/echeances?asOf=2025-07-01').set(bearer(tokens.departement())).expect(422);
   });
 
   it('refuses an unknown indicator and a period ending before it starts (422), a malformed date (400)', async () => {

@@ -106,12 +106,14 @@ export class ReadController {
     'Lister les échéances des parcours',
     'Échéances légales (orientation, contrat, examen pluridisciplinaire…) à la date ' +
       "`on`, dans le périmètre de l'appelant, filtrables par territoire, organisme, " +
-      'référent, statut et type. Paginé, lecture journalisée (audit).',
+      'référent, statut et type ; `asOf` les donne telles que connues à la fin de ce jour (enregistrements ' +
+      'tardifs exclus). Paginé, lecture journalisée (audit). Refus : AS_OF_IN_FUTURE (422).',
   )
   @Get('echeances')
   @AllowRoles('referent', 'slai', 'departement')
   @PersonalData(parcoursOfItems)
   echeances(@CurrentIdentity() who: Identity, @Query() q: EcheancesQuery) {
+    checkPeriod(q.on ?? this.today(), q.on ?? this.today(), q.asOf, this.today());
     return queryEcheances(
       this.sql,
       readScopeOf(who),
@@ -123,6 +125,7 @@ export class ReadController {
         parcours: q.parcours,
         status: q.status,
         kind: q.kind,
+        asOf: q.asOf,
       },
       { page: q.page, pageSize: q.pageSize },
     );

@@ -60,6 +60,7 @@ export class EcheancesQuery extends Paged {
   @IdField(false, 'Seulement les échéances de ce parcours') parcours?: string;
   @CodeField(ECHEANCE_STATUSES, false) status?: string;
   @CodeField(ECHEANCE_KINDS, false) kind?: string;
+  @DateField(false, 'Telles que connues à la fin de ce jour (par défaut : maintenant)') asOf?: string;
 }
 
 export class SupervisionQuery {

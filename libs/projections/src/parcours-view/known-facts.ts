@@ -4,6 +4,7 @@ import type { TableNames } from '../engine/projection';
 import { firstAppointment, firstContract, firstOrientation } from '../indicators/facts';
 import type { CycleFacts } from './cycle-facts';
 import { DatedFact, datedFacts } from './dated-facts';
+import { EcheanceRow, echeanceRowsOf } from './portfolio';
 import type { ParcoursView } from './view';
 
 /**
@@ -116,6 +117,15 @@ export type DatedFactRow = DatedFact & {
   known_to: BusinessDate | null;
 };
 
+/** A row of rm_echeance_versions: an échéance as known from a day until another (exclusive; null while current). */
+export type EcheanceVersionRow = EcheanceRow & { known_from: BusinessDate; known_to: BusinessDate | null };
+
+/** An échéance known now: its row's text (to see it change), and its version row when not yet written. */
+interface OpenEcheance {
+  text: string;
+  row?: EcheanceVersionRow;
+}
+
 /** A dated fact known now: its text (to see it change), and its row when not yet written. */
 interface OpenFact {
   text: string;
@@ -140,6 +150,11 @@ export class FactVersions {
     known_to: string;
   }[] = [];
   private readonly newFacts: DatedFactRow[] = [];
+  /** The échéances of each parcours known at the last snapshot, by parcours then id: their row's text. */
+  private readonly openEcheances = new Map<string, Map<string, OpenEcheance>>();
+  /** Stored échéance versions no longer current: closed on a day. */
+  private readonly closedEcheances: { id: string; known_to: string }[] = [];
+  private readonly newEcheances: EcheanceVersionRow[] = [];
 
   /**
    * `stored`: the views as the read model held them before the batch. Their
@@ -147,7 +162,11 @@ export class FactVersions {
    * compares with its next state as plain JSON text.
    */
   constructor(stored: Iterable<ParcoursView>) {
-    for (const v of stored)
+    for (const v of stored) {
+      this.openEcheances.set(
+        v.parcoursId,
+        new Map(echeanceRowsOf(v).map((e) => [e.id, { text: JSON.stringify(e) }])),
+      );
       for (const c of v.cycles) {
         const key = `${v.parcoursId}:${c.cycle}`;
         this.last.set(key, JSON.stringify(c));
@@ -156,6 +175,30 @@ export class FactVersions {
           new Map(datedFacts(c).map((f) => [`${f.kind}:${f.fact_key}`, { text: JSON.stringify(f) }])),
         );
       }
+    }
+  }
+
+  /** The échéances of a view known from `day`: those changed or gone close, the new ones open. */
+  private snapshotEcheances(v: ParcoursView, day: BusinessDate): void {
+    const open = this.openEcheances.get(v.parcoursId) ?? new Map<string, OpenEcheance>();
+    this.openEcheances.set(v.parcoursId, open);
+    const now = new Map(echeanceRowsOf(v).map((e) => [e.id, e]));
+    for (const [id, known] of open) {
+      const e = now.get(id);
+      const text = e && JSON.stringify(e);
+      if (text === known.text) {
+        now.delete(id);
+        continue;
+      }
+      open.delete(id);
+      if (!known.row) this.closedEcheances.push({ id, known_to: day });
+      else known.row.known_to = day; // a row opened the same day is empty then, and not written
+    }
+    for (const [id, e] of now) {
+      const row: EcheanceVersionRow = { ...e, known_from: day, known_to: null };
+      this.newEcheances.push(row);
+      open.set(id, { text: JSON.stringify(e), row });
+    }
   }
 
   /** The dated facts of a cycle's new version, known from `day`: those changed or gone close, the new ones open. */
@@ -196,6 +239,7 @@ export class FactVersions {
 
   /** Records the state of a view as known at the end of `day`. */
   snapshot(v: ParcoursView, day: BusinessDate): void {
+    this.snapshotEcheances(v, day);
     for (const c of v.cycles) {
       const key = `${v.parcoursId}:${c.cycle}`;
       const text = JSON.stringify(c);
@@ -226,6 +270,7 @@ export class FactVersions {
 
   /** Writes the versions: the open row of a cycle is closed (or replaced when of the same day), the new ones added. */
   async write(tx: SqlQueryable, t: TableNames): Promise<void> {
+    await this.writeEcheances(tx, t);
     if (this.versions.size === 0) return;
     await this.writeFacts(tx, t);
     const firsts = JSON.stringify(
@@ -283,6 +328,28 @@ export class FactVersions {
       );
     }
     const rows = this.newFacts.filter((r) => r.known_to !== r.known_from);
+    if (rows.length)
+      await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [
+        JSON.stringify(rows),
+      ]);
+  }
+
+  /** The échéance versions: stored ones no longer current closed (dropped when opened that day), new ones added. */
+  private async writeEcheances(tx: SqlQueryable, t: TableNames): Promise<void> {
+    const table = t('rm_echeance_versions');
+    if (this.closedEcheances.length) {
+      const input = 'json_to_recordset($1::json) as x(id text, known_to date)';
+      const closed = JSON.stringify(this.closedEcheances);
+      await tx.query(
+        `delete from ${table} f using ${input} where f.id = x.id and f.known_to is null and f.known_from = x.known_to`,
+        [closed],
+      );
+      await tx.query(
+        `update ${table} f set known_to = x.known_to from ${input} where f.id = x.id and f.known_to is null`,
+        [closed],
+      );
+    }
+    const rows = this.newEcheances.filter((r) => r.known_to !== r.known_from);
     if (rows.length)
       await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [
         JSON.stringify(rows),

@@ -18,6 +18,7 @@ import {
   RecordedEvent,
   SchemaCheckedEventStore,
   SqlEventStore,
+  SqlQueryable,
   StoredEventChecker,
 } from '@parcours/event-store';
 import { arbitrarySession, play } from '../../../domain/src/testing/random-sessions';
@@ -27,7 +28,7 @@ import { PARCOURS_EVENT_TYPES, schemaFiles } from '../../../messaging/src/outbou
 import { computeIndicators, GROUP_BYS, loadFacts } from '../indicators/compute';
 import { exportIndicators, pseudonymisedExtract } from '../indicators/export';
 import { createProjectionRunner } from '../projections';
-import { replayFactsAsOf } from '../testing/replay-facts';
+import { replayEcheancesAsOf, replayFactsAsOf } from '../testing/replay-facts';
 import { foldRecorded } from './fold';
 import { portfolioLine } from './parcours.projection';
 import { ParameterBook, ParcoursView } from './view';
@@ -215,6 +216,22 @@ const repeatedEntryLog = (id: string): LogItem[] => [
   ...sameDayLog(id).slice(0, 1),
 ];
 
+/** The échéance rows known at the end of a day (the current ones without a day), dates as text, by id. */
+async function echeancesKnownAt(sql: SqlQueryable, day?: string, table = 'rm_echeance_versions') {
+  const when =
+    table === 'rm_echeances'
+      ? 'true'
+      : day
+        ? 'known_from <= $1 and (known_to is null or known_to > $1)'
+        : 'known_to is null';
+  return sql.query(
+    `select id, parcours_id, kind, cycle, territory, organisation_id, referent_id, starts_on::text, due_on::text,
+            warn_from::text, met_on::text, cancelled_on::text, parameters_version
+     from ${table} where ${when} order by id`,
+    day ? [day] : [],
+  );
+}
+
 describe('the read side folds every event the schemas admit', () => {
   it('the parcours view, the indicators and the integration mapping, in memory', () => {
     fc.assert(
@@ -297,7 +314,17 @@ describe('the read side folds every event the schemas admit', () => {
                 JSON.parse(JSON.stringify([...replayed.facts].sort(order))),
               ]);
               expect(known.book.versions).toEqual(replayed.book.versions);
+              // The échéances as known that day, read from their versions, equal those of the replay.
+              const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+              expect([d, await echeancesKnownAt(sql, d)]).toEqual([
+                d,
+                (await replayEcheancesAsOf(store, d)).sort(byId),
+              ]);
             }
+            // The current versions are the échéances the screens read.
+            expect(await echeancesKnownAt(sql)).toEqual(
+              await echeancesKnownAt(sql, undefined, 'rm_echeances'),
+            );
             const now = await loadFacts(sql, 'T1');
             const replayedNow = await replayFactsAsOf(store, '2099-01-01', 'T1');
             expect(JSON.parse(JSON.stringify(now.facts))).toEqual(

@@ -4,7 +4,7 @@ import { Projection, RebuildFold, TableNames } from '../engine/projection';
 import { foldRecorded, parcoursIdOf } from './fold';
 import { ParameterBook } from './echeance-book';
 import { FactVersions, recordedDay } from './known-facts';
-import { portfolioLine } from './portfolio';
+import { echeanceRowsOf, portfolioLine } from './portfolio';
 import { ParcoursView } from './view';
 
 export { portfolioLine, type PortfolioRow } from './portfolio';
@@ -22,6 +22,7 @@ export const PARCOURS_TABLES = [
   'rm_cycle_facts',
   'rm_cycle_dates',
   'rm_cycle_dated_facts',
+  'rm_echeance_versions',
   'rm_parameter_book',
 ];
 
@@ -38,7 +39,8 @@ export const parcoursProjection: Projection = {
   //    CycleColumns), which the indicators computed in SQL read.
   // 6: the cycles' dated facts (orientations, appointments, contracts…), a bitemporal row each, in
   //    rm_cycle_dated_facts (dated-facts.ts); rm_cycle_dates has the end of accompaniment, sex, birth and household.
-  version: 6,
+  // 7: the échéances are bitemporal too: rm_echeance_versions, a row per version of an échéance (known-facts.ts).
+  version: 7,
   tables: PARCOURS_TABLES,
   schema: (t: TableNames) => [
     // doc is json, not jsonb: its text is kept as written, keys in the fold's order, so that a cycle read
@@ -64,6 +66,16 @@ export const parcoursProjection: Projection = {
     `create index if not exists ${t('rm_echeances')}_due on ${t('rm_echeances')} (due_on, id)`,
     // A territoire's (and a référent's) late échéances, for supervision.
     `create index if not exists ${t('rm_echeances')}_territory on ${t('rm_echeances')} (territory, referent_id, due_on)`,
+    // The échéances as known over time: a row per version of each, known from a day until a later record
+    // changed it (known_to, exclusive; null while current). "As known at" reads these.
+    `create table if not exists ${t('rm_echeance_versions')} (
+       id text not null, parcours_id text not null, kind text not null, cycle int not null,
+       territory text not null, organisation_id text, referent_id text,
+       starts_on date not null, due_on date not null, warn_from date not null, met_on date, cancelled_on date,
+       parameters_version int not null, known_from date not null, known_to date,
+       primary key (id, known_from))`,
+    `create index if not exists ${t('rm_echeance_versions')}_known on ${t('rm_echeance_versions')} (known_from, known_to)`,
+    `create index if not exists ${t('rm_echeance_versions')}_due on ${t('rm_echeance_versions')} (due_on, id)`,
     `create table if not exists ${t('rm_cycle_facts')} (
        parcours_id text not null, cycle int not null, known_from date not null, known_to date,
        territory text not null, organisation_id text, referent_id text, facts json not null,
@@ -214,24 +226,7 @@ async function foldBatch(
   // A parcours without a stored view has no portfolio line nor échéances yet: they are written with it.
   const replaced = [...stored.keys()];
   const lines = written.map(([, v]) => portfolioLine(v));
-  const echeances = written.flatMap(([, v], i) => {
-    const line = lines[i];
-    return v.echeances.map((e) => ({
-      id: e.id,
-      parcours_id: v.parcoursId,
-      kind: e.kind,
-      cycle: e.cycle,
-      territory: v.territory,
-      organisation_id: line.organisation_id,
-      referent_id: line.referent_id,
-      starts_on: e.startsOn,
-      due_on: e.dueOn,
-      warn_from: e.warnFrom,
-      met_on: e.metOn ?? null,
-      cancelled_on: e.cancelledOn ?? null,
-      parameters_version: e.parametersVersion,
-    }));
-  });
+  const echeances = written.flatMap(([, v], i) => echeanceRowsOf(v, lines[i]));
   const lineRows = JSON.stringify(lines);
   const echeanceRows = echeances.length ? JSON.stringify(echeances) : undefined;
   return {

@@ -111,3 +111,39 @@ export function portfolioLine(v: ParcoursView): PortfolioRow {
     activity_short_weeks: (contract?.weeks ?? []).filter((w) => weekShort(c, contract!, w)).length,
   };
 }
+
+/** A row of rm_echeances: an échéance of the parcours, with where the parcours stands. */
+export interface EcheanceRow {
+  id: string;
+  parcours_id: string;
+  kind: string;
+  cycle: number;
+  territory: string;
+  organisation_id: string | null;
+  referent_id: string | null;
+  starts_on: string;
+  due_on: string;
+  warn_from: string;
+  met_on: string | null;
+  cancelled_on: string | null;
+  parameters_version: number;
+}
+
+/** The échéances of a view as rows, with the territoire, organisme and référent of its portfolio line. */
+export function echeanceRowsOf(v: ParcoursView, line: PortfolioRow = portfolioLine(v)): EcheanceRow[] {
+  return v.echeances.map((e) => ({
+    id: e.id,
+    parcours_id: v.parcoursId,
+    kind: e.kind,
+    cycle: e.cycle,
+    territory: v.territory,
+    organisation_id: line.organisation_id,
+    referent_id: line.referent_id,
+    starts_on: e.startsOn,
+    due_on: e.dueOn,
+    warn_from: e.warnFrom,
+    met_on: e.metOn ?? null,
+    cancelled_on: e.cancelledOn ?? null,
+    parameters_version: e.parametersVersion,
+  }));
+}

@@ -10,6 +10,8 @@ export interface EcheanceFilter {
   parcours?: string;
   status?: string;
   kind?: string;
+  /** As known at the end of that day (the échéances' versions then); now when absent. */
+  asOf?: BusinessDate;
 }
 
 /** Échéances as of a date, overdue first (the most late at the top), then the soonest due. */
@@ -37,7 +39,13 @@ export async function queryEcheances(
     params.push(filter.status);
     where.push(`${statusSql('$1::date')} = $${params.length}`, statusRangeSql(filter.status, '$1::date'));
   }
-  const from = `from rm_echeances e where ${where.join(' and ')}`;
+  if (filter.asOf) {
+    params.push(filter.asOf);
+    const asOf = `$${params.length}::date`;
+    where.push(`e.known_from <= ${asOf} and (e.known_to is null or e.known_to > ${asOf})`);
+  }
+  const table = filter.asOf ? 'rm_echeance_versions' : 'rm_echeances';
+  const from = `from ${table} e where ${where.join(' and ')}`;
   // With a status chosen, every row has it: the order is then the index's (due_on, id), and the page stops early.
   const order = filter.status
     ? 'e.due_on asc, e.id'
@@ -55,6 +63,7 @@ export async function queryEcheances(
   ]);
   return {
     on: filter.on,
+    ...(filter.asOf ? { asOf: filter.asOf } : {}),
     page: page.page,
     pageSize: page.pageSize,
     total,

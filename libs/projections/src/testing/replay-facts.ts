@@ -2,6 +2,7 @@ import { BusinessDate, parisDate } from '@parcours/domain';
 import type { EventStore } from '@parcours/event-store';
 import type { FactsSnapshot } from '../indicators/compute';
 import { foldRecorded } from '../parcours-view/fold';
+import { EcheanceRow, echeanceRowsOf } from '../parcours-view/portfolio';
 import { ParameterBook, ParcoursView } from '../parcours-view/view';
 
 /**
@@ -16,6 +17,20 @@ export async function replayFactsAsOf(
   territory?: string,
 ): Promise<FactsSnapshot> {
   const book: ParameterBook = { versions: [] };
+  const views = await replayViews(store, asOf, book);
+  const facts = [...views.values()]
+    .flatMap((v) => v?.cycles ?? [])
+    .filter((c) => !territory || c.territory === territory);
+  return { facts, book: { versions: book.versions } };
+}
+
+/** The échéances as rows, as the replay of the events recorded by the end of `asOf` gives them. */
+export async function replayEcheancesAsOf(store: EventStore, asOf: BusinessDate): Promise<EcheanceRow[]> {
+  const views = await replayViews(store, asOf);
+  return [...views.values()].flatMap((v) => (v ? echeanceRowsOf(v) : []));
+}
+
+async function replayViews(store: EventStore, asOf: BusinessDate, book: ParameterBook = { versions: [] }) {
   const views = new Map<string, ParcoursView | undefined>();
   let after: string | undefined;
   for (;;) {
@@ -27,8 +42,5 @@ export async function replayFactsAsOf(
       foldRecorded(views, book, e);
     }
   }
-  const facts = [...views.values()]
-    .flatMap((v) => v?.cycles ?? [])
-    .filter((c) => !territory || c.territory === territory);
-  return { facts, book: { versions: book.versions } };
+  return views;
 }
