@@ -1,10 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import fc from 'fast-check';
 import { SqlEventStore } from '@parcours/event-store';
 import { parcoursProjection, ProjectionRunner } from '@parcours/projections';
 import { arbitrarySession, play } from '../../../libs/domain/src/testing/random-sessions';
 import { appendParcours, dumpReadModels } from '../../../libs/projections/src/testing/histories';
 import { createTestSchema, describeWithPostgres, postgresUrl } from '../../../test/support/services';
+import { spawnWorker } from '../../../test/support/worker';
 
 /**
  * The real worker process (apps/worker/src/main.ts) against PostgreSQL,
@@ -25,22 +26,12 @@ describeWithPostgres('worker killed mid-batch', () => {
   });
 
   function startWorker(): ChildProcess {
-    const worker = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'],
-      {
-        env: {
-          ...process.env,
-          NODE_OPTIONS: '',
-          TS_NODE_TRANSPILE_ONLY: 'true',
-          PARCOURS_STORE: 'postgres',
-          DATABASE_URL: postgresUrl(),
-          PARCOURS_PG_SCHEMA: schema.schema,
-          PARCOURS_PROJECTION_BATCH_SIZE: '40',
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    const worker = spawnWorker({
+      PARCOURS_STORE: 'postgres',
+      DATABASE_URL: postgresUrl(),
+      PARCOURS_PG_SCHEMA: schema.schema,
+      PARCOURS_PROJECTION_BATCH_SIZE: '40',
+    });
     let errors = '';
     worker.stderr!.on('data', (d) => (errors += d));
     worker.on('exit', (code, signal) => {

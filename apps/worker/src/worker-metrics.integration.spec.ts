@@ -1,9 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import fc from 'fast-check';
 import { SqlEventStore } from '@parcours/event-store';
 import { arbitrarySession, play } from '../../../libs/domain/src/testing/random-sessions';
 import { appendParcours } from '../../../libs/projections/src/testing/histories';
 import { createTestSchema, describeWithPostgres, postgresUrl } from '../../../test/support/services';
+import { spawnWorker } from '../../../test/support/worker';
 
 /** The value of a sample of the scrape (labels written as Prometheus prints them), undefined when absent. */
 function sample(text: string, series: string): number | undefined {
@@ -40,21 +41,14 @@ describeWithPostgres('the worker alone: GET /metrics on its own port', () => {
     }
     expect(total).toBeGreaterThan(50);
 
-    child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'],
+    child = spawnWorker(
       {
-        env: {
-          ...process.env,
-          NODE_OPTIONS: '',
-          TS_NODE_TRANSPILE_ONLY: 'true',
-          PARCOURS_STORE: 'postgres',
-          DATABASE_URL: postgresUrl(),
-          PARCOURS_PG_SCHEMA: schema.schema,
-          PARCOURS_WORKER_METRICS_PORT: '0',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        PARCOURS_STORE: 'postgres',
+        DATABASE_URL: postgresUrl(),
+        PARCOURS_PG_SCHEMA: schema.schema,
+        PARCOURS_WORKER_METRICS_PORT: '0',
       },
+      { stdout: true },
     );
     // The port chosen by the system is in the start-up log line.
     const url = await new Promise<string>((resolve, reject) => {

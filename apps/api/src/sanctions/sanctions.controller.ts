@@ -3,7 +3,7 @@ import { ApiBearerAuth } from '@nestjs/swagger';
 import { mayRead, ParcoursRepository, Problem, ReferenceCatalog } from '@parcours/application';
 import { Identity } from '@parcours/auth';
 import { BusinessDate, ParcoursEvent, parametersAt, upcastParcoursEvent } from '@parcours/domain';
-import type { RecordedEvent, SqlClient } from '@parcours/event-store';
+import type { SqlClient } from '@parcours/event-store';
 import {
   checkProcedure,
   emptyProcedures,
@@ -32,24 +32,17 @@ export class ComplianceQuery {
     'departement' | 'territory' | 'organisation';
 }
 
-type Data = Record<string, unknown>;
-
 /** The events of the parcours that the file cites beside the procedure: the contract, the convocation and its deliveries. */
-function context(events: RecordedEvent[], occurredOn: BusinessDate, convocationId: string | undefined) {
-  const typed = events.map((e) => ({ event: upcastParcoursEvent(e) as ParcoursEvent, data: e.data as Data }));
-  const contract = typed
-    .map((t) => t.event)
+function context(events: ParcoursEvent[], occurredOn: BusinessDate, convocationId: string | undefined) {
+  const contract = events
     .filter((e): e is Extract<ParcoursEvent, { type: 'ContractSigned' }> => e.type === 'ContractSigned')
     .filter((e) => e.data.startsOn <= occurredOn && occurredOn <= e.data.endsOn)
     .at(-1)?.data;
-  const convocation = typed
-    .map((t) => t.event)
-    .find(
-      (e): e is Extract<ParcoursEvent, { type: 'ConvocationSent' }> =>
-        e.type === 'ConvocationSent' && e.data.convocationId === convocationId,
-    )?.data;
-  const deliveries = typed
-    .map((t) => t.event)
+  const convocation = events.find(
+    (e): e is Extract<ParcoursEvent, { type: 'ConvocationSent' }> =>
+      e.type === 'ConvocationSent' && e.data.convocationId === convocationId,
+  )?.data;
+  const deliveries = events
     .filter(
       (e): e is Extract<ParcoursEvent, { type: 'MessageDeliveryReported' }> =>
         e.type === 'MessageDeliveryReported' && !!convocationId && e.data.messageId === convocationId,
@@ -102,13 +95,15 @@ export class SanctionsController {
     const { state, events } = await this.repository.load(id);
     if (state.status === 'none') throw Problem.notFound('PARCOURS_NOT_FOUND', "Ce parcours n'existe pas.");
     if (!mayRead(who, state)) throw Problem.forbidden();
+    // Upcast once: the procedure's fold and the file's context read the same events.
+    const typed = events.map((e) => upcastParcoursEvent(e) as ParcoursEvent);
     const doc = emptyProcedures();
-    for (const e of events) evolveProcedures(doc, upcastParcoursEvent(e) as ParcoursEvent, e.metadata);
+    typed.forEach((e, i) => evolveProcedures(doc, e, events[i].metadata));
     const record = doc.breaches.find((b) => b.sanctionId === sanctionId);
     if (!record)
       throw Problem.notFound('SANCTION_NOT_FOUND', "Cette sanction n'existe pas dans ce parcours.");
     const steps = checkProcedure(record, await this.parametersOn());
-    const { contract, convocation, deliveries } = context(events, record.occurredOn, record.convocationId);
+    const { contract, convocation, deliveries } = context(typed, record.occurredOn, record.convocationId);
     const person = state.erased
       ? { erased: true as const }
       : {

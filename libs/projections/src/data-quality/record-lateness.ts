@@ -2,6 +2,7 @@ import { BusinessDate, businessDateOf, daysBetween } from '@parcours/domain';
 import type { RecordedEvent, SqlQueryable } from '@parcours/event-store';
 import { Projection, TableNames } from '../engine/projection';
 import { parcoursEventOf, parcoursIdOf } from '../parcours-view/fold';
+import { Attribution, attributionAfter } from '../parcours-view/attribution';
 import { recordedDay } from '../parcours-view/known-facts';
 
 /**
@@ -29,22 +30,22 @@ export const recordLatenessProjection: Projection = {
   async apply(tx: SqlQueryable, events: RecordedEvent[], t: TableNames): Promise<void> {
     const ids = [...new Set(events.map((e) => parcoursIdOf(e.streamId)).filter((id): id is string => !!id))];
     if (!ids.length) return;
-    const known = await tx.query<Attribution & { parcours_id: string }>(
+    const known = await tx.query<{ parcours_id: string; territory: string; organisation_id: string | null }>(
       `select parcours_id, territory, organisation_id from ${t('rm_record_lateness_parcours')} ` +
         `where parcours_id = any($1::text[])`,
       [ids],
     );
-    const where = new Map<string, Attribution>(known.map((r) => [r.parcours_id, r]));
+    const where = new Map<string, Attribution>(
+      known.map((r) => [r.parcours_id, { territory: r.territory, organisationId: r.organisation_id }]),
+    );
     const rows: LatenessRow[] = [];
     for (const e of events) {
       const parcoursId = parcoursIdOf(e.streamId);
       if (!parcoursId) continue;
       const event = parcoursEventOf(e, parcoursId);
-      if (event.type === 'ParcoursEntered')
-        where.set(parcoursId, { territory: event.data.territory, organisation_id: null });
-      const attribution = where.get(parcoursId);
+      const attribution = attributionAfter(event, where.get(parcoursId));
       if (!attribution) continue; // no entry yet: nothing to attribute it to (the fold refuses such a stream too)
-      if (event.type === 'Oriented') attribution.organisation_id = event.data.organisationId;
+      where.set(parcoursId, attribution);
       if (event.type === 'PersonErased') continue;
       const businessOn = businessDateOf(event.type, event.data as unknown as Record<string, unknown>);
       if (!businessOn || !e.metadata?.recordedAt) continue;
@@ -54,7 +55,7 @@ export const recordLatenessProjection: Projection = {
         parcours_id: parcoursId,
         event_type: event.type,
         territory: attribution.territory,
-        organisation_id: attribution.organisation_id,
+        organisation_id: attribution.organisationId,
         business_on: businessOn,
         recorded_on: recordedOn,
         days_late: Math.max(0, daysBetween(businessOn, recordedOn)),
@@ -67,7 +68,7 @@ export const recordLatenessProjection: Projection = {
       [
         [...where.keys()],
         [...where.values()].map((w) => w.territory),
-        [...where.values()].map((w) => w.organisation_id),
+        [...where.values()].map((w) => w.organisationId),
       ],
     );
     if (rows.length)
@@ -79,12 +80,9 @@ export const recordLatenessProjection: Projection = {
   },
 };
 
-interface Attribution {
+interface LatenessRow {
   territory: string;
   organisation_id: string | null;
-}
-
-interface LatenessRow extends Attribution {
   event_id: string;
   parcours_id: string;
   event_type: string;

@@ -1,4 +1,5 @@
 import { addDays, BusinessDate, daysBetween, ParcoursEvent, Parameters } from '@parcours/domain';
+import { attributionAfter } from '../parcours-view/attribution';
 
 /**
  * The procedure of a manquement (DOMAIN.md §4.1), step by step, as recorded:
@@ -71,14 +72,9 @@ export const emptyProcedures = (): ProceduresDoc => ({ territory: '', organisati
 export function evolveProcedures(doc: ProceduresDoc, event: ParcoursEvent, meta: EventMeta): void {
   const byBreach = (id: string) => doc.breaches.find((b) => b.breachId === id);
   const bySanction = (id: string) => doc.breaches.find((b) => b.sanctionId === id);
+  const attribution = attributionAfter(event, doc.territory ? doc : undefined);
+  if (attribution) Object.assign(doc, attribution);
   switch (event.type) {
-    case 'ParcoursEntered':
-      doc.territory = event.data.territory;
-      doc.organisationId = null;
-      return;
-    case 'Oriented':
-      doc.organisationId = event.data.organisationId;
-      return;
     case 'BreachReported': {
       const d = event.data;
       doc.breaches.push({
