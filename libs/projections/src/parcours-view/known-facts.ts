@@ -104,57 +104,125 @@ export function cycleColumns(c: CycleFacts): CycleColumns {
   };
 }
 
+/** A row as known from a day until another (exclusive; null while current). */
+type Versioned<Row> = Row & { known_from: BusinessDate; known_to: BusinessDate | null };
+
+/** A row known now: its text (to see it change), its identifying columns, and its version when not yet written. */
+interface OpenRow<Row> {
+  text: string;
+  ref: Record<string, unknown>;
+  row?: Versioned<Row>;
+}
+
+/**
+ * Rows with versions of their own (the dated facts of a cycle, the échéances of a parcours), by group and key:
+ * at each snapshot an unchanged row keeps its version, a changed or gone one is closed on the day, a new one
+ * opened. Written as: stored versions no longer current closed (dropped when opened that very day), new ones
+ * added, those opened and closed within the same day left out.
+ */
+class RowVersions<Row extends object> {
+  private readonly open = new Map<string, Map<string, OpenRow<Row>>>();
+  private readonly closed: Record<string, unknown>[] = [];
+  private readonly opened: Versioned<Row>[] = [];
+
+  /** `ref`: the columns naming a row in its table, with their SQL types. */
+  constructor(
+    private readonly table: string,
+    private readonly ref: Record<string, string>,
+    private readonly keyOf: (row: Row) => string,
+  ) {}
+
+  private known(row: Row): OpenRow<Row> {
+    const values = row as Record<string, unknown>;
+    return {
+      text: JSON.stringify(row),
+      ref: Object.fromEntries(Object.keys(this.ref).map((c) => [c, values[c]])),
+    };
+  }
+
+  /** The rows of a group as stored before the batch. */
+  seed(group: string, rows: Row[]): void {
+    this.open.set(group, new Map(rows.map((r) => [this.keyOf(r), this.known(r)])));
+  }
+
+  /** The rows of a group as known from `day`. */
+  snapshot(group: string, rows: Row[], day: BusinessDate): void {
+    const open = this.open.get(group) ?? new Map<string, OpenRow<Row>>();
+    this.open.set(group, open);
+    const now = new Map(rows.map((r) => [this.keyOf(r), r]));
+    for (const [key, known] of open) {
+      const r = now.get(key);
+      if (r && JSON.stringify(r) === known.text) {
+        now.delete(key);
+        continue;
+      }
+      open.delete(key);
+      if (!known.row) this.closed.push({ ...known.ref, known_to: day });
+      else known.row.known_to = day; // a row opened the same day is empty then, and not written
+    }
+    for (const [key, r] of now) {
+      const row: Versioned<Row> = { ...r, known_from: day, known_to: null };
+      this.opened.push(row);
+      open.set(key, { ...this.known(r), row });
+    }
+  }
+
+  async write(tx: SqlQueryable, t: TableNames): Promise<void> {
+    const table = t(this.table);
+    if (this.closed.length) {
+      const columns = Object.entries(this.ref).map(([c, type]) => `${c} ${type}`);
+      const input = `json_to_recordset($1::json) as x(${columns.join(', ')}, known_to date)`;
+      const same = Object.keys(this.ref)
+        .map((c) => `f.${c} = x.${c}`)
+        .join(' and ');
+      const closed = JSON.stringify(this.closed);
+      await tx.query(
+        `delete from ${table} f using ${input} where ${same} and f.known_to is null and f.known_from = x.known_to`,
+        [closed],
+      );
+      await tx.query(
+        `update ${table} f set known_to = x.known_to from ${input} where ${same} and f.known_to is null`,
+        [closed],
+      );
+    }
+    const rows = this.opened.filter((r) => r.known_to !== r.known_from);
+    if (rows.length)
+      await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [
+        JSON.stringify(rows),
+      ]);
+  }
+}
+
+/** A dated fact of a cycle, with the cycle it belongs to. */
+type CycleDatedFact = DatedFact & { parcours_id: string; cycle: number };
+
+const cycleDatedFacts = (parcoursId: string, c: CycleFacts): CycleDatedFact[] =>
+  datedFacts(c).map((f) => ({ parcours_id: parcoursId, cycle: c.cycle, ...f }));
+
 /**
  * Collects, while a batch is folded, the versions of the cycles' facts at the
  * end of each recording day, keeping only those that differ from the version
  * before.
  */
-/** A row of rm_cycle_dated_facts: a dated fact as known from a day until another (exclusive; null while current). */
-export type DatedFactRow = DatedFact & {
-  parcours_id: string;
-  cycle: number;
-  known_from: BusinessDate;
-  known_to: BusinessDate | null;
-};
-
-/** A row of rm_echeance_versions: an échéance as known from a day until another (exclusive; null while current). */
-export type EcheanceVersionRow = EcheanceRow & { known_from: BusinessDate; known_to: BusinessDate | null };
-
-/** An échéance known now: its row's text (to see it change), and its version row when not yet written. */
-interface OpenEcheance {
-  text: string;
-  row?: EcheanceVersionRow;
-}
-
-/** A dated fact known now: its text (to see it change), and its row when not yet written. */
-interface OpenFact {
-  text: string;
-  row?: DatedFactRow;
-}
-
 export class FactVersions {
   /** Last emitted (or stored) text of each cycle, by `parcoursId:cycle`. */
   private readonly last = new Map<string, string>();
   private readonly versions = new Map<string, (FactVersionRow & CycleColumns)[]>();
   /**
-   * The dated facts of each cycle known at the last snapshot, by `parcoursId:cycle` then `kind:fact_key`. A
-   * dated fact has its own versions: an unchanged one keeps its row from one version of the cycle to the next.
+   * The dated facts of each cycle, by `parcoursId:cycle` then `kind:fact_key`: an unchanged one keeps its row
+   * from one version of the cycle to the next.
    */
-  private readonly openFacts = new Map<string, Map<string, OpenFact>>();
-  /** Stored rows of dated facts no longer current: closed on a day. */
-  private readonly closed: {
-    parcours_id: string;
-    cycle: number;
-    kind: string;
-    fact_key: string;
-    known_to: string;
-  }[] = [];
-  private readonly newFacts: DatedFactRow[] = [];
-  /** The échéances of each parcours known at the last snapshot, by parcours then id: their row's text. */
-  private readonly openEcheances = new Map<string, Map<string, OpenEcheance>>();
-  /** Stored échéance versions no longer current: closed on a day. */
-  private readonly closedEcheances: { id: string; known_to: string }[] = [];
-  private readonly newEcheances: EcheanceVersionRow[] = [];
+  private readonly facts = new RowVersions<CycleDatedFact>(
+    'rm_cycle_dated_facts',
+    { parcours_id: 'text', cycle: 'int', kind: 'text', fact_key: 'text' },
+    (f) => `${f.kind}:${f.fact_key}`,
+  );
+  /** The échéances of each parcours, by id. */
+  private readonly echeances = new RowVersions<EcheanceRow>(
+    'rm_echeance_versions',
+    { id: 'text' },
+    (e) => e.id,
+  );
 
   /**
    * `stored`: the views as the read model held them before the batch. Their
@@ -163,89 +231,24 @@ export class FactVersions {
    */
   constructor(stored: Iterable<ParcoursView>) {
     for (const v of stored) {
-      this.openEcheances.set(
-        v.parcoursId,
-        new Map(echeanceRowsOf(v).map((e) => [e.id, { text: JSON.stringify(e) }])),
-      );
+      this.echeances.seed(v.parcoursId, echeanceRowsOf(v));
       for (const c of v.cycles) {
         const key = `${v.parcoursId}:${c.cycle}`;
         this.last.set(key, JSON.stringify(c));
-        this.openFacts.set(
-          key,
-          new Map(datedFacts(c).map((f) => [`${f.kind}:${f.fact_key}`, { text: JSON.stringify(f) }])),
-        );
+        this.facts.seed(key, cycleDatedFacts(v.parcoursId, c));
       }
-    }
-  }
-
-  /** The échéances of a view known from `day`: those changed or gone close, the new ones open. */
-  private snapshotEcheances(v: ParcoursView, day: BusinessDate): void {
-    const open = this.openEcheances.get(v.parcoursId) ?? new Map<string, OpenEcheance>();
-    this.openEcheances.set(v.parcoursId, open);
-    const now = new Map(echeanceRowsOf(v).map((e) => [e.id, e]));
-    for (const [id, known] of open) {
-      const e = now.get(id);
-      const text = e && JSON.stringify(e);
-      if (text === known.text) {
-        now.delete(id);
-        continue;
-      }
-      open.delete(id);
-      if (!known.row) this.closedEcheances.push({ id, known_to: day });
-      else known.row.known_to = day; // a row opened the same day is empty then, and not written
-    }
-    for (const [id, e] of now) {
-      const row: EcheanceVersionRow = { ...e, known_from: day, known_to: null };
-      this.newEcheances.push(row);
-      open.set(id, { text: JSON.stringify(e), row });
-    }
-  }
-
-  /** The dated facts of a cycle's new version, known from `day`: those changed or gone close, the new ones open. */
-  private snapshotFacts(key: string, c: CycleFacts, parcoursId: string, day: BusinessDate): void {
-    const open = this.openFacts.get(key) ?? new Map<string, OpenFact>();
-    this.openFacts.set(key, open);
-    const now = new Map(datedFacts(c).map((f) => [`${f.kind}:${f.fact_key}`, f]));
-    for (const [id, known] of open) {
-      const f = now.get(id);
-      if (f && JSON.stringify(f) === known.text) {
-        now.delete(id);
-        continue;
-      }
-      open.delete(id);
-      if (!known.row) {
-        const [kind, ...rest] = id.split(':');
-        this.closed.push({
-          parcours_id: parcoursId,
-          cycle: c.cycle,
-          kind,
-          fact_key: rest.join(':'),
-          known_to: day,
-        });
-      } else known.row.known_to = day; // a row opened the same day is empty then, and not written
-    }
-    for (const [id, f] of now) {
-      const row: DatedFactRow = {
-        parcours_id: parcoursId,
-        cycle: c.cycle,
-        ...f,
-        known_from: day,
-        known_to: null,
-      };
-      this.newFacts.push(row);
-      open.set(id, { text: JSON.stringify(f), row });
     }
   }
 
   /** Records the state of a view as known at the end of `day`. */
   snapshot(v: ParcoursView, day: BusinessDate): void {
-    this.snapshotEcheances(v, day);
+    this.echeances.snapshot(v.parcoursId, echeanceRowsOf(v), day);
     for (const c of v.cycles) {
       const key = `${v.parcoursId}:${c.cycle}`;
       const text = JSON.stringify(c);
       if (this.last.get(key) === text) continue;
       this.last.set(key, text);
-      this.snapshotFacts(key, c, v.parcoursId, day);
+      this.facts.snapshot(key, cycleDatedFacts(v.parcoursId, c), day);
       const list = this.versions.get(key) ?? [];
       const row: FactVersionRow & CycleColumns = {
         parcours_id: v.parcoursId,
@@ -270,9 +273,9 @@ export class FactVersions {
 
   /** Writes the versions: the open row of a cycle is closed (or replaced when of the same day), the new ones added. */
   async write(tx: SqlQueryable, t: TableNames): Promise<void> {
-    await this.writeEcheances(tx, t);
+    await this.echeances.write(tx, t);
     if (this.versions.size === 0) return;
-    await this.writeFacts(tx, t);
+    await this.facts.write(tx, t);
     const firsts = JSON.stringify(
       [...this.versions.values()].map((list) => ({
         parcours_id: list[0].parcours_id,
@@ -305,54 +308,5 @@ export class FactVersions {
       `[${rows.map(({ facts, ...row }) => `${JSON.stringify(row).slice(0, -1)},"facts":${facts}}`).join(',')}]`,
     );
     await insert(t('rm_cycle_dates'), JSON.stringify(rows.map(({ facts: _facts, ...row }) => row)));
-  }
-
-  /**
-   * The dated facts: stored rows no longer current closed (and dropped when opened that very day), new rows
-   * added, those opened and closed within the same day left out.
-   */
-  private async writeFacts(tx: SqlQueryable, t: TableNames): Promise<void> {
-    const table = t('rm_cycle_dated_facts');
-    if (this.closed.length) {
-      const input = `json_to_recordset($1::json) as x(parcours_id text, cycle int, kind text, fact_key text, known_to date)`;
-      const same =
-        'f.parcours_id = x.parcours_id and f.cycle = x.cycle and f.kind = x.kind and f.fact_key = x.fact_key';
-      const closed = JSON.stringify(this.closed);
-      await tx.query(
-        `delete from ${table} f using ${input} where ${same} and f.known_to is null and f.known_from = x.known_to`,
-        [closed],
-      );
-      await tx.query(
-        `update ${table} f set known_to = x.known_to from ${input} where ${same} and f.known_to is null`,
-        [closed],
-      );
-    }
-    const rows = this.newFacts.filter((r) => r.known_to !== r.known_from);
-    if (rows.length)
-      await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [
-        JSON.stringify(rows),
-      ]);
-  }
-
-  /** The échéance versions: stored ones no longer current closed (dropped when opened that day), new ones added. */
-  private async writeEcheances(tx: SqlQueryable, t: TableNames): Promise<void> {
-    const table = t('rm_echeance_versions');
-    if (this.closedEcheances.length) {
-      const input = 'json_to_recordset($1::json) as x(id text, known_to date)';
-      const closed = JSON.stringify(this.closedEcheances);
-      await tx.query(
-        `delete from ${table} f using ${input} where f.id = x.id and f.known_to is null and f.known_from = x.known_to`,
-        [closed],
-      );
-      await tx.query(
-        `update ${table} f set known_to = x.known_to from ${input} where f.id = x.id and f.known_to is null`,
-        [closed],
-      );
-    }
-    const rows = this.newEcheances.filter((r) => r.known_to !== r.known_from);
-    if (rows.length)
-      await tx.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [
-        JSON.stringify(rows),
-      ]);
   }
 }
