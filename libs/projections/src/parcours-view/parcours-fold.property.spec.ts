@@ -224,13 +224,17 @@ async function echeancesKnownAt(sql: SqlQueryable, day?: string, table = 'rm_ech
       : day
         ? 'known_from <= $1 and (known_to is null or known_to > $1)'
         : 'known_to is null';
-  return sql.query(
+  const rows = await sql.query<{ id: string }>(
     `select id, parcours_id, kind, cycle, territory, organisation_id, referent_id, starts_on::text, due_on::text,
             warn_from::text, met_on::text, cancelled_on::text, parameters_version
-     from ${table} where ${when} order by id`,
+     from ${table} where ${when}`,
     day ? [day] : [],
   );
+  return rows.sort(byId);
 }
+
+/** By id, code unit by code unit: the same order on both sides (the database's collation orders ":1:" and ":100:" its own way). */
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 describe('the read side folds every event the schemas admit', () => {
   it('the parcours view, the indicators and the integration mapping, in memory', () => {
@@ -315,7 +319,6 @@ describe('the read side folds every event the schemas admit', () => {
               ]);
               expect(known.book.versions).toEqual(replayed.book.versions);
               // The échéances as known that day, read from their versions, equal those of the replay.
-              const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
               expect([d, await echeancesKnownAt(sql, d)]).toEqual([
                 d,
                 (await replayEcheancesAsOf(store, d)).sort(byId),
@@ -332,7 +335,7 @@ describe('the read side folds every event the schemas admit', () => {
             );
           },
         ),
-        { numRuns: 25 },
+        { numRuns: 25, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
       );
     } finally {
       await sql.close();
